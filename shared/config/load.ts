@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCatalogue, type Catalogue } from '../domain/catalogue';
+import { calendarOf, parseDeployment, type Deployment } from '../domain/deployment';
+import type { BusinessCalendar } from '../domain/calendar';
+import { ConfigError } from '../domain/errors';
+
+export interface LoadedConfig {
+  readonly deployment: Deployment;
+  readonly catalogue: Catalogue;
+  readonly calendar: BusinessCalendar;
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(path, '', 'file cannot be read');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, '', `is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** Reads and validates a deployment folder: deployment.json and catalogue.json. */
+export function loadConfig(dir: string): LoadedConfig {
+  const deploymentPath = join(dir, 'deployment.json');
+  const cataloguePath = join(dir, 'catalogue.json');
+  const deployment = parseDeployment(readJson(deploymentPath), deploymentPath);
+  const catalogue = parseCatalogue(readJson(cataloguePath), deployment, cataloguePath);
+  return { deployment, catalogue, calendar: calendarOf(deployment) };
+}

@@ -1,0 +1,22 @@
+import type { Channel } from './case';
+import type { Ticket } from './ticket';
+
+/** One interaction on one channel (Connect's ContactId), in the citizen's timeline. */
+export interface ContactRecord {
+  readonly contactId: string;
+  /** The first contact of a transfer chain; retries and transfers share it. */
+  readonly initialContactId: string;
+  readonly citizenId: string;
+  readonly channel: Channel;
+  readonly at: string;
+  readonly ticket?: Ticket;
+  readonly topicId?: string;
+}
+
+/** A contact attached to a case. */
+export interface CaseContact {
+  readonly ticket: Ticket;
+  readonly contactId: string;
+  readonly channel: Channel;
+  readonly at: string;
+}

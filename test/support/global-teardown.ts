@@ -1,0 +1,5 @@
+import type { DynamoLocal } from '../../infra/local/dynamodb-local';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __dynamo?: DynamoLocal }).__dynamo?.stop();
+}
