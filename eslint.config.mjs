@@ -18,12 +18,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', 'aws-lambda', '@aws-lambda-powertools/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'shared/domain imports no AWS code.' },
-            { group: ['**/adapters/*', '**/adapters/**', 'fs', 'node:fs', 'http', 'node:http'], message: 'shared/domain does no I/O.' },
+            {
+              group: ['@aws-sdk/*', 'aws-lambda', '@aws-lambda-powertools/*', 'aws-cdk-lib', 'aws-cdk-lib/*'],
+              message: 'shared/domain imports no AWS code.',
+            },
+            {
+              group: ['**/adapters/*', '**/adapters/**', 'fs', 'node:fs', 'http', 'node:http'],
+              message: 'shared/domain does no I/O.',
+            },
           ],
         },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'shared/domain reads no environment.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'shared/domain reads no environment.' },
+      ],
     },
   },
 );

@@ -84,7 +84,9 @@ export class BusinessCalendar {
 
   isOpen(departmentId: string, instant: Date): boolean {
     const { date, minutes } = this.local(instant);
-    return this.spans(departmentId, date).some((s) => minutes >= minutesOf(s.open) && minutes < minutesOf(s.close));
+    return this.spans(departmentId, date).some(
+      (s) => minutes >= minutesOf(s.open) && minutes < minutesOf(s.close),
+    );
   }
 
   /** The first business day strictly after the local date of `instant`. */

@@ -15,7 +15,15 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const CHANNELS = ['VOICE', 'CHAT', 'SMS', 'WHATSAPP', 'EMAIL', 'TASK'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const ACTOR_ROLES = ['citizen', 'ivr', 'agent', 'backoffice', 'supervisor', 'admin', 'system'] as const;
+export const ACTOR_ROLES = [
+  'citizen',
+  'ivr',
+  'agent',
+  'backoffice',
+  'supervisor',
+  'admin',
+  'system',
+] as const;
 export type ActorRole = (typeof ACTOR_ROLES)[number];
 export interface Actor {
   readonly id: string;
@@ -138,11 +146,13 @@ export function transitionCase(current: Case, input: TransitionInput): { case: C
   const { to } = input;
   const reopening = isClosed(current.status) && to === 'OPEN';
   if (reopening) {
-    if (input.actor.role !== 'supervisor' && input.actor.role !== 'admin') throw new ForbiddenError('reopen a case');
+    if (input.actor.role !== 'supervisor' && input.actor.role !== 'admin')
+      throw new ForbiddenError('reopen a case');
   } else if (!canTransition(current.status, to)) {
     throw new IllegalTransitionError(current.status, to);
   }
-  const reasonRequired = reopening || to === 'CANCELLED' || (current.status === 'PENDING_RESPONSE' && to === 'OPEN');
+  const reasonRequired =
+    reopening || to === 'CANCELLED' || (current.status === 'PENDING_RESPONSE' && to === 'OPEN');
   const reason = text('reason', input.reason, reasonRequired);
   const answer = to === 'PENDING_COMMUNICATION' ? text('answer', input.answer, true) : undefined;
 

@@ -29,7 +29,9 @@ export const catalogueEntrySchema = z.strictObject({
   needsPerson: z.boolean(),
   slaBusinessDays: z.number().check(z.int(), z.gte(0), z.lte(90)),
 });
-export const catalogueSchema = z.strictObject({ entries: z.array(catalogueEntrySchema).check(z.minLength(1)) });
+export const catalogueSchema = z.strictObject({
+  entries: z.array(catalogueEntrySchema).check(z.minLength(1)),
+});
 
 export type CatalogueEntry = z.infer<typeof catalogueEntrySchema>;
 
@@ -57,7 +59,8 @@ export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'c
   const keys = new Set<string>();
   entries.forEach((e, i) => {
     if (ids.has(e.id)) throw new ConfigError(source, `entries.${i}.id`, `duplicate entry "${e.id}"`);
-    if (keys.has(e.menuKey)) throw new ConfigError(source, `entries.${i}.menuKey`, `duplicate key "${e.menuKey}"`);
+    if (keys.has(e.menuKey))
+      throw new ConfigError(source, `entries.${i}.menuKey`, `duplicate key "${e.menuKey}"`);
     if (!departments.has(e.department))
       throw new ConfigError(source, `entries.${i}.department`, `unknown department "${e.department}"`);
     ids.add(e.id);

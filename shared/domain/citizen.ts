@@ -54,7 +54,8 @@ export function newCitizen(input: NewCitizenInput, id: string, now: string): Cit
   const surnames = name('surnames', input.surnames);
   const identities: Identity[] = [...(input.identities ?? [])];
   if (input.document) identities.push(documentIdentity(input.document));
-  if (identities.length === 0) throw new ValidationError('identities', 'at least one phone, email or document is required');
+  if (identities.length === 0)
+    throw new ValidationError('identities', 'at least one phone, email or document is required');
   const seen = new Set<string>();
   for (const identity of identities) {
     const key = `${identity.kind}#${identity.value}`;

@@ -15,8 +15,13 @@ const weeklyHours = z.strictObject(
     z.ZodMiniOptional<z.ZodMiniArray<typeof span>>
   >,
 );
-const localized = z.strictObject({ es: z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) });
-const slug = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a lower-case slug like "civil-registry"'));
+const localized = z.strictObject({
+  es: z.string().check(z.minLength(1)),
+  en: z.string().check(z.minLength(1)),
+});
+const slug = z
+  .string()
+  .check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a lower-case slug like "civil-registry"'));
 const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"'));
 
 function validTimeZone(tz: string): boolean {
@@ -39,7 +44,9 @@ export const deploymentSchema = z.strictObject({
   /** Short id of the administration, used in resource names. */
   id: slug,
   name: localized,
-  country: z.string().check(z.refine((c) => countries.has(c), 'must be an ISO country code libphonenumber knows')),
+  country: z
+    .string()
+    .check(z.refine((c) => countries.has(c), 'must be an ISO country code libphonenumber knows')),
   timeZone: z.string().check(z.refine(validTimeZone, 'must be an IANA time zone like "America/Panama"')),
   languages: z.array(z.enum(LANGUAGES)).check(z.minLength(1)),
   defaultLanguage: z.enum(LANGUAGES),
@@ -52,7 +59,9 @@ export const deploymentSchema = z.strictObject({
   connect: z.union([
     z.strictObject({ createInstance: z.strictObject({ alias: slug }) }),
     z.strictObject({
-      instanceArn: z.string().check(z.regex(/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/)),
+      instanceArn: z
+        .string()
+        .check(z.regex(/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/)),
     }),
   ]),
 });

@@ -41,13 +41,18 @@ export interface NationalDocument {
   readonly number: string;
 }
 
-export function normalizeDocument(rawType: unknown, rawNumber: unknown, field = 'document'): NationalDocument {
+export function normalizeDocument(
+  rawType: unknown,
+  rawNumber: unknown,
+  field = 'document',
+): NationalDocument {
   if (typeof rawType !== 'string' || !/^[A-Za-z_]{2,16}$/.test(rawType.trim()))
     throw new ValidationError(`${field}.type`, 'must be 2 to 16 letters');
   if (typeof rawNumber !== 'string') throw new ValidationError(`${field}.number`, 'is required');
   const number = rawNumber.replace(/[.\-\s]/g, '').toUpperCase();
   if (number === '') throw new ValidationError(`${field}.number`, 'is required');
-  if (!/^[A-Z0-9]{1,24}$/.test(number)) throw new ValidationError(`${field}.number`, 'must be letters and digits');
+  if (!/^[A-Z0-9]{1,24}$/.test(number))
+    throw new ValidationError(`${field}.number`, 'must be letters and digits');
   return { type: rawType.trim().toUpperCase(), number };
 }
 

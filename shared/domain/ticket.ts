@@ -59,7 +59,7 @@ export function generateTicket(random: RandomSource): Ticket {
 /** Parses a ticket as keyed or typed: spaces, dashes and dots are ignored. Throws InvalidTicketError. */
 export function parseTicket(input: string): Ticket {
   if (typeof input !== 'string') throw new InvalidTicketError('must be text');
-  const digits = input.replace(/[\s.\-]/g, '');
+  const digits = input.replace(/[\s.-]/g, '');
   if (!/^\d{10}$/.test(digits)) throw new InvalidTicketError('must be 10 digits');
   if (digits[0] === '0') throw new InvalidTicketError('cannot start with 0');
   if (!verhoeffValid(digits)) throw new InvalidTicketError('check digit does not match');

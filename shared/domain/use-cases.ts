@@ -2,7 +2,13 @@ import { openCase, transitionCase, type Actor, type Case, type Channel, type Tra
 import type { BusinessCalendar } from './calendar';
 import type { Catalogue } from './catalogue';
 import { newCitizen, type Citizen, type NewCitizenInput } from './citizen';
-import { IdentityTakenError, NotFoundError, TicketCollisionError, ValidationError, VersionConflictError } from './errors';
+import {
+  IdentityTakenError,
+  NotFoundError,
+  TicketCollisionError,
+  ValidationError,
+  VersionConflictError,
+} from './errors';
 import type { Identity } from './identity';
 import type { CaseContact } from './contact';
 import type { CaseRepository, CitizenRepository, Clock } from './ports';
@@ -32,7 +38,11 @@ export async function citizenForIdentity(
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await deps.citizens.byIdentity(identity);
     if (existing) return { citizen: existing, created: false };
-    const citizen = newCitizen({ ...extra, identities: [identity] }, deps.newId(), deps.clock.now().toISOString());
+    const citizen = newCitizen(
+      { ...extra, identities: [identity] },
+      deps.newId(),
+      deps.clock.now().toISOString(),
+    );
     try {
       return { citizen: await deps.citizens.create(citizen), created: true };
     } catch (error) {
@@ -57,7 +67,9 @@ export async function openCaseOnTopic(deps: CoreDeps, req: OpenCaseRequest): Pro
   const topic = deps.catalogue.get(req.topicId);
   if (!topic) throw new ValidationError('topicId', `unknown topic "${req.topicId}"`);
   const now = deps.clock.now();
-  const dueAt = deps.calendar.dueAfterBusinessDays(topic.department, now, topic.slaBusinessDays).toISOString();
+  const dueAt = deps.calendar
+    .dueAfterBusinessDays(topic.department, now, topic.slaBusinessDays)
+    .toISOString();
   for (let draw = 0; draw < MAX_TICKET_DRAWS; draw++) {
     const ticket = generateTicket(deps.random);
     const { case: created, audit } = openCase({

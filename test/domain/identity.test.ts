@@ -18,10 +18,13 @@ describe('identities', () => {
     expect(normalizePhone(raw, 'PA')).toBe(e164);
   });
 
-  it.each(['', '12', 'hello', '+1 900 1111 2222 3333', '6000-1234; DROP TABLE'])('rejects phone %p naming the field', (raw) => {
-    expect(() => normalizePhone(raw, 'PA', 'caller.phone')).toThrow(ValidationError);
-    expect(() => normalizePhone(raw, 'PA', 'caller.phone')).toThrow(/^caller\.phone: /);
-  });
+  it.each(['', '12', 'hello', '+1 900 1111 2222 3333', '6000-1234; DROP TABLE'])(
+    'rejects phone %p naming the field',
+    (raw) => {
+      expect(() => normalizePhone(raw, 'PA', 'caller.phone')).toThrow(ValidationError);
+      expect(() => normalizePhone(raw, 'PA', 'caller.phone')).toThrow(/^caller\.phone: /);
+    },
+  );
 
   it('rejects a non-string phone', () => {
     expect(() => normalizePhone(42, 'PA')).toThrow('phone: is required');
@@ -35,7 +38,10 @@ describe('identities', () => {
   it('compacts and upper-cases a document number', () => {
     expect(normalizeDocument('cedula', '8-123-456')).toEqual({ type: 'CEDULA', number: '8123456' });
     expect(normalizeDocument('passport', 'pa 12.345')).toEqual({ type: 'PASSPORT', number: 'PA12345' });
-    expect(documentIdentity(normalizeDocument('cedula', 'pe-12-34'))).toEqual({ kind: 'DOCUMENT', value: 'CEDULA#PE1234' });
+    expect(documentIdentity(normalizeDocument('cedula', 'pe-12-34'))).toEqual({
+      kind: 'DOCUMENT',
+      value: 'CEDULA#PE1234',
+    });
   });
 
   it.each([

@@ -1,4 +1,11 @@
-import { ACTOR_ROLES, CASE_STATUSES, CHANNELS, type AuditEvent, type Case, type CaseStatus } from '../../domain/case';
+import {
+  ACTOR_ROLES,
+  CASE_STATUSES,
+  CHANNELS,
+  type AuditEvent,
+  type Case,
+  type CaseStatus,
+} from '../../domain/case';
 import type { CaseContact } from '../../domain/contact';
 import { z } from '../../domain/schema';
 import type { Ticket } from '../../domain/ticket';
@@ -6,7 +13,10 @@ import type { Ticket } from '../../domain/ticket';
 /** Key builders of the cases table. See docs/access-patterns.md. */
 export const caseKeys = {
   case: (ticket: string) => ({ pk: `CASE#${ticket}`, sk: 'CASE' }),
-  audit: (ticket: string, seq: number) => ({ pk: `CASE#${ticket}`, sk: `AUDIT#${String(seq).padStart(8, '0')}` }),
+  audit: (ticket: string, seq: number) => ({
+    pk: `CASE#${ticket}`,
+    sk: `AUDIT#${String(seq).padStart(8, '0')}`,
+  }),
   auditPrefix: 'AUDIT#',
   contact: (ticket: string, contactId: string) => ({ pk: `CASE#${ticket}`, sk: `CONTACT#${contactId}` }),
   contactPrefix: 'CONTACT#',
@@ -39,7 +49,12 @@ const auditSchema = z.object({
   reason: z.optional(z.string()),
   batchId: z.optional(z.string()),
 });
-const caseContactSchema = z.object({ ticket: z.string(), contactId: z.string(), channel: z.enum(CHANNELS), at: z.string() });
+const caseContactSchema = z.object({
+  ticket: z.string(),
+  contactId: z.string(),
+  channel: z.enum(CHANNELS),
+  at: z.string(),
+});
 
 export function caseItem(c: Case): Record<string, unknown> {
   const sortByTime = `${c.createdAt}#${c.ticket}`;
@@ -65,6 +80,7 @@ export const caseContactItem = (c: CaseContact): Record<string, unknown> => ({
 });
 
 export const caseFromItem = (item: Record<string, unknown>): Case => caseSchema.parse(item) as Case;
-export const auditFromItem = (item: Record<string, unknown>): AuditEvent => auditSchema.parse(item) as AuditEvent;
+export const auditFromItem = (item: Record<string, unknown>): AuditEvent =>
+  auditSchema.parse(item) as AuditEvent;
 export const caseContactFromItem = (item: Record<string, unknown>): CaseContact =>
   ({ ...caseContactSchema.parse(item) }) as CaseContact & { ticket: Ticket };

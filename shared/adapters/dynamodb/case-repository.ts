@@ -1,4 +1,9 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, Case, CaseStatus } from '../../domain/case';
 import type { CaseContact } from '../../domain/contact';
 import { TicketCollisionError, VersionConflictError } from '../../domain/errors';
@@ -33,13 +38,16 @@ export class DynamoCaseRepository implements CaseRepository {
       ]);
       return created;
     } catch (error) {
-      if (error instanceof TransactionCancelled && error.failedCondition() >= 0) throw new TicketCollisionError();
+      if (error instanceof TransactionCancelled && error.failedCondition() >= 0)
+        throw new TicketCollisionError();
       throw error;
     }
   }
 
   async byTicket(ticket: Ticket): Promise<Case | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: caseKeys.case(ticket) }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: caseKeys.case(ticket) }),
+    );
     return Item ? caseFromItem(Item) : undefined;
   }
 
@@ -97,7 +105,11 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.indexPage('byCitizen', 'gsi1pk', caseKeys.citizenPartition(citizenId), page, false);
   }
 
-  byStatusAndDepartment(status: CaseStatus, departmentId: string, page: PageRequest = {}): Promise<Page<Case>> {
+  byStatusAndDepartment(
+    status: CaseStatus,
+    departmentId: string,
+    page: PageRequest = {},
+  ): Promise<Page<Case>> {
     return this.indexPage('byStatus', 'gsi2pk', caseKeys.statusPartition(status, departmentId), page, true);
   }
 
@@ -123,7 +135,11 @@ export class DynamoCaseRepository implements CaseRepository {
     return { items: (result.Items ?? []).map(caseFromItem), ...(cursor ? { cursor } : {}) };
   }
 
-  private async queryAll<T>(ticket: Ticket, prefix: string, parse: (item: Record<string, unknown>) => T): Promise<T[]> {
+  private async queryAll<T>(
+    ticket: Ticket,
+    prefix: string,
+    parse: (item: Record<string, unknown>) => T,
+  ): Promise<T[]> {
     const out: T[] = [];
     let start: QueryCommandInput['ExclusiveStartKey'];
     do {

@@ -10,7 +10,10 @@ import type { Ticket } from '../../domain/ticket';
 export const citizenKeys = {
   profile: (id: string) => ({ pk: `CIT#${id}`, sk: 'PROFILE' }),
   identity: (identity: Identity) => ({ pk: `ID#${identity.kind}#${identity.value}`, sk: 'ID' }),
-  contact: (citizenId: string, at: string, contactId: string) => ({ pk: `CIT#${citizenId}`, sk: `CONTACT#${at}#${contactId}` }),
+  contact: (citizenId: string, at: string, contactId: string) => ({
+    pk: `CIT#${citizenId}`,
+    sk: `CONTACT#${at}#${contactId}`,
+  }),
   contactPrefix: 'CONTACT#',
   /** Guards the timeline against a second record of the same ContactId. */
   contactGuard: (contactId: string) => ({ pk: `CONTACTID#${contactId}`, sk: 'CONTACTID' }),
@@ -60,7 +63,8 @@ export function identityItem(identity: Identity, citizenId: string, at: string):
   return { ...citizenKeys.identity(identity), type: 'IDENTITY', ...identity, citizenId, createdAt: at };
 }
 
-export const citizenFromItem = (item: Record<string, unknown>): Citizen => profileSchema.parse(item) as Citizen;
+export const citizenFromItem = (item: Record<string, unknown>): Citizen =>
+  profileSchema.parse(item) as Citizen;
 
 export function contactItem(contact: ContactRecord, expiresAt?: number): Record<string, unknown> {
   return {

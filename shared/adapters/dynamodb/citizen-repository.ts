@@ -49,7 +49,8 @@ export class DynamoCitizenRepository implements CitizenRepository {
       if (failed === 0) throw new ValidationError('id', 'a citizen with this id already exists');
       if (failed > 0) {
         const identity = citizen.identities[failed - 1]!;
-        const owner = (error.reasons[failed]?.item?.citizenId as string | undefined) ?? (await this.ownerOf(identity));
+        const owner =
+          (error.reasons[failed]?.item?.citizenId as string | undefined) ?? (await this.ownerOf(identity));
         throw new IdentityTakenError(identity.kind, owner ?? 'unknown');
       }
       throw error;
@@ -57,12 +58,16 @@ export class DynamoCitizenRepository implements CitizenRepository {
   }
 
   private async ownerOf(identity: Identity): Promise<string | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: citizenKeys.identity(identity) }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: citizenKeys.identity(identity) }),
+    );
     return Item?.citizenId as string | undefined;
   }
 
   async byId(id: string): Promise<Citizen | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: citizenKeys.profile(id) }));
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: citizenKeys.profile(id) }),
+    );
     return Item ? citizenFromItem(Item) : undefined;
   }
 
@@ -96,7 +101,12 @@ export class DynamoCitizenRepository implements CitizenRepository {
         {
           Put: {
             TableName: this.table,
-            Item: { ...citizenKeys.contactGuard(contact.contactId), citizenId: contact.citizenId, at: contact.at, expiresAt },
+            Item: {
+              ...citizenKeys.contactGuard(contact.contactId),
+              citizenId: contact.citizenId,
+              at: contact.at,
+              expiresAt,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -114,7 +124,10 @@ export class DynamoCitizenRepository implements CitizenRepository {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
-        ExpressionAttributeValues: { ':p': citizenKeys.profile(citizenId).pk, ':c': citizenKeys.contactPrefix },
+        ExpressionAttributeValues: {
+          ':p': citizenKeys.profile(citizenId).pk,
+          ':c': citizenKeys.contactPrefix,
+        },
         ScanIndexForward: false,
         Limit: pageLimit(page.limit),
         ExclusiveStartKey: decodeCursor(page.cursor),

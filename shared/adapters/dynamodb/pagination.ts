@@ -19,7 +19,12 @@ export function decodeCursor(cursor: string | undefined): Record<string, string>
   if (cursor === undefined) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string'))
+    if (
+      key &&
+      typeof key === 'object' &&
+      !Array.isArray(key) &&
+      Object.values(key).every((v) => typeof v === 'string')
+    )
       return key as Record<string, string>;
   } catch {
     // fall through

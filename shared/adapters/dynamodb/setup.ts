@@ -5,17 +5,17 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { createTableInput, TABLES, type TableSpec } from './tables';
+import { createTableInput, TABLES, type TableId, type TableSpec } from './tables';
 
 /** Physical table names for a prefix: "dev-" → { citizens: "dev-citizens", … }. */
-export function tableNames(prefix: string): Record<(typeof TABLES)[number]['id'], string> {
-  return Object.fromEntries(TABLES.map((t) => [t.id, `${prefix}${t.id}`])) as Record<string, string>;
+export function tableNames(prefix: string): Record<TableId, string> {
+  return Object.fromEntries(TABLES.map((t) => [t.id, `${prefix}${t.id}`])) as Record<TableId, string>;
 }
 
 /** Creates every table of the shared definitions that does not exist yet (local and test runtimes only). */
 export async function ensureTables(
   client: DynamoDBClient,
-  names: Record<string, string>,
+  names: Partial<Record<TableId, string>>,
   specs: readonly TableSpec[] = TABLES,
 ): Promise<void> {
   await Promise.all(

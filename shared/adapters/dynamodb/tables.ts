@@ -9,9 +9,10 @@ export interface IndexSpec {
   readonly partitionKey: string;
   readonly sortKey: string;
 }
+export type TableId = 'citizens' | 'cases';
 export interface TableSpec {
   /** Logical name; physical names come from the deployment (CDK) or a prefix (local). */
-  readonly id: string;
+  readonly id: TableId;
   readonly partitionKey: 'pk';
   readonly sortKey: 'sk';
   readonly indexes: readonly IndexSpec[];

@@ -1,13 +1,16 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 /** Why each item of a cancelled transaction failed, in request order ("None" for items that were fine). */
 export class TransactionCancelled extends Error {
-  constructor(
-    readonly reasons: readonly { code: string; item?: Record<string, unknown> }[],
-  ) {
+  constructor(readonly reasons: readonly { code: string; item?: Record<string, unknown> }[]) {
     super(`transaction cancelled: ${reasons.map((r) => r.code).join(', ')}`);
   }
   /** Index of the first item whose condition failed, or -1. */
@@ -35,10 +38,12 @@ export async function transactWrite(
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = (error.CancellationReasons ?? []).map((r) => ({
         code: r.Code ?? 'None',
-        ...(r.Item ? { item: r.Item as Record<string, unknown> } : {}),
+        // The document client does not unmarshall the items of a cancelled transaction.
+        ...(r.Item ? { item: unmarshall(r.Item) } : {}),
       }));
       const conflictOnly =
-        !reasons.some((r) => r.code === 'ConditionalCheckFailed') && reasons.some((r) => r.code === 'TransactionConflict');
+        !reasons.some((r) => r.code === 'ConditionalCheckFailed') &&
+        reasons.some((r) => r.code === 'TransactionConflict');
       if (!conflictOnly || attempt >= attempts) throw new TransactionCancelled(reasons);
       await sleep(Math.random() * 10 * 2 ** attempt);
     }
