@@ -13,8 +13,11 @@ async function main(): Promise<void> {
   const at = args.indexOf('--only');
   const prefix = at >= 0 ? args[at + 1] : undefined;
   if (at >= 0 && !prefix) throw new Error('--only needs a prefix, e.g. --only search');
-  const chosen = Object.keys(BENCHMARKS).filter((name) => !prefix || name.startsWith(prefix) || prefix.startsWith(name));
-  if (chosen.length === 0) throw new Error(`no benchmark matches "${prefix}"; there are: ${Object.keys(BENCHMARKS).join(', ')}`);
+  const chosen = Object.keys(BENCHMARKS).filter(
+    (name) => !prefix || name.startsWith(prefix) || prefix.startsWith(name),
+  );
+  if (chosen.length === 0)
+    throw new Error(`no benchmark matches "${prefix}"; there are: ${Object.keys(BENCHMARKS).join(', ')}`);
   for (const name of chosen) {
     progress(`— ${name}`);
     await (await BENCHMARKS[name]!()).run();

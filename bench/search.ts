@@ -22,7 +22,8 @@ const SURNAMES = (
   'Lorenzo Montero Hidalgo Giménez Ibáñez Ferrer Durán Santiago Benítez Mora Vicente Vargas Arias Carmona ' +
   'Crespo Román Pastor Soto Sáez Velasco Moya Soler Parra Esteban Bravo Gallardo Rojas Batista Quintero Atencio'
 ).split(' ');
-const GIVEN = 'Ana Luis María José Carmen Juan Rosa Carlos Elena Pedro Lucía Jorge Sofía Diego Isabel Andrés'.split(' ');
+const GIVEN =
+  'Ana Luis María José Carmen Juan Rosa Carlos Elena Pedro Lucía Jorge Sofía Diego Isabel Andrés'.split(' ');
 const TOPICS = [
   ['property-tax', 'tax'],
   ['plate-renewal', 'vehicles'],
@@ -57,7 +58,11 @@ function seedItems(from: number, to: number, random: () => number) {
     const phone = phoneIdentity(`+5076${String(i).padStart(7, '0')}`, 'PA');
     const doc = normalizeDocument('CEDULA', `8-${Math.floor(i / 1000)}-${i % 1000}`);
     const surname = `${pick(SURNAMES)} ${pick(SURNAMES)}`;
-    const citizen = newCitizen({ givenNames: pick(GIVEN), surnames: surname, document: doc, identities: [phone] }, `c${i}`, at);
+    const citizen = newCitizen(
+      { givenNames: pick(GIVEN), surnames: surname, document: doc, identities: [phone] },
+      `c${i}`,
+      at,
+    );
     citizens.push(profileItem(citizen), ...citizen.identities.map((id) => identityItem(id, citizen.id, at)));
     const [topicId, departmentId] = pick(TOPICS);
     const { case: c, audit } = openCase({
@@ -92,7 +97,10 @@ export async function run(): Promise<void> {
       const step = 10_000;
       for (let i = from; i < to; i += step) {
         const batch = seedItems(i, Math.min(to, i + step), random);
-        await Promise.all([batchPut(doc, names.citizens, batch.citizens), batchPut(doc, names.cases, batch.cases)]);
+        await Promise.all([
+          batchPut(doc, names.citizens, batch.citizens),
+          batchPut(doc, names.cases, batch.cases),
+        ]);
         picks.push(...batch.picks);
         progress(`seeded ${Math.min(to, i + step).toLocaleString('en')} citizens and cases`);
       }

@@ -11,10 +11,34 @@ import { randomUUID } from 'node:crypto';
 
 /** Fictional citizens for the demo; numbers are in Panama's 6xxx-xxxx mobile range. */
 const DEMO = [
-  { givenNames: 'Ana María', surnames: 'Pérez Núñez', phone: '6000-1234', document: '8-123-456', topic: 'property-tax' },
-  { givenNames: 'Luis', surnames: 'Castillo Ortega', phone: '6000-2345', document: '4-567-890', topic: 'plate-renewal' },
-  { givenNames: 'Carmen', surnames: 'Quintero', phone: '6000-3456', document: '8-765-4321', topic: 'record-correction' },
-  { givenNames: 'Jorge', surnames: 'Atencio Batista', phone: '6000-4567', email: 'jorge.atencio@example.org', topic: 'complaint' },
+  {
+    givenNames: 'Ana María',
+    surnames: 'Pérez Núñez',
+    phone: '6000-1234',
+    document: '8-123-456',
+    topic: 'property-tax',
+  },
+  {
+    givenNames: 'Luis',
+    surnames: 'Castillo Ortega',
+    phone: '6000-2345',
+    document: '4-567-890',
+    topic: 'plate-renewal',
+  },
+  {
+    givenNames: 'Carmen',
+    surnames: 'Quintero',
+    phone: '6000-3456',
+    document: '8-765-4321',
+    topic: 'record-correction',
+  },
+  {
+    givenNames: 'Jorge',
+    surnames: 'Atencio Batista',
+    phone: '6000-4567',
+    email: 'jorge.atencio@example.org',
+    topic: 'complaint',
+  },
 ] as const;
 
 /** Seeds the demo citizens with one open case each; a second run finds them and adds nothing. */
@@ -23,7 +47,9 @@ export async function seedDemo(
   names: Record<TableId, string>,
   config: LoadedConfig,
 ): Promise<{ citizens: number; cases: number }> {
-  const citizens = new DynamoCitizenRepository(doc, names.citizens, { retentionDays: config.deployment.retentionDays });
+  const citizens = new DynamoCitizenRepository(doc, names.citizens, {
+    retentionDays: config.deployment.retentionDays,
+  });
   const deps = {
     citizens,
     cases: new DynamoCaseRepository(doc, names.cases),
@@ -36,7 +62,10 @@ export async function seedDemo(
   const country = config.deployment.country;
   let created = 0;
   for (const demo of DEMO) {
-    const identities = [phoneIdentity(demo.phone, country), ...('email' in demo ? [emailIdentity(demo.email)] : [])];
+    const identities = [
+      phoneIdentity(demo.phone, country),
+      ...('email' in demo ? [emailIdentity(demo.email)] : []),
+    ];
     const citizen = newCitizen(
       {
         givenNames: demo.givenNames,
@@ -54,7 +83,12 @@ export async function seedDemo(
       if (error instanceof IdentityTakenError) continue;
       throw error;
     }
-    await openCaseOnTopic(deps, { citizenId: citizen.id, topicId: demo.topic, channel: 'VOICE', actor: { id: 'demo', role: 'system' } });
+    await openCaseOnTopic(deps, {
+      citizenId: citizen.id,
+      topicId: demo.topic,
+      channel: 'VOICE',
+      actor: { id: 'demo', role: 'system' },
+    });
     created++;
   }
   return { citizens: created, cases: created };

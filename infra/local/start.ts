@@ -33,7 +33,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--data-dir') options.dataDir = need();
     else if (flag === '--dynamo-port') {
       const port = Number(need());
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('--dynamo-port must be a port number');
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new Error('--dynamo-port must be a port number');
       options.dynamoPort = port;
     } else throw new Error(`unknown option ${flag} (known: --config, --dynamo-port, --data-dir)`);
   }

@@ -19,7 +19,8 @@ export async function batchPut(
     while (next < chunks.length) {
       let pending = chunks[next++]!.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; pending.length; attempt++) {
-        if (attempt > 10) throw new Error(`batch write to ${table}: items still unprocessed after ${attempt} tries`);
+        if (attempt > 10)
+          throw new Error(`batch write to ${table}: items still unprocessed after ${attempt} tries`);
         if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
         pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
