@@ -7,6 +7,7 @@ import { createDocumentClient } from '../shared/adapters/dynamodb/client';
 import { ensureTables, tableNames } from '../shared/adapters/dynamodb/setup';
 import { openCase } from '../shared/domain/case';
 import { newCitizen } from '../shared/domain/citizen';
+import { emptySummary } from '../shared/domain/screen-pop';
 import { documentIdentity, normalizeDocument, phoneIdentity, type Identity } from '../shared/domain/identity';
 import { generateTicket, type Ticket } from '../shared/domain/ticket';
 import { startDynamoLocal } from '../infra/local/dynamodb-local';
@@ -63,7 +64,10 @@ function seedItems(from: number, to: number, random: () => number) {
       `c${i}`,
       at,
     );
-    citizens.push(profileItem(citizen), ...citizen.identities.map((id) => identityItem(id, citizen.id, at)));
+    citizens.push(
+      profileItem(citizen),
+      ...citizen.identities.map((id) => identityItem(id, emptySummary(citizen), at)),
+    );
     const [topicId, departmentId] = pick(TOPICS);
     const { case: c, audit } = openCase({
       ticket: generateTicket(random),
@@ -88,7 +92,7 @@ export async function run(): Promise<void> {
     const names = tableNames('bench-');
     await ensureTables(doc as unknown as DynamoDBClient, names);
     const citizens = new DynamoCitizenRepository(doc, names.citizens);
-    const cases = new DynamoCaseRepository(doc, names.cases);
+    const cases = new DynamoCaseRepository(doc, names);
     const random = rng(42);
     const picks: Seeded[] = [];
 

@@ -52,7 +52,7 @@ export async function seedDemo(
   });
   const deps = {
     citizens,
-    cases: new DynamoCaseRepository(doc, names.cases),
+    cases: new DynamoCaseRepository(doc, names),
     clock: { now: () => new Date() },
     random: Math.random,
     newId: randomUUID,

@@ -97,3 +97,22 @@ export class TicketCollisionError extends DomainError {
     super('ticket number already in use');
   }
 }
+
+/**
+ * A concurrent write changed what this one was based on (another contact created the citizen or the
+ * case first). The use case starts over from a fresh read.
+ */
+export class ConcurrentChangeError extends DomainError {
+  readonly code = 'CONCURRENT_CHANGE';
+  constructor(what: string) {
+    super(`${what} changed concurrently`);
+  }
+}
+
+/** The citizen already has an open case on this topic; append to it instead. */
+export class OpenCaseExistsError extends DomainError {
+  readonly code = 'OPEN_CASE_EXISTS';
+  constructor(readonly topicId: string) {
+    super(`an open case on topic "${topicId}" already exists for this citizen`);
+  }
+}

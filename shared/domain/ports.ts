@@ -2,6 +2,7 @@ import type { AuditEvent, Case, CaseStatus } from './case';
 import type { Citizen } from './citizen';
 import type { CaseContact, ContactRecord } from './contact';
 import type { Identity } from './identity';
+import type { ScreenPopSummary } from './screen-pop';
 import type { Ticket } from './ticket';
 
 /** One page of a paginated query; `cursor` is opaque and absent on the last page. */
@@ -31,11 +32,18 @@ export interface CitizenRepository {
 }
 
 export interface CaseRepository {
-  /** Creates a case with its first audit event (and first contact); TicketCollisionError if the ticket is taken. */
-  create(created: Case, audit: AuditEvent, contact?: CaseContact): Promise<Case>;
+  /**
+   * Creates a case with its first audit event (and first contact), and shows it on the screen-pop summary of
+   * each of `owner`'s identities. TicketCollisionError if the ticket is taken; OpenCaseExistsError if the
+   * citizen already has an open case on the topic (one open case per citizen and topic).
+   */
+  create(created: Case, audit: AuditEvent, owner: readonly Identity[], contact?: CaseContact): Promise<Case>;
   byTicket(ticket: Ticket): Promise<Case | undefined>;
-  /** Saves a transition if the stored version is still `expectedVersion`; else VersionConflictError. */
-  saveTransition(next: Case, audit: AuditEvent): Promise<Case>;
+  /**
+   * Saves a transition if the stored version is still `next.version - 1` (else VersionConflictError), and
+   * updates the screen-pop summary of each of `owner`'s identities in the same transaction.
+   */
+  saveTransition(next: Case, audit: AuditEvent, owner: readonly Identity[]): Promise<Case>;
   audit(ticket: Ticket): Promise<readonly AuditEvent[]>;
   /** Links a contact to a case; the same contactId twice is one link. Returns false on a repeat. */
   appendContact(contact: CaseContact): Promise<boolean>;
@@ -46,4 +54,48 @@ export interface CaseRepository {
 
 export interface Clock {
   now(): Date;
+}
+
+/** What a contact's case intake recorded; a retry of the same contact chain gets it back unchanged. */
+export interface IntakeOutcome {
+  readonly ticket: Ticket;
+  readonly result: 'created' | 'appended';
+}
+
+/** Everything one intake writes, all or nothing. */
+export interface IntakePlan {
+  readonly initialContactId: string;
+  readonly outcome: IntakeOutcome;
+  /** The summary as read (or a fresh one for a new citizen); the writes update every identity in it. */
+  readonly summary: ScreenPopSummary;
+  /** A provisional citizen created by this contact. */
+  readonly newCitizen?: Citizen;
+  /** The case this contact opens; absent when it appends to an open one. */
+  readonly created?: { readonly case: Case; readonly audit: AuditEvent };
+  readonly link: CaseContact;
+  readonly contact: ContactRecord;
+  /** Recent contacts to drop from the summary to keep it small. */
+  readonly prune: readonly string[];
+}
+
+/** The storage side of taking a contact onto a case (the Connect case function). */
+export interface ContactIntakeStore {
+  /** One round trip: the summary where the identity lands and any outcome already recorded for the chain. */
+  begin(
+    identity: Identity,
+    initialContactId: string,
+  ): Promise<{ summary?: ScreenPopSummary; previous?: IntakeOutcome }>;
+  /** Writes the plan atomically; ConcurrentChangeError when a concurrent write got there first. */
+  commit(plan: IntakePlan): Promise<void>;
+}
+
+/** Reads behind the caller lookup and the ticket status line. */
+export interface ScreenPopStore {
+  /** One read: the summary where the identity lands. */
+  summary(identity: Identity): Promise<ScreenPopSummary | undefined>;
+  /** One round trip: a case and the summaries of the given identities. */
+  caseWithSummaries(
+    ticket: Ticket,
+    identities: readonly Identity[],
+  ): Promise<{ case?: Case; summaries: readonly ScreenPopSummary[] }>;
 }

@@ -66,6 +66,8 @@ export interface OpenCaseRequest {
 export async function openCaseOnTopic(deps: CoreDeps, req: OpenCaseRequest): Promise<Case> {
   const topic = deps.catalogue.get(req.topicId);
   if (!topic) throw new ValidationError('topicId', `unknown topic "${req.topicId}"`);
+  const citizen = await deps.citizens.byId(req.citizenId);
+  if (!citizen) throw new NotFoundError('citizen');
   const now = deps.clock.now();
   const dueAt = deps.calendar
     .dueAfterBusinessDays(topic.department, now, topic.slaBusinessDays)
@@ -87,7 +89,7 @@ export async function openCaseOnTopic(deps: CoreDeps, req: OpenCaseRequest): Pro
       ? { ticket, contactId: req.contactId, channel: req.channel, at: created.createdAt }
       : undefined;
     try {
-      return await deps.cases.create(created, audit, contact);
+      return await deps.cases.create(created, audit, citizen.identities, contact);
     } catch (error) {
       if (!(error instanceof TicketCollisionError)) throw error;
     }
@@ -101,7 +103,7 @@ export async function openCaseOnTopic(deps: CoreDeps, req: OpenCaseRequest): Pro
  * VersionConflictError and nothing is written for them.
  */
 export async function changeCaseStatus(
-  deps: Pick<CoreDeps, 'cases' | 'clock'>,
+  deps: Pick<CoreDeps, 'cases' | 'citizens' | 'clock'>,
   ticket: Ticket,
   input: Omit<TransitionInput, 'now'>,
   expectedVersion?: number,
@@ -111,5 +113,6 @@ export async function changeCaseStatus(
   if (expectedVersion !== undefined && current.version !== expectedVersion)
     throw new VersionConflictError('case', expectedVersion);
   const { case: next, audit } = transitionCase(current, { ...input, now: deps.clock.now().toISOString() });
-  return deps.cases.saveTransition(next, audit);
+  const owner = await deps.citizens.byId(current.citizenId);
+  return deps.cases.saveTransition(next, audit, owner?.identities ?? []);
 }

@@ -2,9 +2,16 @@ import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-reposi
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { loadConfig } from '../../shared/config/load';
 import type { Actor } from '../../shared/domain/case';
-import { NotFoundError, TicketCollisionError, VersionConflictError } from '../../shared/domain/errors';
+import {
+  NotFoundError,
+  OpenCaseExistsError,
+  TicketCollisionError,
+  VersionConflictError,
+} from '../../shared/domain/errors';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../shared/domain/use-cases';
 import { freshTables } from '../support/dynamo';
+import { newCitizen } from '../../shared/domain/citizen';
+import { phoneIdentity } from '../../shared/domain/identity';
 
 const config = loadConfig('config/city-hall');
 const agent: Actor = { id: 'agent-7', role: 'agent' };
@@ -16,7 +23,7 @@ beforeAll(async () => {
   const { doc, names } = await freshTables();
   deps = {
     citizens: new DynamoCitizenRepository(doc, names.citizens),
-    cases: new DynamoCaseRepository(doc, names.cases),
+    cases: new DynamoCaseRepository(doc, names),
     clock: { now: () => now },
     random: Math.random,
     newId: () => `id-${++n}`,
@@ -25,9 +32,21 @@ beforeAll(async () => {
   };
 });
 
-const open = (citizenId = 'cit-1', topicId = 'property-tax', contactId?: string) =>
+let phones = 0;
+/** A registered citizen with one phone. */
+async function citizen(): Promise<string> {
+  const c = newCitizen(
+    { identities: [phoneIdentity(`+5076${String(++phones).padStart(7, '0')}`, 'PA')] },
+    `cit-${phones}`,
+    now.toISOString(),
+  );
+  await deps.citizens.create(c);
+  return c.id;
+}
+
+const open = async (citizenId?: string, topicId = 'property-tax', contactId?: string) =>
   openCaseOnTopic(deps, {
-    citizenId,
+    citizenId: citizenId ?? (await citizen()),
     topicId,
     channel: 'VOICE',
     actor: agent,
@@ -37,7 +56,7 @@ const open = (citizenId = 'cit-1', topicId = 'property-tax', contactId?: string)
 
 describe('case store on DynamoDB Local', () => {
   it('opens a case that is found by ticket, due after the topic SLA, with its audit and first contact', async () => {
-    const c = await open('cit-1', 'property-tax', 'contact-1');
+    const c = await open(undefined, 'property-tax', 'contact-1');
     expect(await deps.cases.byTicket(c.ticket)).toEqual(c);
     expect(c.dueAt).toBe('2026-12-01T21:00:00.000Z');
     expect(c.departmentId).toBe('tax');
@@ -55,11 +74,11 @@ describe('case store on DynamoDB Local', () => {
     let calls = 0;
     const second = await openCaseOnTopic(
       { ...deps, random: () => (calls < replay.length ? replay[calls++]! : (calls++, Math.random())) },
-      { citizenId: 'cit-2', topicId: 'complaint', channel: 'SMS', actor: agent },
+      { citizenId: await citizen(), topicId: 'complaint', channel: 'SMS', actor: agent },
     );
     expect(calls).toBe(18); // two draws of 9 digits
     expect(second.ticket).not.toBe(taken.ticket);
-    expect((await deps.cases.byTicket(taken.ticket))?.citizenId).toBe('cit-1');
+    expect((await deps.cases.byTicket(taken.ticket))?.citizenId).toBe(taken.citizenId);
   });
 
   it('gives up with a typed error if every draw collides', async () => {
@@ -70,7 +89,7 @@ describe('case store on DynamoDB Local', () => {
     await expect(
       openCaseOnTopic(
         { ...deps, random: () => replay[i++ % replay.length]! },
-        { citizenId: 'cit-3', topicId: 'complaint', channel: 'SMS', actor: agent },
+        { citizenId: await citizen(), topicId: 'complaint', channel: 'SMS', actor: agent },
       ),
     ).rejects.toThrow(TicketCollisionError);
   });
@@ -151,21 +170,22 @@ describe('case store on DynamoDB Local', () => {
   });
 
   it('lists the cases of a citizen newest first, and by status and department oldest first, paginated', async () => {
-    const citizenId = 'cit-list';
+    const citizenId = await citizen();
+    const topics = ['payment-plan', 'complaint', 'tax-clearance', 'office-hours', 'property-tax'];
     const made = [];
     for (let i = 0; i < 5; i++) {
       now = new Date(Date.parse('2026-11-26T14:00:00.000Z') + i * 60_000);
-      made.push(await open(citizenId, i < 3 ? 'payment-plan' : 'complaint'));
+      made.push(await open(citizenId, topics[i]));
     }
     const mine = await deps.cases.byCitizen(citizenId);
     expect(mine.items.map((c) => c.ticket)).toEqual(made.map((c) => c.ticket).reverse());
 
-    await changeCaseStatus(deps, made[1]!.ticket, { to: 'RESOLVED', actor: agent });
+    await changeCaseStatus(deps, made[2]!.ticket, { to: 'RESOLVED', actor: agent });
     const openTax = await deps.cases.byStatusAndDepartment('OPEN', 'tax', { limit: 100 });
     const taxTickets = openTax.items.filter((c) => c.citizenId === citizenId).map((c) => c.ticket);
-    expect(taxTickets).toEqual([made[0]!.ticket, made[2]!.ticket]);
+    expect(taxTickets).toEqual([made[0]!.ticket, made[4]!.ticket]);
     const resolved = await deps.cases.byStatusAndDepartment('RESOLVED', 'tax');
-    expect(resolved.items.map((c) => c.ticket)).toContain(made[1]!.ticket);
+    expect(resolved.items.map((c) => c.ticket)).toContain(made[2]!.ticket);
 
     const p1 = await deps.cases.byStatusAndDepartment('OPEN', 'general-information', { limit: 1 });
     const p2 = await deps.cases.byStatusAndDepartment('OPEN', 'general-information', {
@@ -173,5 +193,25 @@ describe('case store on DynamoDB Local', () => {
       cursor: p1.cursor,
     });
     expect(p1.items[0]!.ticket).not.toBe(p2.items[0]!.ticket);
+  });
+});
+
+describe('one open case per citizen and topic', () => {
+  it('refuses a second open case on the same topic, and allows one again after the first closes', async () => {
+    const citizenId = await citizen();
+    const first = await open(citizenId, 'complaint');
+    await expect(open(citizenId, 'complaint')).rejects.toThrow(OpenCaseExistsError);
+    await changeCaseStatus(deps, first.ticket, { to: 'RESOLVED', actor: agent });
+    const second = await open(citizenId, 'complaint');
+    expect(second.ticket).not.toBe(first.ticket);
+    // Reopening the first would make two open cases on the topic.
+    await expect(
+      changeCaseStatus(deps, first.ticket, {
+        to: 'OPEN',
+        actor: { id: 's', role: 'supervisor' },
+        reason: 'disputed',
+      }),
+    ).rejects.toThrow(OpenCaseExistsError);
+    expect((await deps.cases.byTicket(first.ticket))?.status).toBe('RESOLVED');
   });
 });

@@ -22,6 +22,13 @@ export const caseKeys = {
   contactPrefix: 'CONTACT#',
   citizenPartition: (citizenId: string) => `CIT#${citizenId}`,
   statusPartition: (status: CaseStatus, departmentId: string) => `STATUS#${status}#${departmentId}`,
+  /** Holds the one open case of a citizen on a topic. */
+  openTopic: (citizenId: string, topicId: string) => ({
+    pk: `OPENTOPIC#${citizenId}#${topicId}`,
+    sk: 'OPENTOPIC',
+  }),
+  /** The outcome of a contact chain's case intake, for retries. */
+  intake: (initialContactId: string) => ({ pk: `INTAKE#${initialContactId}`, sk: 'INTAKE' }),
 };
 
 const caseSchema = z.object({

@@ -4,10 +4,12 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent, Case, CaseStatus } from '../../domain/case';
+import { isClosed, type AuditEvent, type Case, type CaseStatus } from '../../domain/case';
 import type { CaseContact } from '../../domain/contact';
-import { TicketCollisionError, VersionConflictError } from '../../domain/errors';
+import { OpenCaseExistsError, TicketCollisionError, VersionConflictError } from '../../domain/errors';
+import type { Identity } from '../../domain/identity';
 import type { CaseRepository, Page, PageRequest } from '../../domain/ports';
+import { openCaseChange } from '../../domain/screen-pop';
 import type { Ticket } from '../../domain/ticket';
 import {
   auditFromItem,
@@ -19,27 +21,55 @@ import {
   caseKeys,
 } from './case-items';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination';
+import { summaryUpdates } from './screen-pop-items';
 import { TransactionCancelled, transactWrite } from './transact';
 
 const ABSENT = 'attribute_not_exists(pk)';
 
+export interface StoreTables {
+  readonly cases: string;
+  readonly citizens: string;
+}
+
 export class DynamoCaseRepository implements CaseRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
+    private readonly tables: StoreTables,
   ) {}
 
-  async create(created: Case, audit: AuditEvent, contact?: CaseContact): Promise<Case> {
+  private get table(): string {
+    return this.tables.cases;
+  }
+
+  async create(
+    created: Case,
+    audit: AuditEvent,
+    owner: readonly Identity[],
+    contact?: CaseContact,
+  ): Promise<Case> {
     try {
       await transactWrite(this.doc, [
         { Put: { TableName: this.table, Item: caseItem(created), ConditionExpression: ABSENT } },
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...caseKeys.openTopic(created.citizenId, created.topicId), ticket: created.ticket },
+            ConditionExpression: ABSENT,
+          },
+        },
         { Put: { TableName: this.table, Item: auditItem(audit), ConditionExpression: ABSENT } },
         ...(contact ? [{ Put: { TableName: this.table, Item: caseContactItem(contact) } }] : []),
+        ...summaryUpdates(this.tables.citizens, owner, {
+          openCase: [created.ticket, openCaseChange(created)],
+        }),
       ]);
       return created;
     } catch (error) {
-      if (error instanceof TransactionCancelled && error.failedCondition() >= 0)
-        throw new TicketCollisionError();
+      if (error instanceof TransactionCancelled) {
+        const failed = error.failedCondition();
+        if (failed === 1) throw new OpenCaseExistsError(created.topicId);
+        if (failed >= 0) throw new TicketCollisionError();
+      }
       throw error;
     }
   }
@@ -51,8 +81,11 @@ export class DynamoCaseRepository implements CaseRepository {
     return Item ? caseFromItem(Item) : undefined;
   }
 
-  async saveTransition(next: Case, audit: AuditEvent): Promise<Case> {
+  async saveTransition(next: Case, audit: AuditEvent, owner: readonly Identity[]): Promise<Case> {
     const expected = next.version - 1;
+    const guard = caseKeys.openTopic(next.citizenId, next.topicId);
+    const closing = audit.from !== null && !isClosed(audit.from) && isClosed(next.status);
+    const reopening = audit.from !== null && isClosed(audit.from) && !isClosed(next.status);
     try {
       await transactWrite(this.doc, [
         {
@@ -64,11 +97,38 @@ export class DynamoCaseRepository implements CaseRepository {
           },
         },
         { Put: { TableName: this.table, Item: auditItem(audit), ConditionExpression: ABSENT } },
+        ...(closing
+          ? [
+              {
+                Delete: {
+                  TableName: this.table,
+                  Key: guard,
+                  ConditionExpression: 'attribute_not_exists(pk) OR ticket = :t',
+                  ExpressionAttributeValues: { ':t': next.ticket },
+                },
+              },
+            ]
+          : []),
+        ...(reopening
+          ? [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { ...guard, ticket: next.ticket },
+                  ConditionExpression: ABSENT,
+                },
+              },
+            ]
+          : []),
+        ...summaryUpdates(this.tables.citizens, owner, { openCase: [next.ticket, openCaseChange(next)] }),
       ]);
       return next;
     } catch (error) {
-      if (error instanceof TransactionCancelled && error.failedCondition() >= 0)
-        throw new VersionConflictError('case', expected);
+      if (error instanceof TransactionCancelled) {
+        const failed = error.failedCondition();
+        if (failed === 2 && reopening) throw new OpenCaseExistsError(next.topicId);
+        if (failed >= 0) throw new VersionConflictError('case', expected);
+      }
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { LANGUAGES, surnameKey, type Citizen } from '../../domain/citizen';
 import type { ContactRecord } from '../../domain/contact';
 import type { Identity } from '../../domain/identity';
 import { z } from '../../domain/schema';
+import type { ScreenPopSummary } from '../../domain/screen-pop';
 import { normalizeName } from '../../domain/text';
 import type { Ticket } from '../../domain/ticket';
 
@@ -59,8 +60,20 @@ export function profileItem(citizen: Citizen): Record<string, unknown> {
   };
 }
 
-export function identityItem(identity: Identity, citizenId: string, at: string): Record<string, unknown> {
-  return { ...citizenKeys.identity(identity), type: 'IDENTITY', ...identity, citizenId, createdAt: at };
+/** An identity item, where a lookup lands: the owner and the screen-pop summary of their cases and contacts. */
+export function identityItem(
+  identity: Identity,
+  summary: ScreenPopSummary,
+  at: string,
+): Record<string, unknown> {
+  return {
+    ...citizenKeys.identity(identity),
+    type: 'IDENTITY',
+    ...identity,
+    citizenId: summary.citizenId,
+    createdAt: at,
+    summary,
+  };
 }
 
 export const citizenFromItem = (item: Record<string, unknown>): Citizen =>

@@ -5,6 +5,7 @@ import { IdentityTakenError, ValidationError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
 import type { CitizenRepository, Page, PageRequest } from '../../domain/ports';
 import { normalizeName } from '../../domain/text';
+import { emptySummary } from '../../domain/screen-pop';
 import {
   citizenFromItem,
   citizenKeys,
@@ -36,7 +37,7 @@ export class DynamoCitizenRepository implements CitizenRepository {
         ...citizen.identities.map((identity) => ({
           Put: {
             TableName: this.table,
-            Item: identityItem(identity, citizen.id, citizen.createdAt),
+            Item: identityItem(identity, emptySummary(citizen), citizen.createdAt),
             ConditionExpression: absent,
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
           },

@@ -1,0 +1,198 @@
+import { openCase, transitionCase, type Case, type CaseStatus, type Channel } from './case';
+import type { BusinessCalendar } from './calendar';
+import type { Catalogue } from './catalogue';
+import { newCitizen, type Language } from './citizen';
+import {
+  ConcurrentChangeError,
+  InvalidTicketError,
+  TicketCollisionError,
+  ValidationError,
+  VersionConflictError,
+} from './errors';
+import type { Identity } from './identity';
+import { statusMessage } from './messages';
+import type { CaseRepository, Clock, ContactIntakeStore, IntakeOutcome, ScreenPopStore } from './ports';
+import {
+  contactsToPrune,
+  emptySummary,
+  openCaseOnTopic,
+  screenPop,
+  type ScreenPop,
+  type ScreenPopSummary,
+} from './screen-pop';
+import { generateTicket, parseTicket, type RandomSource, type Ticket } from './ticket';
+
+/** Use cases behind the functions Amazon Connect invokes while a citizen is on the line. */
+
+export interface LookupResult {
+  readonly summary?: ScreenPopSummary;
+  readonly pop?: ScreenPop;
+}
+
+/** Who is this? One read of the summary where the identity lands. */
+export async function lookupCaller(
+  deps: { screenPops: ScreenPopStore; clock: Clock },
+  identity: Identity | undefined,
+  currentContactId?: string,
+): Promise<LookupResult> {
+  if (!identity) return {};
+  const summary = await deps.screenPops.summary(identity);
+  return summary ? { summary, pop: screenPop(summary, deps.clock.now(), currentContactId) } : {};
+}
+
+export interface IntakeDeps {
+  readonly intake: ContactIntakeStore;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly newId: () => string;
+  readonly calendar: BusinessCalendar;
+  readonly catalogue: Catalogue;
+}
+
+export interface IntakeRequest {
+  readonly identity: Identity;
+  readonly contactId: string;
+  readonly initialContactId: string;
+  readonly channel: Channel;
+  readonly topicId: string;
+  readonly request?: string;
+  readonly language?: Language;
+}
+
+const INTAKE_ATTEMPTS = 4;
+
+/**
+ * Takes a contact onto a case: appends it to the citizen's open case on the topic, or opens one (creating a
+ * provisional citizen for an unknown identity). Idempotent on the contact chain: a retry returns the first
+ * outcome and writes nothing. Concurrent contacts converge on one citizen and one open case per topic.
+ */
+export async function intakeContact(deps: IntakeDeps, req: IntakeRequest): Promise<IntakeOutcome> {
+  const topic = deps.catalogue.get(req.topicId);
+  if (!topic) throw new ValidationError('topic', `unknown topic "${req.topicId}"`);
+  for (let attempt = 0; attempt < INTAKE_ATTEMPTS; attempt++) {
+    const { summary: found, previous } = await deps.intake.begin(req.identity, req.initialContactId);
+    if (previous) return previous;
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const citizen = found
+      ? undefined
+      : newCitizen(
+          {
+            identities: [req.identity],
+            provisional: true,
+            ...(req.language ? { language: req.language } : {}),
+          },
+          deps.newId(),
+          at,
+        );
+    const summary = found ?? emptySummary(citizen!);
+    const existing = openCaseOnTopic(summary, topic.id);
+    let created: { case: Case; audit: ReturnType<typeof openCase>['audit'] } | undefined;
+    let ticket: Ticket;
+    if (existing) ticket = existing;
+    else {
+      ticket = generateTicket(deps.random);
+      created = openCase({
+        ticket,
+        citizenId: summary.citizenId,
+        topicId: topic.id,
+        departmentId: topic.department,
+        channel: req.channel,
+        ...(req.request !== undefined ? { request: req.request } : {}),
+        dueAt: deps.calendar.dueAfterBusinessDays(topic.department, now, topic.slaBusinessDays).toISOString(),
+        actor: { id: 'ivr', role: 'ivr' },
+        now: at,
+      });
+    }
+    const outcome: IntakeOutcome = { ticket, result: created ? 'created' : 'appended' };
+    try {
+      await deps.intake.commit({
+        initialContactId: req.initialContactId,
+        outcome,
+        summary,
+        ...(citizen ? { newCitizen: citizen } : {}),
+        ...(created ? { created } : {}),
+        link: { ticket, contactId: req.contactId, channel: req.channel, at },
+        contact: {
+          contactId: req.contactId,
+          initialContactId: req.initialContactId,
+          citizenId: summary.citizenId,
+          channel: req.channel,
+          at,
+          ticket,
+          topicId: topic.id,
+        },
+        prune: contactsToPrune(summary, now),
+      });
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError) && !(error instanceof TicketCollisionError)) throw error;
+    }
+  }
+  throw new ConcurrentChangeError('case intake');
+}
+
+export type StatusOutcome = 'OK' | 'NOT_FOUND' | 'INVALID_TICKET' | 'NOT_OWNER';
+export interface StatusResult {
+  readonly outcome: StatusOutcome;
+  readonly ticket?: Ticket;
+  readonly status?: CaseStatus;
+  readonly message?: string;
+  readonly language: Language;
+}
+
+export interface StatusDeps {
+  readonly screenPops: ScreenPopStore;
+  readonly cases: CaseRepository;
+  readonly clock: Clock;
+}
+
+/**
+ * The ticket status line: the keyed ticket must check out and belong to the caller (their phone, or a document
+ * they key). A case whose answer is waiting is read to them and becomes COMMUNICATED, once, even under retries.
+ */
+export async function caseStatusForCaller(
+  deps: StatusDeps,
+  req: { ticket: string; identities: readonly Identity[]; language: Language },
+): Promise<StatusResult> {
+  let ticket: Ticket;
+  try {
+    ticket = parseTicket(req.ticket);
+  } catch (error) {
+    if (error instanceof InvalidTicketError) return { outcome: 'INVALID_TICKET', language: req.language };
+    throw error;
+  }
+  const { case: found, summaries } = await deps.screenPops.caseWithSummaries(ticket, req.identities);
+  if (!found) return { outcome: 'NOT_FOUND', ticket, language: req.language };
+  const owner = summaries.find((s) => s.citizenId === found.citizenId);
+  if (!owner) return { outcome: 'NOT_OWNER', ticket, language: req.language };
+  const language = owner.language;
+
+  let current = found;
+  for (let attempt = 0; current.status === 'PENDING_COMMUNICATION' && attempt < 3; attempt++) {
+    const { case: next, audit } = transitionCase(current, {
+      to: 'COMMUNICATED',
+      actor: { id: 'ivr', role: 'ivr' },
+      now: deps.clock.now().toISOString(),
+      reason: 'answer read on the ticket status line',
+    });
+    try {
+      current = await deps.cases.saveTransition(next, audit, owner.identities);
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      // A retry of this same call (or an agent) changed it first: read what it is now.
+      current = (await deps.cases.byTicket(ticket)) ?? current;
+    }
+  }
+  return {
+    outcome: 'OK',
+    ticket,
+    status: current.status,
+    message: statusMessage(
+      found.status === 'PENDING_COMMUNICATION' ? 'PENDING_COMMUNICATION' : current.status,
+      language,
+      current.answer,
+    ),
+    language,
+  };
+}
