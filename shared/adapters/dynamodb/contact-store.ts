@@ -90,7 +90,13 @@ export class DynamoContactStore implements ContactIntakeStore, ScreenPopStore {
       {
         Put: {
           TableName: cases,
-          Item: { ...caseKeys.intake(plan.initialContactId), ...plan.outcome, at, expiresAt },
+          Item: {
+            ...caseKeys.intake(plan.initialContactId),
+            ...plan.outcome,
+            contactId: plan.contact.contactId,
+            at,
+            expiresAt,
+          },
           ConditionExpression: ABSENT,
         },
       },

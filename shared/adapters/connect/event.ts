@@ -1,0 +1,125 @@
+import type { Channel } from '../../domain/case';
+import { isLanguage, type Language } from '../../domain/citizen';
+import { ValidationError } from '../../domain/errors';
+import {
+  documentIdentity,
+  emailIdentity,
+  normalizeDocument,
+  phoneIdentity,
+  type CountryCode,
+  type Identity,
+} from '../../domain/identity';
+import { parseInput, z } from '../../domain/schema';
+
+/**
+ * The event Amazon Connect sends to a function invoked from a flow (CONNECT.md §1). Our own schema: the
+ * community types narrow Channel to VOICE | CHAT. Unknown fields are tolerated; nullable ones may be null.
+ */
+const text = z.string().check(z.maxLength(4096));
+const endpoint = z.optional(
+  z.nullable(z.object({ Address: z.optional(z.nullable(text)), Type: z.optional(z.nullable(text)) })),
+);
+const stringMap = z.optional(z.nullable(z.record(z.string().check(z.maxLength(256)), text)));
+const connectEventSchema = z.object({
+  Details: z.object({
+    ContactData: z.object({
+      ContactId: z.string().check(z.minLength(1), z.maxLength(256)),
+      InitialContactId: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
+      Channel: z.string().check(z.maxLength(32)),
+      CustomerEndpoint: endpoint,
+      LanguageCode: z.optional(z.nullable(text)),
+      Attributes: stringMap,
+      SegmentAttributes: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+    }),
+    Parameters: stringMap,
+  }),
+});
+
+/** A flow invocation, parsed: what the functions need and nothing else. */
+export interface ConnectInvocation {
+  readonly contactId: string;
+  /** The first contact of the chain; retries and transfers share it. */
+  readonly initialContactId: string;
+  readonly channel: Channel;
+  readonly customerAddress?: { readonly address: string; readonly type?: string };
+  /** The language the contact runs in, when the flow or Connect says so. */
+  readonly language?: Language;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+const SUBTYPES: Record<string, Channel> = {
+  'connect:sms': 'SMS',
+  'connect:whatsapp': 'WHATSAPP',
+  'connect:chat': 'CHAT',
+};
+
+function subtypeOf(
+  segment: Record<string, unknown> | null | undefined,
+  parameters: Record<string, string>,
+): string {
+  const fromSegment = (segment?.['connect:Subtype'] as { ValueString?: unknown } | undefined)?.ValueString;
+  return String(
+    typeof fromSegment === 'string' ? fromSegment : (parameters.channelSubtype ?? ''),
+  ).toLowerCase();
+}
+
+function channelOf(raw: string, subtype: string): Channel {
+  switch (raw.toUpperCase()) {
+    case 'VOICE':
+      return 'VOICE';
+    case 'CHAT':
+      return SUBTYPES[subtype] ?? 'CHAT';
+    case 'TASK':
+      return 'TASK';
+    case 'EMAIL':
+      return 'EMAIL';
+    default:
+      throw new ValidationError('Details.ContactData.Channel', `unknown channel "${raw.slice(0, 32)}"`);
+  }
+}
+
+export function parseConnectEvent(raw: unknown): ConnectInvocation {
+  const { Details } = parseInput(connectEventSchema, raw);
+  const data = Details.ContactData;
+  const parameters = Details.Parameters ?? {};
+  const address = data.CustomerEndpoint?.Address;
+  const language = parameters.language ?? data.LanguageCode?.slice(0, 2).toLowerCase();
+  return {
+    contactId: data.ContactId,
+    initialContactId: data.InitialContactId || data.ContactId,
+    channel: channelOf(data.Channel, subtypeOf(data.SegmentAttributes, parameters)),
+    ...(address
+      ? {
+          customerAddress: {
+            address,
+            ...(data.CustomerEndpoint?.Type ? { type: data.CustomerEndpoint.Type } : {}),
+          },
+        }
+      : {}),
+    ...(isLanguage(language) ? { language } : {}),
+    parameters,
+  };
+}
+
+/**
+ * The identities a flow invocation names. Parameters the caller keyed or typed (a document, an email) must be
+ * valid, or it is INVALID_INPUT; the network's customer endpoint is taken when it parses and otherwise treated
+ * as an anonymous caller (withheld numbers, odd formats).
+ */
+export function callerIdentities(invocation: ConnectInvocation, country: CountryCode): Identity[] {
+  const out: Identity[] = [];
+  const p = invocation.parameters;
+  if (p.document)
+    out.push(documentIdentity(normalizeDocument(p.documentType || 'CEDULA', p.document, 'document')));
+  if (p.email) out.push(emailIdentity(p.email, 'email'));
+  const endpoint = invocation.customerAddress;
+  if (endpoint) {
+    const isEmail = invocation.channel === 'EMAIL' || endpoint.type === 'EMAIL_ADDRESS';
+    try {
+      out.push(isEmail ? emailIdentity(endpoint.address) : phoneIdentity(endpoint.address, country));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,21 @@
+/**
+ * Environment variable names, shared by `infra/` (which sets them) and `lambdas/` (which read them), so a
+ * rename breaks the compile rather than production.
+ */
+export const ENV = {
+  CITIZENS_TABLE: 'CITIZENS_TABLE',
+  CASES_TABLE: 'CASES_TABLE',
+  /** Folder holding deployment.json and catalogue.json; bundled next to the handler by default. */
+  CONFIG_DIR: 'CONFIG_DIR',
+  /** A DynamoDB endpoint for local runs; unset in AWS. */
+  DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
+  AWS_REGION: 'AWS_REGION',
+} as const;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
