@@ -6,6 +6,7 @@ import { progress } from './harness';
 
 const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   search: () => import('./search'),
+  connect: () => import('./connect'),
 };
 
 async function main(): Promise<void> {

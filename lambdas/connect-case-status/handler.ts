@@ -20,7 +20,7 @@ const { deployment } = runtime.config;
 export const handler = connectHandler(runtime, async (invocation) => {
   const result = await caseStatusForCaller(deps, {
     ticket: invocation.parameters.ticket ?? '',
-    identities: callerIdentities(invocation, deployment.country),
+    identities: callerIdentities(invocation),
     language: invocation.language ?? deployment.defaultLanguage,
   });
   return statusResponse(result);

@@ -16,7 +16,7 @@ const intake = new DynamoContactStore(runtime.doc, runtime.tables, {
 });
 
 export const handler = connectHandler(runtime, async (invocation) => {
-  const identity = callerIdentities(invocation, deployment.country)[0];
+  const identity = callerIdentities(invocation)[0];
   if (!identity) throw new ValidationError('customer', 'no phone, email or document identifies the caller');
   const topicId = invocation.parameters.topic;
   if (!topicId) throw new ValidationError('topic', 'is required');

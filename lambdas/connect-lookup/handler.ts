@@ -11,7 +11,7 @@ const screenPops = new DynamoContactStore(runtime.doc, runtime.tables);
 const { deployment, catalogue } = runtime.config;
 
 export const handler = connectHandler(runtime, async (invocation) => {
-  const identity = callerIdentities(invocation, deployment.country)[0];
+  const identity = callerIdentities(invocation)[0];
   if (identity) runtime.logger.appendKeys({ caller: maskIdentity(identity) });
   const result = await lookupCaller({ screenPops, clock: runtime.clock }, identity, invocation.contactId);
   return lookupResponse(result, catalogue, invocation.language ?? deployment.defaultLanguage);

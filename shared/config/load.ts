@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCatalogue, type Catalogue } from '../domain/catalogue';
-import { calendarOf, parseDeployment, type Deployment } from '../domain/deployment';
-import type { BusinessCalendar } from '../domain/calendar';
+import { calendarOf, type BusinessCalendar } from '../domain/calendar';
+import { Catalogue, type CatalogueEntry } from '../domain/catalogue';
+import { parseCatalogue } from '../domain/catalogue-schema';
+import { parseDeployment, type Deployment } from '../domain/deployment';
 import { ConfigError } from '../domain/errors';
 
 export interface LoadedConfig {
   readonly deployment: Deployment;
   readonly catalogue: Catalogue;
   readonly calendar: BusinessCalendar;
+}
+
+/** A deployment folder, validated and flattened into one JSON document for a function bundle. */
+export interface CompiledConfig {
+  readonly deployment: Deployment;
+  readonly catalogue: readonly CatalogueEntry[];
 }
 
 function readJson(path: string): unknown {
@@ -32,4 +39,10 @@ export function loadConfig(dir: string): LoadedConfig {
   const deployment = parseDeployment(readJson(deploymentPath), deploymentPath);
   const catalogue = parseCatalogue(readJson(cataloguePath), deployment, cataloguePath);
   return { deployment, catalogue, calendar: calendarOf(deployment) };
+}
+
+/** Validates a deployment folder and flattens it for bundling next to a function. */
+export function compileConfig(dir: string): CompiledConfig {
+  const { deployment, catalogue } = loadConfig(dir);
+  return { deployment, catalogue: catalogue.entries };
 }

@@ -1,3 +1,4 @@
+import type { Deployment } from './deployment';
 import { ValidationError } from './errors';
 
 /** Weekday keys, Monday first. */
@@ -28,15 +29,18 @@ function weekdayOf(date: string): Weekday {
  * are `Date`s; calendar dates are local "YYYY-MM-DD" strings.
  */
 export class BusinessCalendar {
-  private readonly parts: Intl.DateTimeFormat;
+  private formatter?: Intl.DateTimeFormat;
 
   constructor(
     readonly timeZone: string,
     private readonly hours: ReadonlyMap<string, WeeklyHours>,
     private readonly holidays: ReadonlySet<string>,
-  ) {
-    this.parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
+  ) {}
+
+  /** Built on first use: loading a time zone's rules costs a cold start several milliseconds. */
+  private get parts(): Intl.DateTimeFormat {
+    return (this.formatter ??= new Intl.DateTimeFormat('en-US', {
+      timeZone: this.timeZone,
       hourCycle: 'h23',
       year: 'numeric',
       month: '2-digit',
@@ -44,7 +48,7 @@ export class BusinessCalendar {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    });
+    }));
   }
 
   /** Local date and minutes since local midnight of an instant. */
@@ -124,4 +128,15 @@ export class BusinessCalendar {
     const spans = this.spans(departmentId, day);
     return this.instantAt(day, minutesOf(spans[spans.length - 1]!.close));
   }
+}
+
+/** The business calendar of a deployment: its departments' hours and its holidays. */
+export function calendarOf(
+  deployment: Pick<Deployment, 'timeZone' | 'departments' | 'holidays'>,
+): BusinessCalendar {
+  return new BusinessCalendar(
+    deployment.timeZone,
+    new Map(deployment.departments.map((d) => [d.id, d.hours as WeeklyHours])),
+    new Set(deployment.holidays.map((h) => h.date)),
+  );
 }

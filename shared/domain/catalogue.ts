@@ -1,39 +1,24 @@
-import { ConfigError } from './errors';
-import { parseConfig, z } from './schema';
-import type { Deployment } from './deployment';
 import type { Language } from './citizen';
 
 /** Self-service text must fit a couple of SMS segments and a WhatsApp message preview. */
 export const SELF_SERVICE_MAX = 320;
 
-const localized = (max: number) =>
-  z.strictObject({
-    es: z.string().check(z.minLength(1), z.maxLength(max)),
-    en: z.string().check(z.minLength(1), z.maxLength(max)),
-  });
-const words = z.strictObject({
-  es: z.array(z.string().check(z.minLength(2))),
-  en: z.array(z.string().check(z.minLength(2))),
-});
+type Localized = { readonly es: string; readonly en: string };
 
-export const catalogueEntrySchema = z.strictObject({
-  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a lower-case slug')),
+/** A public procedure ("trámite") the contact center answers. */
+export interface CatalogueEntry {
+  readonly id: string;
   /** The keys a caller presses (or texts) to reach it, e.g. "1" or "2-3" inside a sub-menu. */
-  menuKey: z.string().check(z.regex(/^[1-9](-[1-9])*$/, 'must be digits 1-9 joined by "-" for sub-menus')),
-  department: z.string(),
-  name: localized(60),
-  selfService: localized(SELF_SERVICE_MAX),
-  requirements: z.strictObject({ es: z.array(z.string()), en: z.array(z.string()) }),
-  link: z.optional(z.string().check(z.regex(/^https:\/\/\S+$/, 'must be an https link'))),
-  keywords: words,
-  needsPerson: z.boolean(),
-  slaBusinessDays: z.number().check(z.int(), z.gte(0), z.lte(90)),
-});
-export const catalogueSchema = z.strictObject({
-  entries: z.array(catalogueEntrySchema).check(z.minLength(1)),
-});
-
-export type CatalogueEntry = z.infer<typeof catalogueEntrySchema>;
+  readonly menuKey: string;
+  readonly department: string;
+  readonly name: Localized;
+  readonly selfService: Localized;
+  readonly requirements: { readonly es: readonly string[]; readonly en: readonly string[] };
+  readonly link?: string;
+  readonly keywords: { readonly es: readonly string[]; readonly en: readonly string[] };
+  readonly needsPerson: boolean;
+  readonly slaBusinessDays: number;
+}
 
 /** The deployment's catalogue of public procedures ("trámites"), validated against its departments. */
 export class Catalogue {
@@ -50,32 +35,4 @@ export class Catalogue {
   name(id: string, language: Language): string {
     return this.byId.get(id)?.name[language] ?? id;
   }
-}
-
-export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'catalogue'): Catalogue {
-  const { entries } = parseConfig(catalogueSchema, raw, source);
-  const departments = new Set(deployment.departments.map((d) => d.id));
-  const ids = new Set<string>();
-  const keys = new Set<string>();
-  entries.forEach((e, i) => {
-    if (ids.has(e.id)) throw new ConfigError(source, `entries.${i}.id`, `duplicate entry "${e.id}"`);
-    if (keys.has(e.menuKey))
-      throw new ConfigError(source, `entries.${i}.menuKey`, `duplicate key "${e.menuKey}"`);
-    if (!departments.has(e.department))
-      throw new ConfigError(source, `entries.${i}.department`, `unknown department "${e.department}"`);
-    ids.add(e.id);
-    keys.add(e.menuKey);
-  });
-  // A key that opens a sub-menu ("2") cannot also be an entry ("2" and "2-1").
-  for (const key of keys) {
-    const parent = key.split('-').slice(0, -1);
-    for (let n = 1; n <= parent.length; n++) {
-      const prefix = parent.slice(0, n).join('-');
-      if (keys.has(prefix)) {
-        const i = entries.findIndex((e) => e.menuKey === prefix);
-        throw new ConfigError(source, `entries.${i}.menuKey`, `"${prefix}" is both an entry and a sub-menu`);
-      }
-    }
-  }
-  return new Catalogue(entries);
 }

@@ -1,9 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import { getCountries } from 'libphonenumber-js/min';
-import { BusinessCalendar, WEEKDAYS, type WeeklyHours } from './calendar';
+import { WEEKDAYS } from './calendar';
 import { LANGUAGES, type Language } from './citizen';
 import { ConfigError } from './errors';
-import { parseConfig, z } from './schema';
+import * as z from 'zod/mini';
+import { parseConfig } from './schema';
 
 const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM"'));
 const span = z
@@ -79,14 +80,6 @@ export function parseDeployment(raw: unknown, source = 'deployment'): Deployment
   if (!deployment.languages.includes(deployment.defaultLanguage))
     throw new ConfigError(source, 'defaultLanguage', 'must be one of languages');
   return deployment;
-}
-
-export function calendarOf(deployment: Deployment): BusinessCalendar {
-  return new BusinessCalendar(
-    deployment.timeZone,
-    new Map(deployment.departments.map((d) => [d.id, d.hours as WeeklyHours])),
-    new Set(deployment.holidays.map((h) => h.date)),
-  );
 }
 
 export type { Language };

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { ConfigError, ValidationError } from './errors';
 
 // Readable messages ("expected number, received string") instead of zod/mini's bare "Invalid input".
-z.config(z.locales.en());
-
-export { z };
+// The English locale alone: `z.locales` would bundle every language.
+z.config(en());
 
 /** The dotted path of a zod issue: "departments.2.hours.mon.0.open". */
 export const issuePath = (path: readonly PropertyKey[]): string => path.map(String).join('.');

@@ -5,7 +5,8 @@ import { createDocumentClient } from '../adapters/dynamodb/client';
 import type { StoreTables } from '../adapters/dynamodb/case-repository';
 import { parseConnectEvent, type ConnectInvocation } from '../adapters/connect/event';
 import { stringMap, type ConnectOutcome, type StringMap } from '../adapters/connect/response';
-import { loadConfig, type LoadedConfig } from '../config/load';
+import { readCompiledConfig } from '../config/compiled';
+import type { LoadedConfig } from '../config/load';
 import { DomainError } from '../domain/errors';
 import type { Clock } from '../domain/ports';
 import { withDeadline } from './deadline';
@@ -27,7 +28,7 @@ export interface ConnectRuntime {
 export function connectRuntime(env: Env, service: string, baseDir: string): ConnectRuntime {
   const endpoint = env[ENV.DYNAMODB_ENDPOINT];
   return {
-    config: loadConfig(env[ENV.CONFIG_DIR] ?? join(baseDir, 'config')),
+    config: readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(baseDir, 'config.json')),
     doc: createDocumentClient({
       ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
       ...(endpoint ? { endpoint } : {}),

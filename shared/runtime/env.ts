@@ -5,8 +5,8 @@
 export const ENV = {
   CITIZENS_TABLE: 'CITIZENS_TABLE',
   CASES_TABLE: 'CASES_TABLE',
-  /** Folder holding deployment.json and catalogue.json; bundled next to the handler by default. */
-  CONFIG_DIR: 'CONFIG_DIR',
+  /** The compiled deployment configuration; `config.json` next to the handler by default. */
+  CONFIG_FILE: 'CONFIG_FILE',
   /** A DynamoDB endpoint for local runs; unset in AWS. */
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
   AWS_REGION: 'AWS_REGION',

@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the cases mutate parsed JSON fixtures of any shape */
 import { readFileSync } from 'node:fs';
-import { parseCatalogue } from '../../shared/domain/catalogue';
-import { calendarOf, parseDeployment } from '../../shared/domain/deployment';
+import { parseCatalogue } from '../../shared/domain/catalogue-schema';
+import { calendarOf } from '../../shared/domain/calendar';
+import { parseDeployment } from '../../shared/domain/deployment';
 import { ConfigError } from '../../shared/domain/errors';
 import { loadConfig } from '../../shared/config/load';
 

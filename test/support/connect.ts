@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { compileConfig } from '../../shared/config/load';
 import { join } from 'node:path';
 import { freshTables } from './dynamo';
 
@@ -43,7 +45,12 @@ export async function loadConnectHandlers(endpoint?: string) {
   const store = await freshTables();
   process.env.CITIZENS_TABLE = store.names.citizens;
   process.env.CASES_TABLE = store.names.cases;
-  process.env.CONFIG_DIR = join(__dirname, '..', '..', 'config', 'city-hall');
+  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-config-')), 'config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify(compileConfig(join(__dirname, '..', '..', 'config', 'city-hall'))),
+  );
+  process.env.CONFIG_FILE = configFile;
   process.env.DYNAMODB_ENDPOINT = endpoint ?? process.env.TEST_DYNAMO_ENDPOINT;
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   const lookup = (await import('../../lambdas/connect-lookup/handler')).handler as Handler;

@@ -1,15 +1,10 @@
 import type { Channel } from '../../domain/case';
 import { isLanguage, type Language } from '../../domain/citizen';
 import { ValidationError } from '../../domain/errors';
-import {
-  documentIdentity,
-  emailIdentity,
-  normalizeDocument,
-  phoneIdentity,
-  type CountryCode,
-  type Identity,
-} from '../../domain/identity';
-import { parseInput, z } from '../../domain/schema';
+import { parseE164 } from '../../domain/e164';
+import { documentIdentity, emailIdentity, normalizeDocument, type Identity } from '../../domain/identity';
+import * as z from 'zod/mini';
+import { parseInput } from '../../domain/schema';
 
 /**
  * The event Amazon Connect sends to a function invoked from a flow (CONNECT.md §1). Our own schema: the
@@ -103,10 +98,11 @@ export function parseConnectEvent(raw: unknown): ConnectInvocation {
 
 /**
  * The identities a flow invocation names. Parameters the caller keyed or typed (a document, an email) must be
- * valid, or it is INVALID_INPUT; the network's customer endpoint is taken when it parses and otherwise treated
- * as an anonymous caller (withheld numbers, odd formats).
+ * valid, or it is INVALID_INPUT. The network's customer endpoint (E.164 for voice, SMS and WhatsApp; an
+ * address for email) is taken when it parses and otherwise treated as an anonymous caller (withheld
+ * numbers, odd formats).
  */
-export function callerIdentities(invocation: ConnectInvocation, country: CountryCode): Identity[] {
+export function callerIdentities(invocation: ConnectInvocation): Identity[] {
   const out: Identity[] = [];
   const p = invocation.parameters;
   if (p.document)
@@ -115,10 +111,15 @@ export function callerIdentities(invocation: ConnectInvocation, country: Country
   const endpoint = invocation.customerAddress;
   if (endpoint) {
     const isEmail = invocation.channel === 'EMAIL' || endpoint.type === 'EMAIL_ADDRESS';
-    try {
-      out.push(isEmail ? emailIdentity(endpoint.address) : phoneIdentity(endpoint.address, country));
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
+    if (isEmail) {
+      try {
+        out.push(emailIdentity(endpoint.address));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+      }
+    } else {
+      const phone = parseE164(endpoint.address.replace(/^whatsapp:/i, ''));
+      if (phone) out.push({ kind: 'PHONE', value: phone });
     }
   }
   return out;

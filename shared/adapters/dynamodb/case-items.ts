@@ -7,7 +7,7 @@ import {
   type CaseStatus,
 } from '../../domain/case';
 import type { CaseContact } from '../../domain/contact';
-import { z } from '../../domain/schema';
+import * as z from 'zod/mini';
 import type { Ticket } from '../../domain/ticket';
 
 /** Key builders of the cases table. See docs/access-patterns.md. */

@@ -2,7 +2,7 @@ import { CHANNELS } from '../../domain/case';
 import { LANGUAGES, surnameKey, type Citizen } from '../../domain/citizen';
 import type { ContactRecord } from '../../domain/contact';
 import type { Identity } from '../../domain/identity';
-import { z } from '../../domain/schema';
+import * as z from 'zod/mini';
 import type { ScreenPopSummary } from '../../domain/screen-pop';
 import { normalizeName } from '../../domain/text';
 import type { Ticket } from '../../domain/ticket';

@@ -26,6 +26,8 @@ export function createDocumentClient(options: DynamoClientOptions = {}): DynamoD
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.connectionTimeoutMs ?? 300,
       requestTimeout: options.requestTimeoutMs ?? 500,
+      // Without this a slow request only logs a warning and keeps waiting; with it, it fails and is retried.
+      throwOnRequestTimeout: true,
     }),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -2,7 +2,7 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { CASE_STATUSES, CHANNELS } from '../../domain/case';
 import { LANGUAGES } from '../../domain/citizen';
 import type { Identity } from '../../domain/identity';
-import { z } from '../../domain/schema';
+import * as z from 'zod/mini';
 import type { OpenCaseEntry, RecentContact, ScreenPopSummary } from '../../domain/screen-pop';
 import { citizenKeys } from './citizen-items';
 
