@@ -1,0 +1,388 @@
+import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { Language } from '../../shared/domain/citizen';
+import type { Deployment } from '../../shared/domain/deployment';
+import {
+  checkHours,
+  compare,
+  disconnect,
+  equals,
+  FlowBuilder,
+  invoke,
+  logging,
+  loop,
+  message,
+  setAttributes,
+  setCustomerQueueFlow,
+  setQueue,
+  transferToFlow,
+  transferToQueue,
+  when,
+} from './builder';
+import type { Flow } from './flow-language';
+import { PROMPTS } from './prompts';
+
+/** What the flows point at: ARNs (CDK tokens at synth, local ids in the flow engine). */
+export interface FlowTargets {
+  readonly functions: { readonly lookup: string; readonly createCase: string; readonly status: string };
+  /** Queue per department id. */
+  readonly queues: Readonly<Record<string, string>>;
+  /** The department whose queue takes anyone who asks for a person outside a topic. */
+  readonly generalDepartment: string;
+  readonly customerQueueFlow: string;
+  readonly statusLineFlow: string;
+}
+
+export interface GeneratedFlow {
+  readonly flow: Flow;
+  /** Keys each DTMF menu offers, for the validator. */
+  readonly menuKeys: Readonly<Record<string, readonly string[]>>;
+}
+
+interface MenuNode {
+  readonly key: string;
+  readonly entry?: CatalogueEntry;
+  readonly children: MenuNode[];
+}
+
+/** The DTMF menu tree from the catalogue's menu keys ("2-3" is option 3 of sub-menu 2). */
+export function menuTree(entries: readonly CatalogueEntry[]): MenuNode[] {
+  const root: MenuNode[] = [];
+  for (const entry of [...entries].sort((a, b) => a.menuKey.localeCompare(b.menuKey))) {
+    let level = root;
+    const keys = entry.menuKey.split('-');
+    keys.forEach((key, i) => {
+      let node = level.find((n) => n.key === key);
+      if (!node) {
+        node = { key, ...(i === keys.length - 1 ? { entry } : {}), children: [] };
+        level.push(node);
+      }
+      level = node.children;
+    });
+  }
+  return root;
+}
+
+const fill = (text: string, deployment: Deployment, language: Language) =>
+  text.replace(/\{name\}/g, deployment.name[language]);
+
+/** The label of a sub-menu: its entries' department when they share one. */
+function label(node: MenuNode, deployment: Deployment, language: Language): string {
+  if (node.entry) return node.entry.name[language];
+  const departments = new Set(collect(node).map((e) => e.department));
+  const department = deployment.departments.find((d) => departments.size === 1 && departments.has(d.id));
+  return department
+    ? department.name[language]
+    : collect(node)
+        .map((e) => e.name[language])
+        .join(', ');
+}
+const collect = (node: MenuNode): CatalogueEntry[] => [
+  ...(node.entry ? [node.entry] : []),
+  ...node.children.flatMap(collect),
+];
+
+const TICKET_KEY = '8';
+const AGENT_KEY = '0';
+const BACK_KEY = '9';
+const MENU_RETRIES = 2;
+
+/**
+ * The inbound voice flow: logging, caller lookup, language, greeting by name, the open case's status first,
+ * the catalogue menu, self-service answers with an offer of the link by SMS, case creation with the ticket
+ * read back twice, hours check and transfer to the department's queue, and after hours a case with a
+ * next-business-day promise. Every failure reaches a person or a polite goodbye.
+ */
+export function inboundVoiceFlow(
+  deployment: Deployment,
+  catalogue: readonly CatalogueEntry[],
+  t: FlowTargets,
+): GeneratedFlow {
+  const b = new FlowBuilder();
+  const languages = deployment.languages;
+  const tree = menuTree(catalogue);
+
+  b.add(logging('start', 'lookup'));
+  b.add(invoke('lookup', t.functions.lookup, {}, 'keep-caller', 'choose-language'));
+  b.add(
+    setAttributes(
+      'keep-caller',
+      {
+        found: '$.External.found',
+        citizenId: '$.External.citizenId',
+        firstName: '$.External.firstName',
+        lang: '$.External.language',
+        openCaseCount: '$.External.openCaseCount',
+        openCaseTicket: '$.External.openCaseTicket',
+        openCaseTopic: '$.External.openCaseTopic',
+      },
+      'known',
+      'choose-language',
+    ),
+  );
+  b.add(compare('known', '$.External.found', [equals('by-language', 'true')], 'choose-language'));
+  b.add(
+    compare(
+      'by-language',
+      '$.Attributes.lang',
+      languages.map((l) => equals(`greet-known-${l}`, l)),
+      `greet-known-${deployment.defaultLanguage}`,
+    ),
+  );
+  if (languages.length > 1) {
+    const options = Object.fromEntries(languages.map((l, i) => [String(i + 1), `welcome-${l}`]));
+    b.menu(
+      'choose-language',
+      fill(PROMPTS[deployment.defaultLanguage].chooseLanguage, deployment, deployment.defaultLanguage),
+      options,
+      `welcome-${deployment.defaultLanguage}`,
+      `welcome-${deployment.defaultLanguage}`,
+    );
+  } else b.add(compare('choose-language', '$.Channel', [], `welcome-${deployment.defaultLanguage}`));
+
+  for (const l of languages) {
+    const p = PROMPTS[l];
+    const say = (text: string) => fill(text, deployment, l);
+    const id = (name: string) => `${name}-${l}`;
+    const general = t.queues[t.generalDepartment]!;
+
+    b.add(setAttributes(id('welcome'), { lang: l }, id('say-welcome'), id('menu')));
+    b.add(message(id('say-welcome'), say(p.welcome), id('menu')));
+    b.add(message(id('greet-known'), say(p.welcomeBack), id('has-open-case')));
+    b.add(
+      compare(
+        id('has-open-case'),
+        '$.Attributes.openCaseCount',
+        [when(id('offer-status'), 'NumberGreaterThan', '0')],
+        id('menu'),
+      ),
+    );
+    b.menu(
+      id('offer-status'),
+      say(p.offerStatus),
+      { '1': id('open-case-status'), '2': id('menu') },
+      id('menu'),
+      id('menu'),
+    );
+    b.add(
+      invoke(
+        id('open-case-status'),
+        t.functions.status,
+        { ticket: '$.Attributes.openCaseTicket', language: l },
+        id('say-open-case-status'),
+        id('menu'),
+      ),
+    );
+    b.add(message(id('say-open-case-status'), '$.External.message', id('menu')));
+
+    // Menus: the top level adds the ticket line and a person; sub-menus add "back".
+    const menus: [string, MenuNode[], boolean][] = [[id('menu'), tree, true]];
+    const pathOf = new Map<MenuNode, string>();
+    const walk = (nodes: MenuNode[], path: string) =>
+      nodes.forEach((n) => {
+        const here = path ? `${path}${n.key}` : n.key;
+        pathOf.set(n, here);
+        if (n.children.length) {
+          menus.push([id(`menu${here}`), n.children, false]);
+          walk(n.children, here);
+        }
+      });
+    walk(tree, '');
+    for (const [menuId, nodes, top] of menus) {
+      const options: Record<string, string> = {};
+      const lines = [p.menuIntro];
+      for (const n of nodes) {
+        options[n.key] = n.entry ? id(`topic-${n.entry.id}`) : id(`menu${pathOf.get(n)}`);
+        lines.push(p.press(label(n, deployment, l), n.key));
+      }
+      if (top) {
+        options[TICKET_KEY] = id('ticket-line');
+        lines.push(p.press(p.ticketOption, TICKET_KEY));
+      } else {
+        options[BACK_KEY] = id('menu');
+        lines.push(p.press(p.backOption, BACK_KEY));
+      }
+      options[AGENT_KEY] = id('agent');
+      lines.push(p.press(p.agentOption, AGENT_KEY));
+      b.menu(menuId, lines.join(' '), options, id('retry'), id('agent'));
+    }
+    // A wrong key or silence: say so and replay, twice; the third time, a person.
+    b.add(loop(id('retry'), MENU_RETRIES, id('invalid'), id('agent')));
+    b.add(message(id('invalid'), p.invalid, id('menu')));
+
+    for (const entry of catalogue) {
+      b.add(
+        setAttributes(
+          id(`topic-${entry.id}`),
+          {
+            topic: entry.id,
+            queueArn: t.queues[entry.department]!,
+            needsPerson: String(entry.needsPerson),
+            selfService: entry.selfService[l],
+          },
+          id('route'),
+          id('agent'),
+        ),
+      );
+    }
+    b.add(
+      compare(
+        id('route'),
+        '$.Attributes.needsPerson',
+        [equals(id('create-case'), 'true')],
+        id('self-service'),
+      ),
+    );
+    b.add(message(id('self-service'), '$.Attributes.selfService', id('after-self-service')));
+    b.menu(
+      id('after-self-service'),
+      p.afterSelfService,
+      { '1': id('request-link'), '2': id('create-case'), '3': id('goodbye') },
+      id('goodbye'),
+      id('agent'),
+    );
+    b.add(
+      invoke(
+        id('request-link'),
+        t.functions.createCase,
+        { topic: '$.Attributes.topic', request: 'link-by-sms', language: l },
+        id('link-ticket'),
+        id('agent'),
+      ),
+    );
+    b.add(compare(id('link-ticket'), '$.External.outcome', [equals(id('say-link'), 'OK')], id('agent')));
+    b.add(message(id('say-link'), p.linkRequested, id('goodbye')));
+
+    b.add(
+      invoke(
+        id('create-case'),
+        t.functions.createCase,
+        { topic: '$.Attributes.topic', language: l },
+        id('case-made'),
+        id('agent'),
+      ),
+    );
+    b.add(compare(id('case-made'), '$.External.outcome', [equals(id('keep-ticket'), 'OK')], id('agent')));
+    b.add(
+      setAttributes(
+        id('keep-ticket'),
+        { ticket: '$.External.ticket', ticketSpoken: '$.External.ticketSpoken' },
+        id('read-ticket'),
+        id('agent'),
+      ),
+    );
+    b.add(message(id('read-ticket'), p.ticketIs, id('set-queue')));
+    b.add(setQueue(id('set-queue'), '$.Attributes.queueArn', id('hours'), id('agent')));
+    b.add(checkHours(id('hours'), id('queue-flow'), id('after-hours'), id('queue-flow')));
+    b.add(message(id('after-hours'), say(p.afterHours), id('goodbye')));
+    b.add(setCustomerQueueFlow(id('queue-flow'), t.customerQueueFlow, id('transfer')));
+    b.add(transferToQueue(id('transfer'), 'end', id('busy')));
+
+    // A person, from anywhere: the general queue, if it is open.
+    b.add(setQueue(id('agent'), general, id('agent-hours'), id('busy')));
+    b.add(checkHours(id('agent-hours'), id('agent-queue-flow'), id('closed'), id('agent-queue-flow')));
+    b.add(message(id('closed'), say(p.closed), id('goodbye')));
+    b.add(setCustomerQueueFlow(id('agent-queue-flow'), t.customerQueueFlow, id('agent-transfer')));
+    b.add(transferToQueue(id('agent-transfer'), 'end', id('busy')));
+
+    b.add(transferToFlow(id('ticket-line'), t.statusLineFlow, id('agent')));
+    b.add(message(id('busy'), say(p.busy), id('goodbye')));
+    b.add(message(id('goodbye'), say(p.goodbye), 'end'));
+  }
+  b.add(disconnect('end'));
+  return { flow: b.build('start'), menuKeys: b.menuKeys };
+}
+
+/**
+ * The ticket status line: key the ticket, hear its status (and the answer, when there is one). A mistyped
+ * ticket may be keyed again; anyone who cannot be helped reaches a person.
+ */
+export function statusLineFlow(deployment: Deployment, t: FlowTargets): GeneratedFlow {
+  const b = new FlowBuilder();
+  const languages = deployment.languages;
+  b.add(logging('start', 'by-language'));
+  b.add(
+    compare(
+      'by-language',
+      '$.Attributes.lang',
+      languages.map((l) => equals(`key-ticket-${l}`, l)),
+      `key-ticket-${deployment.defaultLanguage}`,
+    ),
+  );
+  for (const l of languages) {
+    const p = PROMPTS[l];
+    const say = (text: string) => fill(text, deployment, l);
+    const id = (name: string) => `${name}-${l}`;
+    b.add({
+      Identifier: id('key-ticket'),
+      Type: 'GetParticipantInput',
+      Parameters: {
+        Text: p.keyTicket,
+        StoreInput: 'True',
+        InputTimeLimitSeconds: '10',
+        InputValidation: { CustomValidation: { MaximumLength: '12' } },
+        DTMFConfiguration: { InputTerminationSequence: '#', DisableCancelKey: 'False' },
+      },
+      Transitions: {
+        NextAction: id('status'),
+        Errors: [
+          { ErrorType: 'InputTimeLimitExceeded', NextAction: id('retry') },
+          { ErrorType: 'NoMatchingCondition', NextAction: id('retry') },
+          { ErrorType: 'NoMatchingError', NextAction: id('agent') },
+        ],
+      },
+    });
+    b.add(
+      invoke(
+        id('status'),
+        t.functions.status,
+        { ticket: '$.StoredCustomerInput', language: l },
+        id('outcome'),
+        id('agent'),
+      ),
+    );
+    b.add(
+      compare(
+        id('outcome'),
+        '$.External.outcome',
+        [
+          equals(id('say-status'), 'OK'),
+          equals(id('invalid'), 'INVALID_TICKET'),
+          equals(id('not-found'), 'NOT_FOUND'),
+          equals(id('not-owner'), 'NOT_OWNER'),
+        ],
+        id('agent'),
+      ),
+    );
+    b.add(message(id('say-status'), '$.External.message', id('goodbye')));
+    b.add(message(id('invalid'), p.invalidTicket, id('retry')));
+    b.add(message(id('not-found'), p.notFound, id('retry')));
+    b.add(loop(id('retry'), MENU_RETRIES, id('key-ticket'), id('agent')));
+    b.add(message(id('not-owner'), p.notOwner, id('agent')));
+    b.add(setQueue(id('agent'), t.queues[t.generalDepartment]!, id('agent-hours'), id('busy')));
+    b.add(checkHours(id('agent-hours'), id('queue-flow'), id('closed'), id('queue-flow')));
+    b.add(setCustomerQueueFlow(id('queue-flow'), t.customerQueueFlow, id('transfer')));
+    b.add(transferToQueue(id('transfer'), 'end', id('busy')));
+    b.add(message(id('closed'), say(p.closed), id('goodbye')));
+    b.add(message(id('busy'), say(p.busy), id('goodbye')));
+    b.add(message(id('goodbye'), say(p.goodbye), 'end'));
+  }
+  b.add(disconnect('end'));
+  return { flow: b.build('start'), menuKeys: b.menuKeys };
+}
+
+/** What a caller hears while queued: a courtesy message in their language, repeated while they wait. */
+export function customerQueueFlow(deployment: Deployment): GeneratedFlow {
+  const b = new FlowBuilder();
+  const languages = deployment.languages;
+  b.add(
+    compare(
+      'by-language',
+      '$.Attributes.lang',
+      languages.map((l) => equals(`hold-${l}`, l)),
+      `hold-${deployment.defaultLanguage}`,
+    ),
+  );
+  for (const l of languages) b.add(message(`hold-${l}`, PROMPTS[l].queueHold, 'done'));
+  b.add({ Identifier: 'done', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} });
+  return { flow: b.build('by-language'), menuKeys: b.menuKeys };
+}

@@ -1,0 +1,43 @@
+/**
+ * The Amazon Connect flow language (Version 2019-10-30), as typed objects. Flows are built from these and
+ * serialised token-aware by the stack; never hand-edited JSON. See CONNECT.md §2.
+ */
+export const FLOW_VERSION = '2019-10-30';
+export const MAX_ACTIONS = 250;
+export const MAX_CONTENT_CHARS = 256_000;
+
+export type Operator =
+  | 'Equals'
+  | 'TextStartsWith'
+  | 'TextEndsWith'
+  | 'TextContains'
+  | 'NumberGreaterThan'
+  | 'NumberGreaterOrEqualTo'
+  | 'NumberLessThan'
+  | 'NumberLessOrEqualTo';
+
+export interface Condition {
+  readonly NextAction: string;
+  readonly Condition: { readonly Operator: Operator; readonly Operands: readonly string[] };
+}
+export interface ErrorTransition {
+  readonly ErrorType: string;
+  readonly NextAction: string;
+}
+export interface Transitions {
+  readonly NextAction?: string;
+  readonly Errors?: readonly ErrorTransition[];
+  readonly Conditions?: readonly Condition[];
+}
+export interface Action {
+  readonly Identifier: string;
+  readonly Type: string;
+  readonly Parameters: Readonly<Record<string, unknown>>;
+  readonly Transitions: Transitions;
+}
+export interface Flow {
+  readonly Version: string;
+  readonly StartAction: string;
+  readonly Metadata?: Readonly<Record<string, unknown>>;
+  readonly Actions: readonly Action[];
+}

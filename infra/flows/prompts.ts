@@ -1,0 +1,84 @@
+import type { Language } from '../../shared/domain/citizen';
+
+/** What the flows say, in each language. `{name}` is the administration's name. */
+export interface Prompts {
+  readonly chooseLanguage: string;
+  readonly welcome: string;
+  readonly welcomeBack: string;
+  readonly offerStatus: string;
+  readonly menuIntro: string;
+  readonly press: (what: string, key: string) => string;
+  readonly ticketOption: string;
+  readonly agentOption: string;
+  readonly backOption: string;
+  readonly invalid: string;
+  readonly afterSelfService: string;
+  readonly linkRequested: string;
+  readonly ticketIs: string;
+  readonly afterHours: string;
+  readonly closed: string;
+  readonly busy: string;
+  readonly goodbye: string;
+  readonly keyTicket: string;
+  readonly invalidTicket: string;
+  readonly notFound: string;
+  readonly notOwner: string;
+  readonly queueHold: string;
+}
+
+export const PROMPTS: Record<Language, Prompts> = {
+  es: {
+    chooseLanguage: 'Bienvenido a {name}. Para español, marque 1. For English, press 2.',
+    welcome: 'Bienvenido a {name}.',
+    welcomeBack: 'Hola, $.Attributes.firstName. Gracias por llamar a {name}.',
+    offerStatus:
+      'Tiene una solicitud abierta sobre $.Attributes.openCaseTopic. Para conocer su estado, marque 1. Para otros trámites, marque 2.',
+    menuIntro: 'Escuche las opciones.',
+    press: (what, key) => `Para ${what}, marque ${key}.`,
+    ticketOption: 'consultar una solicitud con su número de ticket',
+    agentOption: 'hablar con un agente',
+    backOption: 'volver al menú anterior',
+    invalid: 'Esa opción no es válida.',
+    afterSelfService:
+      'Para recibir el enlace por mensaje de texto, marque 1. Para hablar con un agente, marque 2. Para terminar, marque 3.',
+    linkRequested: 'Le enviaremos el enlace por mensaje de texto.',
+    ticketIs: 'Su número de ticket es $.Attributes.ticketSpoken. Repito: $.Attributes.ticketSpoken.',
+    afterHours:
+      'En este momento nuestras oficinas están cerradas. Su solicitud quedó registrada y le contactaremos el próximo día hábil.',
+    closed: 'En este momento nuestras oficinas están cerradas. Por favor llame en horario de atención.',
+    busy: 'En este momento no podemos atenderle. Su llamada es importante; por favor intente más tarde.',
+    goodbye: 'Gracias por comunicarse con {name}. Hasta luego.',
+    keyTicket: 'Marque los diez dígitos de su número de ticket y luego la tecla numeral.',
+    invalidTicket: 'Ese número de ticket no es válido.',
+    notFound: 'No encontramos una solicitud con ese número.',
+    notOwner: 'No podemos dar información de esa solicitud a este número. Un agente le ayudará.',
+    queueHold: 'Gracias por esperar. Le atenderemos en el orden de llegada.',
+  },
+  en: {
+    chooseLanguage: 'Welcome to {name}. For English, press 2. Para español, marque 1.',
+    welcome: 'Welcome to {name}.',
+    welcomeBack: 'Hello, $.Attributes.firstName. Thank you for calling {name}.',
+    offerStatus:
+      'You have an open request about $.Attributes.openCaseTopic. To hear its status, press 1. For anything else, press 2.',
+    menuIntro: 'Please listen to the options.',
+    press: (what, key) => `For ${what}, press ${key}.`,
+    ticketOption: 'the status of a request, with its ticket number',
+    agentOption: 'an agent',
+    backOption: 'the previous menu',
+    invalid: 'That is not a valid option.',
+    afterSelfService:
+      'To get the link by text message, press 1. To speak to an agent, press 2. To finish, press 3.',
+    linkRequested: 'We will send you the link by text message.',
+    ticketIs: 'Your ticket number is $.Attributes.ticketSpoken. Again: $.Attributes.ticketSpoken.',
+    afterHours:
+      'Our offices are closed right now. Your request is registered and we will contact you on the next business day.',
+    closed: 'Our offices are closed right now. Please call during opening hours.',
+    busy: 'We cannot take your call right now. Your call matters to us; please try again later.',
+    goodbye: 'Thank you for contacting {name}. Goodbye.',
+    keyTicket: 'Key the ten digits of your ticket number, then the hash key.',
+    invalidTicket: 'That ticket number is not valid.',
+    notFound: 'We found no request with that number.',
+    notOwner: 'We cannot give details of that request to this number. An agent will help you.',
+    queueHold: 'Thank you for waiting. We will answer you in the order you called.',
+  },
+};

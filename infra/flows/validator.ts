@@ -1,0 +1,183 @@
+import { FLOW_VERSION, MAX_ACTIONS, MAX_CONTENT_CHARS, type Action, type Flow } from './flow-language';
+
+/** What the validator knows beyond the flow itself. */
+export interface FlowContext {
+  /**
+   * The flow's type. Contact flows carry a caller, so they get the caller-safety rules: every block's error
+   * branches present, and no failure that ends the contact without a goodbye. Default CONTACT_FLOW.
+   */
+  readonly flowType?: string;
+  /** Reject block types the local flow engine does not run (our generated flows). */
+  readonly strictTypes?: boolean;
+  /** The keys each DTMF menu (by action id) tells the caller to press. */
+  readonly menuKeys?: Readonly<Record<string, readonly string[]>>;
+  /** Function ARNs associated with the instance (CfnIntegrationAssociation). */
+  readonly associatedFunctions?: ReadonlySet<string>;
+  /** Function ARNs whose resource policy lets connect.amazonaws.com invoke them. */
+  readonly permittedFunctions?: ReadonlySet<string>;
+  /** The serialised content, when known, for the size limit. */
+  readonly content?: string;
+}
+
+export class FlowValidationError extends Error {
+  constructor(
+    readonly flowName: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`flow "${flowName}" is invalid:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'FlowValidationError';
+  }
+}
+
+const ILLEGAL_ID = /[%:()\\/=$,;[\]{}]/;
+const RESERVED = new Set(['__proto__', 'constructor', 'toString', 'prototype', 'valueOf', 'hasOwnProperty']);
+
+/** Error branches each block type must declare, so no failure leaves the caller stranded. */
+const REQUIRED_ERRORS: Readonly<Record<string, readonly string[]>> = {
+  MessageParticipant: ['NoMatchingError'],
+  GetParticipantInput: ['NoMatchingError', 'NoMatchingCondition', 'InputTimeLimitExceeded'],
+  ConnectParticipantWithLexBot: ['NoMatchingError', 'NoMatchingCondition'],
+  InvokeLambdaFunction: ['NoMatchingError'],
+  UpdateContactAttributes: ['NoMatchingError'],
+  Compare: ['NoMatchingCondition'],
+  CheckHoursOfOperation: ['NoMatchingError'],
+  UpdateContactTargetQueue: ['NoMatchingError'],
+  TransferContactToQueue: ['QueueAtCapacity', 'NoMatchingError'],
+  DequeueContactAndTransferToQueue: ['QueueAtCapacity', 'NoMatchingError'],
+  UpdateContactEventHooks: ['NoMatchingError'],
+  UpdateContactTextToSpeechVoice: ['NoMatchingError'],
+  UpdateContactData: ['NoMatchingError'],
+  TransferToFlow: ['NoMatchingError'],
+  CheckMetricData: ['NoMatchingError', 'NoMatchingCondition'],
+};
+const TERMINAL = new Set(['DisconnectParticipant', 'EndFlowExecution']);
+const KNOWN_TYPES = new Set([
+  ...Object.keys(REQUIRED_ERRORS),
+  'UpdateFlowLoggingBehavior',
+  'UpdateContactRecordingBehavior',
+  'UpdateFlowAttributes',
+  'UpdateContactRoutingBehavior',
+  'Loop',
+  'DistributeByPercentage',
+  'CreateTask',
+  'GetCustomerProfile',
+  'EndFlowExecution',
+  'DisconnectParticipant',
+]);
+
+/** Every way out of an action. */
+function targets(action: Action): string[] {
+  const t = action.Transitions ?? {};
+  return [
+    ...(t.NextAction ? [t.NextAction] : []),
+    ...(t.Errors ?? []).map((e) => e.NextAction),
+    ...(t.Conditions ?? []).map((c) => c.NextAction),
+  ];
+}
+
+/**
+ * Checks a flow against the flow language's rules and ours. Returns every problem found (empty when the flow
+ * is sound); `assertValidFlow` throws them together.
+ */
+export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
+  const problems: string[] = [];
+  const actions = flow.Actions ?? [];
+  if (flow.Version !== FLOW_VERSION)
+    problems.push(`Version must be "${FLOW_VERSION}", not "${flow.Version}"`);
+  if (actions.length > MAX_ACTIONS)
+    problems.push(`${actions.length} actions; at most ${MAX_ACTIONS} are allowed`);
+  const content = context.content ?? JSON.stringify(flow);
+  if (content.length > MAX_CONTENT_CHARS)
+    problems.push(`content is ${content.length} characters; at most ${MAX_CONTENT_CHARS}`);
+
+  const byId = new Map<string, Action>();
+  for (const action of actions) {
+    const id = action.Identifier;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 50)
+      problems.push(`identifier "${id}" must be 1 to 50 characters`);
+    else if (ILLEGAL_ID.test(id))
+      problems.push(`identifier "${id}" contains a character the flow language forbids`);
+    else if (RESERVED.has(id)) problems.push(`identifier "${id}" is a reserved word`);
+    if (byId.has(id)) problems.push(`identifier "${id}" is used by more than one action`);
+    byId.set(id, action);
+  }
+  if (!byId.has(flow.StartAction)) problems.push(`StartAction "${flow.StartAction}" is not an action`);
+
+  const callerSafety = (context.flowType ?? 'CONTACT_FLOW') === 'CONTACT_FLOW';
+  const isDisconnect = (id: string) => byId.get(id)?.Type === 'DisconnectParticipant';
+  for (const action of actions) {
+    const where = `action "${action.Identifier}" (${action.Type})`;
+    if (context.strictTypes && !KNOWN_TYPES.has(action.Type))
+      problems.push(`${where}: block type the flow engine does not know`);
+    for (const target of targets(action))
+      if (!byId.has(target)) problems.push(`${where}: transition to "${target}", which is not an action`);
+    if (TERMINAL.has(action.Type)) {
+      if (targets(action).length > 0) problems.push(`${where}: a terminal block must have empty Transitions`);
+      continue;
+    }
+    if (targets(action).length === 0) problems.push(`${where}: has no way out`);
+    if (callerSafety) {
+      const errors = new Set((action.Transitions.Errors ?? []).map((e) => e.ErrorType));
+      for (const required of REQUIRED_ERRORS[action.Type] ?? [])
+        if (!errors.has(required)) problems.push(`${where}: no ${required} branch`);
+      // A caller is never dropped: only a goodbye message, or a transfer that succeeded, may end the contact.
+      for (const e of action.Transitions.Errors ?? [])
+        if (isDisconnect(e.NextAction) && action.Type !== 'MessageParticipant')
+          problems.push(
+            `${where}: its ${e.ErrorType} branch disconnects the caller without a goodbye or a queue`,
+          );
+      for (const c of action.Transitions.Conditions ?? [])
+        if (isDisconnect(c.NextAction))
+          problems.push(
+            `${where}: its condition "${c.Condition.Operands.join(',')}" disconnects the caller without a goodbye`,
+          );
+      const next = action.Transitions.NextAction;
+      if (
+        next &&
+        isDisconnect(next) &&
+        action.Type !== 'MessageParticipant' &&
+        action.Type !== 'TransferContactToQueue'
+      )
+        problems.push(`${where}: goes on to a disconnect without a goodbye`);
+    }
+    if (action.Type === 'InvokeLambdaFunction') {
+      const arn = String(action.Parameters.LambdaFunctionARN ?? '');
+      const limit = Number(action.Parameters.InvocationTimeLimitSeconds);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 8)
+        problems.push(`${where}: InvocationTimeLimitSeconds must be 1 to 8`);
+      if (arn.startsWith('$.')) {
+        if (context.associatedFunctions)
+          problems.push(`${where}: the function ARN is dynamic, so its association cannot be checked`);
+      } else if (context.associatedFunctions && !context.associatedFunctions.has(arn))
+        problems.push(`${where}: invokes a function that is not associated with the instance`);
+      if (context.permittedFunctions && !context.permittedFunctions.has(arn))
+        problems.push(`${where}: invokes a function that connect.amazonaws.com may not invoke`);
+    }
+    if (action.Type === 'GetParticipantInput' && action.Parameters.StoreInput !== 'True') {
+      const offered = context.menuKeys?.[action.Identifier];
+      const keys = new Set((action.Transitions.Conditions ?? []).flatMap((c) => c.Condition.Operands));
+      for (const key of offered ?? [])
+        if (!keys.has(key)) problems.push(`${where}: key "${key}" is offered but has no condition`);
+      for (const key of keys)
+        if (!/^[0-9*#]$/.test(key)) problems.push(`${where}: condition on "${key}", which is not one key`);
+    }
+  }
+
+  // Everything must be reachable from the start.
+  const seen = new Set<string>();
+  const queue = byId.has(flow.StartAction) ? [flow.StartAction] : [];
+  while (queue.length) {
+    const id = queue.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const t of targets(byId.get(id)!)) if (byId.has(t)) queue.push(t);
+  }
+  for (const id of byId.keys())
+    if (!seen.has(id)) problems.push(`action "${id}" is unreachable from the start`);
+  return problems;
+}
+
+export function assertValidFlow(name: string, flow: Flow, context: FlowContext = {}): void {
+  const problems = validateFlow(flow, context);
+  if (problems.length) throw new FlowValidationError(name, problems);
+}

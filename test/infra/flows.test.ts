@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../shared/config/load';
+import {
+  customerQueueFlow,
+  inboundVoiceFlow,
+  menuTree,
+  statusLineFlow,
+  type FlowTargets,
+} from '../../infra/flows/contact-flows';
+import type { Action, Flow } from '../../infra/flows/flow-language';
+import { assertValidFlow, FlowValidationError, validateFlow } from '../../infra/flows/validator';
+
+const { deployment, catalogue } = loadConfig('config/city-hall');
+const targets: FlowTargets = {
+  functions: { lookup: 'arn:fn:lookup', createCase: 'arn:fn:case', status: 'arn:fn:status' },
+  queues: Object.fromEntries(deployment.departments.map((d) => [d.id, `arn:queue:${d.id}`])),
+  generalDepartment: 'general-information',
+  customerQueueFlow: 'arn:flow:queue',
+  statusLineFlow: 'arn:flow:status',
+};
+const functions = new Set(Object.values(targets.functions));
+const context = { associatedFunctions: functions, permittedFunctions: functions, strictTypes: true };
+const fixture = (name: string): Flow =>
+  JSON.parse(readFileSync(join('test/fixtures/flows', `${name}.json`), 'utf8'));
+const byId = (flow: Flow) => new Map(flow.Actions.map((a) => [a.Identifier, a]));
+
+describe('flow validator on published flow exports', () => {
+  it('accepts the customer-queue and agent-whisper exports as those flow types', () => {
+    expect(validateFlow(fixture('customer-queue-cdk-constructs'), { flowType: 'CUSTOMER_QUEUE' })).toEqual(
+      [],
+    );
+    expect(validateFlow(fixture('agent-whisper-cdk-constructs'), { flowType: 'AGENT_WHISPER' })).toEqual([]);
+  });
+
+  it('rejects the inbound export that drops the caller when the transfer fails, saying where', () => {
+    const problems = validateFlow(fixture('inbound-cdk-constructs'));
+    expect(problems).toContain(
+      'action "2eb34b80-00f6-480d-a39a-0c27cac864b2" (TransferContactToQueue): its QueueAtCapacity branch disconnects the caller without a goodbye or a queue',
+    );
+    expect(problems).toContain(
+      'action "2eb34b80-00f6-480d-a39a-0c27cac864b2" (TransferContactToQueue): its NoMatchingError branch disconnects the caller without a goodbye or a queue',
+    );
+  });
+
+  it('rejects the example whose function error hangs up, and whose function ARN cannot be checked', () => {
+    const problems = validateFlow(fixture('main-aws-cdk-examples'), { associatedFunctions: functions });
+    expect(problems).toContain(
+      'action "049fca85-b0bd-49d6-8517-2943c248cdc3" (InvokeLambdaFunction): its NoMatchingError branch disconnects the caller without a goodbye or a queue',
+    );
+    expect(problems).toContain(
+      'action "049fca85-b0bd-49d6-8517-2943c248cdc3" (InvokeLambdaFunction): the function ARN is dynamic, so its association cannot be checked',
+    );
+  });
+
+  it('names broken structure precisely', () => {
+    const flow = fixture('customer-queue-cdk-constructs');
+    const broken: Flow = {
+      ...flow,
+      Version: '2020-01-01',
+      StartAction: 'nowhere',
+      Actions: [
+        ...flow.Actions,
+        {
+          Identifier: 'a:b',
+          Type: 'MessageParticipant',
+          Parameters: { Text: 'x' },
+          Transitions: { NextAction: 'ghost' },
+        },
+        { Identifier: 'dup', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+        { Identifier: 'dup', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} },
+        {
+          Identifier: 'bye',
+          Type: 'DisconnectParticipant',
+          Parameters: {},
+          Transitions: { NextAction: 'dup' },
+        },
+      ],
+    };
+    const problems = validateFlow(broken, { flowType: 'CUSTOMER_QUEUE' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'Version must be "2019-10-30", not "2020-01-01"',
+        'StartAction "nowhere" is not an action',
+        'identifier "a:b" contains a character the flow language forbids',
+        'identifier "dup" is used by more than one action',
+        'action "a:b" (MessageParticipant): transition to "ghost", which is not an action',
+        'action "bye" (DisconnectParticipant): a terminal block must have empty Transitions',
+      ]),
+    );
+  });
+});
+
+describe('generated flows', () => {
+  const voice = inboundVoiceFlow(deployment, catalogue.entries, targets);
+  const status = statusLineFlow(deployment, targets);
+  const queue = customerQueueFlow(deployment);
+
+  it('pass the validator with every rule on', () => {
+    expect(() =>
+      assertValidFlow('inbound-voice', voice.flow, { ...context, menuKeys: voice.menuKeys }),
+    ).not.toThrow();
+    expect(() =>
+      assertValidFlow('status-line', status.flow, { ...context, menuKeys: status.menuKeys }),
+    ).not.toThrow();
+    expect(validateFlow(queue.flow, { flowType: 'CUSTOMER_QUEUE', strictTypes: true })).toEqual([]);
+  });
+
+  it('stay within the flow language limits', () => {
+    expect(voice.flow.Actions.length).toBeLessThanOrEqual(250);
+    expect(JSON.stringify(voice.flow).length).toBeLessThan(256_000);
+  });
+
+  it('offer every catalogue entry on the keys its menu key names, in both languages', () => {
+    const actions = byId(voice.flow);
+    for (const l of ['es', 'en'])
+      for (const entry of catalogue.entries) {
+        const keys = entry.menuKey.split('-');
+        let menu = `menu-${l}`;
+        keys.forEach((key, i) => {
+          const target = actions
+            .get(menu)!
+            .Transitions.Conditions!.find((c) => c.Condition.Operands[0] === key)!.NextAction;
+          menu = i === keys.length - 1 ? target : `menu${keys.slice(0, i + 1).join('')}-${l}`;
+          if (i < keys.length - 1) expect(target).toBe(menu);
+        });
+        expect(menu).toBe(`topic-${entry.id}-${l}`);
+        expect((actions.get(menu)!.Parameters.Attributes as Record<string, string>).selfService).toBe(
+          entry.selfService[l as 'es'],
+        );
+      }
+  });
+
+  it('takes a caller who keys wrong three times to a person', () => {
+    const actions = byId(voice.flow);
+    const menu = actions.get('menu-es')!;
+    const wrong = menu.Transitions.Errors!.find((e) => e.ErrorType === 'NoMatchingCondition')!.NextAction;
+    const retry = actions.get(wrong)!;
+    expect(retry).toMatchObject({ Type: 'Loop', Parameters: { LoopCount: '2' } });
+    const done = retry.Transitions.Conditions!.find(
+      (c) => c.Condition.Operands[0] === 'DoneLooping',
+    )!.NextAction;
+    expect(reachesQueue(actions, done)).toBe(true);
+  });
+
+  it('makes every error branch reach a queue or a goodbye', () => {
+    for (const { flow } of [voice, status]) {
+      const actions = byId(flow);
+      for (const action of flow.Actions)
+        for (const e of action.Transitions.Errors ?? []) {
+          // A goodbye that fails to play can only end the call.
+          const goodbyeFailed =
+            action.Type === 'MessageParticipant' &&
+            actions.get(e.NextAction)?.Type === 'DisconnectParticipant';
+          expect([
+            action.Identifier,
+            e.ErrorType,
+            goodbyeFailed || reachesQueue(actions, e.NextAction) || saysGoodbye(actions, e.NextAction),
+          ]).toEqual([action.Identifier, e.ErrorType, true]);
+        }
+    }
+  });
+
+  it('catches a menu that offers a key it does not handle', () => {
+    const flow: Flow = {
+      ...voice.flow,
+      Actions: voice.flow.Actions.map((a) =>
+        a.Identifier === 'menu-es'
+          ? {
+              ...a,
+              Transitions: {
+                ...a.Transitions,
+                Conditions: a.Transitions.Conditions!.filter((c) => c.Condition.Operands[0] !== '2'),
+              },
+            }
+          : a,
+      ),
+    };
+    expect(() => assertValidFlow('inbound-voice', flow, { ...context, menuKeys: voice.menuKeys })).toThrow(
+      FlowValidationError,
+    );
+    expect(validateFlow(flow, { ...context, menuKeys: voice.menuKeys })).toContain(
+      'action "menu-es" (GetParticipantInput): key "2" is offered but has no condition',
+    );
+  });
+
+  it('catches a function that is not associated with the instance', () => {
+    expect(
+      validateFlow(voice.flow, { ...context, associatedFunctions: new Set(['arn:fn:lookup']) }),
+    ).toContain(
+      'action "create-case-es" (InvokeLambdaFunction): invokes a function that is not associated with the instance',
+    );
+  });
+
+  it('builds sub-menus from the menu keys', () => {
+    expect(menuTree(catalogue.entries).map((n) => [n.key, n.children.length])).toEqual([
+      ['1', 3],
+      ['2', 3],
+      ['3', 3],
+      ['4', 2],
+    ]);
+  });
+});
+
+/** Follows the default and condition paths (not errors) to a transfer to a queue. */
+function reachesQueue(actions: Map<string, Action>, from: string, seen = new Set<string>()): boolean {
+  if (seen.has(from)) return false;
+  seen.add(from);
+  const a = actions.get(from);
+  if (!a) return false;
+  if (a.Type === 'TransferContactToQueue') return true;
+  const next = [
+    a.Transitions.NextAction,
+    ...(a.Transitions.Conditions ?? []).map((c) => c.NextAction),
+  ].filter(Boolean) as string[];
+  return next.some((n) => reachesQueue(actions, n, seen));
+}
+function saysGoodbye(actions: Map<string, Action>, from: string): boolean {
+  const a = actions.get(from);
+  return (
+    a?.Type === 'MessageParticipant' ||
+    (a?.Type === 'TransferToFlow' && reachesQueue(actions, a.Transitions.NextAction!))
+  );
+}
