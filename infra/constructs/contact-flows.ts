@@ -1,0 +1,90 @@
+import { Stack, aws_connect as connect } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { Deployment } from '../../shared/domain/deployment';
+import {
+  customerQueueFlow,
+  inboundVoiceFlow,
+  statusLineFlow,
+  type FlowTargets,
+  type GeneratedFlow,
+} from '../flows/contact-flows';
+import { assertValidFlow } from '../flows/validator';
+
+export interface ContactFlowsProps {
+  readonly instanceArn: string;
+  readonly deployment: Deployment;
+  readonly catalogue: readonly CatalogueEntry[];
+  readonly functions: FlowTargets['functions'];
+  readonly queues: FlowTargets['queues'];
+  readonly generalDepartment: string;
+  /** ARNs of the functions associated with the instance and open to connect.amazonaws.com. */
+  readonly connectFunctions: ReadonlySet<string>;
+}
+
+/**
+ * The flows, generated from the deployment config, validated at synth, and serialised token-aware so the
+ * ARNs CloudFormation resolves land inside the content.
+ */
+export class ContactFlows extends Construct {
+  readonly inboundVoiceArn: string;
+  readonly statusLineArn: string;
+
+  constructor(scope: Construct, id: string, props: ContactFlowsProps) {
+    super(scope, id);
+    const queueFlow = this.flow(
+      'customer-queue',
+      'CUSTOMER_QUEUE',
+      'While a caller waits',
+      customerQueueFlow(props.deployment),
+      props,
+    );
+    const partial = {
+      functions: props.functions,
+      queues: props.queues,
+      generalDepartment: props.generalDepartment,
+      customerQueueFlow: queueFlow.attrContactFlowArn,
+    };
+    const status = this.flow(
+      'status-line',
+      'CONTACT_FLOW',
+      'Ticket status line',
+      statusLineFlow(props.deployment, { ...partial, statusLineFlow: '' }),
+      props,
+    );
+    const targets: FlowTargets = { ...partial, statusLineFlow: status.attrContactFlowArn };
+    const voice = this.flow(
+      'inbound-voice',
+      'CONTACT_FLOW',
+      'Inbound voice',
+      inboundVoiceFlow(props.deployment, props.catalogue, targets),
+      props,
+    );
+    this.inboundVoiceArn = voice.attrContactFlowArn;
+    this.statusLineArn = status.attrContactFlowArn;
+  }
+
+  private flow(
+    name: string,
+    type: string,
+    description: string,
+    generated: GeneratedFlow,
+    props: ContactFlowsProps,
+  ) {
+    assertValidFlow(name, generated.flow, {
+      flowType: type,
+      strictTypes: true,
+      menuKeys: generated.menuKeys,
+      associatedFunctions: props.connectFunctions,
+      permittedFunctions: props.connectFunctions,
+    });
+    return new connect.CfnContactFlow(this, name, {
+      instanceArn: props.instanceArn,
+      name: `Ventanilla ${description}`,
+      description,
+      type,
+      state: 'ACTIVE',
+      content: Stack.of(this).toJsonString(generated.flow),
+    });
+  }
+}

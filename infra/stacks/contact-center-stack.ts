@@ -1,0 +1,83 @@
+import { Stack, type StackProps, aws_dynamodb as dynamodb, aws_kinesis as kinesis } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { TableId } from '../../shared/adapters/dynamodb/tables';
+import type { CompiledConfig } from '../../shared/config/load';
+import { ENV } from '../../shared/runtime/env';
+import { ConnectFunction } from '../constructs/connect-function';
+import { ConnectInstance } from '../constructs/connect-instance';
+import { ContactEventsToStream } from '../constructs/contact-events';
+import { ContactFlows } from '../constructs/contact-flows';
+import { DepartmentQueues } from '../constructs/department-queues';
+
+export interface ContactCenterStackProps extends StackProps {
+  readonly config: CompiledConfig;
+  readonly tables: Readonly<Record<TableId, dynamodb.ITableV2>>;
+  readonly stream: kinesis.IStream;
+  /** The department whose queue takes callers who ask for a person outside a topic. */
+  readonly generalDepartment?: string;
+}
+
+/**
+ * Amazon Connect and what it calls: the instance, hours and queues, the functions flows invoke (each with
+ * only the table actions it needs), the flows, and the streaming of records and events.
+ */
+export class ContactCenterStack extends Stack {
+  readonly functions: Record<'lookup' | 'createCase' | 'status', ConnectFunction>;
+
+  constructor(scope: Construct, id: string, props: ContactCenterStackProps) {
+    super(scope, id, props);
+    const { config, tables } = props;
+    const { deployment } = config;
+    const instance = new ConnectInstance(this, 'Instance', deployment);
+    const instanceArn = instance.instanceArn;
+    const queues = new DepartmentQueues(this, 'Departments', { instanceArn, deployment });
+
+    const environment = {
+      [ENV.CITIZENS_TABLE]: tables.citizens.tableName,
+      [ENV.CASES_TABLE]: tables.cases.tableName,
+    };
+    const fn = (name: string, description: string) =>
+      new ConnectFunction(this, name, { name, description, instanceArn, config, environment });
+    this.functions = {
+      lookup: fn('connect-lookup', 'Who is calling: the screen pop'),
+      createCase: fn('connect-case', 'Open a case or append the contact to the open one'),
+      status: fn('connect-case-status', 'The ticket status line'),
+    };
+    // Least privilege: each function gets only the item actions its use case performs.
+    tables.citizens.grant(this.functions.lookup.fn, 'dynamodb:GetItem');
+    for (const table of [tables.citizens, tables.cases])
+      table.grant(
+        this.functions.createCase.fn,
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+      );
+    tables.citizens.grant(this.functions.status.fn, 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem');
+    tables.cases.grant(
+      this.functions.status.fn,
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:ConditionCheckItem',
+    );
+
+    const generalDepartment = props.generalDepartment ?? deployment.departments.at(-1)!.id;
+    const arns = {
+      lookup: this.functions.lookup.fn.functionArn,
+      createCase: this.functions.createCase.fn.functionArn,
+      status: this.functions.status.fn.functionArn,
+    };
+    new ContactFlows(this, 'Flows', {
+      instanceArn,
+      deployment,
+      catalogue: config.catalogue,
+      functions: arns,
+      queues: queues.queueArns,
+      generalDepartment,
+      connectFunctions: new Set(Object.values(arns)),
+    });
+    new ContactEventsToStream(this, 'Events', { instanceArn, stream: props.stream });
+  }
+}

@@ -1,0 +1,127 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { compileConfig } from '../../shared/config/load';
+import { ContactCenterStack } from '../../infra/stacks/contact-center-stack';
+import { DataStack } from '../../infra/stacks/data-stack';
+
+type Resource = { Type: string; Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function synth() {
+  // Skip bundling: these tests read the templates, not the code.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const config = compileConfig('config/city-hall');
+  const data = new DataStack(app, 'Data');
+  const stack = new ContactCenterStack(app, 'ContactCenter', {
+    config,
+    tables: data.data.tables,
+    stream: data.events.stream,
+  });
+  return { template: Template.fromStack(stack), data: Template.fromStack(data), config };
+}
+
+const { template, data, config } = synth();
+const resources = (type: string): [string, Resource][] =>
+  Object.entries(template.findResources(type)) as [string, Resource][];
+const functionId = (name: string) =>
+  resources('AWS::Lambda::Function').find(([id]) => id.startsWith(`${name.replace(/-/g, '')}Function`))![0];
+
+describe('contact center stack', () => {
+  it('runs each Connect function on arm64 Node 22 with the shared env names and a timeout under the flow limit', () => {
+    const fns = resources('AWS::Lambda::Function').filter(([id]) => id.startsWith('connect'));
+    expect(fns).toHaveLength(3);
+    for (const [, fn] of fns) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 3 });
+      expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
+        'CASES_TABLE',
+        'CITIZENS_TABLE',
+        'POWERTOOLS_SERVICE_NAME',
+      ]);
+    }
+  });
+
+  it('associates every function with the instance and lets only Connect, from this instance and account, invoke it', () => {
+    for (const name of ['connect-lookup', 'connect-case', 'connect-case-status']) {
+      const id = functionId(name);
+      template.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
+        IntegrationType: 'LAMBDA_FUNCTION',
+        IntegrationArn: { 'Fn::GetAtt': [id, 'Arn'] },
+        InstanceId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Instance[0-9A-F]{8}$'), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [id, 'Arn'] },
+        Principal: 'connect.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Instance[0-9A-F]{8}$'), 'Arn'] },
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      });
+    }
+  });
+
+  it('gives each function only the table actions it needs', () => {
+    const actionsOf = (name: string) => {
+      const role = template.toJSON().Resources[functionId(name)].Properties.Role['Fn::GetAtt'][0];
+      const policies = resources('AWS::IAM::Policy').filter(([, p]) =>
+        p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role),
+      );
+      return new Set(
+        policies.flatMap(([, p]) =>
+          p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) =>
+            [s.Action].flat(),
+          ),
+        ),
+      );
+    };
+    expect([...actionsOf('connect-lookup')]).toEqual(['dynamodb:GetItem']);
+    expect(actionsOf('connect-case')).toEqual(
+      new Set([
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+      ]),
+    );
+    for (const name of ['connect-lookup', 'connect-case', 'connect-case-status'])
+      for (const action of actionsOf(name)) expect(action).not.toMatch(/Scan|DeleteTable|\*/);
+  });
+
+  it('creates one queue per department with its hours in the deployment time zone and holidays closed', () => {
+    expect(resources('AWS::Connect::Queue')).toHaveLength(config.deployment.departments.length);
+    template.hasResourceProperties('AWS::Connect::HoursOfOperation', {
+      Name: 'Treasury and taxes hours',
+      TimeZone: 'America/Panama',
+      Config: Match.arrayWith([
+        { Day: 'MONDAY', StartTime: { Hours: 8, Minutes: 0 }, EndTime: { Hours: 16, Minutes: 0 } },
+      ]),
+      HoursOfOperationOverrides: Match.arrayWith([
+        Match.objectLike({ EffectiveFrom: '2026-11-03', EffectiveTill: '2026-11-03', OverrideConfig: [] }),
+      ]),
+    });
+  });
+
+  it('streams contact records and agent events to Kinesis, and forwards contact events from EventBridge', () => {
+    for (const type of ['CONTACT_TRACE_RECORDS', 'AGENT_EVENTS'])
+      template.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+        ResourceType: type,
+        StorageType: 'KINESIS_STREAM',
+      });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.connect'], 'detail-type': ['Amazon Connect Contact Event'] },
+      Targets: [Match.objectLike({ KinesisParameters: { PartitionKeyPath: '$.detail.contactId' } })],
+    });
+    data.hasResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS' } });
+  });
+
+  it('deploys the generated flows with the function ARNs resolved inside their content', () => {
+    const flows = resources('AWS::Connect::ContactFlow');
+    expect(flows.map(([, f]) => f.Properties.Type).sort()).toEqual([
+      'CONTACT_FLOW',
+      'CONTACT_FLOW',
+      'CUSTOMER_QUEUE',
+    ]);
+    const voice = flows.find(([, f]) => f.Properties.Name === 'Ventanilla Inbound voice')![1];
+    const content = JSON.stringify(voice.Properties.Content);
+    for (const name of ['connect-lookup', 'connect-case', 'connect-case-status'])
+      expect(content).toContain(JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
+    expect(content).not.toContain('${Token');
+  });
+});
