@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, aws_kinesis as kinesis, aws_kms as kms } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations, aws_kinesis as kinesis, aws_kms as kms } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 /**
@@ -23,6 +23,11 @@ export class EventStream extends Construct {
       encryptionKey: this.key,
       retentionPeriod: Duration.days(7),
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.stream).acknowledge({
+      id: 'AwsSolutions-KDS3',
+      reason:
+        'A customer-managed key, not aws/kinesis, on purpose: Amazon Connect can write to an encrypted stream only with the key the instance itself uses.',
     });
   }
 }

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { TableId } from '../../shared/adapters/dynamodb/tables';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
-import { ConnectFunction } from '../constructs/connect-function';
+import { ConnectFunction, grantItems } from '../constructs/connect-function';
 import { ConnectInstance } from '../constructs/connect-instance';
 import { ContactEventsToStream } from '../constructs/contact-events';
 import { ContactFlows } from '../constructs/contact-flows';
@@ -43,24 +43,27 @@ export class ContactCenterStack extends Stack {
       createCase: fn('connect-case', 'Open a case or append the contact to the open one'),
       status: fn('connect-case-status', 'The ticket status line'),
     };
-    // Least privilege: each function gets only the item actions its use case performs.
-    tables.citizens.grant(this.functions.lookup.fn, 'dynamodb:GetItem');
-    for (const table of [tables.citizens, tables.cases])
-      table.grant(
-        this.functions.createCase.fn,
-        'dynamodb:BatchGetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:ConditionCheckItem',
+    // Least privilege: each function gets only the item actions its use case performs, on the tables only.
+    const { citizens, cases } = { citizens: tables.citizens.tableArn, cases: tables.cases.tableArn };
+    grantItems(this.functions.lookup, citizens, 'GetItem');
+    for (const table of [citizens, cases])
+      grantItems(
+        this.functions.createCase,
+        table,
+        'BatchGetItem',
+        'PutItem',
+        'UpdateItem',
+        'ConditionCheckItem',
       );
-    tables.citizens.grant(this.functions.status.fn, 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem');
-    tables.cases.grant(
-      this.functions.status.fn,
-      'dynamodb:BatchGetItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:ConditionCheckItem',
+    grantItems(this.functions.status, citizens, 'BatchGetItem', 'UpdateItem');
+    grantItems(
+      this.functions.status,
+      cases,
+      'BatchGetItem',
+      'GetItem',
+      'PutItem',
+      'DeleteItem',
+      'ConditionCheckItem',
     );
 
     const generalDepartment = props.generalDepartment ?? deployment.departments.at(-1)!.id;

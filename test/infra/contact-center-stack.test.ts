@@ -71,9 +71,14 @@ describe('contact center stack', () => {
         ),
       );
     };
-    expect([...actionsOf('connect-lookup')]).toEqual(['dynamodb:GetItem']);
+    const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+    expect(actionsOf('connect-lookup')).toEqual(new Set([...logs, 'dynamodb:GetItem']));
+    // No managed policy: the execution roles hold only these statements.
+    for (const [, role] of resources('AWS::IAM::Role'))
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(actionsOf('connect-case')).toEqual(
       new Set([
+        ...logs,
         'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -81,7 +86,7 @@ describe('contact center stack', () => {
       ]),
     );
     for (const name of ['connect-lookup', 'connect-case', 'connect-case-status'])
-      for (const action of actionsOf(name)) expect(action).not.toMatch(/Scan|DeleteTable|\*/);
+      for (const action of actionsOf(name)) expect(action).not.toMatch(/Scan|Query|DeleteTable|\*/);
   });
 
   it('creates one queue per department with its hours in the deployment time zone and holidays closed', () => {
