@@ -4,6 +4,7 @@ import type { CatalogueEntry } from '../../shared/domain/catalogue';
 import type { Deployment } from '../../shared/domain/deployment';
 import {
   customerQueueFlow,
+  inboundTextFlow,
   inboundVoiceFlow,
   statusLineFlow,
   type FlowTargets,
@@ -18,6 +19,7 @@ export interface ContactFlowsProps {
   readonly functions: FlowTargets['functions'];
   readonly queues: FlowTargets['queues'];
   readonly generalDepartment: string;
+  readonly lexAliases: FlowTargets['lexAliases'];
   /** ARNs of the functions associated with the instance and open to connect.amazonaws.com. */
   readonly connectFunctions: ReadonlySet<string>;
 }
@@ -29,6 +31,7 @@ export interface ContactFlowsProps {
 export class ContactFlows extends Construct {
   readonly inboundVoiceArn: string;
   readonly statusLineArn: string;
+  readonly inboundTextArn: string;
 
   constructor(scope: Construct, id: string, props: ContactFlowsProps) {
     super(scope, id);
@@ -44,6 +47,7 @@ export class ContactFlows extends Construct {
       queues: props.queues,
       generalDepartment: props.generalDepartment,
       customerQueueFlow: queueFlow.attrContactFlowArn,
+      lexAliases: props.lexAliases,
     };
     const status = this.flow(
       'status-line',
@@ -60,7 +64,15 @@ export class ContactFlows extends Construct {
       inboundVoiceFlow(props.deployment, props.catalogue, targets),
       props,
     );
+    const text = this.flow(
+      'inbound-text',
+      'CONTACT_FLOW',
+      'Inbound chat, SMS and WhatsApp',
+      inboundTextFlow(props.deployment, props.catalogue, targets),
+      props,
+    );
     this.inboundVoiceArn = voice.attrContactFlowArn;
+    this.inboundTextArn = text.attrContactFlowArn;
     this.statusLineArn = status.attrContactFlowArn;
   }
 

@@ -19,10 +19,13 @@ import {
   when,
 } from './builder';
 import type { Flow } from './flow-language';
-import { PROMPTS } from './prompts';
+import { AGENT_INTENT, botDefinition } from './lex-bot';
+import { PROMPTS, TEXT_PROMPTS } from './prompts';
 
 /** What the flows point at: ARNs (CDK tokens at synth, local ids in the flow engine). */
 export interface FlowTargets {
+  /** The Lex bot alias per language, for text channels (absent: no text flow). */
+  readonly lexAliases?: Readonly<Partial<Record<Language, string>>>;
   readonly functions: { readonly lookup: string; readonly createCase: string; readonly status: string };
   /** Queue per department id. */
   readonly queues: Readonly<Record<string, string>>;
@@ -385,4 +388,116 @@ export function customerQueueFlow(deployment: Deployment): GeneratedFlow {
   for (const l of languages) b.add(message(`hold-${l}`, PROMPTS[l].queueHold, 'done'));
   b.add({ Identifier: 'done', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} });
   return { flow: b.build('by-language'), menuKeys: b.menuKeys };
+}
+
+/**
+ * Chat, SMS and WhatsApp: the same journey in text. Connect's DTMF block is voice-only, so the caller's words go
+ * to the Lex bot generated from the catalogue; a topic that needs no person gets its answer (and link) in the
+ * conversation, one that does gets a case and a ticket, then the department's queue.
+ */
+export function inboundTextFlow(
+  deployment: Deployment,
+  catalogue: readonly CatalogueEntry[],
+  t: FlowTargets,
+): GeneratedFlow {
+  const b = new FlowBuilder();
+  const languages = deployment.languages;
+  const bot = botDefinition(languages, catalogue);
+  b.add(logging('start', 'lookup'));
+  b.add(invoke('lookup', t.functions.lookup, {}, 'keep-caller', `welcome-${deployment.defaultLanguage}`));
+  b.add(
+    setAttributes(
+      'keep-caller',
+      { found: '$.External.found', firstName: '$.External.firstName', lang: '$.External.language' },
+      'by-language',
+      `welcome-${deployment.defaultLanguage}`,
+    ),
+  );
+  b.add(
+    compare(
+      'by-language',
+      '$.Attributes.lang',
+      languages.map((l) => equals(`welcome-${l}`, l)),
+      `welcome-${deployment.defaultLanguage}`,
+    ),
+  );
+  for (const l of languages) {
+    const p = PROMPTS[l];
+    const tp = TEXT_PROMPTS[l];
+    const say = (text: string) => fill(text, deployment, l);
+    const id = (name: string) => `${name}-${l}`;
+    const alias = t.lexAliases?.[l];
+    if (!alias) throw new Error(`no Lex bot alias for language "${l}"`);
+    const locale = bot.find((x) => x.language === l)!;
+    const menu = catalogue.map((e) => `${e.menuKey} ${e.name[l]}`).join('\n');
+    b.add(setAttributes(id('welcome'), { lang: l }, id('say-welcome'), id('agent')));
+    b.add(message(id('say-welcome'), `${say(p.welcome)} ${tp.menu}\n${menu}\n${tp.agentHint}`, id('ask')));
+    b.add({
+      Identifier: id('ask'),
+      Type: 'ConnectParticipantWithLexBot',
+      Parameters: { Text: tp.ask, LexV2Bot: { AliasArn: alias }, LexTimeoutSeconds: { Text: '300' } },
+      Transitions: {
+        NextAction: id('retry'),
+        Conditions: locale.intents.map((intent) =>
+          equals(intent.name === AGENT_INTENT ? id('agent') : id(`topic-${intent.topicId}`), intent.name),
+        ),
+        Errors: [
+          { ErrorType: 'InputTimeLimitExceeded', NextAction: id('goodbye') },
+          { ErrorType: 'NoMatchingCondition', NextAction: id('retry') },
+          { ErrorType: 'NoMatchingError', NextAction: id('agent') },
+        ],
+      },
+    });
+    b.add(loop(id('retry'), MENU_RETRIES, id('not-understood'), id('agent')));
+    b.add(message(id('not-understood'), tp.notUnderstood, id('ask')));
+    for (const entry of catalogue) {
+      const answer = [entry.selfService[l], entry.link].filter(Boolean).join(' ');
+      b.add(
+        setAttributes(
+          id(`topic-${entry.id}`),
+          {
+            topic: entry.id,
+            queueArn: t.queues[entry.department]!,
+            needsPerson: String(entry.needsPerson),
+            selfService: answer,
+          },
+          id('route'),
+          id('agent'),
+        ),
+      );
+    }
+    b.add(
+      compare(
+        id('route'),
+        '$.Attributes.needsPerson',
+        [equals(id('create-case'), 'true')],
+        id('self-service'),
+      ),
+    );
+    b.add(message(id('self-service'), '$.Attributes.selfService', id('anything-else')));
+    b.add(message(id('anything-else'), tp.anythingElse, id('ask')));
+    b.add(
+      invoke(
+        id('create-case'),
+        t.functions.createCase,
+        { topic: '$.Attributes.topic', language: l },
+        id('case-made'),
+        id('agent'),
+      ),
+    );
+    b.add(compare(id('case-made'), '$.External.outcome', [equals(id('say-ticket'), 'OK')], id('agent')));
+    b.add(message(id('say-ticket'), tp.ticketIs, id('set-queue')));
+    b.add(setQueue(id('set-queue'), '$.Attributes.queueArn', id('hours'), id('agent')));
+    b.add(checkHours(id('hours'), id('transfer'), id('after-hours'), id('transfer')));
+    b.add(message(id('after-hours'), say(p.afterHours), id('goodbye')));
+    b.add(transferToQueue(id('transfer'), 'end', id('busy')));
+    b.add(setQueue(id('agent'), t.queues[t.generalDepartment]!, id('agent-hours'), id('busy')));
+    b.add(checkHours(id('agent-hours'), id('agent-transfer'), id('closed'), id('agent-transfer')));
+    b.add(transferToQueue(id('agent-transfer'), 'end', id('busy')));
+    b.add(message(id('closed'), say(p.closed), id('goodbye')));
+    b.add(message(id('busy'), say(p.busy), id('goodbye')));
+    b.add(message(id('goodbye'), say(p.goodbye), 'end'));
+  }
+  b.add(disconnect('end'));
+  return { flow: b.build('start'), menuKeys: b.menuKeys };
 }

@@ -82,3 +82,32 @@ export const PROMPTS: Record<Language, Prompts> = {
     queueHold: 'Thank you for waiting. We will answer you in the order you called.',
   },
 };
+
+/** What only the text channels say. */
+export interface TextPrompts {
+  readonly menu: string;
+  readonly agentHint: string;
+  readonly ask: string;
+  readonly notUnderstood: string;
+  readonly anythingElse: string;
+  readonly ticketIs: string;
+}
+
+export const TEXT_PROMPTS: Record<Language, TextPrompts> = {
+  es: {
+    menu: 'Escriba el número o el nombre del trámite:',
+    agentHint: 'Para hablar con un agente, escriba 0 o "agente".',
+    ask: '¿En qué trámite le ayudamos?',
+    notUnderstood: 'No le entendí. Escriba el número del trámite, por ejemplo 1-2, o "agente".',
+    anythingElse: '¿Le ayudamos con otro trámite? Escríbalo, o "agente" para hablar con una persona.',
+    ticketIs: 'Registramos su solicitud con el ticket $.External.ticket. Guárdelo para consultar su estado.',
+  },
+  en: {
+    menu: 'Type the number or the name of the procedure:',
+    agentHint: 'To talk to an agent, type 0 or "agent".',
+    ask: 'Which procedure can we help you with?',
+    notUnderstood: 'Sorry, I did not get that. Type the number of the procedure, such as 1-2, or "agent".',
+    anythingElse: 'Can we help with anything else? Type it, or "agent" to talk to a person.',
+    ticketIs: 'We registered your request with ticket $.External.ticket. Keep it to check its status.',
+  },
+};

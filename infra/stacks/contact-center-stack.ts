@@ -8,6 +8,7 @@ import { ConnectInstance } from '../constructs/connect-instance';
 import { ContactEventsToStream } from '../constructs/contact-events';
 import { ContactFlows } from '../constructs/contact-flows';
 import { DepartmentQueues } from '../constructs/department-queues';
+import { TextBot } from '../constructs/text-bot';
 
 export interface ContactCenterStackProps extends StackProps {
   readonly config: CompiledConfig;
@@ -72,7 +73,14 @@ export class ContactCenterStack extends Stack {
       createCase: this.functions.createCase.fn.functionArn,
       status: this.functions.status.fn.functionArn,
     };
+    const bot = new TextBot(this, 'TextBot', {
+      instanceArn,
+      name: `ventanilla-${deployment.id}`,
+      languages: deployment.languages,
+      catalogue: config.catalogue,
+    });
     new ContactFlows(this, 'Flows', {
+      lexAliases: bot.aliasArns,
       instanceArn,
       deployment,
       catalogue: config.catalogue,

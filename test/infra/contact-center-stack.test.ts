@@ -121,6 +121,7 @@ describe('contact center stack', () => {
     expect(flows.map(([, f]) => f.Properties.Type).sort()).toEqual([
       'CONTACT_FLOW',
       'CONTACT_FLOW',
+      'CONTACT_FLOW',
       'CUSTOMER_QUEUE',
     ]);
     const voice = flows.find(([, f]) => f.Properties.Name === 'Ventanilla Inbound voice')![1];
@@ -128,5 +129,28 @@ describe('contact center stack', () => {
     for (const name of ['connect-lookup', 'connect-case', 'connect-case-status'])
       expect(content).toContain(JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
     expect(content).not.toContain('${Token');
+  });
+});
+
+describe('text channels', () => {
+  it('generate a Lex bot with one intent per catalogue entry in each language, plus a person and the fallback', () => {
+    const [, bot] = resources('AWS::Lex::Bot')[0]!;
+    const locales = bot.Properties.BotLocales as { LocaleId: string; Intents: { Name: string }[] }[];
+    expect(locales.map((l) => l.LocaleId)).toEqual(['es_419', 'en_US']);
+    for (const locale of locales) expect(locale.Intents).toHaveLength(config.catalogue.length + 2);
+  });
+
+  it('associate the bot alias with the instance and let only Connect use it', () => {
+    template.hasResourceProperties('AWS::Connect::IntegrationAssociation', { IntegrationType: 'LEX_BOT' });
+    template.hasResourceProperties('AWS::Lex::ResourcePolicy', {
+      Policy: Match.objectLike({
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'connect.amazonaws.com' },
+            Action: ['lex:RecognizeText', 'lex:StartConversation'],
+          }),
+        ],
+      }),
+    });
   });
 });

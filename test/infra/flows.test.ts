@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { loadConfig } from '../../shared/config/load';
 import {
   customerQueueFlow,
+  inboundTextFlow,
   inboundVoiceFlow,
   menuTree,
   statusLineFlow,
   type FlowTargets,
 } from '../../infra/flows/contact-flows';
 import type { Action, Flow } from '../../infra/flows/flow-language';
+import { botDefinition, matchIntent } from '../../infra/flows/lex-bot';
 import { assertValidFlow, FlowValidationError, validateFlow } from '../../infra/flows/validator';
 
 const { deployment, catalogue } = loadConfig('config/city-hall');
@@ -18,6 +20,7 @@ const targets: FlowTargets = {
   generalDepartment: 'general-information',
   customerQueueFlow: 'arn:flow:queue',
   statusLineFlow: 'arn:flow:status',
+  lexAliases: { es: 'arn:lex:alias', en: 'arn:lex:alias' },
 };
 const functions = new Set(Object.values(targets.functions));
 const context = { associatedFunctions: functions, permittedFunctions: functions, strictTypes: true };
@@ -222,3 +225,44 @@ function saysGoodbye(actions: Map<string, Action>, from: string): boolean {
     (a?.Type === 'TransferToFlow' && reachesQueue(actions, a.Transitions.NextAction!))
   );
 }
+
+describe('text channels', () => {
+  const text = inboundTextFlow(deployment, catalogue.entries, targets);
+  const [es, en] = botDefinition(deployment.languages, catalogue.entries);
+
+  it('generate a flow that passes the validator', () => {
+    expect(validateFlow(text.flow, context)).toEqual([]);
+  });
+
+  it('route every intent of the bot to its topic or to a person', () => {
+    const ask = byId(text.flow).get('ask-es')!;
+    const intents = ask.Transitions.Conditions!.map((c) => [c.Condition.Operands[0], c.NextAction]);
+    expect(intents).toContainEqual(['Topic_tax_clearance', 'topic-tax-clearance-es']);
+    expect(intents).toContainEqual(['TalkToAgent', 'agent-es']);
+    expect(intents).toHaveLength(catalogue.entries.length + 1);
+  });
+
+  it.each([
+    ['1-2', 'tax-clearance'],
+    ['1.2', 'tax-clearance'],
+    ['12', 'tax-clearance'],
+    ['Paz y salvo municipal', 'tax-clearance'],
+    ['necesito mi PLACA', 'plate-renewal'],
+    ['corrección', 'record-correction'],
+  ])('match "%s" in Spanish to %s, as the bot would', (said, topicId) => {
+    expect(matchIntent(es!, said)?.topicId).toBe(topicId);
+  });
+
+  it('match a request for a person, and nothing for gibberish', () => {
+    expect(matchIntent(es!, 'Agente')?.name).toBe('TalkToAgent');
+    expect(matchIntent(en!, 'talk to an agent')?.name).toBe('TalkToAgent');
+    expect(matchIntent(es!, 'xyzzy')).toBeUndefined();
+  });
+
+  it('keep every utterance unique within a locale, as Lex requires', () => {
+    for (const locale of [es!, en!]) {
+      const all = locale.intents.flatMap((i) => i.utterances.map((u) => u.toLowerCase()));
+      expect(new Set(all).size).toBe(all.length);
+    }
+  });
+});

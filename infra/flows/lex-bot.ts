@@ -1,0 +1,71 @@
+import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { Language } from '../../shared/domain/citizen';
+import { normalizeName } from '../../shared/domain/text';
+
+/** Lex V2 locale per language of a deployment. */
+export const LEX_LOCALES: Record<Language, string> = { es: 'es_419', en: 'en_US' };
+export const AGENT_INTENT = 'TalkToAgent';
+
+export interface BotIntent {
+  readonly name: string;
+  /** The catalogue entry the intent selects; absent for the agent intent. */
+  readonly topicId?: string;
+  readonly utterances: readonly string[];
+}
+export interface BotLocale {
+  readonly language: Language;
+  readonly localeId: string;
+  readonly intents: readonly BotIntent[];
+}
+
+const AGENT_WORDS: Record<Language, readonly string[]> = {
+  es: ['0', 'agente', 'hablar con un agente', 'una persona', 'asesor'],
+  en: ['0', 'agent', 'talk to an agent', 'a person', 'human'],
+};
+
+export const intentName = (entry: CatalogueEntry) => `Topic_${entry.id.replace(/-/g, '_')}`;
+
+/**
+ * The text-channel bot, generated from the catalogue: one intent per entry, recognised by its menu number
+ * ("1-2", "1.2", "12") or its keywords or name, plus an intent for a person. The same definition builds the
+ * Lex bot in AWS and the local matcher.
+ */
+export function botDefinition(
+  languages: readonly Language[],
+  catalogue: readonly CatalogueEntry[],
+): BotLocale[] {
+  return languages.map((language) => {
+    const taken = new Set<string>();
+    const unique = (utterances: string[]) =>
+      utterances.filter((u) => {
+        const key = u.trim().toLowerCase();
+        if (!key || taken.has(key)) return false;
+        taken.add(key);
+        return true;
+      });
+    const agent: BotIntent = { name: AGENT_INTENT, utterances: unique([...AGENT_WORDS[language]]) };
+    const topics = catalogue.map((entry) => ({
+      name: intentName(entry),
+      topicId: entry.id,
+      utterances: unique([
+        entry.menuKey,
+        entry.menuKey.replace(/-/g, '.'),
+        entry.menuKey.replace(/-/g, ''),
+        entry.name[language],
+        ...entry.keywords[language],
+      ]),
+    }));
+    return { language, localeId: LEX_LOCALES[language], intents: [agent, ...topics] };
+  });
+}
+
+/** Matches a text message locally the way the bot would for an exact utterance (accent- and case-insensitive). */
+export function matchIntent(locale: BotLocale, text: string): BotIntent | undefined {
+  const said = normalizeName(text);
+  return (
+    locale.intents.find((i) => i.utterances.some((u) => normalizeName(u) === said)) ??
+    locale.intents.find((i) =>
+      i.utterances.some((u) => said.split(' ').includes(normalizeName(u)) && normalizeName(u).length > 2),
+    )
+  );
+}
