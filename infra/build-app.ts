@@ -1,6 +1,7 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { compileConfig } from '../shared/config/load';
+import { ApplicationStack } from './stacks/application-stack';
 import { ContactCenterStack } from './stacks/contact-center-stack';
 import { DataStack } from './stacks/data-stack';
 
@@ -24,6 +25,10 @@ export function buildApp(app: App, configDir: string, env: { account?: string; r
     stream: data.events.stream,
     ...stackEnv,
   });
+  const application = new ApplicationStack(app, `${prefix}-application`, {
+    description: `Ventanilla ${deployment.name.en}: staff sign-in, API and dashboard hosting`,
+    ...stackEnv,
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, contactCenter };
+  return { data, contactCenter, application };
 }

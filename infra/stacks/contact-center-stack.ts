@@ -8,6 +8,7 @@ import { ConnectInstance } from '../constructs/connect-instance';
 import { ContactEventsToStream } from '../constructs/contact-events';
 import { ContactFlows } from '../constructs/contact-flows';
 import { DepartmentQueues } from '../constructs/department-queues';
+import { FunctionErrorAlarms } from '../constructs/function-alarms';
 import { TextBot } from '../constructs/text-bot';
 
 export interface ContactCenterStackProps extends StackProps {
@@ -90,5 +91,10 @@ export class ContactCenterStack extends Stack {
       connectFunctions: new Set(Object.values(arns)),
     });
     new ContactEventsToStream(this, 'Events', { instanceArn, stream: props.stream });
+    new FunctionErrorAlarms(
+      this,
+      'Alarms',
+      Object.values(this.functions).map((f) => f.fn),
+    );
   }
 }

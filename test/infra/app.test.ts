@@ -11,10 +11,10 @@ const outdir = () => mkdtempSync(join(tmpdir(), 'ventanilla-synth-'));
 describe('the CDK app', () => {
   it('synthesises every stack with zero cdk-nag AwsSolutions findings left unacknowledged', () => {
     const app = new App({ outdir: outdir(), context: { 'aws:cdk:bundling-stacks': [] } });
-    const { data, contactCenter } = buildApp(app, 'config/city-hall');
+    const { data, contactCenter, application } = buildApp(app, 'config/city-hall');
     const assembly = app.synth();
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(
-      [contactCenter.stackName, data.stackName].sort(),
+      [application.stackName, contactCenter.stackName, data.stackName].sort(),
     );
   });
 
