@@ -9,6 +9,7 @@ import { ContactEventsToStream } from '../constructs/contact-events';
 import { ContactFlows } from '../constructs/contact-flows';
 import { DepartmentQueues } from '../constructs/department-queues';
 import { FunctionErrorAlarms } from '../constructs/function-alarms';
+import { PhoneNumberFlows } from '../constructs/phone-numbers';
 import { TextBot } from '../constructs/text-bot';
 
 export interface ContactCenterStackProps extends StackProps {
@@ -80,7 +81,7 @@ export class ContactCenterStack extends Stack {
       languages: deployment.languages,
       catalogue: config.catalogue,
     });
-    new ContactFlows(this, 'Flows', {
+    const flows = new ContactFlows(this, 'Flows', {
       lexAliases: bot.aliasArns,
       instanceArn,
       deployment,
@@ -90,6 +91,16 @@ export class ContactCenterStack extends Stack {
       generalDepartment,
       connectFunctions: new Set(Object.values(arns)),
     });
+    const flowArns = {
+      'inbound-voice': flows.inboundVoiceArn,
+      'status-line': flows.statusLineArn,
+      'inbound-text': flows.inboundTextArn,
+    };
+    if (deployment.phoneNumbers?.length)
+      new PhoneNumberFlows(this, 'PhoneNumbers', {
+        instanceArn,
+        numbers: deployment.phoneNumbers.map((n) => ({ arn: n.arn, flowArn: flowArns[n.flow] })),
+      });
     new ContactEventsToStream(this, 'Events', { instanceArn, stream: props.stream });
     new FunctionErrorAlarms(
       this,

@@ -65,6 +65,25 @@ export const deploymentSchema = z.strictObject({
         .check(z.regex(/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/)),
     }),
   ]),
+  /**
+   * Numbers already claimed in the instance (claiming is a manual step) and the flow each one starts.
+   * CloudFormation cannot associate a number with a flow, so a custom resource does.
+   */
+  phoneNumbers: z.optional(
+    z.array(
+      z.strictObject({
+        arn: z
+          .string()
+          .check(
+            z.regex(
+              /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[0-9a-f-]{36}$/,
+              'must be a Connect phone-number ARN',
+            ),
+          ),
+        flow: z.enum(['inbound-voice', 'status-line', 'inbound-text']),
+      }),
+    ),
+  ),
 });
 
 export type Department = z.infer<typeof departmentSchema>;

@@ -39,6 +39,12 @@ describe('deployment configuration', () => {
     [(d: any) => (d.departments[3].id = 'tax'), 'departments.3.id', 'duplicate department'],
     [(d: any) => delete d.serviceLevelSeconds, 'serviceLevelSeconds', 'expected number'],
     [(d: any) => (d.holidays[0].date = '3 Nov'), 'holidays.0.date', 'must be a date'],
+    [
+      (d: any) =>
+        (d.phoneNumbers = [{ arn: 'arn:aws:connect:us-east-1:111122223333:queue/x', flow: 'inbound-voice' }]),
+      'phoneNumbers.0.arn',
+      'must be a Connect phone-number ARN',
+    ],
   ])('rejects a bad deployment file naming the field (%#)', (mutate, path, reason) => {
     const d = raw('deployment.json');
     mutate(d);

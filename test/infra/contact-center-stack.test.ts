@@ -1,4 +1,8 @@
-import { App } from 'aws-cdk-lib';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { compileConfig } from '../../shared/config/load';
 import { ContactCenterStack } from '../../infra/stacks/contact-center-stack';
@@ -152,5 +156,35 @@ describe('text channels', () => {
         ],
       }),
     });
+  });
+});
+
+describe('phone numbers', () => {
+  it('points each configured number at its flow through a custom resource, and passes cdk-nag', () => {
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'ventanilla-synth-')),
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    const base = compileConfig('config/city-hall');
+    const numberArn =
+      'arn:aws:connect:us-east-1:111122223333:phone-number/0b7ab1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b';
+    const withNumber = {
+      ...base,
+      deployment: { ...base.deployment, phoneNumbers: [{ arn: numberArn, flow: 'status-line' as const }] },
+    };
+    const data = new DataStack(app, 'Data');
+    const stack = new ContactCenterStack(app, 'WithNumber', {
+      config: withNumber,
+      tables: data.data.tables,
+      stream: data.events.stream,
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const t = Template.fromStack(stack);
+    const [, resource] = Object.entries(t.findResources('Custom::AWS'))[0]!;
+    const create = JSON.stringify(resource.Properties.Create);
+    expect(create).toContain('AssociatePhoneNumberContactFlow');
+    expect(create).toContain('0b7ab1c2-3d4e-4f50-8a6b-7c8d9e0f1a2b');
+    expect(JSON.stringify(resource.Properties.Delete)).toContain('DisassociatePhoneNumberContactFlow');
+    expect(() => app.synth()).not.toThrow();
   });
 });
