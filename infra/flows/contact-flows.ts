@@ -373,7 +373,11 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
   return { flow: b.build('start'), menuKeys: b.menuKeys };
 }
 
-/** What a caller hears while queued: a courtesy message in their language, repeated while they wait. */
+/**
+ * What a caller hears while queued: how many contacts wait in their queue (Connect's near-real-time queue
+ * metrics; a contact's own position is only available through the GetContactMetrics API), then a courtesy
+ * message repeated while they wait, in their language.
+ */
 export function customerQueueFlow(deployment: Deployment): GeneratedFlow {
   const b = new FlowBuilder();
   const languages = deployment.languages;
@@ -381,11 +385,28 @@ export function customerQueueFlow(deployment: Deployment): GeneratedFlow {
     compare(
       'by-language',
       '$.Attributes.lang',
-      languages.map((l) => equals(`hold-${l}`, l)),
-      `hold-${deployment.defaultLanguage}`,
+      languages.map((l) => equals(`metrics-${l}`, l)),
+      `metrics-${deployment.defaultLanguage}`,
     ),
   );
-  for (const l of languages) b.add(message(`hold-${l}`, PROMPTS[l].queueHold, 'done'));
+  for (const l of languages) {
+    b.add({
+      Identifier: `metrics-${l}`,
+      Type: 'GetMetricData',
+      Parameters: {},
+      Transitions: {
+        NextAction: `waiting-${l}`,
+        Errors: [{ ErrorType: 'NoMatchingError', NextAction: `hold-${l}` }],
+      },
+    });
+    b.add(message(`waiting-${l}`, PROMPTS[l].queueSize, `hold-${l}`));
+    b.add({
+      Identifier: `hold-${l}`,
+      Type: 'MessageParticipantIteratively',
+      Parameters: { Messages: [{ Text: PROMPTS[l].queueHold }] },
+      Transitions: { NextAction: 'done', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'done' }] },
+    });
+  }
   b.add({ Identifier: 'done', Type: 'EndFlowExecution', Parameters: {}, Transitions: {} });
   return { flow: b.build('by-language'), menuKeys: b.menuKeys };
 }

@@ -24,6 +24,7 @@ export interface Prompts {
   readonly notFound: string;
   readonly notOwner: string;
   readonly queueHold: string;
+  readonly queueSize: string;
 }
 
 export const PROMPTS: Record<Language, Prompts> = {
@@ -53,6 +54,7 @@ export const PROMPTS: Record<Language, Prompts> = {
     notFound: 'No encontramos una solicitud con ese número.',
     notOwner: 'No podemos dar información de esa solicitud a este número. Un agente le ayudará.',
     queueHold: 'Gracias por esperar. Le atenderemos en el orden de llegada.',
+    queueSize: 'En este momento hay $.Metrics.Queue.Size personas en la fila.',
   },
   en: {
     chooseLanguage: 'Welcome to {name}. For English, press 2. Para español, marque 1.',
@@ -80,6 +82,7 @@ export const PROMPTS: Record<Language, Prompts> = {
     notFound: 'We found no request with that number.',
     notOwner: 'We cannot give details of that request to this number. An agent will help you.',
     queueHold: 'Thank you for waiting. We will answer you in the order you called.',
+    queueSize: 'There are $.Metrics.Queue.Size people waiting in the queue right now.',
   },
 };
 

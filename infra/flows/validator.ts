@@ -49,6 +49,8 @@ const REQUIRED_ERRORS: Readonly<Record<string, readonly string[]>> = {
   UpdateContactData: ['NoMatchingError'],
   TransferToFlow: ['NoMatchingError'],
   CheckMetricData: ['NoMatchingError', 'NoMatchingCondition'],
+  GetMetricData: ['NoMatchingError'],
+  MessageParticipantIteratively: ['NoMatchingError'],
 };
 const TERMINAL = new Set(['DisconnectParticipant', 'EndFlowExecution']);
 const KNOWN_TYPES = new Set([

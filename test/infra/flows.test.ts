@@ -109,6 +109,16 @@ describe('generated flows', () => {
     expect(validateFlow(queue.flow, { flowType: 'CUSTOMER_QUEUE', strictTypes: true })).toEqual([]);
   });
 
+  it('tell a queued caller how many wait before the hold message, in their language', () => {
+    const actions = byId(queue.flow);
+    expect(actions.get('metrics-es')).toMatchObject({
+      Type: 'GetMetricData',
+      Transitions: { NextAction: 'waiting-es' },
+    });
+    expect(actions.get('waiting-es')!.Parameters.Text).toContain('$.Metrics.Queue.Size');
+    expect(actions.get('waiting-es')!.Transitions.NextAction).toBe('hold-es');
+  });
+
   it('stay within the flow language limits', () => {
     expect(voice.flow.Actions.length).toBeLessThanOrEqual(250);
     expect(JSON.stringify(voice.flow).length).toBeLessThan(256_000);
