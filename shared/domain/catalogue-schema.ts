@@ -46,6 +46,17 @@ export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'c
     ids.add(e.id);
     keys.add(e.menuKey);
   });
+  // Keys the menus keep for themselves: 0 a person everywhere, 8 the ticket line at the top, 9 "back" below.
+  entries.forEach((e, i) => {
+    const keys = e.menuKey.split('-');
+    const reserved =
+      keys[0] === '8'
+        ? '8 (the ticket status line)'
+        : keys.slice(1).includes('9')
+          ? '9 (back, in a sub-menu)'
+          : undefined;
+    if (reserved) throw new ConfigError(source, `entries.${i}.menuKey`, `key ${reserved} is reserved`);
+  });
   // A key that opens a sub-menu ("2") cannot also be an entry ("2" and "2-1").
   for (const key of keys) {
     const parent = key.split('-').slice(0, -1);

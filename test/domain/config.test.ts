@@ -65,6 +65,16 @@ describe('deployment configuration', () => {
     [(c: any) => (c.entries[2].menuKey = '1-1'), 'entries.2.menuKey', 'duplicate key'],
     [(c: any) => (c.entries[0].selfService.es = 'x'.repeat(400)), 'entries.0.selfService.es', 'Too big'],
     [(c: any) => (c.entries[1].menuKey = '1'), 'entries.1.menuKey', 'both an entry and a sub-menu'],
+    [
+      (c: any) => (c.entries[1].menuKey = '8'),
+      'entries.1.menuKey',
+      'key 8 (the ticket status line) is reserved',
+    ],
+    [
+      (c: any) => (c.entries[1].menuKey = '1-9'),
+      'entries.1.menuKey',
+      'key 9 (back, in a sub-menu) is reserved',
+    ],
     [(c: any) => (c.entries[3].link = 'http://insecure'), 'entries.3.link', 'https'],
   ])('rejects a bad catalogue naming the field (%#)', (mutate, path, reason) => {
     const deployment = parseDeployment(raw('deployment.json'));
