@@ -20,7 +20,7 @@ import {
 } from './builder';
 import type { Flow } from './flow-language';
 import { AGENT_INTENT, botDefinition } from './lex-bot';
-import { PROMPTS, TEXT_PROMPTS } from './prompts';
+import { PROMPTS, TEXT_PROMPTS, type Prompts } from './prompts';
 
 /** What the flows point at: ARNs (CDK tokens at synth, local ids in the flow engine). */
 export interface FlowTargets {
@@ -84,6 +84,94 @@ const collect = (node: MenuNode): CatalogueEntry[] => [
   ...node.children.flatMap(collect),
 ];
 
+/** What the pieces of one language's journey share. */
+interface Journey {
+  readonly id: (name: string) => string;
+  readonly say: (text: string) => string;
+  readonly p: Prompts;
+  readonly t: FlowTargets;
+  readonly l: Language;
+}
+
+/** One block per catalogue entry: it notes the topic, its queue and its answer, then routes. */
+function addTopics(
+  b: FlowBuilder,
+  { id, t }: Journey,
+  catalogue: readonly CatalogueEntry[],
+  answer: (e: CatalogueEntry) => string,
+) {
+  for (const entry of catalogue)
+    b.add(
+      setAttributes(
+        id(`topic-${entry.id}`),
+        {
+          topic: entry.id,
+          queueArn: t.queues[entry.department]!,
+          needsPerson: String(entry.needsPerson),
+          selfService: answer(entry),
+        },
+        id('route'),
+        id('agent'),
+      ),
+    );
+  b.add(
+    compare(id('route'), '$.Attributes.needsPerson', [equals(id('create-case'), 'true')], id('self-service')),
+  );
+}
+
+/**
+ * A case for the topic, its ticket told to the caller, then the department's queue if it is open (with the
+ * customer-queue flow) or the after-hours promise; and the way to a person and a goodbye from anywhere.
+ */
+function addCaseQueueAndPerson(b: FlowBuilder, ctx: Journey, ticketIs: string) {
+  const { id, say, p, t, l } = ctx;
+  b.add(
+    invoke(
+      id('create-case'),
+      t.functions.createCase,
+      { topic: '$.Attributes.topic', language: l },
+      id('case-made'),
+      id('agent'),
+    ),
+  );
+  b.add(compare(id('case-made'), '$.External.outcome', [equals(id('keep-ticket'), 'OK')], id('agent')));
+  b.add(
+    setAttributes(
+      id('keep-ticket'),
+      { ticket: '$.External.ticket', ticketSpoken: '$.External.ticketSpoken' },
+      id('read-ticket'),
+      id('agent'),
+    ),
+  );
+  b.add(message(id('read-ticket'), ticketIs, id('set-queue')));
+  b.add(setQueue(id('set-queue'), '$.Attributes.queueArn', id('hours'), id('agent')));
+  b.add(checkHours(id('hours'), id('queue-flow'), id('after-hours'), id('queue-flow')));
+  b.add(message(id('after-hours'), say(p.afterHours), id('goodbye')));
+  b.add(setCustomerQueueFlow(id('queue-flow'), t.customerQueueFlow, id('transfer')));
+  b.add(transferToQueue(id('transfer'), 'end', id('busy')));
+  addPersonAndGoodbye(b, ctx);
+}
+
+/** A person, from anywhere: the general queue if it is open; otherwise, or if it is full, a polite goodbye. */
+function addPersonAndGoodbye(b: FlowBuilder, { id, say, p, t }: Journey) {
+  b.add(setQueue(id('agent'), t.queues[t.generalDepartment]!, id('agent-hours'), id('busy')));
+  b.add(checkHours(id('agent-hours'), id('agent-queue-flow'), id('closed'), id('agent-queue-flow')));
+  b.add(message(id('closed'), say(p.closed), id('goodbye')));
+  b.add(setCustomerQueueFlow(id('agent-queue-flow'), t.customerQueueFlow, id('agent-transfer')));
+  b.add(transferToQueue(id('agent-transfer'), 'end', id('busy')));
+  b.add(message(id('busy'), say(p.busy), id('goodbye')));
+  b.add(message(id('goodbye'), say(p.goodbye), 'end'));
+}
+
+/** Branches on the contact's language attribute to `<prefix>-<language>`, the default language otherwise. */
+const byLanguage = (identifier: string, deployment: Deployment, prefix: string) =>
+  compare(
+    identifier,
+    '$.Attributes.lang',
+    deployment.languages.map((l) => equals(`${prefix}-${l}`, l)),
+    `${prefix}-${deployment.defaultLanguage}`,
+  );
+
 const TICKET_KEY = '8';
 const AGENT_KEY = '0';
 const BACK_KEY = '9';
@@ -123,14 +211,7 @@ export function inboundVoiceFlow(
     ),
   );
   b.add(compare('known', '$.External.found', [equals('by-language', 'true')], 'choose-language'));
-  b.add(
-    compare(
-      'by-language',
-      '$.Attributes.lang',
-      languages.map((l) => equals(`greet-known-${l}`, l)),
-      `greet-known-${deployment.defaultLanguage}`,
-    ),
-  );
+  b.add(byLanguage('by-language', deployment, 'greet-known'));
   if (languages.length > 1) {
     const options = Object.fromEntries(languages.map((l, i) => [String(i + 1), `welcome-${l}`]));
     b.menu(
@@ -146,7 +227,7 @@ export function inboundVoiceFlow(
     const p = PROMPTS[l];
     const say = (text: string) => fill(text, deployment, l);
     const id = (name: string) => `${name}-${l}`;
-    const general = t.queues[t.generalDepartment]!;
+    const ctx: Journey = { id, say, p, t, l };
 
     b.add(setAttributes(id('welcome'), { lang: l }, id('say-welcome'), id('menu')));
     b.add(message(id('say-welcome'), say(p.welcome), id('menu')));
@@ -212,29 +293,7 @@ export function inboundVoiceFlow(
     b.add(loop(id('retry'), MENU_RETRIES, id('invalid'), id('agent')));
     b.add(message(id('invalid'), p.invalid, id('menu')));
 
-    for (const entry of catalogue) {
-      b.add(
-        setAttributes(
-          id(`topic-${entry.id}`),
-          {
-            topic: entry.id,
-            queueArn: t.queues[entry.department]!,
-            needsPerson: String(entry.needsPerson),
-            selfService: entry.selfService[l],
-          },
-          id('route'),
-          id('agent'),
-        ),
-      );
-    }
-    b.add(
-      compare(
-        id('route'),
-        '$.Attributes.needsPerson',
-        [equals(id('create-case'), 'true')],
-        id('self-service'),
-      ),
-    );
+    addTopics(b, ctx, catalogue, (entry) => entry.selfService[l]);
     b.add(message(id('self-service'), '$.Attributes.selfService', id('after-self-service')));
     b.menu(
       id('after-self-service'),
@@ -255,41 +314,8 @@ export function inboundVoiceFlow(
     b.add(compare(id('link-ticket'), '$.External.outcome', [equals(id('say-link'), 'OK')], id('agent')));
     b.add(message(id('say-link'), p.linkRequested, id('goodbye')));
 
-    b.add(
-      invoke(
-        id('create-case'),
-        t.functions.createCase,
-        { topic: '$.Attributes.topic', language: l },
-        id('case-made'),
-        id('agent'),
-      ),
-    );
-    b.add(compare(id('case-made'), '$.External.outcome', [equals(id('keep-ticket'), 'OK')], id('agent')));
-    b.add(
-      setAttributes(
-        id('keep-ticket'),
-        { ticket: '$.External.ticket', ticketSpoken: '$.External.ticketSpoken' },
-        id('read-ticket'),
-        id('agent'),
-      ),
-    );
-    b.add(message(id('read-ticket'), p.ticketIs, id('set-queue')));
-    b.add(setQueue(id('set-queue'), '$.Attributes.queueArn', id('hours'), id('agent')));
-    b.add(checkHours(id('hours'), id('queue-flow'), id('after-hours'), id('queue-flow')));
-    b.add(message(id('after-hours'), say(p.afterHours), id('goodbye')));
-    b.add(setCustomerQueueFlow(id('queue-flow'), t.customerQueueFlow, id('transfer')));
-    b.add(transferToQueue(id('transfer'), 'end', id('busy')));
-
-    // A person, from anywhere: the general queue, if it is open.
-    b.add(setQueue(id('agent'), general, id('agent-hours'), id('busy')));
-    b.add(checkHours(id('agent-hours'), id('agent-queue-flow'), id('closed'), id('agent-queue-flow')));
-    b.add(message(id('closed'), say(p.closed), id('goodbye')));
-    b.add(setCustomerQueueFlow(id('agent-queue-flow'), t.customerQueueFlow, id('agent-transfer')));
-    b.add(transferToQueue(id('agent-transfer'), 'end', id('busy')));
-
+    addCaseQueueAndPerson(b, ctx, p.ticketIs);
     b.add(transferToFlow(id('ticket-line'), t.statusLineFlow, id('agent')));
-    b.add(message(id('busy'), say(p.busy), id('goodbye')));
-    b.add(message(id('goodbye'), say(p.goodbye), 'end'));
   }
   b.add(disconnect('end'));
   return { flow: b.build('start'), menuKeys: b.menuKeys };
@@ -303,18 +329,12 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
   const b = new FlowBuilder();
   const languages = deployment.languages;
   b.add(logging('start', 'by-language'));
-  b.add(
-    compare(
-      'by-language',
-      '$.Attributes.lang',
-      languages.map((l) => equals(`key-ticket-${l}`, l)),
-      `key-ticket-${deployment.defaultLanguage}`,
-    ),
-  );
+  b.add(byLanguage('by-language', deployment, 'key-ticket'));
   for (const l of languages) {
     const p = PROMPTS[l];
     const say = (text: string) => fill(text, deployment, l);
     const id = (name: string) => `${name}-${l}`;
+    const ctx: Journey = { id, say, p, t, l };
     b.add({
       Identifier: id('key-ticket'),
       Type: 'GetParticipantInput',
@@ -361,13 +381,7 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
     b.add(message(id('not-found'), p.notFound, id('retry')));
     b.add(loop(id('retry'), MENU_RETRIES, id('key-ticket'), id('agent')));
     b.add(message(id('not-owner'), p.notOwner, id('agent')));
-    b.add(setQueue(id('agent'), t.queues[t.generalDepartment]!, id('agent-hours'), id('busy')));
-    b.add(checkHours(id('agent-hours'), id('queue-flow'), id('closed'), id('queue-flow')));
-    b.add(setCustomerQueueFlow(id('queue-flow'), t.customerQueueFlow, id('transfer')));
-    b.add(transferToQueue(id('transfer'), 'end', id('busy')));
-    b.add(message(id('closed'), say(p.closed), id('goodbye')));
-    b.add(message(id('busy'), say(p.busy), id('goodbye')));
-    b.add(message(id('goodbye'), say(p.goodbye), 'end'));
+    addPersonAndGoodbye(b, ctx);
   }
   b.add(disconnect('end'));
   return { flow: b.build('start'), menuKeys: b.menuKeys };
@@ -381,14 +395,7 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
 export function customerQueueFlow(deployment: Deployment): GeneratedFlow {
   const b = new FlowBuilder();
   const languages = deployment.languages;
-  b.add(
-    compare(
-      'by-language',
-      '$.Attributes.lang',
-      languages.map((l) => equals(`metrics-${l}`, l)),
-      `metrics-${deployment.defaultLanguage}`,
-    ),
-  );
+  b.add(byLanguage('by-language', deployment, 'metrics'));
   for (const l of languages) {
     b.add({
       Identifier: `metrics-${l}`,
@@ -434,19 +441,13 @@ export function inboundTextFlow(
       `welcome-${deployment.defaultLanguage}`,
     ),
   );
-  b.add(
-    compare(
-      'by-language',
-      '$.Attributes.lang',
-      languages.map((l) => equals(`welcome-${l}`, l)),
-      `welcome-${deployment.defaultLanguage}`,
-    ),
-  );
+  b.add(byLanguage('by-language', deployment, 'welcome'));
   for (const l of languages) {
     const p = PROMPTS[l];
     const tp = TEXT_PROMPTS[l];
     const say = (text: string) => fill(text, deployment, l);
     const id = (name: string) => `${name}-${l}`;
+    const ctx: Journey = { id, say, p, t, l };
     const alias = t.lexAliases?.[l];
     if (!alias) throw new Error(`no Lex bot alias for language "${l}"`);
     const locale = bot.find((x) => x.language === l)!;
@@ -471,53 +472,10 @@ export function inboundTextFlow(
     });
     b.add(loop(id('retry'), MENU_RETRIES, id('not-understood'), id('agent')));
     b.add(message(id('not-understood'), tp.notUnderstood, id('ask')));
-    for (const entry of catalogue) {
-      const answer = [entry.selfService[l], entry.link].filter(Boolean).join(' ');
-      b.add(
-        setAttributes(
-          id(`topic-${entry.id}`),
-          {
-            topic: entry.id,
-            queueArn: t.queues[entry.department]!,
-            needsPerson: String(entry.needsPerson),
-            selfService: answer,
-          },
-          id('route'),
-          id('agent'),
-        ),
-      );
-    }
-    b.add(
-      compare(
-        id('route'),
-        '$.Attributes.needsPerson',
-        [equals(id('create-case'), 'true')],
-        id('self-service'),
-      ),
-    );
+    addTopics(b, ctx, catalogue, (entry) => [entry.selfService[l], entry.link].filter(Boolean).join(' '));
     b.add(message(id('self-service'), '$.Attributes.selfService', id('anything-else')));
     b.add(message(id('anything-else'), tp.anythingElse, id('ask')));
-    b.add(
-      invoke(
-        id('create-case'),
-        t.functions.createCase,
-        { topic: '$.Attributes.topic', language: l },
-        id('case-made'),
-        id('agent'),
-      ),
-    );
-    b.add(compare(id('case-made'), '$.External.outcome', [equals(id('say-ticket'), 'OK')], id('agent')));
-    b.add(message(id('say-ticket'), tp.ticketIs, id('set-queue')));
-    b.add(setQueue(id('set-queue'), '$.Attributes.queueArn', id('hours'), id('agent')));
-    b.add(checkHours(id('hours'), id('transfer'), id('after-hours'), id('transfer')));
-    b.add(message(id('after-hours'), say(p.afterHours), id('goodbye')));
-    b.add(transferToQueue(id('transfer'), 'end', id('busy')));
-    b.add(setQueue(id('agent'), t.queues[t.generalDepartment]!, id('agent-hours'), id('busy')));
-    b.add(checkHours(id('agent-hours'), id('agent-transfer'), id('closed'), id('agent-transfer')));
-    b.add(transferToQueue(id('agent-transfer'), 'end', id('busy')));
-    b.add(message(id('closed'), say(p.closed), id('goodbye')));
-    b.add(message(id('busy'), say(p.busy), id('goodbye')));
-    b.add(message(id('goodbye'), say(p.goodbye), 'end'));
+    addCaseQueueAndPerson(b, ctx, tp.ticketIs);
   }
   b.add(disconnect('end'));
   return { flow: b.build('start'), menuKeys: b.menuKeys };

@@ -103,7 +103,8 @@ export const TEXT_PROMPTS: Record<Language, TextPrompts> = {
     ask: '¿En qué trámite le ayudamos?',
     notUnderstood: 'No le entendí. Escriba el número del trámite, por ejemplo 1-2, o "agente".',
     anythingElse: '¿Le ayudamos con otro trámite? Escríbalo, o "agente" para hablar con una persona.',
-    ticketIs: 'Registramos su solicitud con el ticket $.External.ticket. Guárdelo para consultar su estado.',
+    ticketIs:
+      'Registramos su solicitud con el ticket $.Attributes.ticket. Guárdelo para consultar su estado.',
   },
   en: {
     menu: 'Type the number or the name of the procedure:',
@@ -111,6 +112,6 @@ export const TEXT_PROMPTS: Record<Language, TextPrompts> = {
     ask: 'Which procedure can we help you with?',
     notUnderstood: 'Sorry, I did not get that. Type the number of the procedure, such as 1-2, or "agent".',
     anythingElse: 'Can we help with anything else? Type it, or "agent" to talk to a person.',
-    ticketIs: 'We registered your request with ticket $.External.ticket. Keep it to check its status.',
+    ticketIs: 'We registered your request with ticket $.Attributes.ticket. Keep it to check its status.',
   },
 };
