@@ -2,6 +2,7 @@ import type { AuditEvent, Case, CaseStatus } from './case';
 import type { Citizen } from './citizen';
 import type { CaseContact, ContactRecord } from './contact';
 import type { Identity } from './identity';
+import type { Effect } from './metrics/effects';
 import type { ScreenPopSummary } from './screen-pop';
 import type { Ticket } from './ticket';
 
@@ -98,4 +99,10 @@ export interface ScreenPopStore {
     ticket: Ticket,
     identities: readonly Identity[],
   ): Promise<{ case?: Case; summaries: readonly ScreenPopSummary[] }>;
+}
+
+/** Where the aggregator keeps metrics. Each event's effects apply once, whatever the redeliveries. */
+export interface MetricsStore {
+  /** Applies the effects of one event exactly once; false when an earlier delivery already applied it. */
+  applyOnce(key: string, effects: readonly Effect[]): Promise<boolean>;
 }
