@@ -9,7 +9,7 @@ export interface IndexSpec {
   readonly partitionKey: string;
   readonly sortKey: string;
 }
-export type TableId = 'citizens' | 'cases';
+export type TableId = 'citizens' | 'cases' | 'metrics';
 export interface TableSpec {
   /** Logical name; physical names come from the deployment (CDK) or a prefix (local). */
   readonly id: TableId;
@@ -42,7 +42,16 @@ export const CASES_TABLE: TableSpec = {
   stream: 'NEW_AND_OLD_IMAGES',
 };
 
-export const TABLES = [CITIZENS_TABLE, CASES_TABLE] as const;
+/** Interval counters, live queue membership, agent states, applied-event markers. See docs/access-patterns.md. */
+export const METRICS_TABLE: TableSpec = {
+  id: 'metrics',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [{ name: 'byWaitingQueue', partitionKey: 'waitingQueue', sortKey: 'enqueuedAt' }],
+  ttlAttribute: 'expiresAt',
+};
+
+export const TABLES = [CITIZENS_TABLE, CASES_TABLE, METRICS_TABLE] as const;
 
 /** The CreateTable request for a spec (on-demand billing, every key a string). */
 export function createTableInput(spec: TableSpec, tableName: string): CreateTableCommandInput {

@@ -1,0 +1,234 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Effect, Scope } from '../../domain/metrics/effects';
+import { AGENT_STATES, type AgentState } from '../../domain/metrics/model';
+import type { MetricsStore } from '../../domain/ports';
+import { TransactionCancelled, transactWrite } from './transact';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Key builders of the metrics table. See docs/access-patterns.md. */
+export const metricsKeys = {
+  applied: (key: string) => ({ pk: `APPLIED#${key}`, sk: 'APPLIED' }),
+  interval: (scope: Scope, period: string, start: string) => ({
+    pk: `INTERVAL#${period}#${scope.dimension}#${scope.id}#${scope.channel}`,
+    sk: start,
+  }),
+  contact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'LIVE' }),
+  agents: { pk: 'AGENTS' },
+  agent: (agent: string) => ({ pk: 'AGENTS', sk: agent }),
+  caseStatus: (departmentId: string, status: string) => ({
+    pk: 'CASESTATUS',
+    sk: `${departmentId}#${status}`,
+  }),
+};
+
+const DAY_S = 86_400;
+
+/**
+ * Metrics in DynamoDB, exactly once per event over at-least-once delivery. Effects that are idempotent by
+ * nature (a maximum, newest-wins agent state, a contact entering or leaving a queue) are written first, each
+ * on its own; then one transaction writes the event's applied-marker with its counter additions. A crash
+ * between the two is healed by the redelivery; a second delivery finds the marker and adds nothing.
+ * Counters use ADD, so concurrent batches never lose an increment.
+ */
+export class DynamoMetricsStore implements MetricsStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly options: { retentionDays?: number; now?: () => Date } = {},
+  ) {}
+
+  async applyOnce(key: string, effects: readonly Effect[]): Promise<boolean> {
+    const now = (this.options.now ?? (() => new Date()))();
+    const expiresAt = Math.floor(now.getTime() / 1000) + (this.options.retentionDays ?? 400) * DAY_S;
+    await Promise.all(
+      effects
+        .filter((e) => e.op !== 'add' && e.op !== 'caseStatus')
+        .map((e) => this.idempotent(e, expiresAt)),
+    );
+    const additions = effects.flatMap((e) => this.additive(e, expiresAt));
+    try {
+      await transactWrite(this.doc, [
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...metricsKeys.applied(key),
+              at: now.toISOString(),
+              expiresAt: Math.floor(now.getTime() / 1000) + 8 * DAY_S,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...additions,
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failedCondition() === 0) return false;
+      throw error;
+    }
+  }
+
+  private additive(effect: Effect, expiresAt: number): TransactItem[] {
+    if (effect.op === 'caseStatus')
+      return [
+        {
+          Update: {
+            TableName: this.table,
+            Key: metricsKeys.caseStatus(effect.departmentId, effect.status),
+            UpdateExpression: 'ADD #n :d',
+            ExpressionAttributeNames: { '#n': 'count' },
+            ExpressionAttributeValues: { ':d': effect.delta },
+          },
+        },
+      ];
+    if (effect.op !== 'add') return [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':exp': expiresAt };
+    const adds = Object.entries(effect.counters).map(([name, value], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = value;
+      return `#c${i} :c${i}`;
+    });
+    return [
+      {
+        Update: {
+          TableName: this.table,
+          Key: metricsKeys.interval(effect.scope, effect.period, effect.start),
+          UpdateExpression: `ADD ${adds.join(', ')} SET expiresAt = :exp`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
+  }
+
+  private async idempotent(effect: Effect, expiresAt: number): Promise<void> {
+    try {
+      switch (effect.op) {
+        case 'max':
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: metricsKeys.interval(effect.scope, effect.period, effect.start),
+              UpdateExpression: 'SET longestWaitSeconds = :v, expiresAt = :exp',
+              ConditionExpression: 'attribute_not_exists(longestWaitSeconds) OR longestWaitSeconds < :v',
+              ExpressionAttributeValues: { ':v': effect.value, ':exp': expiresAt },
+            }),
+          );
+          return;
+        case 'enqueue':
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: metricsKeys.contact(effect.contactId),
+              UpdateExpression:
+                'SET queue = :q, channel = :c, enqueuedAt = :t, waitingQueue = :q, expiresAt = :exp',
+              ConditionExpression: 'attribute_not_exists(leftAt)',
+              ExpressionAttributeValues: {
+                ':q': effect.queue,
+                ':c': effect.channel,
+                ':t': effect.at,
+                ':exp': expiresAt,
+              },
+            }),
+          );
+          return;
+        case 'leave':
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: metricsKeys.contact(effect.contactId),
+              UpdateExpression: 'SET leftAt = :t, expiresAt = :exp REMOVE waitingQueue',
+              ExpressionAttributeValues: { ':t': effect.at, ':exp': expiresAt },
+            }),
+          );
+          return;
+        case 'agent':
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: metricsKeys.agent(effect.agent),
+              UpdateExpression: 'SET #s = :s, #at = :at',
+              ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
+              ExpressionAttributeNames: { '#s': 'state', '#at': 'at' },
+              ExpressionAttributeValues: { ':s': effect.state, ':at': effect.at },
+            }),
+          );
+          return;
+      }
+    } catch (error) {
+      // The stored value is already newer, larger, or the contact has already left: nothing to do.
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+
+  /** Contacts waiting in a queue and how long the oldest has waited. */
+  async waiting(queue: string, now: Date): Promise<{ waiting: number; oldestWaitSeconds: number }> {
+    let waiting = 0;
+    let oldest: string | undefined;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byWaitingQueue',
+          KeyConditionExpression: 'waitingQueue = :q',
+          ExpressionAttributeValues: { ':q': queue },
+          ProjectionExpression: 'enqueuedAt',
+          ExclusiveStartKey: start,
+        }),
+      );
+      waiting += page.Count ?? 0;
+      oldest ??= page.Items?.[0]?.enqueuedAt as string | undefined;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return {
+      waiting,
+      oldestWaitSeconds: oldest ? Math.max(0, Math.round((now.getTime() - Date.parse(oldest)) / 1000)) : 0,
+    };
+  }
+
+  /** Agents per state. */
+  async agents(): Promise<Record<AgentState, number>> {
+    const counts = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': metricsKeys.agents.pk },
+          ProjectionExpression: '#s',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) counts[item.state as AgentState]++;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return counts;
+  }
+
+  /** Interval counters of one scope and period, from `from` to `to` (inclusive starts). */
+  async intervals(scope: Scope, period: '15m' | 'day', from: string, to: string) {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND sk BETWEEN :f AND :t',
+        ExpressionAttributeValues: { ':p': metricsKeys.interval(scope, period, '').pk, ':f': from, ':t': to },
+      }),
+    );
+    return (page.Items ?? []).map(({ pk: _pk, sk, expiresAt: _e, ...counters }) => ({
+      start: sk as string,
+      ...counters,
+    }));
+  }
+}
