@@ -1,93 +1,23 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  Duration,
-  RemovalPolicy,
-  Stack,
-  Stage,
-  Validations,
-  aws_connect as connect,
-  aws_iam as iam,
-  aws_lambda as lambda,
-  aws_lambda_nodejs as nodejs,
-  aws_logs as logs,
-} from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import type { CompiledConfig } from '../../shared/config/load';
-import { BUNDLE_TARGET } from '../bundling';
+import { Stack, aws_connect as connect, aws_iam as iam } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { BundledFunction, type BundledFunctionProps } from './bundled-function';
 
-export interface ConnectFunctionProps {
-  /** Folder under lambdas/. */
-  readonly name: string;
-  readonly description: string;
+export interface ConnectFunctionProps extends BundledFunctionProps {
   readonly instanceArn: string;
-  readonly config: CompiledConfig;
-  readonly environment: Readonly<Record<string, string>>;
 }
 
 /**
- * A function Amazon Connect invokes from a flow. Fixes the defaults: arm64, Node 22, a minified bundle with
- * the SDK inside and the compiled deployment config beside it, a 3 s timeout (the flow waits 4 s, the handler
- * answers within 2 s), one month of logs, and both halves of Connect's access: the instance association and
- * a resource policy scoped to the instance and account.
+ * A function Amazon Connect invokes from a flow: a 3 s timeout (the flow waits 4 s, the handler answers
+ * within 2 s), and both halves of Connect's access: the instance association and a resource policy scoped
+ * to the instance and account.
  */
-export class ConnectFunction extends Construct {
-  readonly fn: nodejs.NodejsFunction;
-  readonly role: iam.Role;
-
+export class ConnectFunction extends BundledFunction {
   constructor(scope: Construct, id: string, props: ConnectFunctionProps) {
-    super(scope, id);
-    const configFile = writeCompiledConfig(this, props.config);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // Its own role with write access to its own logs only, instead of the broad managed execution policy.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.name}: its logs and the table items it uses`,
-    });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
-    );
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
-      role: this.role,
-      entry: join(__dirname, '..', '..', 'lambdas', props.name, 'handler.ts'),
-      handler: 'handler',
-      description: props.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(3),
-      environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: props.name },
-      logGroup,
-      bundling: {
-        target: BUNDLE_TARGET,
-        minify: true,
-        sourceMap: true,
-        format: nodejs.OutputFormat.CJS,
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        forceDockerBundling: false,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${configFile}" "${output}/config.json"`],
-        },
-      },
-    });
+    super(scope, id, props);
     new connect.CfnIntegrationAssociation(this, 'Association', {
       instanceId: props.instanceArn,
       integrationType: 'LAMBDA_FUNCTION',
       integrationArn: this.fn.functionArn,
-    });
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Pinned to nodejs22.x on purpose: the bundles target node22, and nodejs24.x measured a slower cold start (134 ms against 118 ms on arm64) for functions a caller waits on.',
     });
     this.fn.addPermission('InvokedByConnect', {
       principal: new iam.ServicePrincipal('connect.amazonaws.com'),
@@ -95,20 +25,4 @@ export class ConnectFunction extends Construct {
       sourceAccount: Stack.of(this).account,
     });
   }
-}
-
-/** The deployment config, validated and compiled once per synth, copied beside every bundle. */
-function writeCompiledConfig(scope: Construct, config: CompiledConfig): string {
-  const dir = join(Stage.of(scope)?.outdir ?? 'cdk.out', '.config');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${config.deployment.id}.json`);
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
-
-/** Item actions on a table itself (never its indexes, which these functions do not query). */
-export function grantItems(fn: ConnectFunction, tableArn: string, ...actions: string[]): void {
-  fn.role.addToPolicy(
-    new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [tableArn] }),
-  );
 }
