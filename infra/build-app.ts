@@ -26,7 +26,11 @@ export function buildApp(app: App, configDir: string, env: { account?: string; r
     ...stackEnv,
   });
   const application = new ApplicationStack(app, `${prefix}-application`, {
-    description: `Ventanilla ${deployment.name.en}: staff sign-in, API and dashboard hosting`,
+    description: `Ventanilla ${deployment.name.en}: staff sign-in, API, dashboard hosting and metrics`,
+    config,
+    metricsTable: data.data.tables.metrics,
+    stream: data.events.stream,
+    queueArns: contactCenter.queueArns,
     ...stackEnv,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

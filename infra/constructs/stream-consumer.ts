@@ -1,5 +1,6 @@
 import {
   Duration,
+  Validations,
   aws_cloudwatch as cloudwatch,
   aws_kinesis as kinesis,
   aws_lambda as lambda,
@@ -38,6 +39,11 @@ export class StreamConsumer extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter destination of the stream consumer (an on-failure destination, which cdk-nag does not see as a DLQ).',
     });
     props.fn.addEventSource(
       new sources.KinesisEventSource(props.stream, {

@@ -1,20 +1,56 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  Stack,
+  type StackProps,
+  type aws_dynamodb as dynamodb,
+  type aws_kinesis as kinesis,
+} from 'aws-cdk-lib';
+import type { CompiledConfig } from '../../shared/config/load';
+import { ENV } from '../../shared/runtime/env';
+import { BundledFunction, grantItems } from '../constructs/bundled-function';
+import { StreamConsumer } from '../constructs/stream-consumer';
 import type { Construct } from 'constructs';
 import { DashboardHosting } from '../constructs/dashboard-hosting';
 import { StaffIdentity } from '../constructs/identity';
 import { StaffApi } from '../constructs/staff-api';
 
+export interface ApplicationStackProps extends StackProps {
+  readonly config: CompiledConfig;
+  readonly metricsTable: dynamodb.ITableV2;
+  readonly stream: kinesis.IStream;
+  /** Queue ARN per department id, so queue figures roll up to departments. */
+  readonly queueArns: Readonly<Record<string, string>>;
+}
+
 /**
- * What staff use: sign-in, the JWT-protected HTTP API and the dashboard's hosting. The API's routes, the
- * metrics aggregator and the dashboard page are wired here as their code lands.
+ * What staff use: sign-in, the JWT-protected HTTP API, the dashboard's hosting, and the metrics aggregator
+ * that feeds them from the event stream. The API's routes and the dashboard page are wired as they land.
  */
 export class ApplicationStack extends Stack {
   readonly identity: StaffIdentity;
   readonly api: StaffApi;
   readonly dashboard: DashboardHosting;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  readonly aggregator: BundledFunction;
+
+  constructor(scope: Construct, id: string, props: ApplicationStackProps) {
     super(scope, id, props);
+    this.aggregator = new BundledFunction(this, 'metrics-aggregator', {
+      name: 'metrics-aggregator',
+      description: 'Contact records, agent, contact and case events into live and interval metrics',
+      config: props.config,
+      environment: {
+        [ENV.METRICS_TABLE]: props.metricsTable.tableName,
+        [ENV.QUEUE_DEPARTMENTS]: this.toJsonString(
+          Object.entries(props.queueArns).map(([department, arn]) => [arn, department]),
+        ),
+      },
+      timeout: Duration.seconds(60),
+      memorySize: 1024,
+    });
+    grantItems(this.aggregator, props.metricsTable.tableArn, 'PutItem', 'UpdateItem');
+    new StreamConsumer(this, 'MetricsConsumer', { fn: this.aggregator.fn, stream: props.stream });
     this.dashboard = new DashboardHosting(this, 'Dashboard');
     const origin = `https://${this.dashboard.distribution.distributionDomainName}`;
     this.identity = new StaffIdentity(this, 'Identity', { callbackUrls: [`${origin}/dashboard/`] });

@@ -27,6 +27,8 @@ export interface ContactCenterStackProps extends StackProps {
  */
 export class ContactCenterStack extends Stack {
   readonly functions: Record<'lookup' | 'createCase' | 'status', ConnectFunction>;
+  /** Queue ARN per department id. */
+  readonly queueArns: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ContactCenterStackProps) {
     super(scope, id, props);
@@ -35,6 +37,7 @@ export class ContactCenterStack extends Stack {
     const instance = new ConnectInstance(this, 'Instance', deployment);
     const instanceArn = instance.instanceArn;
     const queues = new DepartmentQueues(this, 'Departments', { instanceArn, deployment });
+    this.queueArns = queues.queueArns;
 
     const environment = {
       [ENV.CITIZENS_TABLE]: tables.citizens.tableName,

@@ -5,6 +5,9 @@
 export const ENV = {
   CITIZENS_TABLE: 'CITIZENS_TABLE',
   CASES_TABLE: 'CASES_TABLE',
+  METRICS_TABLE: 'METRICS_TABLE',
+  /** JSON array of [queue ARN, department id] pairs, so queue figures roll up to departments. */
+  QUEUE_DEPARTMENTS: 'QUEUE_DEPARTMENTS',
   /** The compiled deployment configuration; `config.json` next to the handler by default. */
   CONFIG_FILE: 'CONFIG_FILE',
   /** A DynamoDB endpoint for local runs; unset in AWS. */

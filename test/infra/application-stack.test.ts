@@ -1,8 +1,19 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { compileConfig } from '../../shared/config/load';
 import { ApplicationStack } from '../../infra/stacks/application-stack';
+import { DataStack } from '../../infra/stacks/data-stack';
 
-const template = Template.fromStack(new ApplicationStack(new App(), 'Application'));
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const data = new DataStack(app, 'Data');
+const template = Template.fromStack(
+  new ApplicationStack(app, 'Application', {
+    config: compileConfig('config/city-hall'),
+    metricsTable: data.data.tables.metrics,
+    stream: data.events.stream,
+    queueArns: { tax: 'arn:aws:connect:us-east-1:111122223333:instance/i/queue/tax' },
+  }),
+);
 
 describe('application stack', () => {
   it('signs staff in with required MFA, strong passwords, no self sign-up and one group per role', () => {
@@ -27,10 +38,28 @@ describe('application stack', () => {
     });
   });
 
-  it('has no routes yet: the case workbench and metrics handlers add theirs when they land', () => {
-    // Plainly: lambdas/api and lambdas/metrics-aggregator do not exist yet, so no route or consumer is wired.
+  it('has no routes yet: the case workbench and metrics API add theirs when their handler lands', () => {
+    // Plainly: lambdas/api does not exist yet, so the API has no route.
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 0);
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+  });
+
+  it('feeds the metrics aggregator from the stream with every bound set, and rolls queues up to departments', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    const [, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('metricsaggregator'),
+    )!;
+    expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
+      'METRICS_TABLE',
+      'POWERTOOLS_SERVICE_NAME',
+      'QUEUE_DEPARTMENTS',
+    ]);
+    expect(JSON.stringify(fn.Properties.Environment.Variables.QUEUE_DEPARTMENTS)).toContain('queue/tax');
   });
 
   it('serves the dashboard from a private bucket through CloudFront with origin access control, HTTPS only', () => {

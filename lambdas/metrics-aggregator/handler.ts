@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
+import { readCompiledConfig } from '../../shared/config/compiled';
+import { aggregateBatch } from '../../shared/domain/metrics/aggregate';
+import { parseInput } from '../../shared/domain/schema';
+import { ENV, required } from '../../shared/runtime/env';
+import { createLogger } from '../../shared/runtime/logger';
+
+/**
+ * Consumes the event stream (contact records, agent events, contact events, case events) into the metrics
+ * table, exactly once per event, and reports the record to retry from when one fails.
+ */
+const env = process.env;
+const { deployment, calendar } = readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(__dirname, 'config.json'));
+const queueDepartments = new Map(JSON.parse(env[ENV.QUEUE_DEPARTMENTS] ?? '[]') as [string, string][]);
+const logger = createLogger('metrics-aggregator');
+const store = new DynamoMetricsStore(
+  createDocumentClient({
+    ...(env[ENV.DYNAMODB_ENDPOINT] ? { endpoint: env[ENV.DYNAMODB_ENDPOINT] } : {}),
+    ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
+    requestTimeoutMs: 2000,
+  }),
+  required(env, ENV.METRICS_TABLE),
+  { retentionDays: deployment.retentionDays },
+);
+const settings = {
+  serviceLevelSeconds: deployment.serviceLevelSeconds,
+  departmentOf: (queue: string) => queueDepartments.get(queue),
+  localDate: (at: string) => calendar.local(new Date(at)).date,
+};
+
+const kinesisEvent = z.object({
+  Records: z.array(z.object({ kinesis: z.object({ data: z.string(), sequenceNumber: z.string() }) })),
+});
+
+export const handler = async (event: unknown) => {
+  const { Records } = parseInput(kinesisEvent, event);
+  const parsed = Records.map(parseKinesisRecord);
+  const report = await aggregateBatch(parsed, { store, settings });
+  for (const record of parsed)
+    if (record.status === 'unknown')
+      logger.warn('unknown record kind skipped', { sequenceNumber: record.id, shape: record.shape });
+    else if (record.status === 'invalid')
+      logger.warn('invalid record skipped', { sequenceNumber: record.id, reason: record.reason });
+  const { failures, ...counts } = report;
+  if (failures.length)
+    logger.error('batch stopped', {
+      sequenceNumber: failures[0]!.id,
+      reason: failures[0]!.reason,
+      ...counts,
+    });
+  else logger.info('batch applied', { records: Records.length, ...counts });
+  return { batchItemFailures: failures.map((f) => ({ itemIdentifier: f.id })) };
+};
