@@ -7,6 +7,7 @@ import { progress } from './harness';
 const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   search: () => import('./search'),
   connect: () => import('./connect'),
+  metrics: () => import('./metrics'),
 };
 
 async function main(): Promise<void> {

@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import type { ParsedRecord } from '../../domain/metrics/aggregate';
 import {
   CONNECT_CHANNELS,
+  type ContactLifecycleEvent,
+  type ContactRecordEvent,
   type AgentState,
   type ConnectChannel,
   type ContactEventType,
@@ -18,7 +20,7 @@ const text = z.string();
 const optionalText = z.optional(z.nullable(z.string()));
 const seconds = z.optional(z.nullable(z.number()));
 
-const contactRecordSchema = z.object({
+export const contactRecordSchema = z.object({
   ContactId: text,
   Channel: text,
   LastUpdateTimestamp: text,
@@ -57,18 +59,27 @@ const agentEventSchema = z.object({
   ),
 });
 
-const contactEventSchema = z.object({
+export const contactEventSchema = z.object({
   id: text,
   time: text,
   detail: z.object({
     eventType: text,
     contactId: text,
     channel: text,
-    queueInfo: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+    // The documentation samples write both `queueArn` and `QueueArn`.
+    queueInfo: z.optional(
+      z.nullable(
+        z.object({
+          queueArn: optionalText,
+          QueueArn: optionalText,
+          enqueueTimestamp: optionalText,
+          EnqueueTimestamp: optionalText,
+        }),
+      ),
+    ),
     disconnectTimestamp: optionalText,
     connectedToSystemTimestamp: optionalText,
     initiationTimestamp: optionalText,
-    agentInfo: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
   }),
 });
 
@@ -85,6 +96,62 @@ const caseEventSchema = z.object({
   to: z.optional(text),
   repeat: z.optional(z.boolean()),
 });
+
+// Hot-path guards: the same acceptance as the zod schemas above for the two kinds that make up nearly all
+// the traffic, checked without building a parse result. A record a guard rejects is parsed by the schema,
+// which says precisely what is wrong; a test holds guards and schemas to the same verdicts.
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optStr = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+const optNum = (v: unknown) => v === undefined || v === null || typeof v === 'number';
+const optObj = (v: unknown, check: (o: Obj) => boolean) =>
+  v === undefined || v === null || (isObj(v) && check(v));
+
+export function isContactRecordShape(p: Obj): boolean {
+  return (
+    typeof p.ContactId === 'string' &&
+    typeof p.Channel === 'string' &&
+    typeof p.LastUpdateTimestamp === 'string' &&
+    optStr(p.InitiationMethod) &&
+    optStr(p.NextContactId) &&
+    optStr(p.TransferCompletedTimestamp) &&
+    optObj(
+      p.Queue,
+      (q) => optStr(q.ARN) && optStr(q.Name) && optStr(q.EnqueueTimestamp) && optNum(q.Duration),
+    ) &&
+    optObj(
+      p.Agent,
+      (a) =>
+        optStr(a.ConnectedToAgentTimestamp) &&
+        optNum(a.AgentInteractionDuration) &&
+        optNum(a.CustomerHoldDuration) &&
+        optNum(a.AfterContactWorkDuration),
+    )
+  );
+}
+
+export function isContactEventShape(p: Obj): boolean {
+  const d = p.detail;
+  return (
+    typeof p.id === 'string' &&
+    typeof p.time === 'string' &&
+    isObj(d) &&
+    typeof d.eventType === 'string' &&
+    typeof d.contactId === 'string' &&
+    typeof d.channel === 'string' &&
+    optObj(
+      d.queueInfo,
+      (q) =>
+        optStr(q.queueArn) && optStr(q.QueueArn) && optStr(q.enqueueTimestamp) && optStr(q.EnqueueTimestamp),
+    ) &&
+    optStr(d.disconnectTimestamp) &&
+    optStr(d.connectedToSystemTimestamp) &&
+    optStr(d.initiationTimestamp)
+  );
+}
+
+type ContactRecordShape = z.infer<typeof contactRecordSchema>;
+type ContactEventShape = z.infer<typeof contactEventSchema>;
 
 function channelOf(raw: string): ConnectChannel {
   const upper = raw.toUpperCase();
@@ -107,6 +174,8 @@ function agentStateOf(event: z.infer<typeof agentEventSchema>): AgentState {
   return 'NON_PRODUCTIVE';
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const EVENT_TYPES = new Set<string>([
   'INITIATED',
   'CONNECTED_TO_SYSTEM',
@@ -117,42 +186,35 @@ const EVENT_TYPES = new Set<string>([
   'COMPLETED',
 ]);
 
-/** Reads a value whatever its key casing (the documentation samples mix `queueArn` and `QueueArn`). */
-const field = (o: Record<string, unknown> | null | undefined, name: string): string | undefined => {
-  if (!o) return undefined;
-  const key = Object.keys(o).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key ? o[key] : undefined;
-  return typeof value === 'string' ? value : undefined;
-};
-
 /** The event a decoded stream payload carries, `undefined` when its shape is not one we know. */
 export function toMetricEvent(payload: unknown): MetricEvent | undefined {
   if (!payload || typeof payload !== 'object') return undefined;
   const p = payload as Record<string, unknown>;
   if ('AWSContactTraceRecordFormatVersion' in p || ('ContactId' in p && 'LastUpdateTimestamp' in p)) {
-    const r = contactRecordSchema.parse(p);
-    const agent = r.Agent;
-    const connectedToAgentAt = agent?.ConnectedToAgentTimestamp ?? undefined;
-    return {
+    const r = (isContactRecordShape(p) ? p : contactRecordSchema.parse(p)) as ContactRecordShape;
+    const event: Mutable<ContactRecordEvent> = {
       kind: 'contact-record',
       key: `${r.ContactId}#${r.LastUpdateTimestamp}`,
       at: r.LastUpdateTimestamp,
       contactId: r.ContactId,
       channel: channelOf(r.Channel),
-      ...(r.Queue?.ARN || r.Queue?.Name ? { queue: (r.Queue.ARN ?? r.Queue.Name)! } : {}),
-      ...(r.Queue?.EnqueueTimestamp ? { enqueuedAt: r.Queue.EnqueueTimestamp } : {}),
-      ...(r.Queue?.Duration != null ? { queueSeconds: r.Queue.Duration } : {}),
-      ...(connectedToAgentAt ? { connectedToAgentAt } : {}),
-      ...(connectedToAgentAt && agent
-        ? {
-            handleSeconds:
-              (agent.AgentInteractionDuration ?? 0) +
-              (agent.CustomerHoldDuration ?? 0) +
-              (agent.AfterContactWorkDuration ?? 0),
-          }
-        : {}),
       transferred: Boolean(r.NextContactId || r.TransferCompletedTimestamp),
     };
+    const queue = r.Queue;
+    if (queue) {
+      if (queue.ARN || queue.Name) event.queue = (queue.ARN ?? queue.Name)!;
+      if (queue.EnqueueTimestamp) event.enqueuedAt = queue.EnqueueTimestamp;
+      if (queue.Duration != null) event.queueSeconds = queue.Duration;
+    }
+    const agent = r.Agent;
+    if (agent?.ConnectedToAgentTimestamp) {
+      event.connectedToAgentAt = agent.ConnectedToAgentTimestamp;
+      event.handleSeconds =
+        (agent.AgentInteractionDuration ?? 0) +
+        (agent.CustomerHoldDuration ?? 0) +
+        (agent.AfterContactWorkDuration ?? 0);
+    }
+    return event;
   }
   if ('AgentARN' in p && 'EventType' in p) {
     const e = agentEventSchema.parse(p);
@@ -165,22 +227,22 @@ export function toMetricEvent(payload: unknown): MetricEvent | undefined {
     };
   }
   if (p['detail-type'] === 'Amazon Connect Contact Event') {
-    const e = contactEventSchema.parse(p);
+    const e = (isContactEventShape(p) ? p : contactEventSchema.parse(p)) as ContactEventShape;
     const d = e.detail;
     const type = (EVENT_TYPES.has(d.eventType) ? d.eventType : 'OTHER') as ContactEventType;
-    const at = (type === 'DISCONNECTED' ? d.disconnectTimestamp : undefined) ?? e.time;
-    const queue = field(d.queueInfo, 'queueArn');
-    const enqueuedAt = field(d.queueInfo, 'enqueueTimestamp');
-    return {
+    const event: Mutable<ContactLifecycleEvent> = {
       kind: 'contact-event',
       key: e.id,
-      at,
+      at: (type === 'DISCONNECTED' ? d.disconnectTimestamp : undefined) ?? e.time,
       contactId: d.contactId,
       channel: channelOf(d.channel),
       type,
-      ...(queue ? { queue } : {}),
-      ...(enqueuedAt ? { enqueuedAt } : {}),
     };
+    const queue = d.queueInfo?.queueArn ?? d.queueInfo?.QueueArn;
+    if (queue) event.queue = queue;
+    const enqueuedAt = d.queueInfo?.enqueueTimestamp ?? d.queueInfo?.EnqueueTimestamp;
+    if (enqueuedAt) event.enqueuedAt = enqueuedAt;
+    return event;
   }
   if (p.ventanilla === 'case-event') {
     const e = caseEventSchema.parse(p);

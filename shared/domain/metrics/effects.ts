@@ -73,22 +73,34 @@ export function effectsOf(event: MetricEvent, settings: MetricsSettings): Effect
     case 'contact-record': {
       if (!event.queue || !event.enqueuedAt) return [];
       const waited = event.queueSeconds ?? 0;
-      const answered = Boolean(event.connectedToAgentAt);
-      const counters: Partial<Record<Counter, number>> = {
-        offered: 1,
-        ...(answered ? { answered: 1, answerSecondsSum: waited } : { abandoned: 1 }),
-        ...(waited < settings.serviceLevelSeconds ? { withinServiceLevel: 1 } : {}),
-        ...(answered && event.handleSeconds !== undefined
-          ? { handled: 1, handleSecondsSum: event.handleSeconds }
-          : {}),
-        ...(event.transferred ? { transfers: 1 } : {}),
-      };
-      return scopesOf(event.queue, event.channel, settings).flatMap((scope) =>
-        buckets(event.enqueuedAt!, settings).flatMap(([period, start]) => [
-          { op: 'add' as const, scope, period, start, counters },
-          { op: 'max' as const, scope, period, start, field: 'longestWaitSeconds' as const, value: waited },
-        ]),
-      );
+      const counters: Partial<Record<Counter, number>> = { offered: 1 };
+      if (event.connectedToAgentAt) {
+        counters.answered = 1;
+        counters.answerSecondsSum = waited;
+        if (event.handleSeconds !== undefined) {
+          counters.handled = 1;
+          counters.handleSecondsSum = event.handleSeconds;
+        }
+      } else counters.abandoned = 1;
+      if (waited < settings.serviceLevelSeconds) counters.withinServiceLevel = 1;
+      if (event.transferred) counters.transfers = 1;
+      const interval = intervalStart(event.enqueuedAt);
+      const day = settings.localDate(event.enqueuedAt);
+      const out: Effect[] = [];
+      for (const scope of scopesOf(event.queue, event.channel, settings)) {
+        out.push({ op: 'add', scope, period: '15m', start: interval, counters });
+        out.push({
+          op: 'max',
+          scope,
+          period: '15m',
+          start: interval,
+          field: 'longestWaitSeconds',
+          value: waited,
+        });
+        out.push({ op: 'add', scope, period: 'day', start: day, counters });
+        out.push({ op: 'max', scope, period: 'day', start: day, field: 'longestWaitSeconds', value: waited });
+      }
+      return out;
     }
     case 'contact-event':
       if (event.type === 'QUEUED' && event.queue)
@@ -144,13 +156,6 @@ function scopesOf(queue: string, channel: string, settings: MetricsSettings): Sc
   return [
     { dimension: 'queue', id: queue, channel },
     ...(department ? [{ dimension: 'department' as const, id: department, channel }] : []),
-  ];
-}
-
-function buckets(at: string, settings: MetricsSettings): [Period, string][] {
-  return [
-    ['15m', intervalStart(at)],
-    ['day', settings.localDate(at)],
   ];
 }
 

@@ -85,8 +85,16 @@ export type MetricEvent = ContactRecordEvent | ContactLifecycleEvent | AgentStat
 
 export const INTERVAL_MINUTES = 15;
 
+const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 /** The start of the 15-minute interval an instant falls in (UTC, ISO). */
 export function intervalStart(at: string): string {
+  // Connect's timestamps are UTC ("…Z"): cut the string rather than build a Date, on the hot path.
+  if (at.endsWith('Z') && UTC_ISO.test(at)) {
+    const minute = Number(at.slice(14, 16));
+    const floored = minute - (minute % INTERVAL_MINUTES);
+    return `${at.slice(0, 14)}${floored < 10 ? '0' : ''}${floored}:00.000Z`;
+  }
   const ms = Date.parse(at);
   const size = INTERVAL_MINUTES * 60_000;
   return new Date(Math.floor(ms / size) * size).toISOString();
