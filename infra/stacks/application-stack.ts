@@ -6,6 +6,8 @@ import {
   type aws_dynamodb as dynamodb,
   type aws_kinesis as kinesis,
 } from 'aws-cdk-lib';
+import { aws_apigatewayv2 as apigw } from 'aws-cdk-lib';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
 import { BundledFunction, grantItems } from '../constructs/bundled-function';
@@ -33,18 +35,20 @@ export class ApplicationStack extends Stack {
   readonly dashboard: DashboardHosting;
 
   readonly aggregator: BundledFunction;
+  readonly apiFunction: BundledFunction;
 
   constructor(scope: Construct, id: string, props: ApplicationStackProps) {
     super(scope, id, props);
+    const queueDepartments = this.toJsonString(
+      Object.entries(props.queueArns).map(([department, arn]) => [arn, department]),
+    );
     this.aggregator = new BundledFunction(this, 'metrics-aggregator', {
       name: 'metrics-aggregator',
       description: 'Contact records, agent, contact and case events into live and interval metrics',
       config: props.config,
       environment: {
         [ENV.METRICS_TABLE]: props.metricsTable.tableName,
-        [ENV.QUEUE_DEPARTMENTS]: this.toJsonString(
-          Object.entries(props.queueArns).map(([department, arn]) => [arn, department]),
-        ),
+        [ENV.QUEUE_DEPARTMENTS]: queueDepartments,
       },
       timeout: Duration.seconds(60),
       memorySize: 1024,
@@ -59,6 +63,28 @@ export class ApplicationStack extends Stack {
       client: this.identity.dashboardClient,
       allowOrigins: [origin],
     });
+    this.apiFunction = new BundledFunction(this, 'api', {
+      name: 'api',
+      description: 'Staff API: metrics (and, as it lands, the case workbench)',
+      config: props.config,
+      environment: {
+        [ENV.METRICS_TABLE]: props.metricsTable.tableName,
+        [ENV.QUEUE_DEPARTMENTS]: queueDepartments,
+      },
+      timeout: Duration.seconds(10),
+    });
+    grantItems(this.apiFunction, props.metricsTable.tableArn, 'Query');
+    grantItems(this.apiFunction, `${props.metricsTable.tableArn}/index/byWaitingQueue`, 'Query');
+    const integration = new HttpLambdaIntegration('Api', this.apiFunction.fn);
+    for (const path of ['/metrics/live', '/metrics/intervals'])
+      new apigw.HttpRoute(this, `route${path.replace(/\//g, '-')}`, {
+        httpApi: this.api.api,
+        routeKey: apigw.HttpRouteKey.with(path, apigw.HttpMethod.GET),
+        integration,
+        authorizer: {
+          bind: () => ({ authorizerId: this.api.authorizer.authorizerId, authorizationType: 'JWT' }),
+        },
+      });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'DashboardUrl', { value: origin });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

@@ -36,7 +36,7 @@ describe('metrics store on DynamoDB Local', () => {
     await Promise.all([consume(0), consume(25)]);
 
     for (const f of reference.figures()) {
-      const [row] = await store.intervals(f.scope, f.period, f.start, f.start);
+      const [row] = await store.intervalRows(f.scope, f.period, f.start, f.start);
       const { start: _start, ...counters } = row as Record<string, unknown>;
       expect(counters).toEqual({ ...f.counters, longestWaitSeconds: f.longestWaitSeconds });
     }
@@ -63,7 +63,7 @@ describe('metrics store on DynamoDB Local', () => {
     ];
     expect(await store.applyOnce('k1', effects)).toBe(true);
     expect(await store.applyOnce('k1', effects)).toBe(false);
-    const [row] = await store.intervals(effects[0]!.scope, '15m', effects[0]!.start, effects[0]!.start);
+    const [row] = await store.intervalRows(effects[0]!.scope, '15m', effects[0]!.start, effects[0]!.start);
     expect(row).toMatchObject({ offered: 1 });
   });
 });

@@ -38,9 +38,13 @@ describe('application stack', () => {
     });
   });
 
-  it('has no routes yet: the case workbench and metrics API add theirs when their handler lands', () => {
-    // Plainly: lambdas/api does not exist yet, so the API has no route.
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 0);
+  it('routes the metrics API to its function, every route behind the JWT authorizer', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'GET /metrics/intervals',
+      'GET /metrics/live',
+    ]);
+    for (const r of routes) expect(r.Properties.AuthorizationType).toBe('JWT');
   });
 
   it('feeds the metrics aggregator from the stream with every bound set, and rolls queues up to departments', () => {

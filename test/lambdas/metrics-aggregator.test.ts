@@ -42,7 +42,7 @@ describe('metrics-aggregator function', () => {
     }
     const store = new DynamoMetricsStore(doc, names.metrics);
     const answered = day.truth.filter((c) => c.queue === 'arn:queue/tax' && !c.stillWaiting).length;
-    const rows = await store.intervals(
+    const rows = await store.intervalRows(
       { dimension: 'department', id: 'tax', channel: 'VOICE' },
       'day',
       '2026-11-24',

@@ -5,8 +5,9 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Effect, Scope } from '../../domain/metrics/effects';
-import { AGENT_STATES, type AgentState } from '../../domain/metrics/model';
+import { derived, type Counter, type Effect, type Scope } from '../../domain/metrics/effects';
+import { AGENT_STATES, CONNECT_CHANNELS, type AgentState } from '../../domain/metrics/model';
+import type { IntervalQuery, IntervalRow, LiveMetrics, MetricsReader } from '../../domain/metrics/read-model';
 import type { MetricsStore } from '../../domain/ports';
 import { TransactionCancelled, transactWrite } from './transact';
 
@@ -30,6 +31,9 @@ export const metricsKeys = {
 
 const DAY_S = 86_400;
 
+/** One stored interval: its start and its counters (and longest wait). */
+export type IntervalCounters = { start: string } & Record<string, number | string>;
+
 /**
  * Metrics in DynamoDB, exactly once per event over at-least-once delivery. Effects that are idempotent by
  * nature (a maximum, newest-wins agent state, a contact entering or leaving a queue) are written first, each
@@ -37,12 +41,74 @@ const DAY_S = 86_400;
  * between the two is healed by the redelivery; a second delivery finds the marker and adds nothing.
  * Counters use ADD, so concurrent batches never lose an increment.
  */
-export class DynamoMetricsStore implements MetricsStore {
+export class DynamoMetricsStore implements MetricsStore, MetricsReader {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly options: { retentionDays?: number; now?: () => Date } = {},
+    private readonly options: {
+      retentionDays?: number;
+      now?: () => Date;
+      /** Queue → department, for the live view; queues not listed are not shown. */
+      queues?: ReadonlyMap<string, string>;
+    } = {},
   ) {}
+
+  async live(now: Date): Promise<LiveMetrics> {
+    const queues = [...(this.options.queues ?? new Map<string, string>()).entries()];
+    const [waiting, agents, cases] = await Promise.all([
+      Promise.all(
+        queues.map(async ([queue, department]) => ({
+          queue,
+          department,
+          ...(await this.waiting(queue, now)),
+        })),
+      ),
+      this.agents(),
+      this.casesByStatus(),
+    ]);
+    return { at: now.toISOString(), queues: waiting, agents, cases };
+  }
+
+  async intervals(query: IntervalQuery): Promise<readonly IntervalRow[]> {
+    const departments = new Set((this.options.queues ?? new Map()).values());
+    const scopes: Omit<Scope, 'channel'>[] = query.queue
+      ? [{ dimension: 'queue', id: query.queue }]
+      : query.department
+        ? [{ dimension: 'department', id: query.department }]
+        : [...departments].map((id) => ({ dimension: 'department' as const, id }));
+    const channels = query.channel ? [query.channel] : [...CONNECT_CHANNELS];
+    const rows = await Promise.all(
+      scopes.flatMap((scope) =>
+        channels.map(async (channel) => {
+          const full = { ...scope, channel } as Scope;
+          const found = await this.intervalRows(full, query.period, query.from, query.to);
+          return found.map(({ start, ...counters }) => ({
+            scope: full,
+            start,
+            counters: counters as Record<string, number>,
+            ...derived(counters as Partial<Record<Counter, number>>),
+          }));
+        }),
+      ),
+    );
+    return rows.flat().sort((a, b) => a.start.localeCompare(b.start) || a.scope.id.localeCompare(b.scope.id));
+  }
+
+  private async casesByStatus(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'CASESTATUS' },
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const [department, status] = String(item.sk).split('#') as [string, string];
+      (out[department] ??= {})[status] = Number(item.count ?? 0);
+    }
+    return out;
+  }
 
   async applyOnce(key: string, effects: readonly Effect[]): Promise<boolean> {
     const now = (this.options.now ?? (() => new Date()))();
@@ -218,7 +284,12 @@ export class DynamoMetricsStore implements MetricsStore {
   }
 
   /** Interval counters of one scope and period, from `from` to `to` (inclusive starts). */
-  async intervals(scope: Scope, period: '15m' | 'day', from: string, to: string) {
+  async intervalRows(
+    scope: Scope,
+    period: '15m' | 'day',
+    from: string,
+    to: string,
+  ): Promise<IntervalCounters[]> {
     const page = await this.doc.send(
       new QueryCommand({
         TableName: this.table,

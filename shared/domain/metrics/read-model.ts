@@ -1,0 +1,44 @@
+import type { AgentState } from './model';
+
+/** What the dashboard and the metrics API show now. */
+export interface LiveMetrics {
+  readonly at: string;
+  readonly queues: readonly {
+    readonly queue: string;
+    readonly department?: string;
+    readonly waiting: number;
+    readonly oldestWaitSeconds: number;
+  }[];
+  readonly agents: Readonly<Record<AgentState, number>>;
+  /** Cases by department and status. */
+  readonly cases: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+export interface IntervalQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly period: '15m' | 'day';
+  readonly queue?: string;
+  readonly department?: string;
+  readonly channel?: string;
+}
+
+export interface IntervalRow {
+  readonly scope: {
+    readonly dimension: 'queue' | 'department';
+    readonly id: string;
+    readonly channel: string;
+  };
+  readonly start: string;
+  readonly counters: Readonly<Record<string, number>>;
+  readonly serviceLevel: number | null;
+  readonly abandonmentRate: number | null;
+  readonly averageSpeedOfAnswer: number | null;
+  readonly averageHandleTime: number | null;
+}
+
+/** Reads the aggregated metrics. */
+export interface MetricsReader {
+  live(now: Date): Promise<LiveMetrics>;
+  intervals(query: IntervalQuery): Promise<readonly IntervalRow[]>;
+}
