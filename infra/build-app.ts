@@ -29,6 +29,7 @@ export function buildApp(app: App, configDir: string, env: { account?: string; r
     description: `Ventanilla ${deployment.name.en}: staff sign-in, API, dashboard hosting and metrics`,
     config,
     metricsTable: data.data.tables.metrics,
+    casesTable: data.data.tables.cases,
     stream: data.events.stream,
     queueArns: contactCenter.queueArns,
     ...stackEnv,

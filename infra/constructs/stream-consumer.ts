@@ -2,6 +2,7 @@ import {
   Duration,
   Validations,
   aws_cloudwatch as cloudwatch,
+  type aws_dynamodb as dynamodb,
   aws_kinesis as kinesis,
   aws_lambda as lambda,
   aws_lambda_event_sources as sources,
@@ -11,7 +12,8 @@ import { Construct } from 'constructs';
 
 export interface StreamConsumerProps {
   readonly fn: lambda.IFunction;
-  readonly stream: kinesis.IStream;
+  /** A Kinesis stream, or a DynamoDB table's stream. */
+  readonly stream: kinesis.IStream | dynamodb.ITable;
   /** Records per batch. Default 500. */
   readonly batchSize?: number;
   /** Batches per shard processed at once. Default 2 (the consumer must be safe under concurrency). */
@@ -25,7 +27,7 @@ export interface StreamConsumerProps {
 }
 
 /**
- * A Kinesis consumer with every bound explicit (the defaults retry forever): batch size, batching window,
+ * A stream consumer (Kinesis or a DynamoDB table's stream) with every bound explicit (the defaults retry forever): batch size, batching window,
  * partial batch responses, bisect on error, bounded retries and record age, and an encrypted SQS
  * dead-letter queue; alarms on iterator age, function errors and dead letters.
  */
@@ -45,19 +47,27 @@ export class StreamConsumer extends Construct {
       reason:
         'This queue is the dead-letter destination of the stream consumer (an on-failure destination, which cdk-nag does not see as a DLQ).',
     });
+    const bounds = {
+      batchSize: props.batchSize ?? 500,
+      // A live dashboard cannot wait: hand records over as soon as they arrive.
+      maxBatchingWindow: Duration.seconds(0),
+      parallelizationFactor: props.parallelizationFactor ?? 2,
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      retryAttempts: props.retryAttempts ?? 5,
+      maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
+      onFailure: new sources.SqsDlq(this.deadLetters),
+    };
     props.fn.addEventSource(
-      new sources.KinesisEventSource(props.stream, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: props.batchSize ?? 500,
-        // A live dashboard cannot wait: hand records over as soon as they arrive.
-        maxBatchingWindow: Duration.seconds(0),
-        parallelizationFactor: props.parallelizationFactor ?? 2,
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: props.retryAttempts ?? 5,
-        maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
-        onFailure: new sources.SqsDlq(this.deadLetters),
-      }),
+      'streamArn' in props.stream
+        ? new sources.KinesisEventSource(props.stream, {
+            ...bounds,
+            startingPosition: lambda.StartingPosition.LATEST,
+          })
+        : new sources.DynamoEventSource(props.stream, {
+            ...bounds,
+            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          }),
     );
     const alarm = (name: string, metric: cloudwatch.IMetric, threshold: number, description: string) =>
       new cloudwatch.Alarm(this, name, {

@@ -6,7 +6,7 @@ import {
   type aws_dynamodb as dynamodb,
   type aws_kinesis as kinesis,
 } from 'aws-cdk-lib';
-import { aws_apigatewayv2 as apigw } from 'aws-cdk-lib';
+import { Validations, aws_apigatewayv2 as apigw } from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
@@ -20,6 +20,8 @@ import { StaffApi } from '../constructs/staff-api';
 export interface ApplicationStackProps extends StackProps {
   readonly config: CompiledConfig;
   readonly metricsTable: dynamodb.ITableV2;
+  /** The cases table, whose stream is the outbox of case events. */
+  readonly casesTable: dynamodb.ITableV2;
   readonly stream: kinesis.IStream;
   /** Queue ARN per department id, so queue figures roll up to departments. */
   readonly queueArns: Readonly<Record<string, string>>;
@@ -36,6 +38,7 @@ export class ApplicationStack extends Stack {
 
   readonly aggregator: BundledFunction;
   readonly apiFunction: BundledFunction;
+  readonly caseEvents: BundledFunction;
 
   constructor(scope: Construct, id: string, props: ApplicationStackProps) {
     super(scope, id, props);
@@ -55,6 +58,22 @@ export class ApplicationStack extends Stack {
     });
     grantItems(this.aggregator, props.metricsTable.tableArn, 'PutItem', 'UpdateItem');
     new StreamConsumer(this, 'MetricsConsumer', { fn: this.aggregator.fn, stream: props.stream });
+
+    // Case events: from the cases table's stream (the outbox) onto the event stream.
+    this.caseEvents = new BundledFunction(this, 'case-events', {
+      name: 'case-events',
+      description: 'Case created, appended and transitioned, from the cases table stream to the event stream',
+      config: props.config,
+      environment: { [ENV.EVENT_STREAM]: props.stream.streamName },
+      timeout: Duration.seconds(30),
+    });
+    props.stream.grantWrite(this.caseEvents.fn);
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*'])
+      Validations.of(this.caseEvents.role).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} is what KMS requires to put a record on the encrypted stream; the statement is scoped to the stream's own key.`,
+      });
+    new StreamConsumer(this, 'CaseEventsConsumer', { fn: this.caseEvents.fn, stream: props.casesTable });
     this.dashboard = new DashboardHosting(this, 'Dashboard');
     const origin = `https://${this.dashboard.distribution.distributionDomainName}`;
     this.identity = new StaffIdentity(this, 'Identity', { callbackUrls: [`${origin}/dashboard/`] });

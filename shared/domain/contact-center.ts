@@ -112,7 +112,15 @@ export async function intakeContact(deps: IntakeDeps, req: IntakeRequest): Promi
         summary,
         ...(citizen ? { newCitizen: citizen } : {}),
         ...(created ? { created } : {}),
-        link: { ticket, contactId: req.contactId, channel: req.channel, at },
+        link: {
+          ticket,
+          contactId: req.contactId,
+          channel: req.channel,
+          at,
+          topicId: topic.id,
+          departmentId: topic.department,
+          ...(created ? { opening: true } : {}),
+        },
         contact: {
           contactId: req.contactId,
           initialContactId: req.initialContactId,

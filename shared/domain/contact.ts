@@ -19,4 +19,9 @@ export interface CaseContact {
   readonly contactId: string;
   readonly channel: Channel;
   readonly at: string;
+  /** The case's topic and department, so a contact joining a case can be counted without reading it. */
+  readonly topicId?: string;
+  readonly departmentId?: string;
+  /** The contact that opened the case (written with it), as opposed to one that joined later. */
+  readonly opening?: boolean;
 }

@@ -86,7 +86,15 @@ export async function openCaseOnTopic(deps: CoreDeps, req: OpenCaseRequest): Pro
       now: now.toISOString(),
     });
     const contact: CaseContact | undefined = req.contactId
-      ? { ticket, contactId: req.contactId, channel: req.channel, at: created.createdAt }
+      ? {
+          ticket,
+          contactId: req.contactId,
+          channel: req.channel,
+          at: created.createdAt,
+          topicId: topic.id,
+          departmentId: topic.department,
+          opening: true,
+        }
       : undefined;
     try {
       return await deps.cases.create(created, audit, citizen.identities, contact);

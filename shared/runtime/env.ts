@@ -6,6 +6,10 @@ export const ENV = {
   CITIZENS_TABLE: 'CITIZENS_TABLE',
   CASES_TABLE: 'CASES_TABLE',
   METRICS_TABLE: 'METRICS_TABLE',
+  /** The event stream case events are published to. */
+  EVENT_STREAM: 'EVENT_STREAM',
+  /** A Kinesis endpoint for local runs (kinesalite); unset in AWS. */
+  KINESIS_ENDPOINT: 'KINESIS_ENDPOINT',
   /** JSON array of [queue ARN, department id] pairs, so queue figures roll up to departments. */
   QUEUE_DEPARTMENTS: 'QUEUE_DEPARTMENTS',
   /** The compiled deployment configuration; `config.json` next to the handler by default. */

@@ -10,6 +10,7 @@ const template = Template.fromStack(
   new ApplicationStack(app, 'Application', {
     config: compileConfig('config/city-hall'),
     metricsTable: data.data.tables.metrics,
+    casesTable: data.data.tables.cases,
     stream: data.events.stream,
     queueArns: { tax: 'arn:aws:connect:us-east-1:111122223333:instance/i/queue/tax' },
   }),
@@ -45,6 +46,20 @@ describe('application stack', () => {
       'GET /metrics/live',
     ]);
     for (const r of routes) expect(r.Properties.AuthorizationType).toBe('JWT');
+  });
+
+  it('publishes case events from the cases table stream, bounded the same way', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(2);
+    const fromTable = mappings.find((m) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+    )!;
+    expect(fromTable.Properties).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
   });
 
   it('feeds the metrics aggregator from the stream with every bound set, and rolls queues up to departments', () => {

@@ -1,0 +1,81 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { CaseMetricEvent } from '../../domain/metrics/model';
+
+/** A DynamoDB Streams record as Lambda hands it over (the fields read here). */
+export interface CaseStreamRecord {
+  readonly eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
+  readonly dynamodb?: {
+    readonly SequenceNumber?: string;
+    readonly NewImage?: Record<string, AttributeValue>;
+    readonly OldImage?: Record<string, AttributeValue>;
+  };
+}
+
+const image = (raw: Record<string, AttributeValue> | undefined) =>
+  raw ? (unmarshall(raw) as Record<string, unknown>) : undefined;
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The case event a change to the cases table means, if any: a case item inserted is a case created; its
+ * status changed is a transition; a contact link inserted that did not open the case is a contact appended
+ * (a repeat contact about an open case). The table's stream is the outbox: a change committed is published.
+ */
+export function caseEventOf(record: CaseStreamRecord): CaseMetricEvent | undefined {
+  const next = image(record.dynamodb?.NewImage);
+  const previous = image(record.dynamodb?.OldImage);
+  if (!next) return undefined;
+  if (next.type === 'CASE') {
+    const base = {
+      kind: 'case-event' as const,
+      ticket: String(next.ticket),
+      channel: String(next.channel),
+      topicId: String(next.topicId),
+      departmentId: String(next.departmentId),
+    };
+    if (record.eventName === 'INSERT')
+      return { ...base, type: 'created', key: `created#${base.ticket}`, at: String(next.createdAt) };
+    if (record.eventName === 'MODIFY' && previous && previous.status !== next.status)
+      return {
+        ...base,
+        type: 'transitioned',
+        key: `transitioned#${base.ticket}#${String(next.version)}`,
+        at: String(next.updatedAt),
+        from: String(previous.status),
+        to: String(next.status),
+      };
+    return undefined;
+  }
+  if (next.type === 'CASE_CONTACT' && record.eventName === 'INSERT' && next.opening !== true) {
+    const topicId = str(next.topicId);
+    const departmentId = str(next.departmentId);
+    if (!topicId || !departmentId) return undefined;
+    return {
+      kind: 'case-event',
+      type: 'appended',
+      key: `appended#${String(next.ticket)}#${String(next.contactId)}`,
+      at: String(next.at),
+      ticket: String(next.ticket),
+      channel: String(next.channel),
+      topicId,
+      departmentId,
+      repeat: true,
+    };
+  }
+  return undefined;
+}
+
+/** The stream payload of a case event, as the aggregator reads it. */
+export const caseEventPayload = (event: CaseMetricEvent) => ({
+  ventanilla: 'case-event',
+  id: event.key,
+  at: event.at,
+  type: event.type,
+  ticket: event.ticket,
+  channel: event.channel,
+  topicId: event.topicId,
+  departmentId: event.departmentId,
+  ...(event.from ? { from: event.from } : {}),
+  ...(event.to ? { to: event.to } : {}),
+  ...(event.repeat !== undefined ? { repeat: event.repeat } : {}),
+});

@@ -1,0 +1,116 @@
+import {
+  CreateStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand as GetStreamRecordsCommand,
+  GetShardIteratorCommand as GetStreamIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
+import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
+import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
+import { parseTicket } from '../../shared/domain/ticket';
+import { changeCaseStatus } from '../../shared/domain/use-cases';
+import { startKinesalite, type LocalKinesis } from '../../infra/local/kinesalite';
+import { connectEvent, loadConnectHandlers } from '../support/connect';
+
+let kinesis: LocalKinesis;
+afterAll(() => kinesis?.stop());
+
+/** Every record the cases table's stream holds, as DynamoDB Local delivers them. */
+async function tableStreamRecords(doc: DynamoDBClient, table: string) {
+  const { Table } = await doc.send(new DescribeTableCommand({ TableName: table }));
+  const streams = new DynamoDBStreamsClient({
+    endpoint: process.env.TEST_DYNAMO_ENDPOINT,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const { StreamDescription } = await streams.send(
+    new DescribeStreamCommand({ StreamArn: Table!.LatestStreamArn! }),
+  );
+  const records = [];
+  for (const shard of StreamDescription?.Shards ?? []) {
+    let { ShardIterator } = await streams.send(
+      new GetStreamIteratorCommand({
+        StreamArn: Table!.LatestStreamArn!,
+        ShardId: shard.ShardId!,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    for (let i = 0; ShardIterator && i < 20; i++) {
+      const page = await streams.send(new GetStreamRecordsCommand({ ShardIterator }));
+      records.push(...(page.Records ?? []));
+      if (!page.Records?.length) break;
+      ShardIterator = page.NextShardIterator;
+    }
+  }
+  streams.destroy();
+  return records;
+}
+
+describe('case events', () => {
+  it('publishes created, appended and transitioned from the cases table stream to the event stream', async () => {
+    kinesis = await startKinesalite();
+    const client = createKinesisClient({ endpoint: kinesis.endpoint });
+    await client.send(new CreateStreamCommand({ StreamName: 'events', ShardCount: 1 }));
+    const store = await loadConnectHandlers();
+    const phone = '+50766660001';
+    const created = await store.createCase(
+      connectEvent('voice-inbound-docs', { phone, parameters: { topic: 'complaint' } }),
+    );
+    await store.createCase(connectEvent('chat-sms', { phone, parameters: { topic: 'complaint' } }));
+    const cases = new DynamoCaseRepository(store.doc, store.names);
+    const citizens = new DynamoCitizenRepository(store.doc, store.names.citizens);
+    await changeCaseStatus(
+      { cases, citizens, clock: { now: () => new Date() } },
+      parseTicket(created.ticket!),
+      {
+        to: 'PENDING_RESPONSE',
+        actor: { id: 'export', role: 'backoffice' },
+      },
+    );
+
+    const records = await tableStreamRecords(store.doc as unknown as DynamoDBClient, store.names.cases);
+    Object.assign(process.env, { EVENT_STREAM: 'events', KINESIS_ENDPOINT: kinesis.endpoint });
+    let handler: ((e: unknown) => Promise<{ batchItemFailures: unknown[] }>) | undefined;
+    await jest.isolateModulesAsync(async () => {
+      handler = (await import('../../lambdas/case-events/handler')).handler;
+    });
+    const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await handler!({ Records: records })).toEqual({ batchItemFailures: [] });
+    } finally {
+      quiet.mockRestore();
+    }
+
+    const { Shards } = await client.send(new ListShardsCommand({ StreamName: 'events' }));
+    const { ShardIterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamName: 'events',
+        ShardId: Shards![0]!.ShardId!,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    const out = await client.send(new GetRecordsCommand({ ShardIterator }));
+    const events = (out.Records ?? []).map((r, i) =>
+      parseKinesisRecord({
+        kinesis: { data: Buffer.from(r.Data!).toString('base64'), sequenceNumber: String(i) },
+      }),
+    );
+    const summary = events.map((e) =>
+      e.status === 'event' && e.event.kind === 'case-event' ? [e.event.type, e.event.channel] : e.status,
+    );
+    expect(summary).toEqual([
+      ['created', 'VOICE'],
+      ['appended', 'SMS'],
+      ['transitioned', 'VOICE'],
+    ]);
+    client.destroy();
+  });
+});
