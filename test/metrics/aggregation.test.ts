@@ -162,8 +162,19 @@ async function run(store: MetricsStore, records: ReturnType<typeof asKinesis>, b
   }
 }
 
-describe('aggregating a morning of traffic', () => {
-  const day = morning(600);
+/** The recorded morning (scripts/record-morning.ts wrote it): payloads as delivered, and the ground truth. */
+function recordedMorning(): ReturnType<typeof morning> {
+  const recorded = JSON.parse(readFileSync('test/fixtures/stream/morning-600.json', 'utf8'));
+  return {
+    payloads: recorded.payloads,
+    truth: recorded.truth.map((c: { enqueuedAt: string }) => ({ ...c, enqueuedAt: new Date(c.enqueuedAt) })),
+    agentStates: recorded.agentStates,
+    end: new Date(recorded.end),
+  };
+}
+
+describe('aggregating a recorded morning of traffic', () => {
+  const day = recordedMorning();
 
   it('gives per-interval figures equal to an independent computation from the ground truth', async () => {
     const store = new InMemoryMetricsStore();
