@@ -13,6 +13,7 @@ import { generateTicket, type Ticket } from '../shared/domain/ticket';
 import { startDynamoLocal } from '../infra/local/dynamodb-local';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { percentile, progress, report, round, sample } from './harness';
+import { seededRandom } from '../shared/domain/random';
 
 const SURNAMES = (
   'García González Rodríguez Fernández López Martínez Sánchez Pérez Gómez Martín Jiménez Ruiz Hernández Díaz ' +
@@ -31,15 +32,6 @@ const TOPICS = [
   ['birth-certificate', 'civil-registry'],
   ['complaint', 'general-information'],
 ] as const;
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Seeded {
   phone: Identity;
@@ -93,7 +85,7 @@ export async function run(): Promise<void> {
     await ensureTables(doc as unknown as DynamoDBClient, names);
     const citizens = new DynamoCitizenRepository(doc, names.citizens);
     const cases = new DynamoCaseRepository(doc, names);
-    const random = rng(42);
+    const random = seededRandom(42);
     const picks: Seeded[] = [];
 
     const seed = async (from: number, to: number) => {
@@ -119,7 +111,7 @@ export async function run(): Promise<void> {
 
     const measure = async () => {
       const n = 300;
-      const at = (i: number) => picks[Math.floor(rng(i + 7)() * picks.length)]!;
+      const at = (i: number) => picks[Math.floor(seededRandom(i + 7)() * picks.length)]!;
       return {
         surname: percentile(await sample(n, (i) => citizens.bySurname(at(i).surname, { limit: 25 })), 50),
         document: percentile(await sample(n, (i) => citizens.byIdentity(at(i).document)), 50),

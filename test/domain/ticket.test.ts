@@ -9,14 +9,9 @@ import {
   verhoeffValid,
   type Ticket,
 } from '../../shared/domain/ticket';
+import { seededRandom } from '../../shared/domain/random';
 
-const seeded = (seed: number) => () => {
-  // mulberry32: a small deterministic generator for the property runs
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const seeded = seededRandom;
 const tickets = fc.integer().map((seed) => generateTicket(seeded(seed)));
 
 describe('ticket numbers', () => {

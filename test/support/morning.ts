@@ -1,3 +1,5 @@
+import { seededRandom } from '../../shared/domain/random';
+
 /**
  * A deterministic morning of contact-center traffic: contacts across channels and queues, some answered,
  * some abandoned, some transferred, some still waiting at the end; agents logging in, taking breaks and
@@ -24,20 +26,11 @@ export const QUEUES = [
   'arn:queue/general-information',
 ];
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const iso = (d: Date) => d.toISOString();
 const plus = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
 export function morning(contacts = 600, seed = 7) {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const start = Date.parse('2026-11-24T13:00:00.000Z'); // 08:00 in Panama
   const truth: TruthContact[] = [];
   const payloads: unknown[] = [];
