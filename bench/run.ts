@@ -8,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   search: () => import('./search'),
   connect: () => import('./connect'),
   metrics: () => import('./metrics'),
+  e2e: () => import('./e2e'),
 };
 
 async function main(): Promise<void> {

@@ -1,26 +1,32 @@
 /**
- * `npm start`: the local contact center on this machine. Starts DynamoDB Local, creates the tables from the
- * same definitions as the CDK stacks, seeds demo citizens and cases from config/, and runs until Ctrl-C.
+ * `npm start`: the local contact center on this machine. Starts DynamoDB Local and kinesalite with the tables
+ * and stream of the CDK stacks, runs the production handlers in-process fed by local event-source pollers,
+ * seeds demo citizens and cases from config/, serves the staff API and live metrics, and runs until Ctrl-C.
  *
- *   npm start -- [--config config/city-hall] [--dynamo-port N] [--data-dir .data/dynamodb]
+ *   npm start -- [--port 3000] [--config config/city-hall] [--dynamo-port N] [--data-dir .data/dynamodb]
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { ensureTables, tableNames } from '../../shared/adapters/dynamodb/setup';
 import { loadConfig } from '../../shared/config/load';
-import { startDynamoLocal } from './dynamodb-local';
 import { seedDemo } from './seed-demo';
+import { startLocalStack } from './stack';
 
 interface Options {
   config: string;
+  port: number;
   dynamoPort?: number;
   dataDir?: string;
 }
 
+const port = (flag: string, raw: string) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${flag} must be a port number`);
+  return value;
+};
+
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { config: 'config/city-hall' };
+  const options: Options = { config: 'config/city-hall', port: 3000 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -31,12 +37,9 @@ function parseArgs(argv: readonly string[]): Options {
     };
     if (flag === '--config') options.config = need();
     else if (flag === '--data-dir') options.dataDir = need();
-    else if (flag === '--dynamo-port') {
-      const port = Number(need());
-      if (!Number.isInteger(port) || port < 1 || port > 65535)
-        throw new Error('--dynamo-port must be a port number');
-      options.dynamoPort = port;
-    } else throw new Error(`unknown option ${flag} (known: --config, --dynamo-port, --data-dir)`);
+    else if (flag === '--port') options.port = port(flag, need());
+    else if (flag === '--dynamo-port') options.dynamoPort = port(flag, need());
+    else throw new Error(`unknown option ${flag} (known: --port, --config, --dynamo-port, --data-dir)`);
   }
   return options;
 }
@@ -44,36 +47,38 @@ function parseArgs(argv: readonly string[]): Options {
 async function main(): Promise<void> {
   const started = Date.now();
   const options = parseArgs(process.argv.slice(2));
-  const config = loadConfig(options.config);
+  loadConfig(options.config); // fail fast, naming the bad field
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const dynamo = await startDynamoLocal({
-    ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
+  const stack = await startLocalStack({
+    configDir: options.config,
+    port: options.port,
+    ...(options.dynamoPort ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}),
   });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write('\nStopping DynamoDB Local…\n');
-    await dynamo.stop();
+    process.stdout.write('\nStopping…\n');
+    await stack.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-
   try {
-    const doc = createDocumentClient({ endpoint: dynamo.endpoint, requestTimeoutMs: 5000 });
-    const names = tableNames(`${config.deployment.id}-`);
-    await ensureTables(doc as unknown as DynamoDBClient, names);
-    const seeded = await seedDemo(doc, names, config);
+    const seeded = await seedDemo(stack.doc, stack.names, loadConfig(options.config));
+    const { deployment, catalogue } = stack.config;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(
       [
-        `Ventanilla local — ${config.deployment.name.en} (${config.deployment.timeZone})`,
-        `  DynamoDB Local   ${dynamo.endpoint}${options.dataDir ? `  (data in ${options.dataDir})` : '  (in memory)'}`,
-        `  tables           ${Object.values(names).join(', ')}`,
+        `Ventanilla local — ${deployment.name.en} (${deployment.timeZone})`,
+        `  staff API        ${stack.url}/api/metrics/live   (header  Authorization: Bearer ${stack.token})`,
+        `  live metrics     ${stack.url}/api/events?token=${stack.token}   (server-sent events)`,
+        `  DynamoDB Local   ${stack.dynamoEndpoint}${options.dataDir ? `  (data in ${options.dataDir})` : '  (in memory)'}`,
+        `  Kinesis          ${stack.kinesisEndpoint}  (kinesalite)`,
+        `  tables           ${Object.values(stack.names).join(', ')}`,
         `  demo data        ${seeded.citizens} citizens, ${seeded.cases} cases${seeded.cases ? '' : ' (already there)'}`,
-        `  catalogue        ${config.catalogue.entries.length} procedures in ${config.deployment.departments.length} departments`,
+        `  catalogue        ${catalogue.length} procedures in ${deployment.departments.length} departments`,
         `Ready in ${seconds} s. Press Ctrl-C to stop.`,
         '',
       ].join('\n'),

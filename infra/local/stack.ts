@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-kinesis';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
+import { ensureTables, tableNames } from '../../shared/adapters/dynamodb/setup';
+import { liveEvents } from '../../shared/adapters/http/live-events';
+import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
+import { compileConfig } from '../../shared/config/load';
+import { ENV } from '../../shared/runtime/env';
+import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
+import { startKinesalite, type LocalKinesis } from './kinesalite';
+import { pollKinesis, pollTableStream } from './pollers';
+
+export interface LocalStackOptions {
+  readonly configDir: string;
+  /** Use this DynamoDB Local instead of starting one (tests share theirs). */
+  readonly dynamoEndpoint?: string;
+  readonly dynamoPort?: number;
+  readonly dataDir?: string;
+  /** HTTP port; 0 for a free one. */
+  readonly port?: number;
+  readonly tablePrefix?: string;
+}
+
+export const EVENT_STREAM = 'ventanilla-events';
+/** Locally a department's queue is named after it. */
+export const localQueue = (department: string) => `queue/${department}`;
+
+type Handler = (event: unknown) => Promise<unknown>;
+
+/**
+ * The whole back end on this machine: DynamoDB Local and kinesalite with the tables and stream of the CDK
+ * stacks, the production handlers in-process, pollers that feed them as Lambda's event sources do, and an
+ * HTTP server for the staff API and the dashboard's live events. Nothing here runs in AWS.
+ */
+export async function startLocalStack(options: LocalStackOptions) {
+  const config = compileConfig(options.configDir);
+  const dynamo: DynamoLocal | undefined = options.dynamoEndpoint
+    ? undefined
+    : await startDynamoLocal({
+        ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      });
+  const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
+  let kinesis: LocalKinesis | undefined;
+  const closers: (() => Promise<void> | void)[] = [];
+  try {
+    kinesis = await startKinesalite();
+    const doc = createDocumentClient({ endpoint: dynamoEndpoint, requestTimeoutMs: 5000 });
+    const names = tableNames(options.tablePrefix ?? `${config.deployment.id}-`);
+    await ensureTables(doc as unknown as DynamoDBClient, names);
+    const kinesisClient = createKinesisClient({ endpoint: kinesis.endpoint });
+    try {
+      await kinesisClient.send(new CreateStreamCommand({ StreamName: EVENT_STREAM, ShardCount: 2 }));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await kinesisClient.send(new DescribeStreamSummaryCommand({ StreamName: EVENT_STREAM }));
+
+    const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-local-')), 'config.json');
+    writeFileSync(configFile, JSON.stringify(config));
+    const queues = config.deployment.departments.map((d) => [localQueue(d.id), d.id]);
+    Object.assign(process.env, {
+      [ENV.CONFIG_FILE]: configFile,
+      [ENV.CITIZENS_TABLE]: names.citizens,
+      [ENV.CASES_TABLE]: names.cases,
+      [ENV.METRICS_TABLE]: names.metrics,
+      [ENV.EVENT_STREAM]: EVENT_STREAM,
+      [ENV.DYNAMODB_ENDPOINT]: dynamoEndpoint,
+      [ENV.KINESIS_ENDPOINT]: kinesis.endpoint,
+      [ENV.QUEUE_DEPARTMENTS]: JSON.stringify(queues),
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    const handlers = {
+      lookup: (await import('../../lambdas/connect-lookup/handler')).handler as Handler,
+      createCase: (await import('../../lambdas/connect-case/handler')).handler as Handler,
+      caseStatus: (await import('../../lambdas/connect-case-status/handler')).handler as Handler,
+      aggregator: (await import('../../lambdas/metrics-aggregator/handler')).handler,
+      caseEvents: (await import('../../lambdas/case-events/handler')).handler,
+      api: (await import('../../lambdas/api/handler')).handler,
+    };
+
+    const reader = new DynamoMetricsStore(doc, names.metrics, {
+      queues: new Map(queues as [string, string][]),
+    });
+    const live = liveEvents({ reader, clock: { now: () => new Date() } });
+    closers.push(() => live.close());
+    const metricsPoller = pollKinesis(kinesisClient, EVENT_STREAM, handlers.aggregator, {
+      batchSize: 500,
+      afterBatch: () => void live.refresh().catch(() => undefined),
+    });
+    closers.push(() => metricsPoller.stop());
+    const streams = new DynamoDBStreamsClient({
+      endpoint: dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const { Table } = await doc.send(new DescribeTableCommand({ TableName: names.cases }));
+    const casesPoller = pollTableStream(streams, Table!.LatestStreamArn!, handlers.caseEvents, {
+      batchSize: 100,
+    });
+    closers.push(() => casesPoller.stop());
+
+    // One signed-in supervisor for this run; the dashboard's login replaces this.
+    const token = randomBytes(24).toString('base64url');
+    const server = createServer(
+      (req, res) => void serve(req, res).catch(() => fail(res, 500, 'INTERNAL', 'internal error')),
+    );
+    async function serve(req: IncomingMessage, res: ServerResponse) {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const bearer =
+        (req.headers.authorization ?? '').replace(/^Bearer /, '') || url.searchParams.get('token');
+      if (!url.pathname.startsWith('/api/')) return fail(res, 404, 'NOT_FOUND', 'no such page');
+      if (bearer !== token) return fail(res, 401, 'UNAUTHENTICATED', 'sign in first');
+      if (url.pathname === '/api/events') return live.handle(req, res);
+      const response = (await handlers.api({
+        rawPath: url.pathname.slice('/api'.length),
+        queryStringParameters: Object.fromEntries(url.searchParams),
+        requestContext: {
+          http: { method: req.method ?? 'GET' },
+          authorizer: { jwt: { claims: { sub: 'local-supervisor', 'cognito:groups': '[supervisor]' } } },
+        },
+      })) as { statusCode: number; headers: Record<string, string>; body: string };
+      res.writeHead(response.statusCode, response.headers);
+      res.end(response.body);
+    }
+    await new Promise<void>((resolve) => server.listen(options.port ?? 3000, '127.0.0.1', resolve));
+    closers.push(() => closeServer(server));
+    const port = (server.address() as { port: number }).port;
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      token,
+      dynamoEndpoint,
+      kinesisEndpoint: kinesis.endpoint,
+      names,
+      config,
+      doc,
+      kinesis: kinesisClient,
+      handlers,
+      async stop() {
+        for (const close of closers.reverse()) await close();
+        kinesisClient.destroy();
+        streams.destroy();
+        doc.destroy();
+        await kinesis?.stop();
+        await dynamo?.stop();
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close();
+    await kinesis?.stop();
+    await dynamo?.stop();
+    throw error;
+  }
+}
+
+function fail(res: ServerResponse, status: number, code: string, message: string) {
+  if (res.headersSent) return res.end();
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ code, message }));
+}
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
