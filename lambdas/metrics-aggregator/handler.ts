@@ -26,10 +26,23 @@ const store = new DynamoMetricsStore(
   required(env, ENV.METRICS_TABLE),
   { retentionDays: deployment.retentionDays },
 );
+// The local date of an instant changes only at a minute boundary: remember it per minute (time-zone rules
+// are costly to apply to every record of a large batch).
+const dates = new Map<number, string>();
+const localDate = (at: string) => {
+  const minute = Math.floor(Date.parse(at) / 60_000);
+  let date = dates.get(minute);
+  if (!date) {
+    if (dates.size > 10_000) dates.clear();
+    date = calendar.local(new Date(at)).date;
+    dates.set(minute, date);
+  }
+  return date;
+};
 const settings = {
   serviceLevelSeconds: deployment.serviceLevelSeconds,
   departmentOf: (queue: string) => queueDepartments.get(queue),
-  localDate: (at: string) => calendar.local(new Date(at)).date,
+  localDate,
 };
 
 const kinesisEvent = z.object({
