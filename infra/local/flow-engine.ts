@@ -1,0 +1,284 @@
+import type { BusinessCalendar } from '../../shared/domain/calendar';
+import type { Language } from '../../shared/domain/citizen';
+import type { Action, Flow } from '../flows/flow-language';
+import { matchIntent, type BotLocale } from '../flows/lex-bot';
+
+/** A simulated caller: the keys they press and the messages they type, in order. */
+export interface Caller {
+  readonly phone?: string;
+  readonly channel: 'VOICE' | 'CHAT';
+  /** For CHAT: connect:SMS, connect:WhatsApp, or none for web chat. */
+  readonly subtype?: string;
+  readonly keys?: string[];
+  readonly says?: string[];
+}
+
+export type FlowFunction = (event: unknown) => Promise<unknown>;
+
+export interface FlowEngineDeps {
+  /** Flow content by ARN (the same JSON CDK deploys, with local ARNs). */
+  readonly flows: Readonly<Record<string, Flow>>;
+  /** Local function per ARN used in the flows. */
+  readonly functions: Readonly<Record<string, FlowFunction>>;
+  /** Department of each queue, for hours checks. */
+  readonly queueDepartments: Readonly<Record<string, string>>;
+  readonly calendar: BusinessCalendar;
+  readonly bot: readonly BotLocale[];
+  readonly now: () => Date;
+}
+
+export interface FlowOutcome {
+  readonly transcript: readonly string[];
+  /** Where the contact ended: in a queue (waiting for a person) or disconnected. */
+  readonly end: { readonly kind: 'queued'; readonly queue: string } | { readonly kind: 'disconnected' };
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly external: Readonly<Record<string, string>>;
+}
+
+export class FlowEngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlowEngineError';
+  }
+}
+
+const MAX_STEPS = 1000;
+
+/**
+ * Runs a contact through the flows Connect would run, action by action: prompts, DTMF and Lex input,
+ * function invocations with Connect-shaped events and the block's time limit, attributes, comparisons, hours
+ * checks against the deployment calendar, queues and transfers. A block type it does not know is an error
+ * that names the block.
+ */
+export async function runContact(
+  deps: FlowEngineDeps,
+  startFlowArn: string,
+  caller: Caller,
+  contactId: string,
+): Promise<FlowOutcome> {
+  const transcript: string[] = [];
+  const attributes: Record<string, string> = {};
+  let external: Record<string, string> = {};
+  let stored = '';
+  let queue = '';
+  const keys = [...(caller.keys ?? [])];
+  const says = [...(caller.says ?? [])];
+  const loops = new Map<string, number>();
+  let flow = deps.flows[startFlowArn];
+  if (!flow) throw new FlowEngineError(`no flow ${startFlowArn}`);
+  let actions = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+  let current = actions.get(flow.StartAction);
+
+  const resolve = (value: unknown): string => {
+    const text = String(value ?? '');
+    return text.replace(
+      /\$\.([A-Za-z]+)(?:\.([A-Za-z0-9_]+))?(?:\.([A-Za-z0-9_]+))?/g,
+      (_m, root: string, a?: string, b?: string) => {
+        switch (root) {
+          case 'External':
+            return external[a ?? ''] ?? '';
+          case 'Attributes':
+            return attributes[a ?? ''] ?? '';
+          case 'StoredCustomerInput':
+            return stored;
+          case 'Channel':
+            return caller.channel;
+          case 'CustomerEndpoint':
+            return caller.phone ?? '';
+          case 'Metrics':
+            return a === 'Queue' && b === 'Size' ? '0' : '';
+          default:
+            return '';
+        }
+      },
+    );
+  };
+  const next = (action: Action, target: string | undefined) => {
+    if (!target)
+      throw new FlowEngineError(`action "${action.Identifier}" (${action.Type}) has nowhere to go`);
+    const found = actions.get(target);
+    if (!found)
+      throw new FlowEngineError(
+        `action "${action.Identifier}" goes to "${target}", which is not in the flow`,
+      );
+    return found;
+  };
+  const error = (action: Action, type: string) =>
+    next(
+      action,
+      action.Transitions.Errors?.find((e) => e.ErrorType === type)?.NextAction ??
+        action.Transitions.Errors?.find((e) => e.ErrorType === 'NoMatchingError')?.NextAction,
+    );
+  const byCondition = (action: Action, value: string) =>
+    action.Transitions.Conditions?.find((c) => {
+      const operand = c.Condition.Operands[0] ?? '';
+      switch (c.Condition.Operator) {
+        case 'Equals':
+          return value === operand;
+        case 'NumberGreaterThan':
+          return Number(value) > Number(operand);
+        case 'NumberLessThan':
+          return Number(value) < Number(operand);
+        case 'TextStartsWith':
+          return value.startsWith(operand);
+        case 'TextContains':
+          return value.includes(operand);
+        default:
+          return false;
+      }
+    })?.NextAction;
+
+  for (let step = 0; current; step++) {
+    if (step > MAX_STEPS) throw new FlowEngineError('the flow did not end within 1000 steps');
+    const action: Action = current;
+    const p = action.Parameters as Record<string, unknown>;
+    switch (action.Type) {
+      case 'UpdateFlowLoggingBehavior':
+      case 'UpdateContactEventHooks':
+        current = next(action, action.Transitions.NextAction);
+        break;
+      case 'MessageParticipant':
+        transcript.push(`< ${resolve(p.Text)}`);
+        current = next(action, action.Transitions.NextAction);
+        break;
+      case 'UpdateContactAttributes':
+        for (const [k, v] of Object.entries((p.Attributes ?? {}) as Record<string, string>))
+          attributes[k] = resolve(v);
+        current = next(action, action.Transitions.NextAction);
+        break;
+      case 'Compare': {
+        const target = byCondition(action, resolve(p.ComparisonValue));
+        current = target ? next(action, target) : error(action, 'NoMatchingCondition');
+        break;
+      }
+      case 'Loop': {
+        const count = loops.get(action.Identifier) ?? 0;
+        const more = count < Number(p.LoopCount);
+        loops.set(action.Identifier, more ? count + 1 : 0);
+        current = next(action, byCondition(action, more ? 'ContinueLooping' : 'DoneLooping'));
+        break;
+      }
+      case 'GetParticipantInput': {
+        transcript.push(`< ${resolve(p.Text)}`);
+        const key = keys.shift();
+        if (key === undefined || key === '') {
+          transcript.push('> (silence)');
+          current = error(action, 'InputTimeLimitExceeded');
+          break;
+        }
+        transcript.push(`> ${key}`);
+        if (p.StoreInput === 'True') {
+          stored = key.replace(/#$/, '');
+          current = next(action, action.Transitions.NextAction);
+        } else {
+          const target = byCondition(action, key);
+          current = target ? next(action, target) : error(action, 'NoMatchingCondition');
+        }
+        break;
+      }
+      case 'ConnectParticipantWithLexBot': {
+        transcript.push(`< ${resolve(p.Text)}`);
+        const said = says.shift();
+        if (said === undefined) {
+          transcript.push('> (no reply)');
+          current = error(action, 'InputTimeLimitExceeded');
+          break;
+        }
+        transcript.push(`> ${said}`);
+        const language = (attributes.lang as Language | undefined) ?? deps.bot[0]!.language;
+        const locale = deps.bot.find((l) => l.language === language) ?? deps.bot[0]!;
+        const intent = matchIntent(locale, said);
+        const target = intent ? byCondition(action, intent.name) : undefined;
+        current = target ? next(action, target) : error(action, 'NoMatchingCondition');
+        break;
+      }
+      case 'InvokeLambdaFunction': {
+        const fn = deps.functions[String(p.LambdaFunctionARN)];
+        if (!fn)
+          throw new FlowEngineError(
+            `action "${action.Identifier}" invokes ${String(p.LambdaFunctionARN)}, which is not running locally`,
+          );
+        const parameters = Object.fromEntries(
+          Object.entries((p.LambdaInvocationAttributes ?? {}) as Record<string, string>).map(([k, v]) => [
+            k,
+            resolve(v),
+          ]),
+        );
+        const event = {
+          Name: 'ContactFlowEvent',
+          Details: {
+            ContactData: {
+              ContactId: contactId,
+              InitialContactId: contactId,
+              Channel: caller.channel,
+              InitiationMethod: caller.channel === 'VOICE' ? 'INBOUND' : 'API',
+              CustomerEndpoint: caller.phone ? { Address: caller.phone, Type: 'TELEPHONE_NUMBER' } : null,
+              Attributes: { ...attributes },
+              ...(caller.subtype
+                ? { SegmentAttributes: { 'connect:Subtype': { ValueString: caller.subtype } } }
+                : {}),
+            },
+            Parameters: parameters,
+          },
+        };
+        const limit = Number(p.InvocationTimeLimitSeconds) * 1000;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          const result = await Promise.race([
+            fn(event),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('time limit')), limit))),
+          ]);
+          external = Object.fromEntries(
+            Object.entries((result ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+          );
+          current = next(action, action.Transitions.NextAction);
+        } catch {
+          current = error(action, 'NoMatchingError');
+        } finally {
+          clearTimeout(timer);
+        }
+        break;
+      }
+      case 'UpdateContactTargetQueue':
+        queue = resolve(p.QueueId);
+        current = queue ? next(action, action.Transitions.NextAction) : error(action, 'NoMatchingError');
+        break;
+      case 'CheckHoursOfOperation': {
+        const department = deps.queueDepartments[queue];
+        if (!department) {
+          current = error(action, 'NoMatchingError');
+          break;
+        }
+        const open = deps.calendar.isOpen(department, deps.now());
+        current = next(action, byCondition(action, open ? 'True' : 'False'));
+        break;
+      }
+      case 'TransferContactToQueue':
+        if (!queue) {
+          current = error(action, 'NoMatchingError');
+          break;
+        }
+        transcript.push(`(queued for ${queue})`);
+        return { transcript, end: { kind: 'queued', queue }, attributes, external };
+      case 'TransferToFlow': {
+        const target = deps.flows[String(p.ContactFlowId)];
+        if (!target) {
+          current = error(action, 'NoMatchingError');
+          break;
+        }
+        flow = target;
+        actions = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+        current = actions.get(flow.StartAction);
+        break;
+      }
+      case 'DisconnectParticipant':
+        transcript.push('(disconnected)');
+        return { transcript, end: { kind: 'disconnected' }, attributes, external };
+      default:
+        throw new FlowEngineError(
+          `action "${action.Identifier}" has block type ${action.Type}, which the local flow engine does not run`,
+        );
+    }
+  }
+  throw new FlowEngineError('the flow ended without a disconnect or a queue');
+}
