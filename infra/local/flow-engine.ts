@@ -11,6 +11,10 @@ export interface Caller {
   readonly subtype?: string;
   readonly keys?: string[];
   readonly says?: string[];
+  /** A person at the keyboard: asked for input when the lists run out (undefined = silence). */
+  readonly ask?: (prompt: string, kind: 'keys' | 'text') => Promise<string | undefined>;
+  /** Hears each line of the conversation as it happens. */
+  readonly hear?: (line: string) => void;
 }
 
 export type FlowFunction = (event: unknown) => Promise<unknown>;
@@ -57,6 +61,10 @@ export async function runContact(
   contactId: string,
 ): Promise<FlowOutcome> {
   const transcript: string[] = [];
+  const note = (line: string) => {
+    transcript.push(line);
+    caller.hear?.(line);
+  };
   const attributes: Record<string, string> = {};
   let external: Record<string, string> = {};
   let stored = '';
@@ -138,7 +146,7 @@ export async function runContact(
         current = next(action, action.Transitions.NextAction);
         break;
       case 'MessageParticipant':
-        transcript.push(`< ${resolve(p.Text)}`);
+        note(`< ${resolve(p.Text)}`);
         current = next(action, action.Transitions.NextAction);
         break;
       case 'UpdateContactAttributes':
@@ -159,14 +167,15 @@ export async function runContact(
         break;
       }
       case 'GetParticipantInput': {
-        transcript.push(`< ${resolve(p.Text)}`);
-        const key = keys.shift();
+        const prompt = resolve(p.Text);
+        note(`< ${prompt}`);
+        const key = keys.length || !caller.ask ? keys.shift() : await caller.ask(prompt, 'keys');
         if (key === undefined || key === '') {
-          transcript.push('> (silence)');
+          note('> (silence)');
           current = error(action, 'InputTimeLimitExceeded');
           break;
         }
-        transcript.push(`> ${key}`);
+        note(`> ${key}`);
         if (p.StoreInput === 'True') {
           stored = key.replace(/#$/, '');
           current = next(action, action.Transitions.NextAction);
@@ -177,14 +186,15 @@ export async function runContact(
         break;
       }
       case 'ConnectParticipantWithLexBot': {
-        transcript.push(`< ${resolve(p.Text)}`);
-        const said = says.shift();
+        const prompt = resolve(p.Text);
+        note(`< ${prompt}`);
+        const said = says.length || !caller.ask ? says.shift() : await caller.ask(prompt, 'text');
         if (said === undefined) {
-          transcript.push('> (no reply)');
+          note('> (no reply)');
           current = error(action, 'InputTimeLimitExceeded');
           break;
         }
-        transcript.push(`> ${said}`);
+        note(`> ${said}`);
         const language = (attributes.lang as Language | undefined) ?? deps.bot[0]!.language;
         const locale = deps.bot.find((l) => l.language === language) ?? deps.bot[0]!;
         const intent = matchIntent(locale, said);
@@ -258,7 +268,7 @@ export async function runContact(
           current = error(action, 'NoMatchingError');
           break;
         }
-        transcript.push(`(queued for ${queue})`);
+        note(`(queued for ${queue})`);
         return { transcript, end: { kind: 'queued', queue }, attributes, external };
       case 'TransferToFlow': {
         const target = deps.flows[String(p.ContactFlowId)];
@@ -272,7 +282,7 @@ export async function runContact(
         break;
       }
       case 'DisconnectParticipant':
-        transcript.push('(disconnected)');
+        note('(disconnected)');
         return { transcript, end: { kind: 'disconnected' }, attributes, external };
       default:
         throw new FlowEngineError(
