@@ -72,53 +72,38 @@ async function deliver(
   }
 }
 
-/** Polls every shard of a Kinesis stream (kinesalite locally) and feeds a Kinesis-event handler. */
-export function pollKinesis(
-  client: KinesisClient,
-  streamName: string,
+interface ShardSource<R> {
+  readonly name: string;
+  shards(): Promise<string[]>;
+  /** An iterator at the start of what the shard still holds. */
+  start(shard: string): Promise<string | undefined>;
+  read(iterator: string, limit: number, shard: string): Promise<{ records: R[]; next?: string }>;
+  idOf(record: R): string;
+}
+
+/** Reads every shard of a source in order and hands each page to `deliver`, until stopped. */
+function pollShards<R>(
+  source: ShardSource<R>,
   handler: BatchHandler,
-  options: PollerOptions = {},
+  options: PollerOptions,
+  idleMs: number,
 ) {
   let stopped = false;
   const run = async () => {
-    const { Shards } = await client.send(new ListShardsCommand({ StreamName: streamName }));
     await Promise.all(
-      (Shards ?? []).map(async (shard) => {
-        let { ShardIterator: iterator } = await client.send(
-          new GetShardIteratorCommand({
-            StreamName: streamName,
-            ShardId: shard.ShardId!,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        );
+      (await source.shards()).map(async (shard) => {
+        let iterator = await source.start(shard);
         while (!stopped && iterator) {
-          const page = await client.send(
-            new GetRecordsCommand({ ShardIterator: iterator, Limit: options.batchSize ?? 500 }),
-          );
-          iterator = page.NextShardIterator;
-          const records = (page.Records ?? []).map((r: KinesisRecord) => ({
-            eventSource: 'aws:kinesis',
-            kinesis: {
-              data: Buffer.from(r.Data!).toString('base64'),
-              sequenceNumber: r.SequenceNumber!,
-              partitionKey: r.PartitionKey!,
-              approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-            },
-          }));
-          if (records.length)
-            await deliver(
-              `kinesis:${streamName}`,
-              records,
-              (r) => (r as (typeof records)[number]).kinesis.sequenceNumber,
-              handler,
-              options,
-            );
-          else await new Promise((r) => setTimeout(r, options.idleMs ?? 50));
+          const page = await source.read(iterator, options.batchSize ?? 500, shard);
+          iterator = page.next;
+          if (page.records.length)
+            await deliver(source.name, page.records, (r) => source.idOf(r as R), handler, options);
+          else await new Promise((r) => setTimeout(r, options.idleMs ?? idleMs));
         }
       }),
     );
   };
-  const done = keepRunning(run, () => stopped, `kinesis:${streamName}`);
+  const done = keepRunning(run, () => stopped, source.name);
   return {
     done,
     stop: async () => {
@@ -128,6 +113,51 @@ export function pollKinesis(
   };
 }
 
+type KinesisEventRecord = { kinesis: { data: string; sequenceNumber: string; partitionKey: string } };
+
+/** Polls every shard of a Kinesis stream (kinesalite locally) and feeds a Kinesis-event handler. */
+export function pollKinesis(
+  client: KinesisClient,
+  streamName: string,
+  handler: BatchHandler,
+  options: PollerOptions = {},
+) {
+  const source: ShardSource<KinesisEventRecord> = {
+    name: `kinesis:${streamName}`,
+    shards: async () =>
+      ((await client.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? []).map(
+        (s) => s.ShardId!,
+      ),
+    start: async (shard) =>
+      (
+        await client.send(
+          new GetShardIteratorCommand({
+            StreamName: streamName,
+            ShardId: shard,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        )
+      ).ShardIterator,
+    read: async (iterator, limit) => {
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+      return {
+        next: page.NextShardIterator,
+        records: (page.Records ?? []).map((r: KinesisRecord) => ({
+          eventSource: 'aws:kinesis',
+          kinesis: {
+            data: Buffer.from(r.Data!).toString('base64'),
+            sequenceNumber: r.SequenceNumber!,
+            partitionKey: r.PartitionKey!,
+            approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+          },
+        })),
+      };
+    },
+    idOf: (r) => r.kinesis.sequenceNumber,
+  };
+  return pollShards(source, handler, options, 50);
+}
+
 /** Polls a DynamoDB table's stream (DynamoDB Local) and feeds a DynamoDB-stream-event handler. */
 export function pollTableStream(
   client: DynamoDBStreamsClient,
@@ -135,48 +165,46 @@ export function pollTableStream(
   handler: BatchHandler,
   options: PollerOptions = {},
 ) {
-  let stopped = false;
-  const run = async () => {
-    const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    await Promise.all(
-      (StreamDescription?.Shards ?? []).map(async (shard) => {
-        let { ShardIterator: iterator } = await client.send(
-          new GetStreamIteratorCommand({
-            StreamArn: streamArn,
-            ShardId: shard.ShardId!,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        );
-        while (!stopped && iterator) {
-          const page = await client.send(
-            new GetStreamRecordsCommand({ ShardIterator: iterator, Limit: options.batchSize ?? 500 }),
-          );
-          iterator = page.NextShardIterator;
-          const records = (page.Records ?? []).map((r: StreamRecord) => ({
-            ...r,
-            eventSource: 'aws:dynamodb',
-          }));
-          if (records.length)
-            await deliver(
-              `dynamodb:${streamArn}`,
-              records,
-              (r) => String((r as StreamRecord).dynamodb?.SequenceNumber),
-              handler,
-              options,
-            );
-          else await new Promise((r) => setTimeout(r, options.idleMs ?? 100));
-        }
-      }),
-    );
-  };
-  const done = keepRunning(run, () => stopped, `dynamodb:${streamArn}`);
-  return {
-    done,
-    stop: async () => {
-      stopped = true;
-      await done;
+  const iterator = async (shard: string, type: 'TRIM_HORIZON' | 'LATEST') =>
+    (
+      await client.send(
+        new GetStreamIteratorCommand({ StreamArn: streamArn, ShardId: shard, ShardIteratorType: type }),
+      )
+    ).ShardIterator;
+  const source: ShardSource<StreamRecord> = {
+    name: `dynamodb:${streamArn}`,
+    shards: async () =>
+      (
+        (await client.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ??
+        []
+      ).map((s) => s.ShardId!),
+    start: async (shard) => {
+      try {
+        return await iterator(shard, 'TRIM_HORIZON');
+      } catch (error) {
+        // DynamoDB Local answers TRIM_HORIZON on a stream with nothing in it yet this way.
+        if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
+        return iterator(shard, 'LATEST');
+      }
     },
+    read: async (shardIterator, limit, shard) => {
+      let page;
+      try {
+        page = await client.send(new GetStreamRecordsCommand({ ShardIterator: shardIterator, Limit: limit }));
+      } catch (error) {
+        // DynamoDB Local answers reads of a stream that has nothing yet this way: look again from the start.
+        if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
+        await new Promise((r) => setTimeout(r, options.idleMs ?? 100));
+        return { records: [], next: await source.start(shard) };
+      }
+      return {
+        next: page.NextShardIterator,
+        records: (page.Records ?? []).map((r: StreamRecord) => ({ ...r, eventSource: 'aws:dynamodb' })),
+      };
+    },
+    idOf: (r) => String(r.dynamodb?.SequenceNumber),
   };
+  return pollShards(source, handler, options, 100);
 }
 
 /** A poller that fails (the service went away for a moment) says so and starts over; it never crashes the process. */
