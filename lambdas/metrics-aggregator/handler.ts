@@ -52,7 +52,7 @@ const kinesisEvent = z.object({
 export const handler = async (event: unknown) => {
   const { Records } = parseInput(kinesisEvent, event);
   const parsed = Records.map(parseKinesisRecord);
-  const report = await aggregateBatch(parsed, { store, settings });
+  const report = await aggregateBatch(parsed, { store, settings, concurrency: 16 });
   for (const record of parsed)
     if (record.status === 'unknown')
       logger.warn('unknown record kind skipped', { sequenceNumber: record.id, shape: record.shape });

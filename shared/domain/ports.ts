@@ -103,6 +103,11 @@ export interface ScreenPopStore {
 
 /** Where the aggregator keeps metrics. Each event's effects apply once, whatever the redeliveries. */
 export interface MetricsStore {
+  /**
+   * Applies effects that are idempotent by nature (newest-wins agent states, maxima, queue entries and
+   * exits): applying them again, in any order, changes nothing.
+   */
+  applyIdempotent(effects: readonly Effect[]): Promise<void>;
   /** Applies the effects of one event exactly once; false when an earlier delivery already applied it. */
   applyOnce(key: string, effects: readonly Effect[]): Promise<boolean>;
 }

@@ -29,7 +29,7 @@ describe('metrics store on DynamoDB Local', () => {
     };
     const consume = async (offset: number) => {
       for (const chunk of chunks(offset)) {
-        const report = await aggregateBatch(chunk, { store, settings });
+        const report = await aggregateBatch(chunk, { store, settings, concurrency: 8 });
         expect(report.failures).toEqual([]);
       }
     };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InMemoryMetricsStore } from '../../shared/adapters/memory/metrics-store';
 import { parseKinesisRecord, toMetricEvent } from '../../shared/adapters/connect/stream-records';
-import { aggregateBatch } from '../../shared/domain/metrics/aggregate';
+import { aggregateBatch, coalesce } from '../../shared/domain/metrics/aggregate';
 import { derived, effectsOf, type Effect, type MetricsSettings } from '../../shared/domain/metrics/effects';
 import { intervalStart } from '../../shared/domain/metrics/model';
 import type { MetricsStore } from '../../shared/domain/ports';
@@ -223,6 +223,7 @@ describe('aggregating a recorded morning of traffic', () => {
     const inner = new InMemoryMetricsStore();
     let calls = 0;
     const flaky: MetricsStore = {
+      applyIdempotent: (effects) => inner.applyIdempotent(effects),
       applyOnce: (key, effects) => {
         calls++;
         if (calls === 150)
@@ -234,7 +235,7 @@ describe('aggregating a recorded morning of traffic', () => {
     let from = 0;
     while (from < records.length) {
       const batch = records.slice(from, from + 500);
-      const report = await aggregateBatch(batch, { store: flaky, settings });
+      const report = await aggregateBatch(batch, { store: flaky, settings, concurrency: 8 });
       if (report.failures.length) {
         expect(report.failures[0]!.reason).toBe('ThrottlingException');
         // Lambda redelivers from the failed record: an overlap with what was applied, on purpose.
@@ -242,6 +243,34 @@ describe('aggregating a recorded morning of traffic', () => {
       } else from += batch.length;
     }
     expect(inner.figures()).toEqual(reference.figures());
+  });
+
+  it('coalesces a batch of idempotent effects into one per agent, interval and contact, with the same result', async () => {
+    const records = asKinesis(day.payloads).map(parseKinesisRecord);
+    const effects = records.flatMap((r) => (r.status === 'event' ? effectsOf(r.event, settings) : []));
+    const idempotent = effects.filter((e) => e.op !== 'add' && e.op !== 'caseStatus');
+    const coalesced = coalesce(idempotent);
+    expect(coalesced.filter((e) => e.op === 'agent')).toHaveLength(20);
+    expect(coalesced.length).toBeLessThan(idempotent.length / 2);
+    const one = new InMemoryMetricsStore();
+    const all = new InMemoryMetricsStore();
+    await one.applyIdempotent(coalesced);
+    await all.applyIdempotent(idempotent);
+    expect(one.figures()).toEqual(all.figures());
+    expect(one.live(day.end)).toEqual(all.live(day.end));
+  });
+
+  it('reports the first record when the idempotent writes of a batch fail, and applies no counter', async () => {
+    const inner = new InMemoryMetricsStore();
+    const failing: MetricsStore = {
+      applyIdempotent: () =>
+        Promise.reject(Object.assign(new Error('busy'), { name: 'ProvisionedThroughputExceeded' })),
+      applyOnce: (key, effects) => inner.applyOnce(key, effects),
+    };
+    const records = asKinesis(day.payloads.slice(0, 50)).map(parseKinesisRecord);
+    const report = await aggregateBatch(records, { store: failing, settings, concurrency: 4 });
+    expect(report.failures).toEqual([{ id: records[0]!.id, reason: 'ProvisionedThroughputExceeded' }]);
+    expect(inner.figures()).toEqual([]);
   });
 
   it('derives service level, abandonment, speed of answer and handle time from the counters', () => {

@@ -110,15 +110,27 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     return out;
   }
 
+  private expiresAt(now: Date) {
+    return Math.floor(now.getTime() / 1000) + (this.options.retentionDays ?? 400) * DAY_S;
+  }
+
+  async applyIdempotent(effects: readonly Effect[]): Promise<void> {
+    const expiresAt = this.expiresAt((this.options.now ?? (() => new Date()))());
+    const pending = effects.filter((e) => e.op !== 'add' && e.op !== 'caseStatus');
+    let next = 0;
+    const worker = async () => {
+      while (next < pending.length) await this.idempotent(pending[next++]!, expiresAt);
+    };
+    await Promise.all(Array.from({ length: Math.min(16, pending.length) }, worker));
+  }
+
   async applyOnce(key: string, effects: readonly Effect[]): Promise<boolean> {
     const now = (this.options.now ?? (() => new Date()))();
-    const expiresAt = Math.floor(now.getTime() / 1000) + (this.options.retentionDays ?? 400) * DAY_S;
-    await Promise.all(
-      effects
-        .filter((e) => e.op !== 'add' && e.op !== 'caseStatus')
-        .map((e) => this.idempotent(e, expiresAt)),
-    );
+    await this.applyIdempotent(effects);
+    const expiresAt = this.expiresAt(now);
     const additions = effects.flatMap((e) => this.additive(e, expiresAt));
+    // Nothing to count: the idempotent writes were the whole event, and a redelivery rewrites the same.
+    if (!additions.length) return true;
     try {
       await transactWrite(this.doc, [
         {

@@ -23,6 +23,10 @@ export class InMemoryMetricsStore implements MetricsStore {
   private readonly agents = new Map<string, { state: AgentState; at: string }>();
   private readonly caseStatus = new Map<string, number>();
 
+  async applyIdempotent(effects: readonly Effect[]): Promise<void> {
+    for (const effect of effects) if (effect.op !== 'add' && effect.op !== 'caseStatus') this.apply(effect);
+  }
+
   async applyOnce(key: string, effects: readonly Effect[]): Promise<boolean> {
     if (this.applied.has(key)) return false;
     this.applied.add(key);

@@ -1,5 +1,5 @@
 import type { MetricsStore } from '../ports';
-import { effectsOf, type MetricsSettings } from './effects';
+import { effectsOf, type Effect, type MetricsSettings } from './effects';
 import type { MetricEvent } from './model';
 
 /** One stream record as the aggregator sees it: parsed to an event, not one we know, or unreadable. */
@@ -17,39 +17,119 @@ export interface BatchReport {
   readonly failures: readonly { readonly id: string; readonly reason: string }[];
 }
 
+const isAdditive = (e: Effect) => e.op === 'add' || e.op === 'caseStatus';
+
 /**
- * Applies a batch in stream order. Unknown kinds are counted and skipped; invalid records are counted and
- * skipped (retrying cannot fix them). The first record that fails to apply stops the batch and is reported,
- * so the stream retries from it; records already applied are recognised on redelivery and not counted twice.
+ * The idempotent effects of a whole batch, one per thing they change: an agent's newest state (the first of
+ * equal times, as a store applying them in order keeps), an interval's largest wait, a contact's first
+ * entry into a queue and its earliest exit. Applying these equals applying every one of them.
+ */
+export function coalesce(effects: readonly Effect[]): Effect[] {
+  const kept = new Map<string, Effect>();
+  for (const e of effects) {
+    switch (e.op) {
+      case 'agent': {
+        const key = `agent|${e.agent}`;
+        const current = kept.get(key) as typeof e | undefined;
+        if (!current || current.at < e.at) kept.set(key, e);
+        break;
+      }
+      case 'max': {
+        const key = `max|${e.scope.dimension}|${e.scope.id}|${e.scope.channel}|${e.period}|${e.start}`;
+        const current = kept.get(key) as typeof e | undefined;
+        if (!current || current.value < e.value) kept.set(key, e);
+        break;
+      }
+      case 'enqueue': {
+        const key = `enqueue|${e.contactId}`;
+        if (!kept.has(key)) kept.set(key, e);
+        break;
+      }
+      case 'leave': {
+        const key = `leave|${e.contactId}`;
+        const current = kept.get(key) as typeof e | undefined;
+        if (!current || e.at < current.at) kept.set(key, e);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return [...kept.values()];
+}
+
+/**
+ * Applies a batch. Unknown kinds are counted and skipped; invalid records are counted and skipped (retrying
+ * cannot fix them). First the batch's idempotent effects, coalesced (newest-wins, maxima, one-way queue exits:
+ * writing them again on a retry changes nothing); then each event's counter additions exactly once, a few
+ * at a time (additions commute). The earliest record that fails is reported, so the stream retries from it;
+ * records already applied, before or after it, are recognised on redelivery and not counted twice.
  */
 export async function aggregateBatch(
   records: readonly ParsedRecord[],
-  deps: { store: MetricsStore; settings: MetricsSettings },
+  deps: { store: MetricsStore; settings: MetricsSettings; concurrency?: number },
 ): Promise<BatchReport> {
   let applied = 0;
   let duplicates = 0;
   let unknown = 0;
   let invalid = 0;
+  const events: { id: string; key: string; additions: Effect[] }[] = [];
+  const idempotent: Effect[] = [];
   for (const record of records) {
-    if (record.status === 'unknown') {
-      unknown++;
-      continue;
-    }
-    if (record.status === 'invalid') {
-      invalid++;
-      continue;
-    }
-    try {
-      const fresh = await deps.store.applyOnce(
-        `${record.event.kind}#${record.event.key}`,
-        effectsOf(record.event, deps.settings),
-      );
-      if (fresh) applied++;
-      else duplicates++;
-    } catch (error) {
-      const reason = (error as { code?: string; name?: string })?.code ?? (error as Error)?.name ?? 'Error';
-      return { applied, duplicates, unknown, invalid, failures: [{ id: record.id, reason }] };
+    if (record.status === 'unknown') unknown++;
+    else if (record.status === 'invalid') invalid++;
+    else {
+      const effects = effectsOf(record.event, deps.settings);
+      for (const e of effects) if (!isAdditive(e)) idempotent.push(e);
+      events.push({
+        id: record.id,
+        key: `${record.event.kind}#${record.event.key}`,
+        additions: effects.filter(isAdditive),
+      });
     }
   }
-  return { applied, duplicates, unknown, invalid, failures: [] };
+  const reasonOf = (error: unknown) =>
+    (error as { code?: string; name?: string })?.code ?? (error as Error)?.name ?? 'Error';
+  if (idempotent.length)
+    try {
+      await deps.store.applyIdempotent(coalesce(idempotent));
+    } catch (error) {
+      return {
+        applied,
+        duplicates,
+        unknown,
+        invalid,
+        failures: [{ id: events[0]!.id, reason: reasonOf(error) }],
+      };
+    }
+
+  let failed = undefined as { index: number; id: string; reason: string } | undefined;
+  const fail = (f: NonNullable<typeof failed>) => {
+    if (!failed || f.index < failed.index) failed = f;
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < events.length && !failed) {
+      const index = next++;
+      const event = events[index]!;
+      if (!event.additions.length) {
+        applied++;
+        continue;
+      }
+      try {
+        if (await deps.store.applyOnce(event.key, event.additions)) applied++;
+        else duplicates++;
+      } catch (error) {
+        fail({ index, id: event.id, reason: reasonOf(error) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 1) }, worker));
+  return {
+    applied,
+    duplicates,
+    unknown,
+    invalid,
+    failures: failed ? [{ id: failed.id, reason: failed.reason }] : [],
+  };
 }
