@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   connect: () => import('./connect'),
   metrics: () => import('./metrics'),
   e2e: () => import('./e2e'),
+  simulate: () => import('./simulate'),
 };
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@ import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store
 import { ensureTables, tableNames } from '../../shared/adapters/dynamodb/setup';
 import { liveEvents } from '../../shared/adapters/http/live-events';
 import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
-import { compileConfig } from '../../shared/config/load';
+import { compileConfig, type CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startKinesalite, type LocalKinesis } from './kinesalite';
@@ -37,6 +37,45 @@ export const EVENT_STREAM = 'ventanilla-events';
 export const localQueue = (department: string) => `queue/${department}`;
 
 type Handler = (event: unknown) => Promise<unknown>;
+
+/** Where a running local back end keeps its data: enough for another process to join it. */
+export interface LocalEndpoints {
+  readonly dynamoEndpoint: string;
+  readonly kinesisEndpoint: string;
+  readonly names: ReturnType<typeof tableNames>;
+  readonly configDir: string;
+}
+
+const queueDepartments = (config: CompiledConfig) =>
+  config.deployment.departments.map((d) => [localQueue(d.id), d.id] as [string, string]);
+
+/**
+ * Points the production handlers at a local back end (through the environment they read, as in Lambda)
+ * and loads them in this process.
+ */
+export async function loadLocalHandlers(local: LocalEndpoints, config = compileConfig(local.configDir)) {
+  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-local-')), 'config.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  Object.assign(process.env, {
+    [ENV.CONFIG_FILE]: configFile,
+    [ENV.CITIZENS_TABLE]: local.names.citizens,
+    [ENV.CASES_TABLE]: local.names.cases,
+    [ENV.METRICS_TABLE]: local.names.metrics,
+    [ENV.EVENT_STREAM]: EVENT_STREAM,
+    [ENV.DYNAMODB_ENDPOINT]: local.dynamoEndpoint,
+    [ENV.KINESIS_ENDPOINT]: local.kinesisEndpoint,
+    [ENV.QUEUE_DEPARTMENTS]: JSON.stringify(queueDepartments(config)),
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  return {
+    lookup: (await import('../../lambdas/connect-lookup/handler')).handler as Handler,
+    createCase: (await import('../../lambdas/connect-case/handler')).handler as Handler,
+    caseStatus: (await import('../../lambdas/connect-case-status/handler')).handler as Handler,
+    aggregator: (await import('../../lambdas/metrics-aggregator/handler')).handler,
+    caseEvents: (await import('../../lambdas/case-events/handler')).handler,
+    api: (await import('../../lambdas/api/handler')).handler,
+  };
+}
 
 /**
  * The whole back end on this machine: DynamoDB Local and kinesalite with the tables and stream of the CDK
@@ -67,32 +106,16 @@ export async function startLocalStack(options: LocalStackOptions) {
     }
     await kinesisClient.send(new DescribeStreamSummaryCommand({ StreamName: EVENT_STREAM }));
 
-    const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-local-')), 'config.json');
-    writeFileSync(configFile, JSON.stringify(config));
-    const queues = config.deployment.departments.map((d) => [localQueue(d.id), d.id]);
-    Object.assign(process.env, {
-      [ENV.CONFIG_FILE]: configFile,
-      [ENV.CITIZENS_TABLE]: names.citizens,
-      [ENV.CASES_TABLE]: names.cases,
-      [ENV.METRICS_TABLE]: names.metrics,
-      [ENV.EVENT_STREAM]: EVENT_STREAM,
-      [ENV.DYNAMODB_ENDPOINT]: dynamoEndpoint,
-      [ENV.KINESIS_ENDPOINT]: kinesis.endpoint,
-      [ENV.QUEUE_DEPARTMENTS]: JSON.stringify(queues),
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    });
-    const handlers = {
-      lookup: (await import('../../lambdas/connect-lookup/handler')).handler as Handler,
-      createCase: (await import('../../lambdas/connect-case/handler')).handler as Handler,
-      caseStatus: (await import('../../lambdas/connect-case-status/handler')).handler as Handler,
-      aggregator: (await import('../../lambdas/metrics-aggregator/handler')).handler,
-      caseEvents: (await import('../../lambdas/case-events/handler')).handler,
-      api: (await import('../../lambdas/api/handler')).handler,
+    const local: LocalEndpoints = {
+      dynamoEndpoint,
+      kinesisEndpoint: kinesis.endpoint,
+      names,
+      configDir: options.configDir,
     };
+    const handlers = await loadLocalHandlers(local, config);
+    const queues = queueDepartments(config);
 
-    const reader = new DynamoMetricsStore(doc, names.metrics, {
-      queues: new Map(queues as [string, string][]),
-    });
+    const reader = new DynamoMetricsStore(doc, names.metrics, { queues: new Map(queues) });
     const live = liveEvents({ reader, clock: { now: () => new Date() } });
     closers.push(() => live.close());
     const metricsPoller = pollKinesis(kinesisClient, EVENT_STREAM, handlers.aggregator, {
@@ -140,6 +163,8 @@ export async function startLocalStack(options: LocalStackOptions) {
 
     return {
       url: `http://127.0.0.1:${port}`,
+      local,
+      metrics: reader,
       token,
       dynamoEndpoint,
       kinesisEndpoint: kinesis.endpoint,

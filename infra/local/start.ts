@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../shared/config/load';
 import { seedDemo } from './seed-demo';
+import { writeRunningStack } from './running';
 import { startLocalStack } from './stack';
 
 interface Options {
@@ -55,11 +56,13 @@ async function main(): Promise<void> {
     ...(options.dynamoPort ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}),
   });
+  const forget = writeRunningStack({ pid: process.pid, url: stack.url, ...stack.local });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nStopping…\n');
+    forget();
     await stack.stop();
     process.exit(code);
   };
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
         `  tables           ${Object.values(stack.names).join(', ')}`,
         `  demo data        ${seeded.citizens} citizens, ${seeded.cases} cases${seeded.cases ? '' : ' (already there)'}`,
         `  catalogue        ${catalogue.length} procedures in ${deployment.departments.length} departments`,
+        `  simulate a day   npm run simulate -- --contacts 2000 --agents 60 --speed 500   (in another terminal)`,
         `Ready in ${seconds} s. Press Ctrl-C to stop.`,
         '',
       ].join('\n'),

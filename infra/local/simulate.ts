@@ -1,0 +1,139 @@
+/**
+ * `npm run simulate`: plays a day of traffic through the flows, queues and agents, and prints one JSON report.
+ * Joins the back end `npm start` is running (so the dashboard shows the day as it happens); without one, it
+ * starts its own for the run.
+ *
+ *   npm run simulate -- --contacts 10000 --agents 300 --hours 8 --speed 500
+ *   npm run simulate -- --contacts 2000 --agents 60 --speed max --date 2026-11-24
+ */
+import { loadConfig } from '../../shared/config/load';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
+import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
+import { readRunningStack } from './running';
+import { simulate, type SimulationOptions, type SimulationTarget } from './simulator/run';
+import { EVENT_STREAM, loadLocalHandlers, localQueue, startLocalStack } from './stack';
+
+interface Args extends SimulationOptions {
+  readonly config: string;
+  readonly standalone: boolean;
+}
+
+const USAGE =
+  'known: --contacts N, --agents N, --hours H, --speed N|max, --seed N, --date YYYY-MM-DD, --config DIR, --standalone';
+
+export function parseSimulateArgs(argv: readonly string[]): Args {
+  const out = {
+    contacts: 1000,
+    agents: 40,
+    hours: 8,
+    speed: 500,
+    seed: 1,
+    config: 'config/city-hall',
+    standalone: false,
+  } as { -readonly [K in keyof Args]: Args[K] };
+  const positive = (flag: string, raw: string, integer = true) => {
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)))
+      throw new Error(`${flag} must be a positive ${integer ? 'whole ' : ''}number, not "${raw}"`);
+    return value;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--contacts') out.contacts = positive(flag, value());
+    else if (flag === '--agents') out.agents = positive(flag, value());
+    else if (flag === '--hours') out.hours = positive(flag, value(), false);
+    else if (flag === '--speed') {
+      const raw = value();
+      out.speed = raw === 'max' ? Infinity : positive(flag, raw, false);
+    } else if (flag === '--seed') out.seed = positive(flag, value());
+    else if (flag === '--date') {
+      const raw = value();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw)))
+        throw new Error(`--date must be YYYY-MM-DD, not "${raw}"`);
+      out.date = raw;
+    } else if (flag === '--config') out.config = value();
+    else if (flag === '--standalone') out.standalone = true;
+    else throw new Error(`unknown option ${flag} (${USAGE})`);
+  }
+  if (out.hours > 24) throw new Error('--hours must be 24 or less');
+  return out;
+}
+
+function progressBar() {
+  const tty = process.stderr.isTTY;
+  let lastTenth = -1;
+  return (p: { ended: number; total: number; at: Date; events: number }) => {
+    const ratio = p.total ? p.ended / p.total : 1;
+    const clock = p.at.toISOString().slice(11, 16);
+    if (tty) {
+      const width = 30;
+      const filled = Math.round(ratio * width);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  ` +
+          `${p.ended}/${p.total} contacts  ${p.events} events  ${clock} UTC simulated `,
+      );
+      if (p.ended === p.total) process.stderr.write('\n');
+    } else if (Math.floor(ratio * 10) > lastTenth) {
+      lastTenth = Math.floor(ratio * 10);
+      process.stderr.write(`${lastTenth * 10}% (${p.ended}/${p.total} contacts, ${p.events} events)\n`);
+    }
+  };
+}
+
+async function main() {
+  const args = parseSimulateArgs(process.argv.slice(2));
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const config = loadConfig(args.config);
+  const running = args.standalone ? undefined : readRunningStack();
+  let target: SimulationTarget;
+  let stop: () => Promise<void>;
+  if (running) {
+    process.stderr.write(`Joining the local contact center at ${running.url}\n`);
+    const handlers = await loadLocalHandlers(running);
+    const doc = createDocumentClient({ endpoint: running.dynamoEndpoint, requestTimeoutMs: 5000 });
+    const kinesis = createKinesisClient({ endpoint: running.kinesisEndpoint });
+    target = {
+      config,
+      handlers,
+      kinesis,
+      stream: EVENT_STREAM,
+      metrics: new DynamoMetricsStore(doc, running.names.metrics, {
+        queues: new Map(config.deployment.departments.map((d) => [localQueue(d.id), d.id])),
+      }),
+    };
+    stop = async () => {
+      doc.destroy();
+      kinesis.destroy();
+    };
+  } else {
+    process.stderr.write('Starting a local back end for this run (npm start is not running)…\n');
+    const stack = await startLocalStack({ configDir: args.config, port: 0 });
+    target = {
+      config,
+      handlers: stack.handlers,
+      kinesis: stack.kinesis,
+      stream: EVENT_STREAM,
+      metrics: stack.metrics,
+    };
+    stop = () => stack.stop();
+  }
+  try {
+    const report = await simulate(target, { ...args, onProgress: progressBar() });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (report.lost || !report.metricsMatch) process.exitCode = 1;
+  } finally {
+    await stop();
+  }
+}
+
+if (require.main === module)
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

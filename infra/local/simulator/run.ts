@@ -1,0 +1,379 @@
+import { randomBytes } from 'node:crypto';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { DynamoMetricsStore } from '../../../shared/adapters/dynamodb/metrics-store';
+import { KinesisPublisher } from '../../../shared/adapters/kinesis/publisher';
+import type { LoadedConfig } from '../../../shared/config/load';
+import { addDays } from '../../../shared/domain/calendar';
+import { CHANNELS as CASE_CHANNELS } from '../../../shared/domain/case';
+import type { CatalogueEntry } from '../../../shared/domain/catalogue';
+import { INTERVAL_COUNTERS, type Scope } from '../../../shared/domain/metrics/effects';
+import { seededRandom } from '../../../shared/domain/random';
+import { localFlowEngine, LOCAL } from '../contact-center';
+import { runContact, type FlowFunction } from '../flow-engine';
+import { simulateDay, type ContactOutcome, type PlannedAgent } from './routing';
+import { differences, expectedIntervals } from './truth';
+import { MEDIA, planDay, script, type PlannedContact } from './traffic';
+import { LOCAL_INSTANCE, type RoutingProfile } from './connect-records';
+
+export interface SimulationOptions {
+  readonly contacts: number;
+  readonly agents: number;
+  readonly hours: number;
+  /** Simulated seconds per real second; Infinity runs the day as fast as the machine allows. */
+  readonly speed: number;
+  readonly seed?: number;
+  /** The local date to simulate (YYYY-MM-DD); by default today, or the last business day before it. */
+  readonly date?: string;
+  /** How long to wait for the metrics to settle before calling them different, in ms. */
+  readonly settleMs?: number;
+  readonly onProgress?: (progress: { ended: number; total: number; at: Date; events: number }) => void;
+}
+
+export interface SimulationTarget {
+  readonly config: LoadedConfig;
+  readonly handlers: { lookup: FlowFunction; createCase: FlowFunction; caseStatus: FlowFunction };
+  readonly kinesis: KinesisClient;
+  readonly stream: string;
+  readonly metrics: DynamoMetricsStore;
+}
+
+export interface SimulationReport {
+  readonly date: string;
+  readonly from: string;
+  readonly to: string;
+  /** Every contact that arrived, on any channel. */
+  readonly contacts: number;
+  /** Contacts queued for a person (Connect's "offered"). */
+  readonly offered: number;
+  readonly handled: number;
+  readonly abandoned: number;
+  /** Contacts the flows answered and ended: self-service, after hours. */
+  readonly selfService: number;
+  readonly serviceLevel: number | null;
+  readonly serviceLevelSeconds: number;
+  readonly casesCreated: number;
+  readonly casesAppended: number;
+  /** Contacts with no end, or whose record never reached the metrics: must be 0. */
+  readonly lost: number;
+  readonly metricsMatch: boolean;
+  readonly mismatches: readonly string[];
+  readonly agents: number;
+  readonly events: number;
+  readonly seconds: number;
+  /** Of which waiting for the metrics to catch up after the last contact ended. */
+  readonly settleSeconds: number;
+  readonly contactsPerSecond: number;
+}
+
+const DEPARTMENT_CHANNELS = ['VOICE', 'CHAT'] as const;
+
+/** The day to play: the given date, or today, or the last day the general line opened. */
+export function simulatedDay(config: LoadedConfig, date: string | undefined, now = new Date()) {
+  const { calendar, deployment } = config;
+  const general = deployment.departments.at(-1)!.id;
+  let day = date ?? calendar.local(now).date;
+  if (!date) for (let i = 0; i < 14 && !calendar.isBusinessDay(general, day); i++) day = addDays(day, -1);
+  const midnight = calendar.instantAt(day, 0);
+  const openings = deployment.departments
+    .filter((d) => calendar.isBusinessDay(d.id, day))
+    .map((d) => calendar.nextOpening(d.id, midnight).getTime());
+  return { day, start: openings.length ? Math.min(...openings) : calendar.instantAt(day, 8 * 60).getTime() };
+}
+
+/** Agents for the day, spread over departments by the work their topics bring; all also serve the general line. */
+export function planAgents(
+  count: number,
+  config: LoadedConfig,
+  hours: number,
+  runId: string,
+  seed: number,
+): PlannedAgent[] {
+  const random = seededRandom(seed ^ 0x5eed);
+  const departments = config.deployment.departments.map((d) => d.id);
+  const general = departments.at(-1)!;
+  const demand = new Map(departments.map((d) => [d, 0]));
+  for (const t of config.catalogue.entries as readonly CatalogueEntry[]) {
+    if (t.needsPerson) demand.set(t.department, demand.get(t.department)! + 1);
+    else demand.set(general, demand.get(general)! + 0.3);
+  }
+  const total = [...demand.values()].reduce((a, b) => a + b, 0);
+  const shares = departments.map((d) => ({ d, exact: (count * demand.get(d)!) / total }));
+  const counts = new Map(shares.map((s) => [s.d, Math.floor(s.exact)]));
+  let left = count - [...counts.values()].reduce((a, b) => a + b, 0);
+  for (const s of [...shares].sort((a, b) => (b.exact % 1) - (a.exact % 1)))
+    if (left-- > 0) counts.set(s.d, counts.get(s.d)! + 1);
+  const profiles = new Map<string, RoutingProfile>(
+    departments.map((d) => [
+      d,
+      {
+        arn: `${LOCAL_INSTANCE}/routing-profile/${d}`,
+        name: config.deployment.departments.find((x) => x.id === d)!.name.es,
+        queues: d === general ? [LOCAL.queue(d)] : [LOCAL.queue(d), LOCAL.queue(general)],
+      },
+    ]),
+  );
+  const agents: PlannedAgent[] = [];
+  for (const d of departments)
+    for (let i = 0; i < counts.get(d)!; i++) {
+      const n = agents.length + 1;
+      const span = hours * 3600;
+      agents.push({
+        agent: {
+          arn: `${LOCAL_INSTANCE}/agent/${runId}-${String(n).padStart(4, '0')}`,
+          username: `agent${String(n).padStart(4, '0')}`,
+          profile: profiles.get(d)!,
+        },
+        loginAt: -300 + (n % 60) * 4,
+        ...(hours >= 2 ? { breakAt: Math.floor(span * (0.3 + 0.4 * random())) } : {}),
+        breakSeconds: 900,
+      });
+    }
+  return agents;
+}
+
+/**
+ * Plays a day against a running local back end: every contact runs the generated flows with the production
+ * functions (so cases are real), queues and agents are simulated, and everything Connect would stream goes
+ * to the Kinesis stream the metrics aggregator reads. Ends when the metrics the aggregator stored equal the
+ * simulator's own ground truth, or when they stop changing.
+ */
+export async function simulate(
+  target: SimulationTarget,
+  options: SimulationOptions,
+): Promise<SimulationReport> {
+  const began = Date.now();
+  const { config } = target;
+  const { deployment, calendar } = config;
+  const seed = options.seed ?? 1;
+  const runId = `sim-${randomBytes(4).toString('hex')}`;
+  const { day, start } = simulatedDay(config, options.date);
+  const contacts = planDay({
+    contacts: options.contacts,
+    hours: options.hours,
+    seed,
+    runId,
+    catalogue: config.catalogue.entries,
+  });
+  const agents = planAgents(options.agents, config, options.hours, runId, seed);
+  const queueDepartments = new Map(deployment.departments.map((d) => [LOCAL.queue(d.id), d.id]));
+  const localDate = (at: Date) => calendar.local(at).date;
+  const scopes = [
+    ...[...queueDepartments.keys()].flatMap((q) =>
+      DEPARTMENT_CHANNELS.map((channel) => ({
+        scope: { dimension: 'queue', id: q, channel } as Scope,
+        period: '15m' as const,
+      })),
+    ),
+    ...deployment.departments.flatMap((d) =>
+      DEPARTMENT_CHANNELS.map((channel) => ({
+        scope: { dimension: 'department', id: d.id, channel } as Scope,
+        period: 'day' as const,
+      })),
+    ),
+  ];
+  const caseScopes = deployment.departments.flatMap((d) =>
+    CASE_CHANNELS.map((channel) => ({ dimension: 'department', id: d.id, channel }) as Scope),
+  );
+  const windowTo = new Date(start + (options.hours + 12) * 3600_000).toISOString();
+  const firstDay = addDays(day, -1);
+  const realDays = [localDate(new Date()), addDays(localDate(new Date()), 1)];
+  const snapshot = async () => {
+    const figures = new Map<string, Record<string, number>>();
+    await Promise.all(
+      scopes.map(async ({ scope, period }) => {
+        const rows = await target.metrics.intervalRows(
+          scope,
+          period,
+          period === '15m' ? new Date(start - 3600_000).toISOString() : firstDay,
+          period === '15m' ? windowTo : addDays(day, 1),
+        );
+        for (const row of rows)
+          figures.set(
+            `${scope.dimension}|${scope.id}|${scope.channel}|${period}|${row.start}`,
+            Object.fromEntries(INTERVAL_COUNTERS.map((c) => [c, Number(row[c] ?? 0)])),
+          );
+      }),
+    );
+    let cases = { created: 0, appended: 0 };
+    const caseRows = await Promise.all(
+      caseScopes.map((scope) => target.metrics.intervalRows(scope, 'day', realDays[0]!, realDays[1]!)),
+    );
+    for (const row of caseRows.flat())
+      cases = {
+        created: cases.created + Number(row.casesCreated ?? 0),
+        appended: cases.appended + Number(row.casesAppended ?? 0),
+      };
+    const live = await target.metrics.live(new Date());
+    return { figures, cases, waiting: live.queues.reduce((n, q) => n + q.waiting, 0) };
+  };
+  const before = await snapshot();
+
+  // The flows, with the case function watched for what it answered each contact.
+  const caseResults = new Map<string, string>();
+  const unanswered = new Map<string, unknown>();
+  const createCase: FlowFunction = async (event) => {
+    const id = (event as { Details: { ContactData: { ContactId: string } } }).Details.ContactData.ContactId;
+    unanswered.set(id, event);
+    const result = (await target.handlers.createCase(event)) as Record<string, string>;
+    unanswered.delete(id);
+    if (result?.result) caseResults.set(id, result.result);
+    return result;
+  };
+  const engine = localFlowEngine(config, { ...target.handlers, createCase });
+  const runFlow = async (contact: PlannedContact) => {
+    const medium = MEDIA[contact.medium];
+    const arrival = new Date(start + (contact.arrival + 5) * 1000);
+    const outcome = await runContact(
+      { ...engine, now: () => arrival },
+      medium.channel === 'VOICE' ? LOCAL.voiceFlow : LOCAL.textFlow,
+      {
+        channel: medium.channel,
+        ...(medium.subtype ? { subtype: medium.subtype } : {}),
+        ...(contact.phone ? { phone: contact.phone } : {}),
+        ...script(contact),
+      },
+      contact.contactId,
+    );
+    return {
+      ...(outcome.end.kind === 'queued' ? { queue: outcome.end.queue } : {}),
+      attributes: outcome.attributes,
+    };
+  };
+
+  // The stream: payloads in simulated-time order, put in batches, one request at a time.
+  const publisher = new KinesisPublisher(target.kinesis, target.stream);
+  let buffer: { partitionKey: string; data: unknown }[] = [];
+  let events = 0;
+  let sending = Promise.resolve();
+  let publishError: unknown;
+  const flush = () => {
+    const batch = buffer;
+    buffer = [];
+    if (batch.length)
+      sending = sending.then(() =>
+        publisher.publish(batch).catch((error: unknown) => {
+          publishError ??= error;
+        }),
+      );
+    return sending;
+  };
+  const timer = setInterval(() => void flush(), 100);
+  const realStart = Date.now();
+  const paced = Number.isFinite(options.speed) && options.speed > 0;
+  let outcomes: ContactOutcome[];
+  try {
+    outcomes = await simulateDay({
+      start,
+      hours: options.hours,
+      contacts,
+      agents,
+      runFlow,
+      lookahead: paced ? 4 : 16,
+      emit: (data, partitionKey) => {
+        events++;
+        buffer.push({ partitionKey, data });
+      },
+      pace: async (at) => {
+        if (buffer.length >= 500) await flush();
+        if (!paced) return;
+        const due = realStart + (at - start) / options.speed;
+        const wait = due - Date.now();
+        if (wait > 5) await new Promise((resolve) => setTimeout(resolve, wait));
+      },
+      progress: (ended, at) =>
+        options.onProgress?.({ ended, total: contacts.length, at: new Date(at), events }),
+    });
+    await flush();
+  } finally {
+    clearInterval(timer);
+  }
+  if (publishError) throw publishError;
+  const playedAt = Date.now();
+
+  // A case request whose answer did not come back in time (the caller went on to a person) may still have
+  // been written. Asked again, the function answers from the contact's first intake, or takes it now: the
+  // case an agent would find.
+  for (const [id, event] of unanswered)
+    for (let attempt = 0; attempt < 5 && !caseResults.has(id); attempt++) {
+      const result = (await target.handlers.createCase(event).catch(() => undefined)) as
+        Record<string, string> | undefined;
+      if (result?.result) caseResults.set(id, result.result);
+      else if (result) break;
+    }
+
+  const count = (result: ContactOutcome['result']) => outcomes.filter((o) => o.result === result).length;
+  const handled = count('handled');
+  const abandoned = count('abandoned');
+  const selfService = count('self-service');
+  const queued = outcomes.filter((o) => o.queue);
+  const within = queued.filter((o) => o.queueSeconds! < deployment.serviceLevelSeconds).length;
+  const casesCreated = [...caseResults.values()].filter((r) => r === 'created').length;
+  const casesAppended = [...caseResults.values()].filter((r) => r === 'appended').length;
+  const expected = expectedIntervals(outcomes, {
+    serviceLevelSeconds: deployment.serviceLevelSeconds,
+    departmentOf: (q) => queueDepartments.get(q),
+    localDate,
+  });
+
+  // Wait for the aggregator: until the stored figures gained exactly the truth, or stop changing.
+  const settleMs = options.settleMs ?? 15_000;
+  let mismatches: string[];
+  let missingRecords: number;
+  let lastChange = Date.now();
+  let previous = '';
+  for (;;) {
+    const after = await snapshot();
+    const gained = new Map<string, Record<string, number>>();
+    for (const [key, counters] of after.figures) {
+      const base = before.figures.get(key) ?? {};
+      gained.set(
+        key,
+        Object.fromEntries(Object.entries(counters).map(([name, v]) => [name, v - (base[name] ?? 0)])),
+      );
+    }
+    mismatches = differences(expected, gained);
+    const createdGain = after.cases.created - before.cases.created;
+    const appendedGain = after.cases.appended - before.cases.appended;
+    if (createdGain !== casesCreated)
+      mismatches.push(`cases created: expected ${casesCreated}, stored ${createdGain}`);
+    if (appendedGain !== casesAppended)
+      mismatches.push(`cases appended: expected ${casesAppended}, stored ${appendedGain}`);
+    if (after.waiting !== before.waiting)
+      mismatches.push(`contacts still shown waiting: ${after.waiting - before.waiting}`);
+    const storedOffered = [...gained.entries()]
+      .filter(([key]) => key.startsWith('queue|'))
+      .reduce((n, [, c]) => n + (c.offered ?? 0), 0);
+    missingRecords = Math.max(0, queued.length - storedOffered);
+    if (!mismatches.length) break;
+    const state = mismatches.join('\n');
+    if (state !== previous) {
+      previous = state;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > settleMs) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const seconds = (Date.now() - began) / 1000;
+  const ends = outcomes.map((o) => o.contact.arrival);
+  return {
+    date: day,
+    from: new Date(start).toISOString(),
+    to: new Date(start + Math.max(options.hours * 3600, ...ends) * 1000).toISOString(),
+    contacts: contacts.length,
+    offered: queued.length,
+    handled,
+    abandoned,
+    selfService,
+    serviceLevel: queued.length ? Math.round((within / queued.length) * 10_000) / 10_000 : null,
+    serviceLevelSeconds: deployment.serviceLevelSeconds,
+    casesCreated,
+    casesAppended,
+    lost: contacts.length - handled - abandoned - selfService + missingRecords,
+    metricsMatch: mismatches.length === 0,
+    mismatches: mismatches.slice(0, 20),
+    agents: agents.length,
+    events,
+    seconds: Math.round(seconds * 10) / 10,
+    settleSeconds: Math.round((Date.now() - playedAt) / 100) / 10,
+    contactsPerSecond: Math.round((contacts.length / seconds) * 10) / 10,
+  };
+}

@@ -1,0 +1,208 @@
+import { parseKinesisRecord, toMetricEvent } from '../../shared/adapters/connect/stream-records';
+import { InMemoryMetricsStore } from '../../shared/adapters/memory/metrics-store';
+import { loadConfig } from '../../shared/config/load';
+import { aggregateBatch } from '../../shared/domain/metrics/aggregate';
+import { parseSimulateArgs } from '../../infra/local/simulate';
+import { LOCAL_INSTANCE } from '../../infra/local/simulator/connect-records';
+import { simulateDay, type PlannedAgent } from '../../infra/local/simulator/routing';
+import { planAgents, simulatedDay } from '../../infra/local/simulator/run';
+import { planDay, script, type PlannedContact } from '../../infra/local/simulator/traffic';
+import { differences, expectedIntervals } from '../../infra/local/simulator/truth';
+import { asKinesis } from '../support/morning';
+
+const config = loadConfig('config/city-hall');
+const START = Date.parse('2026-11-24T13:00:00.000Z');
+const queueOf = (c: PlannedContact) => `queue/${c.topic.department}`;
+const departmentOf = (queue: string) => queue.split('/')[1];
+const localDate = (at: Date) => config.calendar.local(at).date;
+
+type Payload = Record<string, unknown>;
+
+async function play(contacts: readonly PlannedContact[], agents: readonly PlannedAgent[], hours = 2) {
+  const payloads: Payload[] = [];
+  const outcomes = await simulateDay({
+    start: START,
+    hours,
+    contacts,
+    agents,
+    // Everyone who needs a person is queued for the topic's department; the rest help themselves.
+    runFlow: async (c) =>
+      c.topic.needsPerson || c.wantsPerson ? { queue: queueOf(c), attributes: {} } : { attributes: {} },
+    emit: (payload) => payloads.push(payload as Payload),
+  });
+  return { outcomes, payloads };
+}
+
+const agent = (n: number, queues: string[], extra: Partial<PlannedAgent> = {}): PlannedAgent => ({
+  agent: {
+    arn: `${LOCAL_INSTANCE}/agent/t-${n}`,
+    username: `t${n}`,
+    profile: { arn: `${LOCAL_INSTANCE}/routing-profile/p`, name: 'p', queues },
+  },
+  loginAt: 0,
+  breakSeconds: 900,
+  ...extra,
+});
+
+describe('the routing simulator', () => {
+  const contacts = planDay({
+    contacts: 600,
+    hours: 2,
+    seed: 3,
+    runId: 't',
+    catalogue: config.catalogue.entries,
+  });
+  const agents = planAgents(12, config, 2, 't', 3);
+
+  it('plans a day with the channel mix, a morning peak, and citizens who come back on the same topic', () => {
+    const share = (m: string) => contacts.filter((c) => c.medium === m).length / contacts.length;
+    expect(share('voice')).toBeGreaterThan(0.62);
+    expect(share('voice')).toBeLessThan(0.78);
+    for (const m of ['chat', 'sms', 'whatsapp']) expect(share(m)).toBeGreaterThan(0.05);
+    const firstHalfHour = contacts.filter((c) => c.arrival < 1800).length;
+    const lastHalfHour = contacts.filter((c) => c.arrival >= 5400).length;
+    expect(firstHalfHour).toBeGreaterThan(lastHalfHour);
+    const byPhone = new Map<string, Set<string>>();
+    for (const c of contacts)
+      if (c.phone) (byPhone.get(c.phone) ?? byPhone.set(c.phone, new Set()).get(c.phone)!).add(c.topic.id);
+    expect([...byPhone.values()].some((topics) => topics.size === 1)).toBe(true);
+    expect(contacts.filter((c) => c.phone).length - byPhone.size).toBeGreaterThan(60);
+    // Scripts reach the topic by its menu keys (voice) or its number or keyword (text).
+    const voice = contacts.find((c) => c.medium === 'voice' && c.topic.needsPerson)!;
+    expect(script(voice).keys).toEqual([
+      voice.language === 'es' ? '1' : '2',
+      ...voice.topic.menuKey.split('-'),
+    ]);
+  });
+
+  it('ends every contact exactly once and emits one contact record for each, all readable as Connect payloads', async () => {
+    const { outcomes, payloads } = await play(contacts, agents);
+    expect(outcomes).toHaveLength(contacts.length);
+    expect(new Set(outcomes.map((o) => o.contact.contactId)).size).toBe(contacts.length);
+    expect(outcomes.filter((o) => o.result === 'lost')).toEqual([]);
+    const records = payloads.filter((p) => 'AWSContactTraceRecordFormatVersion' in p);
+    expect(records).toHaveLength(contacts.length);
+    const kinds = payloads.map((p) => toMetricEvent(p)?.kind);
+    expect(kinds.filter((k) => k === undefined)).toEqual([]);
+    expect(new Set(kinds)).toEqual(new Set(['contact-record', 'contact-event', 'agent-event']));
+    for (const o of outcomes.filter((x) => x.result === 'handled')) {
+      const record = records.find((r) => r.ContactId === o.contact.contactId) as {
+        Queue: { Duration: number };
+        Agent: { AgentInteractionDuration: number; AfterContactWorkDuration: number };
+      };
+      expect(record.Queue.Duration).toBe(o.queueSeconds);
+      expect(record.Agent.AgentInteractionDuration).toBe(o.contact.talkSeconds);
+      expect(record.Agent.AfterContactWorkDuration).toBe(o.contact.afterContactSeconds);
+    }
+    expect(outcomes.some((o) => o.result === 'abandoned')).toBe(true);
+    expect(outcomes.some((o) => o.result === 'handled')).toBe(true);
+    expect(outcomes.some((o) => o.result === 'self-service')).toBe(true);
+  });
+
+  it('gives agents strictly ordered events, heartbeats every two minutes when idle, a break, and a logout', async () => {
+    const { payloads } = await play(contacts, agents);
+    const byAgent = new Map<string, Payload[]>();
+    for (const p of payloads.filter((x) => 'AgentARN' in x))
+      (
+        byAgent.get(p.AgentARN as string) ?? byAgent.set(p.AgentARN as string, []).get(p.AgentARN as string)!
+      ).push(p);
+    expect(byAgent.size).toBe(agents.length);
+    for (const events of byAgent.values()) {
+      const times = events.map((e) => Date.parse(e.EventTimestamp as string));
+      for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThan(times[i - 1]!);
+      expect(events[0]!.EventType).toBe('LOGIN');
+      expect(events.at(-1)!.EventType).toBe('LOGOUT');
+      const states = events.map((e) => (toMetricEvent(e) as { state: string }).state);
+      expect(states).toContain('ON_CONTACT');
+      expect(states).toContain('AFTER_CONTACT_WORK');
+      expect(states).toContain('NON_PRODUCTIVE');
+      expect(states.at(-1)).toBe('OFFLINE');
+    }
+    const heartbeats = payloads.filter((p) => p.EventType === 'HEART_BEAT');
+    expect(heartbeats.length).toBeGreaterThan(0);
+    for (const h of heartbeats)
+      expect((h.CurrentAgentSnapshot as { Contacts: unknown[] }).Contacts).toEqual([]);
+  });
+
+  it('routes to the agent idle longest, and lets a caller whose patience runs out go', async () => {
+    const topic = config.catalogue.entries.find((e) => e.needsPerson && e.department === 'tax')!;
+    const base = planDay({ contacts: 3, hours: 1, seed: 1, runId: 'r', catalogue: [topic] })[0]!;
+    const call = (i: number, arrival: number, patienceSeconds = 600): PlannedContact => ({
+      ...base,
+      index: i,
+      contactId: `r-${i}`,
+      arrival,
+      medium: 'voice',
+      patienceSeconds,
+      talkSeconds: 300,
+      holdSeconds: 0,
+      afterContactSeconds: 30,
+    });
+    // Agent 2 logs in first, so has been idle longest when the first call comes.
+    const team = [agent(1, ['queue/tax'], { loginAt: 60 }), agent(2, ['queue/tax'], { loginAt: 0 })];
+    const { outcomes, payloads } = await play([call(0, 120), call(1, 130), call(2, 140, 45)], team, 1);
+    const agentOf = (id: string) =>
+      ((payloads.find((p) => p.ContactId === id) as { Agent: { ARN: string } | null }).Agent?.ARN ?? '')
+        .split('/')
+        .at(-1);
+    expect(agentOf('r-0')).toBe('t-2');
+    expect(agentOf('r-1')).toBe('t-1');
+    const third = outcomes.find((o) => o.contact.contactId === 'r-2')!;
+    expect(third).toMatchObject({ result: 'abandoned', queueSeconds: 45 });
+  });
+
+  it('emits exactly what gives the ground truth when aggregated', async () => {
+    const { outcomes, payloads } = await play(contacts, agents);
+    const store = new InMemoryMetricsStore();
+    const settings = {
+      serviceLevelSeconds: config.deployment.serviceLevelSeconds,
+      departmentOf,
+      localDate: (at: string) => localDate(new Date(at)),
+    };
+    const records = asKinesis(payloads).map(parseKinesisRecord);
+    for (let i = 0; i < records.length; i += 200)
+      expect(
+        (await aggregateBatch(records.slice(i, i + 200), { store, settings, concurrency: 4 })).failures,
+      ).toEqual([]);
+    const gained = new Map<string, Record<string, number>>();
+    for (const f of store.figures())
+      if ((f.scope.dimension === 'queue') === (f.period === '15m'))
+        gained.set(
+          `${f.scope.dimension}|${f.scope.id}|${f.scope.channel}|${f.period}|${f.start}`,
+          f.counters as Record<string, number>,
+        );
+    const expected = expectedIntervals(outcomes, {
+      serviceLevelSeconds: settings.serviceLevelSeconds,
+      departmentOf,
+      localDate,
+    });
+    expect(expected.size).toBeGreaterThan(10);
+    expect(differences(expected, gained)).toEqual([]);
+    expect(store.live(new Date(START + 24 * 3600_000)).queues).toEqual({});
+    // A wrong figure is caught.
+    const [key, row] = [...gained.entries()].find(([k]) => k.startsWith('queue|'))!;
+    gained.set(key, { ...row, offered: (row.offered ?? 0) + 1 });
+    expect(differences(expected, gained)).toEqual([expect.stringContaining('offered: expected')]);
+  });
+
+  it('plays a working day when the date is not given', () => {
+    const sunday = new Date('2026-11-29T15:00:00Z');
+    const { day, start } = simulatedDay(config, undefined, sunday);
+    expect(config.calendar.isBusinessDay('general-information', day)).toBe(true);
+    expect(day < '2026-11-29').toBe(true);
+    const open = (at: number) =>
+      config.deployment.departments.filter((d) => config.calendar.isOpen(d.id, new Date(at)));
+    expect(open(start).length).toBeGreaterThan(0);
+    expect(open(start - 60_000)).toEqual([]);
+  });
+
+  it('rejects bad command-line values with the flag named', () => {
+    expect(parseSimulateArgs(['--contacts', '10', '--speed', 'max']).speed).toBe(Infinity);
+    expect(() => parseSimulateArgs(['--contacts', '-3'])).toThrow(
+      '--contacts must be a positive whole number',
+    );
+    expect(() => parseSimulateArgs(['--date', '24/11/2026'])).toThrow('--date must be YYYY-MM-DD');
+    expect(() => parseSimulateArgs(['--agents'])).toThrow('--agents needs a value');
+    expect(() => parseSimulateArgs(['--fast'])).toThrow('unknown option --fast');
+  });
+});
