@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,7 +17,9 @@ import { compileConfig, type CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startKinesalite, type LocalKinesis } from './kinesalite';
+import { closeServer, localHttpServer } from './http-server';
 import { pollKinesis, pollTableStream } from './pollers';
+import { loadUsers, localSessions } from './session';
 
 export interface LocalStackOptions {
   readonly configDir: string;
@@ -134,29 +134,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     });
     closers.push(() => casesPoller.stop());
 
-    // One signed-in supervisor for this run; the dashboard's login replaces this.
-    const token = randomBytes(24).toString('base64url');
-    const server = createServer(
-      (req, res) => void serve(req, res).catch(() => fail(res, 500, 'INTERNAL', 'internal error')),
-    );
-    async function serve(req: IncomingMessage, res: ServerResponse) {
-      const url = new URL(req.url ?? '/', 'http://local');
-      const bearer =
-        (req.headers.authorization ?? '').replace(/^Bearer /, '') || url.searchParams.get('token');
-      if (!url.pathname.startsWith('/api/')) return fail(res, 404, 'NOT_FOUND', 'no such page');
-      if (bearer !== token) return fail(res, 401, 'UNAUTHENTICATED', 'sign in first');
-      if (url.pathname === '/api/events') return live.handle(req, res);
-      const response = (await handlers.api({
-        rawPath: url.pathname.slice('/api'.length),
-        queryStringParameters: Object.fromEntries(url.searchParams),
-        requestContext: {
-          http: { method: req.method ?? 'GET' },
-          authorizer: { jwt: { claims: { sub: 'local-supervisor', 'cognito:groups': '[supervisor]' } } },
-        },
-      })) as { statusCode: number; headers: Record<string, string>; body: string };
-      res.writeHead(response.statusCode, response.headers);
-      res.end(response.body);
-    }
+    // Sign-in with the users of the config; scripts get a supervisor session of their own for this run.
+    const sessions = localSessions(loadUsers(options.configDir));
+    const token = sessions.sign({ sub: 'local-scripts', name: 'Local scripts', role: 'supervisor' });
+    const server = localHttpServer({ sessions, api: handlers.api, live });
     await new Promise<void>((resolve) => server.listen(options.port ?? 3000, '127.0.0.1', resolve));
     closers.push(() => closeServer(server));
     const port = (server.address() as { port: number }).port;
@@ -165,7 +146,9 @@ export async function startLocalStack(options: LocalStackOptions) {
       url: `http://127.0.0.1:${port}`,
       local,
       metrics: reader,
+      live,
       token,
+      sessions,
       dynamoEndpoint,
       kinesisEndpoint: kinesis.endpoint,
       names,
@@ -189,15 +172,3 @@ export async function startLocalStack(options: LocalStackOptions) {
     throw error;
   }
 }
-
-function fail(res: ServerResponse, status: number, code: string, message: string) {
-  if (res.headersSent) return res.end();
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ code, message }));
-}
-
-const closeServer = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });

@@ -75,8 +75,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `Ventanilla local — ${deployment.name.en} (${deployment.timeZone})`,
-        `  staff API        ${stack.url}/api/metrics/live   (header  Authorization: Bearer ${stack.token})`,
-        `  live metrics     ${stack.url}/api/events?token=${stack.token}   (server-sent events)`,
+        `  dashboard        ${stack.url}/dashboard/   (demo users in ${options.config}/users.json: supervisora / ventanilla-demo)`,
+        `  staff API        ${stack.url}/api/…   (signed-in cookie, or header  Authorization: Bearer ${stack.token})`,
         `  DynamoDB Local   ${stack.dynamoEndpoint}${options.dataDir ? `  (data in ${options.dataDir})` : '  (in memory)'}`,
         `  Kinesis          ${stack.kinesisEndpoint}  (kinesalite)`,
         `  tables           ${Object.values(stack.names).join(', ')}`,

@@ -41,6 +41,41 @@ export const departmentSchema = z.strictObject({
   hours: weeklyHours,
 });
 
+/** Amber and red levels of a figure on the dashboard. */
+const band = z.strictObject({ amber: z.number().check(z.gte(0)), red: z.number().check(z.gte(0)) });
+const higherIsWorse = band.check(
+  z.refine((b) => b.amber < b.red, { message: 'red must be above amber', path: ['red'] }),
+);
+const lowerIsWorse = band.check(
+  z.refine((b) => b.red < b.amber && b.amber <= 1, {
+    message: 'red must be below amber, both fractions (0.8 = 80 %)',
+    path: ['red'],
+  }),
+);
+export const dashboardSchema = z.strictObject({
+  /** The service level the administration aims at, as a fraction (0.8 = 80 % within serviceLevelSeconds). */
+  serviceLevelTarget: z.number().check(z.gt(0), z.lte(1)),
+  thresholds: z.strictObject({
+    waiting: higherIsWorse,
+    oldestWaitSeconds: higherIsWorse,
+    serviceLevel: lowerIsWorse,
+    abandonmentRate: higherIsWorse,
+    averageSpeedOfAnswerSeconds: higherIsWorse,
+  }),
+});
+export type DashboardSettings = z.infer<typeof dashboardSchema>;
+
+export const DEFAULT_DASHBOARD: DashboardSettings = {
+  serviceLevelTarget: 0.8,
+  thresholds: {
+    waiting: { amber: 5, red: 15 },
+    oldestWaitSeconds: { amber: 60, red: 180 },
+    serviceLevel: { amber: 0.8, red: 0.6 },
+    abandonmentRate: { amber: 0.05, red: 0.1 },
+    averageSpeedOfAnswerSeconds: { amber: 30, red: 90 },
+  },
+};
+
 export const deploymentSchema = z.strictObject({
   /** Short id of the administration, used in resource names. */
   id: slug,
@@ -55,6 +90,8 @@ export const deploymentSchema = z.strictObject({
   holidays: z.array(z.strictObject({ date: isoDate, name: localized })),
   /** Seconds within which an answered or abandoned contact counts toward the service level. */
   serviceLevelSeconds: z.number().check(z.int(), z.gte(5), z.lte(600)),
+  /** Service-level target and the amber/red levels of the supervisors' dashboard. */
+  dashboard: z.optional(dashboardSchema),
   /** How long personal data is kept, in days, before TTL removes it. */
   retentionDays: z.number().check(z.int(), z.gte(30)),
   connect: z.union([

@@ -10,6 +10,7 @@ import { AGENT_STATES, CONNECT_CHANNELS, type AgentState } from '../../domain/me
 import type { IntervalQuery, IntervalRow, LiveMetrics, MetricsReader } from '../../domain/metrics/read-model';
 import type { MetricsStore } from '../../domain/ports';
 import { TransactionCancelled, transactWrite } from './transact';
+import { CHANNELS as CASE_CHANNELS } from '../../domain/case';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -293,6 +294,26 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
       start = page.LastEvaluatedKey;
     } while (start);
     return counts;
+  }
+
+  async caseRows(date: string, scopes: { departments: readonly string[]; topics: readonly string[] }) {
+    const all: Scope[] = [
+      ...scopes.departments.flatMap((id) =>
+        CASE_CHANNELS.map((channel) => ({ dimension: 'department' as const, id, channel })),
+      ),
+      ...scopes.topics.flatMap((id) =>
+        CASE_CHANNELS.map((channel) => ({ dimension: 'queue' as const, id: `topic:${id}`, channel })),
+      ),
+    ];
+    const rows = await Promise.all(
+      all.map(async (scope) => {
+        const [row] = await this.intervalRows(scope, 'day', date, date);
+        if (!row) return undefined;
+        const { start: _start, ...counters } = row;
+        return { scope, counters: counters as Record<string, number> };
+      }),
+    );
+    return rows.filter((r) => r !== undefined);
   }
 
   /** Interval counters of one scope and period, from `from` to `to` (inclusive starts). */

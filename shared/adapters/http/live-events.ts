@@ -47,7 +47,12 @@ export function liveEvents(deps: { reader: MetricsReader; clock: Clock; pollMs?:
     return reading;
   };
 
-  const timer = setInterval(() => void refresh().catch(() => undefined), deps.pollMs ?? 1000);
+  // A ping every few seconds tells a page the connection is alive when no figure changes.
+  let ticks = 0;
+  const timer = setInterval(() => {
+    void refresh().catch(() => undefined);
+    if (++ticks % 3 === 0) for (const res of clients) res.write('event: ping\ndata: {}\n\n');
+  }, deps.pollMs ?? 1000);
   timer.unref();
 
   return {

@@ -1,7 +1,10 @@
 import { ValidationError } from '../../domain/errors';
 import type { MetricsReader } from '../../domain/metrics/read-model';
 import type { Clock } from '../../domain/ports';
-import type { Route } from './api';
+import { addDays } from '../../domain/calendar';
+import type { DashboardSettings } from '../../domain/deployment';
+import { dashboardSummary, type DashboardSummary } from '../../domain/metrics/summary';
+import type { Role, Route } from './api';
 
 const MAX_RANGE_DAYS: Record<'15m' | 'day', number> = { '15m': 7, day: 92 };
 
@@ -13,13 +16,77 @@ function instant(query: Readonly<Record<string, string>>, name: string, fallback
   return new Date(ms).toISOString();
 }
 
-/** GET /metrics/live and GET /metrics/intervals, for supervisors and admins. */
+/** What the dashboard summary needs to know of the deployment. */
+export interface SummaryDeployment {
+  readonly timeZone: string;
+  readonly serviceLevelSeconds: number;
+  readonly settings: DashboardSettings;
+  readonly departments: readonly { readonly id: string; readonly name: { es: string; en: string } }[];
+  readonly topics: readonly { readonly id: string; readonly name: { es: string; en: string } }[];
+  /** The instant a local date begins. */
+  readonly dayStart: (date: string) => Date;
+}
+
+const SUMMARY_CACHE_MS = 1000;
+
+/** GET /metrics/live, /metrics/intervals and /metrics/summary, for supervisors and admins. */
 export function metricsRoutes(deps: {
   reader: MetricsReader;
   clock: Clock;
   localDate: (at: string) => string;
+  deployment?: SummaryDeployment;
 }): Route[] {
+  // Every open dashboard asks each few seconds: one read a second serves them all.
+  let cached: { at: number; summary: Promise<DashboardSummary> } | undefined;
+  const summary = async (d: SummaryDeployment): Promise<DashboardSummary> => {
+    const now = deps.clock.now();
+    const date = deps.localDate(now.toISOString());
+    const from = d.dayStart(date).toISOString();
+    const to = new Date(d.dayStart(addDays(date, 1)).getTime() - 1).toISOString();
+    const [live, today, intervals, caseRows] = await Promise.all([
+      deps.reader.live(now),
+      deps.reader.intervals({ period: 'day', from: date, to: date }),
+      deps.reader.intervals({ period: '15m', from, to }),
+      deps.reader.caseRows(date, {
+        departments: d.departments.map((x) => x.id),
+        topics: d.topics.map((t) => t.id),
+      }),
+    ]);
+    return dashboardSummary({
+      now,
+      date,
+      timeZone: d.timeZone,
+      serviceLevelSeconds: d.serviceLevelSeconds,
+      settings: d.settings,
+      departments: d.departments,
+      topics: d.topics,
+      live,
+      today,
+      intervals,
+      caseRows,
+    });
+  };
   return [
+    ...(deps.deployment
+      ? [
+          {
+            method: 'GET' as const,
+            path: '/metrics/summary',
+            roles: ['supervisor', 'admin'] as Role[],
+            handle: () => {
+              const now = Date.now();
+              if (!cached || now - cached.at > SUMMARY_CACHE_MS) {
+                const fresh = { at: now, summary: summary(deps.deployment!) };
+                fresh.summary.catch(() => {
+                  if (cached === fresh) cached = undefined;
+                });
+                cached = fresh;
+              }
+              return cached.summary;
+            },
+          },
+        ]
+      : []),
     {
       method: 'GET',
       path: '/metrics/live',

@@ -41,4 +41,11 @@ export interface IntervalRow {
 export interface MetricsReader {
   live(now: Date): Promise<LiveMetrics>;
   intervals(query: IntervalQuery): Promise<readonly IntervalRow[]>;
+  /** The case counters of one local day: per department and per topic, on every case channel. */
+  caseRows(
+    date: string,
+    scopes: { readonly departments: readonly string[]; readonly topics: readonly string[] },
+  ): Promise<
+    readonly { readonly scope: IntervalRow['scope']; readonly counters: Readonly<Record<string, number>> }[]
+  >;
 }

@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LiveEvents } from '../../shared/adapters/http/live-events';
+import { buildDashboard, type DashboardFile } from '../../web/build';
+import { cookieValue, SESSION_COOKIE, type localSessions, type SessionClaims } from './session';
+
+type ApiHandler = (event: unknown) => Promise<unknown>;
+
+const MAX_BODY = 5 * 1024 * 1024;
+const LIVE_ROLES = new Set(['supervisor', 'admin']);
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+const PAGE_HEADERS = {
+  ...SECURITY_HEADERS,
+  'content-security-policy':
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'cache-control': 'no-cache',
+};
+
+function fail(res: ServerResponse, status: number, code: string, message: string) {
+  if (res.headersSent) return res.end();
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
+  res.end(JSON.stringify({ code, message }));
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw Object.assign(new Error('body too large'), { status: 413 });
+    chunks.push(chunk);
+  }
+  return chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
+}
+
+const sessionCookie = (value: string, maxAge: number) =>
+  `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}`;
+
+/**
+ * The local web server: the dashboard at /dashboard/, sign-in at /api/session (users of the config, a
+ * signed session cookie), the staff API behind it (the same handler as API Gateway, given the claims a
+ * Cognito JWT would carry) and the live metrics as server-sent events at /api/events.
+ */
+export function localHttpServer(deps: {
+  sessions: ReturnType<typeof localSessions>;
+  api: ApiHandler;
+  live: LiveEvents;
+}): Server {
+  let dashboard: Map<string, DashboardFile> | undefined;
+  const files = () => (dashboard ??= new Map(buildDashboard().map((f) => [f.path, f])));
+
+  async function serve(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/' || url.pathname === '/dashboard') {
+      res.writeHead(302, { location: '/dashboard/', ...SECURITY_HEADERS });
+      return res.end();
+    }
+    if (url.pathname.startsWith('/dashboard/')) {
+      const name = url.pathname.slice('/dashboard/'.length) || 'index.html';
+      if (name === 'config.json') {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...PAGE_HEADERS });
+        return res.end(JSON.stringify({ mode: 'local', api: '/api' }));
+      }
+      const file = files().get(name);
+      if (!file || method !== 'GET') return fail(res, 404, 'NOT_FOUND', 'no such page');
+      res.writeHead(200, { 'content-type': file.contentType, ...PAGE_HEADERS });
+      return res.end(file.body);
+    }
+    if (!url.pathname.startsWith('/api/')) return fail(res, 404, 'NOT_FOUND', 'no such page');
+
+    const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const claims: SessionClaims | undefined =
+      deps.sessions.verify(bearer || undefined) ??
+      deps.sessions.verify(cookieValue(req.headers.cookie, SESSION_COOKIE));
+
+    if (url.pathname === '/api/session') {
+      if (method === 'POST') {
+        let body: { username?: unknown; password?: unknown };
+        try {
+          body = JSON.parse((await readBody(req)) ?? '{}') as typeof body;
+        } catch {
+          return fail(res, 400, 'INVALID_INPUT', 'the body must be JSON {"username", "password"}');
+        }
+        if (typeof body.username !== 'string' || typeof body.password !== 'string')
+          return fail(res, 400, 'INVALID_INPUT', 'username and password are required');
+        const result = deps.sessions.signIn(body.username, body.password);
+        if ('error' in result)
+          return result.error === 'TOO_MANY_ATTEMPTS'
+            ? fail(res, 429, result.error, 'too many failed attempts; wait a minute')
+            : fail(res, 401, result.error, 'wrong user name or password');
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'set-cookie': sessionCookie(result.token, 12 * 3600),
+          ...SECURITY_HEADERS,
+        });
+        return res.end(JSON.stringify({ user: result.user }));
+      }
+      if (method === 'DELETE') {
+        res.writeHead(204, { 'set-cookie': sessionCookie('', 0), ...SECURITY_HEADERS });
+        return res.end();
+      }
+      if (!claims) return fail(res, 401, 'UNAUTHENTICATED', 'sign in first');
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
+      return res.end(
+        JSON.stringify({ user: { username: claims.sub, name: claims.name, role: claims.role } }),
+      );
+    }
+    if (!claims) return fail(res, 401, 'UNAUTHENTICATED', 'sign in first');
+    if (url.pathname === '/api/events') {
+      if (!LIVE_ROLES.has(claims.role))
+        return fail(res, 403, 'FORBIDDEN', 'requires one of: supervisor, admin');
+      return deps.live.handle(req, res);
+    }
+    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+    const response = (await deps.api({
+      rawPath: url.pathname.slice('/api'.length),
+      queryStringParameters: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+      ),
+      ...(body !== undefined ? { body } : {}),
+      requestContext: {
+        http: { method },
+        authorizer: {
+          jwt: {
+            claims: {
+              sub: claims.sub,
+              'cognito:groups': `[${claims.role}]`,
+              ...(claims.departments ? { 'custom:departments': claims.departments.join(',') } : {}),
+            },
+          },
+        },
+      },
+    })) as { statusCode: number; headers: Record<string, string>; body: string };
+    res.writeHead(response.statusCode, { ...SECURITY_HEADERS, ...response.headers });
+    res.end(response.body);
+  }
+
+  return createServer(
+    (req, res) =>
+      void serve(req, res).catch((error: unknown) => {
+        const status = (error as { status?: number }).status;
+        if (status === 413) return fail(res, 413, 'TOO_LARGE', 'the body is larger than 5 MB');
+        fail(res, 500, 'INTERNAL', 'internal error');
+      }),
+  );
+}
+
+export const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });

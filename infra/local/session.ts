@@ -1,0 +1,126 @@
+import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import type { Role } from '../../shared/adapters/http/api';
+
+/**
+ * Local sign-in, standing in for Cognito on this machine: the users of `config/<deployment>/users.json`
+ * (scrypt password hashes) and a signed session (HMAC-SHA256, expiring) in an HttpOnly cookie.
+ */
+const userSchema = z.strictObject({
+  username: z.string().check(z.regex(/^[a-z][a-z0-9.-]{1,39}$/, 'must be a lower-case user name')),
+  name: z.string().check(z.minLength(1)),
+  role: z.enum(['agent', 'supervisor', 'backoffice', 'admin']),
+  departments: z.optional(z.array(z.string())),
+  password: z.string().check(z.regex(/^scrypt\$[0-9a-f]{32}\$[0-9a-f]{128}$/, 'must be a scrypt hash')),
+});
+const usersSchema = z.strictObject({ users: z.array(userSchema) });
+export type LocalUser = z.infer<typeof userSchema>;
+
+export function loadUsers(configDir: string): LocalUser[] {
+  const file = join(configDir, 'users.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+  const parsed = usersSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join('.')} ${issue.message}`);
+  }
+  return parsed.data.users;
+}
+
+/** The stored form of a password: `scrypt$<salt>$<hash>`. */
+export function hashPassword(password: string, salt = randomBytes(16)): string {
+  return `scrypt$${salt.toString('hex')}$${scryptSync(password, salt, 64).toString('hex')}`;
+}
+
+function passwordMatches(password: string, stored: string): boolean {
+  const [, salt, hash] = stored.split('$');
+  const expected = Buffer.from(hash!, 'hex');
+  const actual = scryptSync(password, Buffer.from(salt!, 'hex'), 64);
+  return timingSafeEqual(actual, expected);
+}
+
+export interface SessionClaims {
+  readonly sub: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly departments?: readonly string[];
+  /** Seconds since the epoch. */
+  readonly exp: number;
+}
+
+export const SESSION_COOKIE = 'ventanilla_session';
+const SESSION_HOURS = 12;
+/** Failed sign-ins allowed per user name within a minute. */
+const ATTEMPTS_PER_MINUTE = 5;
+
+export function localSessions(users: readonly LocalUser[], secret = randomBytes(32)) {
+  const mac = (body: string) => createHmac('sha256', secret).update(body).digest('base64url');
+  const failures = new Map<string, number[]>();
+  const sign = (claims: Omit<SessionClaims, 'exp'>, now = Date.now()) => {
+    const body = Buffer.from(
+      JSON.stringify({ ...claims, exp: Math.floor(now / 1000) + SESSION_HOURS * 3600 }),
+    ).toString('base64url');
+    return `${body}.${mac(body)}`;
+  };
+  return {
+    sign,
+    verify(token: string | undefined, now = Date.now()): SessionClaims | undefined {
+      if (!token) return undefined;
+      const [body, signature] = token.split('.');
+      if (!body || !signature) return undefined;
+      const expected = Buffer.from(mac(body));
+      const given = Buffer.from(signature);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+      try {
+        const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionClaims;
+        return claims.exp * 1000 > now ? claims : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    /** A session for the user, or why not: unknown user and wrong password read the same. */
+    signIn(
+      username: string,
+      password: string,
+      now = Date.now(),
+    ):
+      | { token: string; user: Omit<LocalUser, 'password'> }
+      | { error: 'INVALID_CREDENTIALS' | 'TOO_MANY_ATTEMPTS' } {
+      const recent = (failures.get(username) ?? []).filter((t) => now - t < 60_000);
+      if (recent.length >= ATTEMPTS_PER_MINUTE) return { error: 'TOO_MANY_ATTEMPTS' };
+      const user = users.find((u) => u.username === username);
+      // Hash even for an unknown name, so the answer takes as long either way.
+      const ok = passwordMatches(password, user?.password ?? hashPassword('', Buffer.alloc(16)));
+      if (!user || !ok) {
+        failures.set(username, [...recent, now]);
+        return { error: 'INVALID_CREDENTIALS' };
+      }
+      failures.delete(username);
+      const { password: _password, ...profile } = user;
+      return {
+        token: sign({
+          sub: user.username,
+          name: user.name,
+          role: user.role,
+          ...(user.departments ? { departments: user.departments } : {}),
+        }),
+        user: profile,
+      };
+    },
+  };
+}
+
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}

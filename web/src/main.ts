@@ -1,0 +1,509 @@
+import uPlot from 'uplot';
+import { fill, TEXT, type Language, type Words } from './i18n';
+import { clock, count, duration, level, LEVEL_ICON, percent, type Band, type Level } from './view';
+
+/** Where the API is and how to sign in: locally a session cookie, in AWS Cognito's hosted sign-in. */
+interface AppConfig {
+  readonly mode: 'local' | 'cognito';
+  readonly api: string;
+  readonly cognito?: { readonly domain: string; readonly clientId: string; readonly redirectUri: string };
+}
+
+type Figures = {
+  offered: number;
+  answered: number;
+  abandoned: number;
+  serviceLevel: number | null;
+  abandonmentRate: number | null;
+  averageSpeedOfAnswer: number | null;
+  averageHandleTime: number | null;
+};
+interface Summary {
+  at: string;
+  date: string;
+  timeZone?: string;
+  serviceLevelSeconds: number;
+  settings: {
+    serviceLevelTarget: number;
+    thresholds: Record<
+      'waiting' | 'oldestWaitSeconds' | 'serviceLevel' | 'abandonmentRate' | 'averageSpeedOfAnswerSeconds',
+      Band
+    >;
+  };
+  departments: {
+    id: string;
+    name: { es: string; en: string };
+    waiting: number;
+    oldestWaitSeconds: number;
+    today: Figures;
+    last15: Figures;
+    channels: { channel: string; today: Figures; last15: Figures }[];
+  }[];
+  agents: Record<string, number>;
+  cases: {
+    byStatus: Record<string, number>;
+    byChannel: Record<string, number>;
+    byTopic: { topicId: string; name: { es: string; en: string }; created: number }[];
+    created: number;
+    appended: number;
+    repeatRate: number | null;
+  };
+  trend: { start: string; offered: number; answered: number; serviceLevel: number | null }[];
+}
+interface Live {
+  at: string;
+  queues: { queue: string; department?: string; waiting: number; oldestWaitSeconds: number }[];
+  agents: Record<string, number>;
+  cases: Record<string, Record<string, number>>;
+}
+
+const STALE_MS = 10_000;
+const SUMMARY_MS = 5_000;
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+let config: AppConfig;
+let language: Language =
+  (localStorage.getItem('ventanilla.lang') as Language | null) ??
+  (navigator.language.toLowerCase().startsWith('en') ? 'en' : 'es');
+let words: Words = TEXT[language];
+let summary: Summary | undefined;
+let live: Live | undefined;
+let lastUpdate = 0;
+let token: string | undefined = sessionStorage.getItem('ventanilla.token') ?? undefined;
+let source: EventSource | undefined;
+const timers: number[] = [];
+
+async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${config.api}${path}`, {
+    ...init,
+    credentials: 'same-origin',
+    headers: {
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(init.headers ?? {}),
+    },
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+// ---- sign-in
+
+function showLogin(message = '') {
+  $('#login').hidden = false;
+  $('#dashboard').hidden = true;
+  $('#signout').hidden = true;
+  const error = $('#login-error');
+  error.textContent = message;
+  error.hidden = !message;
+  ($('#username') as HTMLInputElement).focus();
+}
+
+async function localSignIn(event: SubmitEvent) {
+  event.preventDefault();
+  const username = ($('#username') as HTMLInputElement).value.trim();
+  const password = ($('#password') as HTMLInputElement).value;
+  const res = await api<{ code?: string; user?: { role: string } }>('/session', {
+    method: 'POST',
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status === 200) {
+    ($('#password') as HTMLInputElement).value = '';
+    return start();
+  }
+  showLogin(res.body.code === 'TOO_MANY_ATTEMPTS' ? words.tooMany : words.badCredentials);
+}
+
+function randomString(bytes = 32) {
+  const data = crypto.getRandomValues(new Uint8Array(bytes));
+  return btoa(String.fromCharCode(...data))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+async function cognitoSignIn() {
+  const c = config.cognito!;
+  const verifier = randomString();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  const challenge = btoa(String.fromCharCode(...digest))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+  const state = randomString(16);
+  sessionStorage.setItem('ventanilla.pkce', JSON.stringify({ verifier, state }));
+  const url = new URL(`${c.domain}/oauth2/authorize`);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: c.clientId,
+    redirect_uri: c.redirectUri,
+    scope: 'openid email',
+    code_challenge_method: 'S256',
+    code_challenge: challenge,
+    state,
+  }).toString();
+  location.assign(url.toString());
+}
+
+/** Back from the hosted sign-in with a code: exchange it (PKCE) for tokens. */
+async function cognitoCallback(): Promise<boolean> {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  if (!code) return false;
+  const saved = JSON.parse(sessionStorage.getItem('ventanilla.pkce') ?? '{}') as {
+    verifier?: string;
+    state?: string;
+  };
+  history.replaceState(null, '', location.pathname);
+  if (!saved.verifier || saved.state !== params.get('state')) return false;
+  const c = config.cognito!;
+  const res = await fetch(`${c.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: c.clientId,
+      code,
+      redirect_uri: c.redirectUri,
+      code_verifier: saved.verifier,
+    }),
+  });
+  if (!res.ok) return false;
+  token = ((await res.json()) as { id_token: string }).id_token;
+  sessionStorage.setItem('ventanilla.token', token);
+  sessionStorage.removeItem('ventanilla.pkce');
+  return true;
+}
+
+async function signOut() {
+  for (const t of timers.splice(0)) clearInterval(t);
+  source?.close();
+  if (config.mode === 'local') await api('/session', { method: 'DELETE' });
+  token = undefined;
+  sessionStorage.removeItem('ventanilla.token');
+  summary = undefined;
+  live = undefined;
+  if (config.mode === 'cognito')
+    location.assign(
+      `${config.cognito!.domain}/logout?client_id=${config.cognito!.clientId}&logout_uri=${encodeURIComponent(config.cognito!.redirectUri)}`,
+    );
+  else showLogin();
+}
+
+function claimsOf(jwt: string | undefined): { email?: string } | undefined {
+  try {
+    return JSON.parse(atob(jwt!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { email?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- data
+
+async function loadSummary() {
+  const res = await api<Summary & { code?: string }>('/metrics/summary');
+  if (res.status === 401) return showLogin();
+  if (res.status === 403) return showLogin(words.forbidden);
+  if (res.status !== 200) return;
+  summary = res.body;
+  lastUpdate = Date.now();
+  render();
+}
+
+function startLive() {
+  if (config.mode === 'local') {
+    source = new EventSource(`${config.api}/events`);
+    source.addEventListener('live', (event) => {
+      live = JSON.parse((event as MessageEvent<string>).data) as Live;
+      lastUpdate = Date.now();
+      renderLive();
+      scheduleSummary();
+    });
+    source.addEventListener('ping', () => {
+      lastUpdate = Date.now();
+      renderStale();
+    });
+  } else
+    timers.push(
+      window.setInterval(async () => {
+        const res = await api<Live>('/metrics/live');
+        if (res.status === 200) {
+          live = res.body;
+          lastUpdate = Date.now();
+          renderLive();
+        }
+      }, 2000),
+    );
+}
+
+let summaryPending: number | undefined;
+function scheduleSummary() {
+  if (summaryPending !== undefined) return;
+  summaryPending = window.setTimeout(() => {
+    summaryPending = undefined;
+    void loadSummary();
+  }, 1000);
+}
+
+async function start() {
+  const me =
+    config.mode === 'local'
+      ? await api<{ user?: { name: string; role: string } }>('/session')
+      : { status: token ? 200 : 401, body: { user: { name: claimsOf(token)?.email ?? '', role: '' } } };
+  if (me.status === 401) return showLogin();
+  $('#login').hidden = true;
+  $('#dashboard').hidden = false;
+  $('#signout').hidden = false;
+  $('#who').textContent = me.body.user?.name ?? '';
+  await loadSummary();
+  if ($('#dashboard').hidden) return;
+  startLive();
+  timers.push(window.setInterval(() => void loadSummary(), SUMMARY_MS));
+  timers.push(window.setInterval(renderStale, 1000));
+  $('#main').focus();
+}
+
+// ---- rendering
+
+function applyLanguage() {
+  words = TEXT[language];
+  document.documentElement.lang = language;
+  document.title = `Ventanilla — ${words.title}`;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-text]'))
+    el.textContent = (words as unknown as Record<string, string>)[el.dataset.text!] ?? '';
+  $('#lang').textContent = words.language;
+  $('#lang').setAttribute('lang', language === 'es' ? 'en' : 'es');
+  render();
+}
+
+function cue(l: Level, value: string) {
+  if (l === 'none' && value !== '–') return '';
+  const name = l === 'none' ? words.none : words[l];
+  return `<span class="cue" aria-hidden="true">${LEVEL_ICON[l]} ${escape(name)}</span>`;
+}
+
+function tile(key: string, label: string, value: string, l: Level, sub = '') {
+  const state = l === 'none' ? '' : ` — ${l === 'ok' ? words.ok : words[l]}`;
+  return `<div class="tile level-${l}" tabindex="0" data-tile="${key}" aria-label="${escape(`${label}: ${value}${sub ? `, ${sub}` : ''}${state}`)}">
+    <span class="label">${escape(label)}</span>
+    <span class="value" data-value>${escape(value)}</span>
+    ${sub ? `<span class="sub">${escape(sub)}</span>` : ''}
+    ${cue(l, value)}
+  </div>`;
+}
+
+function liveOf(departmentId: string) {
+  const queues = live?.queues.filter((q) => q.department === departmentId);
+  if (!queues?.length) return undefined;
+  return {
+    waiting: queues.reduce((n, q) => n + q.waiting, 0),
+    oldest: Math.max(0, ...queues.map((q) => q.oldestWaitSeconds)),
+  };
+}
+
+function renderDepartments() {
+  if (!summary) return;
+  const t = summary.settings.thresholds;
+  const target = summary.settings.serviceLevelTarget;
+  $('#departments').innerHTML = summary.departments
+    .map((d) => {
+      const now = liveOf(d.id) ?? { waiting: d.waiting, oldest: d.oldestWaitSeconds };
+      const name = d.name[language];
+      return `<section class="department" aria-labelledby="h-${d.id}" data-department="${d.id}">
+        <h2 id="h-${d.id}">${escape(name)}</h2>
+        <div class="tiles">
+          ${tile(`${d.id}.waiting`, words.waiting, count(now.waiting, language), level(now.waiting, t.waiting, 'higher'))}
+          ${tile(`${d.id}.oldest`, words.oldest, duration(now.oldest), level(now.oldest, t.oldestWaitSeconds, 'higher'))}
+          ${tile(
+            `${d.id}.serviceLevel`,
+            `${words.serviceLevel} (${words.today})`,
+            percent(d.today.serviceLevel, language),
+            level(d.today.serviceLevel, t.serviceLevel, 'lower'),
+            `${words.last15}: ${percent(d.last15.serviceLevel, language)} · ${fill(words.target, { v: percent(target, language) })}`,
+          )}
+          ${tile(`${d.id}.abandonment`, words.abandonment, percent(d.today.abandonmentRate, language), level(d.today.abandonmentRate, t.abandonmentRate, 'higher'), `${count(d.today.abandoned, language)} / ${count(d.today.offered, language)}`)}
+          ${tile(`${d.id}.asa`, words.asa, duration(d.today.averageSpeedOfAnswer), level(d.today.averageSpeedOfAnswer, t.averageSpeedOfAnswerSeconds, 'higher'))}
+          ${tile(`${d.id}.aht`, words.aht, duration(d.today.averageHandleTime), 'none')}
+        </div>
+        ${
+          d.channels.length
+            ? `<table class="channels"><caption class="visually-hidden">${escape(name)}</caption>
+          <thead><tr><th scope="col"></th><th scope="col">${words.offered}</th><th scope="col">${words.answered}</th><th scope="col">${words.abandoned}</th><th scope="col">${words.serviceLevel} (${words.today})</th><th scope="col">${words.last15}</th></tr></thead>
+          <tbody>${d.channels
+            .map(
+              (c) =>
+                `<tr data-channel="${c.channel}"><th scope="row">${escape((words.channels as Record<string, string>)[c.channel] ?? c.channel)}</th><td data-cell="offered">${count(c.today.offered, language)}</td><td data-cell="answered">${count(c.today.answered, language)}</td><td data-cell="abandoned">${count(c.today.abandoned, language)}</td><td>${percent(c.today.serviceLevel, language)}</td><td>${percent(c.last15.serviceLevel, language)}</td></tr>`,
+            )
+            .join('')}</tbody></table>`
+            : ''
+        }
+      </section>`;
+    })
+    .join('');
+}
+
+function list(id: string, entries: [string, string, number][], attribute: string) {
+  $(id).innerHTML = entries
+    .map(
+      ([key, label, value]) =>
+        `<li data-${attribute}="${escape(key)}"><span>${escape(label)}</span> <strong data-value>${count(value, language)}</strong></li>`,
+    )
+    .join('');
+}
+
+function renderLive() {
+  // Only what the live stream carries, without waiting for the next summary.
+  const focused = (document.activeElement as HTMLElement | null)?.dataset?.tile;
+  renderDepartments();
+  const agents = live?.agents ?? summary?.agents ?? {};
+  list(
+    '#agents',
+    Object.entries(words.states).map(([k, label]) => [k, label, agents[k] ?? 0]),
+    'state',
+  );
+  renderStale();
+  if (focused) document.querySelector<HTMLElement>(`[data-tile="${focused}"]`)?.focus();
+}
+
+let charts: { volume?: uPlot; service?: uPlot } = {};
+function renderCharts() {
+  if (!summary) return;
+  const xs = summary.trend.map((p) => Date.parse(p.start) / 1000);
+  const width = Math.max(
+    300,
+    ($('#charts') as HTMLElement).clientWidth / (window.innerWidth > 900 ? 2 : 1) - 24,
+  );
+  const axes = (y: Partial<uPlot.Axis> = {}): uPlot.Axis[] => [
+    {
+      stroke: '#dfe6ee',
+      grid: { stroke: '#33404d' },
+      values: (_u, ticks) =>
+        ticks.map((v) => clock(new Date(v * 1000).toISOString(), summary?.timeZone, language)),
+    },
+    { stroke: '#dfe6ee', grid: { stroke: '#33404d' }, ...y },
+  ];
+  const volume: uPlot.AlignedData = [
+    xs,
+    summary.trend.map((p) => p.offered),
+    summary.trend.map((p) => p.answered),
+  ];
+  const service: uPlot.AlignedData = [
+    xs,
+    summary.trend.map((p) => (p.serviceLevel === null ? null : Math.round(p.serviceLevel * 100))),
+    xs.map(() => Math.round(summary!.settings.serviceLevelTarget * 100)),
+  ];
+  charts.volume?.destroy();
+  charts.service?.destroy();
+  charts = {
+    volume: new uPlot(
+      {
+        title: words.trend,
+        width,
+        height: 220,
+        scales: { x: { time: true } },
+        axes: axes(),
+        series: [
+          {},
+          { label: words.offered, stroke: '#7cc4ff', width: 2, dash: [8, 4] },
+          { label: words.answered, stroke: '#8be28b', width: 3 },
+        ],
+      },
+      volume,
+      $('#chart-volume'),
+    ),
+    service: new uPlot(
+      {
+        title: words.slTrend,
+        width,
+        height: 220,
+        scales: { x: { time: true }, y: { range: [0, 100] } },
+        axes: axes({ values: (_u, ticks) => ticks.map((v) => `${v} %`) }),
+        series: [
+          {},
+          { label: words.serviceLevel, stroke: '#ffd479', width: 3 },
+          { label: fill(words.target, { v: '' }).trim(), stroke: '#ff8c8c', width: 1, dash: [4, 4] },
+        ],
+      },
+      service,
+      $('#chart-service'),
+    ),
+  };
+}
+
+function renderStale() {
+  const banner = $('#stale');
+  const age = Date.now() - lastUpdate;
+  const stale = lastUpdate > 0 && age > STALE_MS;
+  if (stale) banner.textContent = fill(words.stale, { s: Math.floor(age / 1000) });
+  banner.hidden = !stale;
+  document.body.classList.toggle('is-stale', stale);
+  if (summary)
+    $('#updated').textContent = fill(words.updated, { t: new Date(lastUpdate).toLocaleTimeString(language) });
+}
+
+function render() {
+  if (!summary) return;
+  const focused = (document.activeElement as HTMLElement | null)?.dataset?.tile;
+  renderLive();
+  const statusCounts = live
+    ? Object.values(live.cases).reduce<Record<string, number>>((acc, byStatus) => {
+        for (const [s, n] of Object.entries(byStatus)) acc[s] = (acc[s] ?? 0) + n;
+        return acc;
+      }, {})
+    : summary.cases.byStatus;
+  list(
+    '#cases',
+    Object.entries(words.statuses).map(([k, label]) => [k, label, statusCounts[k] ?? 0]),
+    'status',
+  );
+  list(
+    '#cases-channel',
+    Object.entries(summary.cases.byChannel)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => [k, (words.channels as Record<string, string>)[k] ?? k, n]),
+    'channel',
+  );
+  list(
+    '#cases-topic',
+    summary.cases.byTopic.map((t) => [t.topicId, t.name[language], t.created]),
+    'topic',
+  );
+  $('#repeat').textContent = percent(summary.cases.repeatRate, language);
+  renderCharts();
+  if (focused) document.querySelector<HTMLElement>(`[data-tile="${focused}"]`)?.focus();
+}
+
+// ---- boot
+
+async function boot() {
+  config = (await (await fetch('config.json')).json()) as AppConfig;
+  $('#lang').addEventListener('click', () => {
+    language = language === 'es' ? 'en' : 'es';
+    localStorage.setItem('ventanilla.lang', language);
+    applyLanguage();
+  });
+  $('#wallboard').addEventListener('click', () => {
+    const on = document.body.classList.toggle('wallboard');
+    $('#wallboard').setAttribute('aria-pressed', String(on));
+    render();
+  });
+  $('#signout').addEventListener('click', () => void signOut());
+  ($('#login-form') as HTMLFormElement).addEventListener('submit', (e) => void localSignIn(e));
+  window.addEventListener('resize', () => renderCharts());
+  applyLanguage();
+  if (config.mode === 'cognito') {
+    $('#login-form').hidden = true;
+    $('#cognito-signin').hidden = false;
+    $('#cognito-signin').addEventListener('click', () => void cognitoSignIn());
+    await cognitoCallback();
+    if (!token) return showLogin();
+  }
+  await start();
+}
+
+void boot();
