@@ -48,10 +48,10 @@ export function buildDashboard(options: { minify?: boolean } = {}): DashboardFil
   ];
 }
 
-/** Writes the built files and a config.json into a folder (for the S3 deployment). */
+/** Writes the built files (and a config.json, when given) into a folder, for the S3 deployment. */
 export function writeDashboard(dir: string, config: unknown): string {
   mkdirSync(dir, { recursive: true });
   for (const f of buildDashboard()) writeFileSync(join(dir, f.path), f.body);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  if (config !== undefined) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   return dir;
 }

@@ -1,17 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  CfnElement,
   Duration,
   RemovalPolicy,
+  Stack,
   Validations,
   aws_cloudfront as cloudfront,
   aws_cloudfront_origins as origins,
   aws_s3 as s3,
+  aws_s3_deployment as s3deploy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { writeDashboard } from '../../web/build';
+
+/** Paths ending in "/" are folders: serve their index.html (S3 has no directory index behind OAC). */
+const INDEX_REWRITE = `function handler(event) {
+  var request = event.request;
+  if (request.uri === '/') request.uri = '/dashboard/index.html';
+  else if (request.uri.endsWith('/')) request.uri += 'index.html';
+  return request;
+}`;
 
 /**
  * The supervisor dashboard's hosting: a private, encrypted bucket reachable only through CloudFront with
- * origin access control, HTTPS only, with access logs for both. The page itself is deployed with the
- * dashboard.
+ * origin access control, HTTPS only, with access logs for both; the page is built by esbuild at synth and
+ * published under /dashboard/ with a config.json naming the API and the hosted sign-in.
  */
 export class DashboardHosting extends Construct {
   readonly bucket: s3.Bucket;
@@ -46,6 +61,16 @@ export class DashboardHosting extends Construct {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: [
+          {
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+            function: new cloudfront.Function(this, 'IndexRewrite', {
+              code: cloudfront.FunctionCode.fromInline(INDEX_REWRITE),
+              runtime: cloudfront.FunctionRuntime.JS_2_0,
+            }),
+          },
+        ],
       },
       enableLogging: true,
       logBucket: logs,
@@ -66,5 +91,58 @@ export class DashboardHosting extends Construct {
       reason:
         'Until a custom domain and certificate are configured CloudFront serves its default certificate, whose TLS policy it fixes.',
     });
+  }
+
+  /** Publishes the built page and its config.json (API address and sign-in, resolved at deploy time). */
+  publish(config: {
+    readonly api: string;
+    readonly cognito: { readonly domain: string; readonly clientId: string; readonly redirectUri: string };
+  }): s3deploy.BucketDeployment {
+    const built = writeDashboard(mkdtempSync(join(tmpdir(), 'ventanilla-dashboard-')), undefined);
+    const deployment = new s3deploy.BucketDeployment(this, 'Publish', {
+      sources: [
+        s3deploy.Source.asset(built, { exclude: ['config.json'] }),
+        s3deploy.Source.jsonData('config.json', { mode: 'cognito', ...config }),
+      ],
+      destinationBucket: this.bucket,
+      destinationKeyPrefix: 'dashboard/',
+      distribution: this.distribution,
+      distributionPaths: ['/dashboard/*'],
+      memoryLimit: 256,
+    });
+    const handler = Stack.of(this).node.children.find((c) =>
+      c.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    if (handler) {
+      Validations.of(handler).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "CDK's bucket-deployment function uses AWSLambdaBasicExecutionRole only to write its own logs.",
+      });
+      const site = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement);
+      for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'])
+        Validations.of(handler).acknowledge({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason: `${action} is what the bucket deployment needs to copy the page into the site bucket and prune old files; the statement is scoped to the site and asset buckets.`,
+        });
+      Validations.of(handler).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${site}.Arn>/*]`,
+        reason: 'The deployment writes and prunes the objects of the site bucket, and only those.',
+      });
+      Validations.of(handler).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        reason: 'The built page is read from the CDK asset bucket, where cdk deploy uploaded it.',
+      });
+      Validations.of(handler).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'CloudFront invalidations cannot be scoped to a distribution ARN by the bucket deployment; it invalidates /dashboard/* only.',
+      });
+      Validations.of(handler).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: "The bucket-deployment function's runtime is chosen and kept current by aws-cdk-lib.",
+      });
+    }
+    return deployment;
   }
 }

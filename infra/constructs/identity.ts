@@ -11,8 +11,10 @@ export const USER_GROUPS = ['agent', 'supervisor', 'backoffice', 'admin'] as con
 export class StaffIdentity extends Construct {
   readonly userPool: cognito.UserPool;
   readonly dashboardClient: cognito.UserPoolClient;
+  /** The hosted sign-in (https://<prefix>.auth.<region>.amazoncognito.com). */
+  readonly signInDomain: string;
 
-  constructor(scope: Construct, id: string, props: { callbackUrls: string[] }) {
+  constructor(scope: Construct, id: string, props: { callbackUrls: string[]; domainPrefix: string }) {
     super(scope, id);
     this.userPool = new cognito.UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
@@ -45,11 +47,14 @@ export class StaffIdentity extends Construct {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
         callbackUrls: props.callbackUrls,
+        logoutUrls: props.callbackUrls,
       },
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+    const domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+    this.signInDomain = domain.baseUrl();
   }
 }

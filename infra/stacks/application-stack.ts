@@ -76,7 +76,11 @@ export class ApplicationStack extends Stack {
     new StreamConsumer(this, 'CaseEventsConsumer', { fn: this.caseEvents.fn, stream: props.casesTable });
     this.dashboard = new DashboardHosting(this, 'Dashboard');
     const origin = `https://${this.dashboard.distribution.distributionDomainName}`;
-    this.identity = new StaffIdentity(this, 'Identity', { callbackUrls: [`${origin}/dashboard/`] });
+    this.identity = new StaffIdentity(this, 'Identity', {
+      callbackUrls: [`${origin}/dashboard/`],
+      // Unique per account: the hosted sign-in's domain prefix is global within a region.
+      domainPrefix: `ventanilla-${props.config.deployment.id}-${this.account}`,
+    });
     this.api = new StaffApi(this, 'Api', {
       userPool: this.identity.userPool,
       client: this.identity.dashboardClient,
@@ -95,7 +99,7 @@ export class ApplicationStack extends Stack {
     grantItems(this.apiFunction, props.metricsTable.tableArn, 'Query');
     grantItems(this.apiFunction, `${props.metricsTable.tableArn}/index/byWaitingQueue`, 'Query');
     const integration = new HttpLambdaIntegration('Api', this.apiFunction.fn);
-    for (const path of ['/metrics/live', '/metrics/intervals'])
+    for (const path of ['/metrics/live', '/metrics/intervals', '/metrics/summary'])
       new apigw.HttpRoute(this, `route${path.replace(/\//g, '-')}`, {
         httpApi: this.api.api,
         routeKey: apigw.HttpRouteKey.with(path, apigw.HttpMethod.GET),
@@ -104,6 +108,14 @@ export class ApplicationStack extends Stack {
           bind: () => ({ authorizerId: this.api.authorizer.authorizerId, authorizationType: 'JWT' }),
         },
       });
+    this.dashboard.publish({
+      api: this.api.api.apiEndpoint,
+      cognito: {
+        domain: this.identity.signInDomain,
+        clientId: this.identity.dashboardClient.userPoolClientId,
+        redirectUri: `${origin}/dashboard/`,
+      },
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'DashboardUrl', { value: origin });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

@@ -44,8 +44,27 @@ describe('application stack', () => {
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
       'GET /metrics/intervals',
       'GET /metrics/live',
+      'GET /metrics/summary',
     ]);
     for (const r of routes) expect(r.Properties.AuthorizationType).toBe('JWT');
+  });
+
+  it('publishes the dashboard under /dashboard/ with its config resolved at deploy time, and a hosted sign-in', () => {
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    expect(deployments).toHaveLength(1);
+    expect(deployments[0]!.Properties).toMatchObject({
+      DestinationBucketKeyPrefix: 'dashboard/',
+      DistributionPaths: ['/dashboard/*'],
+    });
+    // Two sources: the built page, and config.json with the API and the client id filled in by CloudFormation.
+    expect(deployments[0]!.Properties.SourceObjectKeys).toHaveLength(2);
+    const markers = JSON.stringify(deployments[0]!.Properties.SourceMarkers);
+    for (const value of ['ApiEndpoint', 'IdentityStaffDashboard', 'IdentityStaffSignIn', 'DashboardCdn'])
+      expect(markers).toContain(value);
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: Match.stringLikeRegexp("uri \\+= 'index.html'"),
+    });
   });
 
   it('publishes case events from the cases table stream, bounded the same way', () => {
