@@ -30,6 +30,7 @@ export function buildApp(app: App, configDir: string, env: { account?: string; r
     config,
     metricsTable: data.data.tables.metrics,
     casesTable: data.data.tables.cases,
+    citizensTable: data.data.tables.citizens,
     stream: data.events.stream,
     queueArns: contactCenter.queueArns,
     ...stackEnv,

@@ -9,6 +9,7 @@ import {
 import { Validations, aws_apigatewayv2 as apigw } from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
+import { CASES_TABLE, CITIZENS_TABLE } from '../../shared/adapters/dynamodb/tables';
 import { ENV } from '../../shared/runtime/env';
 import { BundledFunction, grantItems } from '../constructs/bundled-function';
 import { StreamConsumer } from '../constructs/stream-consumer';
@@ -17,11 +18,27 @@ import { DashboardHosting } from '../constructs/dashboard-hosting';
 import { StaffIdentity } from '../constructs/identity';
 import { StaffApi } from '../constructs/staff-api';
 
+/** Every route of the staff API; each is behind the JWT authorizer, and the function checks the role. */
+export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
+  ['GET', '/metrics/live'],
+  ['GET', '/metrics/intervals'],
+  ['GET', '/metrics/summary'],
+  ['GET', '/citizens'],
+  ['POST', '/citizens'],
+  ['GET', '/citizens/{id}'],
+  ['GET', '/cases'],
+  ['POST', '/cases'],
+  ['GET', '/cases/{ticket}'],
+  ['POST', '/cases/{ticket}/transitions'],
+  ['POST', '/cases/{ticket}/notes'],
+];
+
 export interface ApplicationStackProps extends StackProps {
   readonly config: CompiledConfig;
   readonly metricsTable: dynamodb.ITableV2;
   /** The cases table, whose stream is the outbox of case events. */
   readonly casesTable: dynamodb.ITableV2;
+  readonly citizensTable: dynamodb.ITableV2;
   readonly stream: kinesis.IStream;
   /** Queue ARN per department id, so queue figures roll up to departments. */
   readonly queueArns: Readonly<Record<string, string>>;
@@ -92,17 +109,29 @@ export class ApplicationStack extends Stack {
       config: props.config,
       environment: {
         [ENV.METRICS_TABLE]: props.metricsTable.tableName,
+        [ENV.CASES_TABLE]: props.casesTable.tableName,
+        [ENV.CITIZENS_TABLE]: props.citizensTable.tableName,
         [ENV.QUEUE_DEPARTMENTS]: queueDepartments,
       },
       timeout: Duration.seconds(10),
     });
+    // The workbench: reads, conditional writes and transactions on the case and citizen tables.
+    const itemActions = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'];
+    for (const [table, spec] of [
+      [props.casesTable, CASES_TABLE],
+      [props.citizensTable, CITIZENS_TABLE],
+    ] as const) {
+      grantItems(this.apiFunction, table.tableArn, ...itemActions);
+      for (const index of spec.indexes)
+        grantItems(this.apiFunction, `${table.tableArn}/index/${index.name}`, 'Query');
+    }
     grantItems(this.apiFunction, props.metricsTable.tableArn, 'Query');
     grantItems(this.apiFunction, `${props.metricsTable.tableArn}/index/byWaitingQueue`, 'Query');
     const integration = new HttpLambdaIntegration('Api', this.apiFunction.fn);
-    for (const path of ['/metrics/live', '/metrics/intervals', '/metrics/summary'])
-      new apigw.HttpRoute(this, `route${path.replace(/\//g, '-')}`, {
+    for (const [method, path] of API_ROUTES)
+      new apigw.HttpRoute(this, `route-${method}${path.replace(/[/{}]/g, '-')}`, {
         httpApi: this.api.api,
-        routeKey: apigw.HttpRouteKey.with(path, apigw.HttpMethod.GET),
+        routeKey: apigw.HttpRouteKey.with(path, apigw.HttpMethod[method]),
         integration,
         authorizer: {
           bind: () => ({ authorizerId: this.api.authorizer.authorizerId, authorizationType: 'JWT' }),

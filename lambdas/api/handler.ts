@@ -1,4 +1,8 @@
+import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
+import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
+import { workbenchRoutes } from '../../shared/adapters/http/workbench-routes';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { parseApiEvent, route } from '../../shared/adapters/http/api';
@@ -8,7 +12,7 @@ import { DEFAULT_DASHBOARD } from '../../shared/domain/deployment';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
 
-/** The staff HTTP API: parse → route (role checked) → JSON. Metrics routes today; the case workbench joins. */
+/** The staff HTTP API: parse → route (role checked) → JSON. Metrics, and the case workbench. */
 const env = process.env;
 const { calendar, deployment, catalogue } = readCompiledConfig(
   env[ENV.CONFIG_FILE] ?? join(__dirname, 'config.json'),
@@ -20,7 +24,23 @@ const doc = createDocumentClient({
   requestTimeoutMs: 2000,
 });
 const queues = new Map(JSON.parse(env[ENV.QUEUE_DEPARTMENTS] ?? '[]') as [string, string][]);
-const routes = metricsRoutes({
+const cases = new DynamoCaseRepository(doc, {
+  cases: required(env, ENV.CASES_TABLE),
+  citizens: required(env, ENV.CITIZENS_TABLE),
+});
+const citizens = new DynamoCitizenRepository(doc, required(env, ENV.CITIZENS_TABLE));
+const core = {
+  citizens,
+  cases,
+  notes: cases,
+  clock: { now: () => new Date() },
+  random: () => randomInt(0, 2 ** 47) / 2 ** 47,
+  newId: randomUUID,
+  calendar,
+  catalogue,
+  deployment,
+};
+const metrics = metricsRoutes({
   reader: new DynamoMetricsStore(doc, required(env, ENV.METRICS_TABLE), { queues }),
   clock: { now: () => new Date() },
   localDate: (at) => calendar.local(new Date(at)).date,
@@ -33,6 +53,8 @@ const routes = metricsRoutes({
     dayStart: (date) => calendar.instantAt(date, 0),
   },
 });
+
+const routes = [...metrics, ...workbenchRoutes(core)];
 
 export const handler = async (event: unknown) => {
   const request = parseApiEvent(event);

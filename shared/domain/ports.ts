@@ -50,7 +50,12 @@ export interface CaseRepository {
   appendContact(contact: CaseContact): Promise<boolean>;
   contacts(ticket: Ticket): Promise<readonly CaseContact[]>;
   byCitizen(citizenId: string, page?: PageRequest): Promise<Page<Case>>;
-  byStatusAndDepartment(status: CaseStatus, departmentId: string, page?: PageRequest): Promise<Page<Case>>;
+  /** Oldest first; `from`/`to` bound the creation time. */
+  byStatusAndDepartment(
+    status: CaseStatus,
+    departmentId: string,
+    page?: PageRequest & { from?: string; to?: string },
+  ): Promise<Page<Case>>;
 }
 
 export interface Clock {

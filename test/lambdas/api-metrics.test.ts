@@ -30,6 +30,8 @@ beforeAll(async () => {
   Object.assign(process.env, {
     CONFIG_FILE: configFile,
     METRICS_TABLE: names.metrics,
+    CASES_TABLE: names.cases,
+    CITIZENS_TABLE: names.citizens,
     DYNAMODB_ENDPOINT: process.env.TEST_DYNAMO_ENDPOINT,
     QUEUE_DEPARTMENTS: JSON.stringify(QUEUES.map((q) => [q, q.split('/')[1]])),
   });

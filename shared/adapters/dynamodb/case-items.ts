@@ -20,6 +20,8 @@ export const caseKeys = {
   auditPrefix: 'AUDIT#',
   contact: (ticket: string, contactId: string) => ({ pk: `CASE#${ticket}`, sk: `CONTACT#${contactId}` }),
   contactPrefix: 'CONTACT#',
+  note: (ticket: string, at: string, id: string) => ({ pk: `CASE#${ticket}`, sk: `NOTE#${at}#${id}` }),
+  notePrefix: 'NOTE#',
   citizenPartition: (citizenId: string) => `CIT#${citizenId}`,
   statusPartition: (status: CaseStatus, departmentId: string) => `STATUS#${status}#${departmentId}`,
   /** Holds the one open case of a citizen on a topic. */

@@ -6,7 +6,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isClosed, type AuditEvent, type Case, type CaseStatus } from '../../domain/case';
 import type { CaseContact } from '../../domain/contact';
-import { OpenCaseExistsError, TicketCollisionError, VersionConflictError } from '../../domain/errors';
+import {
+  NotFoundError,
+  OpenCaseExistsError,
+  TicketCollisionError,
+  VersionConflictError,
+} from '../../domain/errors';
+import type { CaseNote, CaseNotes } from '../../domain/notes';
 import type { Identity } from '../../domain/identity';
 import type { CaseRepository, Page, PageRequest } from '../../domain/ports';
 import { openCaseChange } from '../../domain/screen-pop';
@@ -31,7 +37,7 @@ export interface StoreTables {
   readonly citizens: string;
 }
 
-export class DynamoCaseRepository implements CaseRepository {
+export class DynamoCaseRepository implements CaseRepository, CaseNotes {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: StoreTables,
@@ -168,9 +174,45 @@ export class DynamoCaseRepository implements CaseRepository {
   byStatusAndDepartment(
     status: CaseStatus,
     departmentId: string,
-    page: PageRequest = {},
+    page: PageRequest & { from?: string; to?: string } = {},
   ): Promise<Page<Case>> {
-    return this.indexPage('byStatus', 'gsi2pk', caseKeys.statusPartition(status, departmentId), page, true);
+    return this.indexPage('byStatus', 'gsi2pk', caseKeys.statusPartition(status, departmentId), page, true, {
+      from: page.from,
+      to: page.to,
+    });
+  }
+
+  async addNote(note: CaseNote): Promise<void> {
+    try {
+      await transactWrite(this.doc, [
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: caseKeys.case(note.ticket),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...caseKeys.note(note.ticket, note.at, note.id), type: 'NOTE', ...note },
+            ConditionExpression: ABSENT,
+          },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failedCondition() === 0)
+        throw new NotFoundError('case');
+      if (error instanceof TransactionCancelled && error.failedCondition() === 1) return;
+      throw error;
+    }
+  }
+
+  async notes(ticket: Ticket): Promise<readonly CaseNote[]> {
+    return this.queryAll(ticket, caseKeys.notePrefix, (item) => {
+      const { ticket: t, id, at, author, text } = item as unknown as CaseNote;
+      return { ticket: t, id, at, author, text };
+    });
   }
 
   private async indexPage(
@@ -179,13 +221,18 @@ export class DynamoCaseRepository implements CaseRepository {
     key: string,
     page: PageRequest,
     oldestFirst: boolean,
+    range: { from?: string | undefined; to?: string | undefined } = {},
   ): Promise<Page<Case>> {
+    // Sort keys are "<createdAt>#<ticket>": a range of creation times is a range of keys.
+    const from = range.from ?? '0';
+    const to = range.to ? `${range.to}#~` : '~';
+    const ranged = range.from !== undefined || range.to !== undefined;
     const result = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: index,
-        KeyConditionExpression: `${keyName} = :k`,
-        ExpressionAttributeValues: { ':k': key },
+        KeyConditionExpression: ranged ? `${keyName} = :k AND gsi2sk BETWEEN :f AND :t` : `${keyName} = :k`,
+        ExpressionAttributeValues: { ':k': key, ...(ranged ? { ':f': from, ':t': to } : {}) },
         ScanIndexForward: oldestFirst,
         Limit: pageLimit(page.limit),
         ExclusiveStartKey: decodeCursor(page.cursor),

@@ -9,8 +9,16 @@ export interface ApiRequest {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The raw body, decoded from base64 when API Gateway encoded it. */
+  readonly body?: string;
   readonly roles: ReadonlySet<Role>;
   readonly user: string;
+  /** Departments a back-office user works for (`custom:departments`, comma-separated). */
+  readonly departments: readonly string[];
+  /** Values of the route's `{name}` segments. */
+  readonly params: Readonly<Record<string, string>>;
 }
 export interface ApiResponse {
   readonly statusCode: number;
@@ -19,8 +27,11 @@ export interface ApiResponse {
 }
 export interface Route {
   readonly method: 'GET' | 'POST';
+  /** A path, with `{name}` for a segment that is a parameter: `/cases/{ticket}`. */
   readonly path: string;
   readonly roles: readonly Role[];
+  /** The status of a success (200 unless said). */
+  readonly status?: number;
   readonly handle: (request: ApiRequest) => Promise<unknown>;
 }
 
@@ -28,6 +39,9 @@ export interface Route {
 const httpApiEvent = z.object({
   rawPath: z.string(),
   queryStringParameters: z.optional(z.nullable(z.record(z.string(), z.string()))),
+  headers: z.optional(z.nullable(z.record(z.string(), z.string()))),
+  body: z.optional(z.nullable(z.string())),
+  isBase64Encoded: z.optional(z.boolean()),
   requestContext: z.object({
     http: z.object({ method: z.string() }),
     authorizer: z.optional(
@@ -50,16 +64,29 @@ export function parseApiEvent(raw: unknown): ApiRequest {
   const event = parseInput(httpApiEvent, raw);
   const claims = event.requestContext.authorizer?.jwt.claims ?? {};
   const sub = claims.sub;
+  const departments = claims['custom:departments'];
+  const body =
+    event.body == null
+      ? undefined
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   return {
     method: event.requestContext.http.method.toUpperCase(),
     path: event.rawPath.replace(/\/+$/, '') || '/',
     query: event.queryStringParameters ?? {},
+    headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    ...(body !== undefined ? { body } : {}),
     roles: rolesOf(claims['cognito:groups']),
     user: typeof sub === 'string' ? sub : 'unknown',
+    departments: typeof departments === 'string' ? departments.split(',').filter(Boolean) : [],
+    params: {},
   };
 }
 
 const STATUS: Record<string, number> = {
+  TICKET_COLLISION: 503,
+  CONCURRENT_CHANGE: 409,
   INVALID_INPUT: 400,
   INVALID_TICKET: 400,
   NOT_FOUND: 404,
@@ -81,19 +108,39 @@ const json = (statusCode: number, body: unknown): ApiResponse => ({
  * Domain errors become `{code, message}` with their status (a validation error names its field); anything
  * else is rethrown for the platform to log and answer 500 without detail.
  */
+function paramsOf(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    if (w.startsWith('{') && w.endsWith('}')) {
+      if (!got[i]) return undefined;
+      params[w.slice(1, -1)] = decodeURIComponent(got[i]!);
+    } else if (w !== got[i]) return undefined;
+  }
+  return params;
+}
+
 export async function route(routes: readonly Route[], request: ApiRequest): Promise<ApiResponse> {
-  const onPath = routes.filter((r) => r.path === request.path);
+  const onPath = routes
+    .map((r) => ({ r, params: paramsOf(r.path, request.path) }))
+    .filter((m) => m.params !== undefined)
+    // A fixed segment beats a parameter: /cases/export before /cases/{ticket}.
+    .sort((a, b) => a.r.path.split('{').length - b.r.path.split('{').length);
   if (onPath.length === 0) return json(404, { code: 'NOT_FOUND', message: 'no such route' });
-  const match = onPath.find((r) => r.method === request.method);
-  if (!match)
+  const found = onPath.find((m) => m.r.method === request.method);
+  if (!found)
     return json(405, {
       code: 'METHOD_NOT_ALLOWED',
-      message: `use ${onPath.map((r) => r.method).join(' or ')}`,
+      message: `use ${[...new Set(onPath.map((m) => m.r.method))].join(' or ')}`,
     });
+  const match = found.r;
   if (!match.roles.some((role) => request.roles.has(role)))
     return json(403, { code: 'FORBIDDEN', message: `requires one of: ${match.roles.join(', ')}` });
   try {
-    return json(200, await match.handle(request));
+    return json(match.status ?? 200, await match.handle({ ...request, params: found.params! }));
   } catch (error) {
     if (error instanceof DomainError)
       return json(STATUS[error.code] ?? 400, {

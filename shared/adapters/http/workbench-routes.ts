@@ -1,0 +1,263 @@
+import * as z from 'zod/mini';
+import { CASE_STATUSES, CHANNELS, type ActorRole, type Case, type CaseStatus } from '../../domain/case';
+import { newCitizen, type Citizen } from '../../domain/citizen';
+import type { Deployment } from '../../domain/deployment';
+import { IdentityTakenError, NotFoundError, ValidationError } from '../../domain/errors';
+import {
+  emailIdentity,
+  normalizeDocument,
+  phoneIdentity,
+  documentIdentity,
+  type Identity,
+} from '../../domain/identity';
+import type { CaseNote, CaseNotes } from '../../domain/notes';
+import { parseInput } from '../../domain/schema';
+import { parseTicket } from '../../domain/ticket';
+import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
+import type { ApiRequest, Role, Route } from './api';
+
+const STAFF: Role[] = ['agent', 'supervisor', 'admin'];
+const RANK: readonly Role[] = ['admin', 'supervisor', 'agent', 'backoffice'];
+
+/** The role a user acts with: their highest. */
+export function actorOf(request: ApiRequest): { id: string; role: ActorRole } {
+  return { id: request.user, role: RANK.find((r) => request.roles.has(r)) ?? 'agent' };
+}
+
+function json(request: ApiRequest): unknown {
+  if (!request.body) throw new ValidationError('body', 'a JSON body is required');
+  try {
+    return JSON.parse(request.body);
+  } catch {
+    throw new ValidationError('body', 'must be JSON');
+  }
+}
+
+const pageOf = (query: Readonly<Record<string, string>>) => {
+  const limit = query.limit === undefined ? undefined : Number(query.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 100))
+    throw new ValidationError('limit', 'must be a whole number from 1 to 100');
+  return { ...(limit ? { limit } : {}), ...(query.cursor ? { cursor: query.cursor } : {}) };
+};
+
+/** If-Match: "3", W/"3" or 3; or `version` in the body. */
+function expectedVersion(request: ApiRequest, body: { version?: number | undefined }): number | undefined {
+  const header = request.headers['if-match'];
+  if (header !== undefined) {
+    const v = Number(header.replace(/^W\//, '').replace(/"/g, ''));
+    if (!Number.isInteger(v) || v < 1)
+      throw new ValidationError('If-Match', 'must be the case version, e.g. "3"');
+    return v;
+  }
+  return body.version;
+}
+
+const registerBody = z.strictObject({
+  givenNames: z.optional(z.string()),
+  surnames: z.optional(z.string()),
+  phone: z.optional(z.string()),
+  email: z.optional(z.string()),
+  document: z.optional(z.strictObject({ type: z.string(), number: z.string() })),
+  language: z.optional(z.enum(['es', 'en'])),
+});
+const openBody = z.strictObject({
+  citizenId: z.string().check(z.minLength(1)),
+  topicId: z.string().check(z.minLength(1)),
+  channel: z.enum(CHANNELS),
+  request: z.optional(z.string()),
+  contactId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+});
+const transitionBody = z.strictObject({
+  to: z.enum(CASE_STATUSES),
+  reason: z.optional(z.string()),
+  answer: z.optional(z.string()),
+  version: z.optional(z.number().check(z.int(), z.gte(1))),
+});
+const noteBody = z.strictObject({ text: z.string() });
+
+/**
+ * The agents' and supervisors' workbench: find and register citizens, see a citizen's timeline, open cases
+ * during a contact, move them through the state machine with optimistic concurrency, and keep notes.
+ */
+export function workbenchRoutes(
+  deps: CoreDeps & { notes: CaseNotes; deployment: Pick<Deployment, 'country'> },
+): Route[] {
+  const country = deps.deployment.country;
+  const caseView = async (c: Case) => ({
+    case: c,
+    audit: await deps.cases.audit(c.ticket),
+    contacts: await deps.cases.contacts(c.ticket),
+    notes: await deps.notes.notes(c.ticket),
+  });
+  const identityOf = (query: Readonly<Record<string, string>>): Identity | undefined => {
+    if (query.phone !== undefined) return phoneIdentity(query.phone, country, 'phone');
+    if (query.document !== undefined) {
+      const [type, ...rest] = query.document.includes(':')
+        ? query.document.split(':')
+        : ['CEDULA', query.document];
+      return documentIdentity(normalizeDocument(type, rest.join(':'), 'document'));
+    }
+    return undefined;
+  };
+
+  return [
+    {
+      method: 'GET',
+      path: '/citizens',
+      roles: STAFF,
+      handle: async ({ query }) => {
+        const given = ['phone', 'document', 'surname'].filter((k) => query[k] !== undefined);
+        if (given.length !== 1)
+          throw new ValidationError('query', 'give exactly one of phone, document or surname');
+        if (query.surname !== undefined) {
+          if (query.surname.trim().length < 2) throw new ValidationError('surname', 'at least 2 letters');
+          return deps.citizens.bySurname(query.surname, pageOf(query));
+        }
+        const found = await deps.citizens.byIdentity(identityOf(query)!);
+        return { items: found ? [found] : [] };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizens/{id}',
+      roles: STAFF,
+      handle: async ({ params, query }) => {
+        const citizen = await deps.citizens.byId(params.id!);
+        if (!citizen) throw new NotFoundError('citizen');
+        const [cases, contacts] = await Promise.all([
+          deps.cases.byCitizen(citizen.id, pageOf(query)),
+          deps.citizens.contacts(citizen.id, { limit: 50 }),
+        ]);
+        return { citizen, cases: cases.items, casesCursor: cases.cursor, contacts: contacts.items };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizens',
+      roles: STAFF,
+      status: 201,
+      handle: async (request) => {
+        const body = parseInput(registerBody, json(request));
+        const identities: Identity[] = [
+          ...(body.phone !== undefined ? [phoneIdentity(body.phone, country, 'phone')] : []),
+          ...(body.email !== undefined ? [emailIdentity(body.email, 'email')] : []),
+        ];
+        const document = body.document
+          ? normalizeDocument(body.document.type, body.document.number)
+          : undefined;
+        const citizen: Citizen = newCitizen(
+          {
+            ...(body.givenNames !== undefined ? { givenNames: body.givenNames } : {}),
+            ...(body.surnames !== undefined ? { surnames: body.surnames } : {}),
+            ...(document ? { document } : {}),
+            ...(body.language ? { language: body.language } : {}),
+            identities,
+            provisional: false,
+          },
+          deps.newId(),
+          deps.clock.now().toISOString(),
+        );
+        try {
+          return { result: 'created', citizen: await deps.citizens.create(citizen) };
+        } catch (error) {
+          if (!(error instanceof IdentityTakenError)) throw error;
+          // Verification: every identity given already belongs to one citizen — that one is the answer.
+          const owners = await Promise.all(citizen.identities.map((i) => deps.citizens.byIdentity(i)));
+          const ids = new Set(owners.map((o) => o?.id));
+          if (ids.size === 1 && owners[0]) return { result: 'verified', citizen: owners[0] };
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/cases',
+      roles: STAFF,
+      handle: async ({ query }) => {
+        const status = (query.status ?? 'OPEN') as CaseStatus;
+        if (!CASE_STATUSES.includes(status))
+          throw new ValidationError('status', `must be one of ${CASE_STATUSES.join(', ')}`);
+        if (!query.department) throw new ValidationError('department', 'is required');
+        const range = {
+          ...(query.from ? { from: isoOf(query.from, 'from') } : {}),
+          ...(query.to ? { to: isoOf(query.to, 'to') } : {}),
+        };
+        return deps.cases.byStatusAndDepartment(status, query.department, { ...pageOf(query), ...range });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/cases/{ticket}',
+      roles: STAFF,
+      handle: async ({ params }) => {
+        const found = await deps.cases.byTicket(parseTicket(params.ticket!));
+        if (!found) throw new NotFoundError('case');
+        return caseView(found);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/cases',
+      roles: STAFF,
+      status: 201,
+      handle: async (request) => {
+        const body = parseInput(openBody, json(request));
+        return openCaseOnTopic(deps, {
+          citizenId: body.citizenId,
+          topicId: body.topicId,
+          channel: body.channel,
+          ...(body.request !== undefined ? { request: body.request } : {}),
+          ...(body.contactId ? { contactId: body.contactId } : {}),
+          actor: actorOf(request),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/cases/{ticket}/transitions',
+      roles: STAFF,
+      handle: async (request) => {
+        const body = parseInput(transitionBody, json(request));
+        return changeCaseStatus(
+          deps,
+          parseTicket(request.params.ticket!),
+          {
+            to: body.to,
+            actor: actorOf(request),
+            ...(body.reason !== undefined ? { reason: body.reason } : {}),
+            ...(body.answer !== undefined ? { answer: body.answer } : {}),
+          },
+          expectedVersion(request, body),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/cases/{ticket}/notes',
+      roles: STAFF,
+      status: 201,
+      handle: async (request) => {
+        const body = parseInput(noteBody, json(request));
+        const ticket = parseTicket(request.params.ticket!);
+        const text = body.text.trim();
+        if (!text) throw new ValidationError('text', 'is required');
+        if (text.length > 2000) throw new ValidationError('text', 'must be at most 2000 characters');
+        const note: CaseNote = {
+          ticket,
+          id: deps.newId(),
+          at: deps.clock.now().toISOString(),
+          author: actorOf(request),
+          text,
+        };
+        await deps.notes.addNote(note);
+        return note;
+      },
+    },
+  ];
+}
+
+function isoOf(raw: string, field: string): string {
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) throw new ValidationError(field, 'must be an ISO date or date-time');
+  return new Date(ms).toISOString();
+}

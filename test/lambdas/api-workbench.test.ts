@@ -1,0 +1,221 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { API_ROUTES } from '../../infra/stacks/application-stack';
+import { compileConfig } from '../../shared/config/load';
+import { seededRandom } from '../../shared/domain/random';
+import { generateTicket } from '../../shared/domain/ticket';
+import { freshTables } from '../support/dynamo';
+
+type Handler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
+let handler: Handler;
+
+beforeAll(async () => {
+  const { names } = await freshTables();
+  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-config-')), 'config.json');
+  writeFileSync(configFile, JSON.stringify(compileConfig('config/city-hall')));
+  Object.assign(process.env, {
+    CONFIG_FILE: configFile,
+    METRICS_TABLE: names.metrics,
+    CASES_TABLE: names.cases,
+    CITIZENS_TABLE: names.citizens,
+    DYNAMODB_ENDPOINT: process.env.TEST_DYNAMO_ENDPOINT,
+    QUEUE_DEPARTMENTS: '[]',
+  });
+  await jest.isolateModulesAsync(async () => {
+    handler = (await import('../../lambdas/api/handler')).handler as Handler;
+  });
+});
+
+interface Call {
+  method?: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  user?: string;
+}
+async function call(path: string, groups: string, options: Call = {}) {
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    const response = await handler({
+      rawPath: path,
+      queryStringParameters: options.query ?? {},
+      headers: options.headers ?? {},
+      ...(options.body !== undefined
+        ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
+        : {}),
+      requestContext: {
+        http: { method: options.method ?? 'GET' },
+        authorizer: { jwt: { claims: { sub: options.user ?? 'user-1', 'cognito:groups': groups } } },
+      },
+    });
+    return { status: response.statusCode, body: JSON.parse(response.body) };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const STAFF = ['agent', 'supervisor', 'admin'];
+const allowed = (path: string) => (path.startsWith('/metrics') ? ['supervisor', 'admin'] : STAFF);
+
+describe('workbench API: roles', () => {
+  const concrete = (path: string) =>
+    path.replace('{id}', 'no-such-citizen').replace('{ticket}', '4829137756');
+  for (const [method, path] of API_ROUTES)
+    for (const role of ['agent', 'supervisor', 'backoffice', 'admin', ''])
+      if (!allowed(path).includes(role))
+        it(`answers ${method} ${path} for "${role || 'no group'}" with 403`, async () => {
+          const { status, body } = await call(concrete(path), `[${role}]`, { method, body: {} });
+          expect(status).toBe(403);
+          expect(body.code).toBe('FORBIDDEN');
+        });
+
+  it('lets every allowed role through to the route (a 4xx of the route itself, never 403)', async () => {
+    for (const [method, path] of API_ROUTES)
+      for (const role of allowed(path)) {
+        const { status } = await call(concrete(path), `[${role}]`, { method, body: {} });
+        expect([200, 201, 400, 404]).toContain(status);
+      }
+  });
+});
+
+describe('workbench API: citizens and cases', () => {
+  let citizenId: string;
+  let ticket: string;
+
+  it('registers a citizen, and verifies (not duplicates) them when registered again', async () => {
+    const person = {
+      givenNames: 'María José',
+      surnames: 'Núñez Arosemena',
+      phone: '6123-4567',
+      document: { type: 'cedula', number: '8-888-1234' },
+    };
+    const first = await call('/citizens', '[agent]', { method: 'POST', body: person });
+    expect(first.status).toBe(201);
+    expect(first.body.result).toBe('created');
+    citizenId = first.body.citizen.id;
+    const again = await call('/citizens', '[agent]', { method: 'POST', body: person });
+    expect(again.body).toMatchObject({ result: 'verified', citizen: { id: citizenId } });
+    const clash = await call('/citizens', '[agent]', {
+      method: 'POST',
+      body: { givenNames: 'Otra', phone: '6123-4567', email: 'otra@example.org' },
+    });
+    expect(clash.status).toBe(409);
+    expect(clash.body.code).toBe('IDENTITY_TAKEN');
+  });
+
+  it('finds the citizen by phone, by document and by surname without accents', async () => {
+    for (const query of <Record<string, string>[]>[
+      { phone: '+507 6123 4567' },
+      { document: 'CEDULA:8-888-1234' },
+      { surname: 'nunez' },
+    ]) {
+      const { status, body } = await call('/citizens', '[agent]', { query });
+      expect(status).toBe(200);
+      expect(body.items.map((c: { id: string }) => c.id)).toContain(citizenId);
+    }
+    const both = await call('/citizens', '[agent]', { query: { phone: '61234567', surname: 'x' } });
+    expect(both.status).toBe(400);
+    expect(both.body.field).toBe('query');
+  });
+
+  it('opens a case during a contact and shows it with its audit trail on the citizen timeline', async () => {
+    const opened = await call('/cases', '[agent]', {
+      method: 'POST',
+      body: {
+        citizenId,
+        topicId: 'payment-plan',
+        channel: 'VOICE',
+        request: 'Quiere pagar en 6 cuotas',
+        contactId: 'c-1',
+      },
+    });
+    expect(opened.status).toBe(201);
+    ticket = opened.body.ticket;
+    const view = await call(`/cases/${ticket}`, '[supervisor]');
+    expect(view.body.case).toMatchObject({ status: 'OPEN', version: 1, topicId: 'payment-plan' });
+    expect(view.body.audit).toHaveLength(1);
+    expect(view.body.contacts.map((c: { contactId: string }) => c.contactId)).toEqual(['c-1']);
+    const timeline = await call(`/citizens/${citizenId}`, '[agent]');
+    expect(timeline.body.cases.map((c: { ticket: string }) => c.ticket)).toContain(ticket);
+    const listed = await call('/cases', '[agent]', {
+      query: {
+        status: 'OPEN',
+        department: 'tax',
+        from: '2020-01-01',
+        to: new Date(Date.now() + 60_000).toISOString(),
+      },
+    });
+    expect(listed.body.items.map((c: { ticket: string }) => c.ticket)).toContain(ticket);
+    const none = await call('/cases', '[agent]', {
+      query: { status: 'OPEN', department: 'tax', to: '2020-01-01' },
+    });
+    expect(none.body.items).toEqual([]);
+  });
+
+  it('enforces the state machine and the version (If-Match), and keeps reopening for supervisors', async () => {
+    const stale = await call(`/cases/${ticket}/transitions`, '[agent]', {
+      method: 'POST',
+      headers: { 'If-Match': '"7"' },
+      body: { to: 'PENDING_RESPONSE' },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('VERSION_CONFLICT');
+    const moved = await call(`/cases/${ticket}/transitions`, '[agent]', {
+      method: 'POST',
+      headers: { 'If-Match': '"1"' },
+      body: { to: 'PENDING_RESPONSE' },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ status: 'PENDING_RESPONSE', version: 2 });
+    const illegal = await call(`/cases/${ticket}/transitions`, '[agent]', {
+      method: 'POST',
+      body: { to: 'RESOLVED' },
+    });
+    expect(illegal.status).toBe(409);
+    expect(illegal.body.code).toBe('ILLEGAL_TRANSITION');
+    const noAnswer = await call(`/cases/${ticket}/transitions`, '[agent]', {
+      method: 'POST',
+      body: { to: 'PENDING_COMMUNICATION' },
+    });
+    expect(noAnswer.status).toBe(400);
+    expect(noAnswer.body.field).toBe('answer');
+    await call(`/cases/${ticket}/transitions`, '[agent]', {
+      method: 'POST',
+      body: { to: 'CANCELLED', reason: 'duplicado' },
+    });
+    const agentReopen = await call(`/cases/${ticket}/transitions`, '[agent]', {
+      method: 'POST',
+      body: { to: 'OPEN', reason: 'error' },
+    });
+    expect(agentReopen.status).toBe(403);
+    const reopen = await call(`/cases/${ticket}/transitions`, '[supervisor]', {
+      method: 'POST',
+      body: { to: 'OPEN', reason: 'cancelado por error' },
+    });
+    expect(reopen.status).toBe(200);
+    const audit = (await call(`/cases/${ticket}`, '[agent]')).body.audit;
+    expect(audit.map((a: { to: string }) => a.to)).toEqual(['OPEN', 'PENDING_RESPONSE', 'CANCELLED', 'OPEN']);
+    expect(audit.at(-1)).toMatchObject({ action: 'REOPENED', actor: { role: 'supervisor' } });
+  });
+
+  it('keeps notes on a case, and says which field is wrong', async () => {
+    const added = await call(`/cases/${ticket}/notes`, '[agent]', {
+      method: 'POST',
+      body: { text: 'Llamó de nuevo' },
+    });
+    expect(added.status).toBe(201);
+    const view = await call(`/cases/${ticket}`, '[agent]');
+    expect(view.body.notes.map((n: { text: string }) => n.text)).toEqual(['Llamó de nuevo']);
+    const empty = await call(`/cases/${ticket}/notes`, '[agent]', { method: 'POST', body: { text: '  ' } });
+    expect(empty).toMatchObject({ status: 400, body: { code: 'INVALID_INPUT', field: 'text' } });
+    const unknown = generateTicket(seededRandom(99));
+    const missing = await call(`/cases/${unknown}/notes`, '[agent]', { method: 'POST', body: { text: 'x' } });
+    expect(missing.status).toBe(404);
+    // One digit off: the check digit catches it.
+    const badTicket = await call(`/cases/${unknown.slice(0, 9)}${(Number(unknown[9]) + 1) % 10}`, '[agent]');
+    expect(badTicket.body.code).toBe('INVALID_TICKET');
+    const notJson = await call('/cases', '[agent]', { method: 'POST', body: '{not json' });
+    expect(notJson.body).toMatchObject({ code: 'INVALID_INPUT', field: 'body' });
+  });
+});
