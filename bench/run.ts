@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   metrics: () => import('./metrics'),
   e2e: () => import('./e2e'),
   simulate: () => import('./simulate'),
+  batch: () => import('./batch'),
 };
 
 async function main(): Promise<void> {

@@ -73,6 +73,7 @@ export async function loadLocalHandlers(local: LocalEndpoints, config = compileC
     caseStatus: (await import('../../lambdas/connect-case-status/handler')).handler as Handler,
     aggregator: (await import('../../lambdas/metrics-aggregator/handler')).handler,
     caseEvents: (await import('../../lambdas/case-events/handler')).handler,
+    caseNotifier: (await import('../../lambdas/case-notifier/handler')).handler,
     api: (await import('../../lambdas/api/handler')).handler,
   };
 }
@@ -129,9 +130,24 @@ export async function startLocalStack(options: LocalStackOptions) {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const { Table } = await doc.send(new DescribeTableCommand({ TableName: names.cases }));
-    const casesPoller = pollTableStream(streams, Table!.LatestStreamArn!, handlers.caseEvents, {
-      batchSize: 100,
-    });
+    // One reader of the cases table's stream feeds both of its consumers (in AWS, two event source
+    // mappings): each batch goes to each, and the earliest record either reports failed is retried for both
+    // (both are idempotent).
+    const caseStreamConsumers = [handlers.caseEvents, handlers.caseNotifier];
+    const casesPoller = pollTableStream(
+      streams,
+      Table!.LatestStreamArn!,
+      async (event) => {
+        const results = [];
+        for (const consume of caseStreamConsumers) results.push(await consume(event as never));
+        const failed = new Set(results.flatMap((r) => r.batchItemFailures.map((f) => f.itemIdentifier)));
+        const first = (event.Records as { dynamodb?: { SequenceNumber?: string } }[])
+          .map((r) => String(r.dynamodb?.SequenceNumber))
+          .find((id) => failed.has(id));
+        return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+      },
+      { batchSize: 100 },
+    );
     closers.push(() => casesPoller.stop());
 
     // Sign-in with the users of the config; scripts get a supervisor session of their own for this run.

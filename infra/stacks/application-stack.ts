@@ -31,6 +31,8 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/cases/{ticket}'],
   ['POST', '/cases/{ticket}/transitions'],
   ['POST', '/cases/{ticket}/notes'],
+  ['POST', '/backoffice/exports'],
+  ['POST', '/backoffice/imports'],
 ];
 
 export interface ApplicationStackProps extends StackProps {
@@ -117,6 +119,8 @@ export class ApplicationStack extends Stack {
     });
     // The workbench: reads, conditional writes and transactions on the case and citizen tables.
     const itemActions = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'];
+    // (The back-office routes run inside the API's 10 s; a department's whole morning batch in AWS belongs to
+    // a scheduled job, see the README.)
     for (const [table, spec] of [
       [props.casesTable, CASES_TABLE],
       [props.citizensTable, CITIZENS_TABLE],

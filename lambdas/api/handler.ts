@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { workbenchRoutes } from '../../shared/adapters/http/workbench-routes';
+import { backOfficeRoutes } from '../../shared/adapters/http/backoffice-routes';
+import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
-import { parseApiEvent, route } from '../../shared/adapters/http/api';
+import { parseApiEvent, route, type Route } from '../../shared/adapters/http/api';
+import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { metricsRoutes } from '../../shared/adapters/http/metrics-routes';
 import { readCompiledConfig } from '../../shared/config/compiled';
 import { DEFAULT_DASHBOARD } from '../../shared/domain/deployment';
@@ -54,7 +57,24 @@ const metrics = metricsRoutes({
   },
 });
 
-const routes = [...metrics, ...workbenchRoutes(core)];
+const backOffice = backOfficeRoutes({
+  store: new DynamoBackOfficeStore(doc, {
+    cases: required(env, ENV.CASES_TABLE),
+    citizens: required(env, ENV.CITIZENS_TABLE),
+  }),
+  catalogue,
+  now: () => new Date(),
+  localDate: (at) => calendar.local(at).date,
+});
+const outbox = new DynamoOutbox(doc, required(env, ENV.CASES_TABLE));
+/** Locally, what would have been sent by SMS or WhatsApp. */
+const outboxRoute: Route = {
+  method: 'GET',
+  path: '/outbox',
+  roles: ['supervisor', 'admin'],
+  handle: async () => ({ items: await outbox.list() }),
+};
+const routes = [...metrics, ...workbenchRoutes(core), ...backOffice, outboxRoute];
 
 export const handler = async (event: unknown) => {
   const request = parseApiEvent(event);

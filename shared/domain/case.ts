@@ -46,6 +46,8 @@ export interface Case {
   readonly dueAt: string;
   /** Optimistic-concurrency version; 1 on creation, +1 on every change. */
   readonly version: number;
+  /** The back-office batch (export or import file) that made the latest change, if one did. */
+  readonly lastBatch?: string;
 }
 
 export type AuditAction = 'CREATED' | 'TRANSITIONED' | 'REOPENED';
@@ -160,6 +162,7 @@ export function transitionCase(current: Case, input: TransitionInput): { case: C
     ...current,
     status: to,
     ...(answer ? { answer } : {}),
+    ...(input.batchId ? { lastBatch: input.batchId } : {}),
     updatedAt: input.now,
     version: current.version + 1,
   };

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { simulate } from '../../infra/local/simulator/run';
+import { dropTables } from '../../shared/adapters/dynamodb/setup';
+import { dynamoClient } from '../support/dynamo';
 import { EVENT_STREAM, localQueue, startLocalStack } from '../../infra/local/stack';
 import { loadConfig } from '../../shared/config/load';
 import { count, duration, percent } from '../../web/src/view';
@@ -98,6 +100,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  if (stack) await dropTables(dynamoClient(), stack.names);
 });
 
 describe('the supervisor dashboard in Chromium', () => {

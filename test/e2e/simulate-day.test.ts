@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { simulate } from '../../infra/local/simulator/run';
+import { dropTables } from '../../shared/adapters/dynamodb/setup';
+import { dynamoClient } from '../support/dynamo';
 import { EVENT_STREAM, startLocalStack } from '../../infra/local/stack';
 import { loadConfig } from '../../shared/config/load';
 
@@ -15,7 +17,11 @@ beforeAll(async () => {
     port: 0,
   });
 }, 60_000);
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await stack?.stop();
+  // DynamoDB Local keeps everything in memory: hand it back for the suites after this one.
+  if (stack) await dropTables(dynamoClient(), stack.names);
+});
 
 describe('npm run simulate on the local back end', () => {
   it('plays 2,000 contacts with 60 agents: none lost, the stored metrics equal the ground truth', async () => {

@@ -33,6 +33,7 @@ interface Call {
   body?: unknown;
   headers?: Record<string, string>;
   user?: string;
+  departments?: string;
 }
 async function call(path: string, groups: string, options: Call = {}) {
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -46,7 +47,15 @@ async function call(path: string, groups: string, options: Call = {}) {
         : {}),
       requestContext: {
         http: { method: options.method ?? 'GET' },
-        authorizer: { jwt: { claims: { sub: options.user ?? 'user-1', 'cognito:groups': groups } } },
+        authorizer: {
+          jwt: {
+            claims: {
+              sub: options.user ?? 'user-1',
+              'cognito:groups': groups,
+              ...(options.departments ? { 'custom:departments': options.departments } : {}),
+            },
+          },
+        },
       },
     });
     return { status: response.statusCode, body: JSON.parse(response.body) };
@@ -56,7 +65,12 @@ async function call(path: string, groups: string, options: Call = {}) {
 }
 
 const STAFF = ['agent', 'supervisor', 'admin'];
-const allowed = (path: string) => (path.startsWith('/metrics') ? ['supervisor', 'admin'] : STAFF);
+const allowed = (path: string) =>
+  path.startsWith('/metrics')
+    ? ['supervisor', 'admin']
+    : path.startsWith('/backoffice')
+      ? ['backoffice', 'supervisor', 'admin']
+      : STAFF;
 
 describe('workbench API: roles', () => {
   const concrete = (path: string) =>
@@ -69,6 +83,12 @@ describe('workbench API: roles', () => {
           expect(status).toBe(403);
           expect(body.code).toBe('FORBIDDEN');
         });
+
+  it('shows the local outbox to supervisors and admins only', async () => {
+    for (const role of ['agent', 'backoffice', ''])
+      expect((await call('/outbox', `[${role}]`)).status).toBe(403);
+    expect((await call('/outbox', '[supervisor]')).status).toBe(200);
+  });
 
   it('lets every allowed role through to the route (a 4xx of the route itself, never 403)', async () => {
     for (const [method, path] of API_ROUTES)
@@ -217,5 +237,56 @@ describe('workbench API: citizens and cases', () => {
     expect(badTicket.body.code).toBe('INVALID_TICKET');
     const notJson = await call('/cases', '[agent]', { method: 'POST', body: '{not json' });
     expect(notJson.body).toMatchObject({ code: 'INVALID_INPUT', field: 'body' });
+  });
+});
+
+describe('back-office API', () => {
+  it('exports a department for its back office only, as CSV with a BOM, and imports answers (dry run first)', async () => {
+    const citizen = await call('/citizens', '[agent]', {
+      method: 'POST',
+      body: { givenNames: 'Rosa', surnames: 'Vargas', phone: '6555-0001' },
+    });
+    const opened = await call('/cases', '[agent]', {
+      method: 'POST',
+      body: { citizenId: citizen.body.citizen.id, topicId: 'plate-renewal', channel: 'SMS' },
+    });
+    const other = await call('/backoffice/exports', '[backoffice]', {
+      method: 'POST',
+      departments: 'tax',
+      body: { department: 'vehicles' },
+    });
+    expect(other.status).toBe(403);
+    const exported = await call('/backoffice/exports', '[backoffice]', {
+      method: 'POST',
+      departments: 'vehicles',
+      body: { department: 'vehicles' },
+    });
+    expect(exported.status).toBe(200);
+    expect(exported.body.exported).toBe(1);
+    expect(exported.body.csv.startsWith('\uFEFFticket,date,name,document,phone,topic,request\r\n')).toBe(
+      true,
+    );
+    expect(exported.body.csv).toContain(opened.body.ticket);
+    const file = `ticket,answer\n${opened.body.ticket},Renovación aprobada\n`;
+    const taxOnly = await call('/backoffice/imports', '[backoffice]', {
+      method: 'POST',
+      departments: 'tax',
+      body: file,
+    });
+    expect(taxOnly.body.rows[0]).toMatchObject({ result: 'rejected', reason: 'no case has this ticket' });
+    const dry = await call('/backoffice/imports', '[backoffice]', {
+      method: 'POST',
+      departments: 'vehicles',
+      query: { dryRun: 'true' },
+      body: file,
+    });
+    expect(dry.body).toMatchObject({ dryRun: true, applied: 1 });
+    expect((await call(`/cases/${opened.body.ticket}`, '[agent]')).body.case.status).toBe('PENDING_RESPONSE');
+    const applied = await call('/backoffice/imports', '[supervisor]', { method: 'POST', body: file });
+    expect(applied.body).toMatchObject({ dryRun: false, applied: 1, rows: [{ line: 2, result: 'applied' }] });
+    expect((await call(`/cases/${opened.body.ticket}`, '[agent]')).body.case).toMatchObject({
+      status: 'PENDING_COMMUNICATION',
+      answer: 'Renovación aprobada',
+    });
   });
 });

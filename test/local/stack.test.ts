@@ -85,3 +85,84 @@ describe('local stack', () => {
     expect(view.cases.tax?.OPEN).toBe(1);
   });
 });
+
+describe('proactive answers', () => {
+  const api = async (path: string, method = 'GET', body?: unknown) => {
+    const res = await fetch(`${stack.url}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> & { ticket: string } };
+  };
+  async function answeredCase(phone: string, channel: string) {
+    const citizen = await api('/citizens', 'POST', { givenNames: 'Luz', surnames: 'Ábrego', phone });
+    const id = (citizen.body.citizen as { id: string }).id;
+    const opened = await api('/cases', 'POST', { citizenId: id, topicId: 'plate-renewal', channel });
+    const ticket = opened.body.ticket;
+    await api(`/cases/${ticket}/transitions`, 'POST', { to: 'PENDING_RESPONSE' });
+    await api(`/cases/${ticket}/transitions`, 'POST', {
+      to: 'PENDING_COMMUNICATION',
+      answer: 'Su placa está lista.',
+    });
+    return ticket;
+  }
+  const caseOf = async (ticket: string) =>
+    (await api(`/cases/${ticket}`)).body.case as { status: string; version: number };
+
+  it('sends the answer on the channel the citizen used, once, and marks the case communicated', async () => {
+    const ticket = await answeredCase('6222-3333', 'WHATSAPP');
+    const done = await until(
+      () => caseOf(ticket),
+      (c) => c.status === 'COMMUNICATED',
+      8000,
+    );
+    expect(done.status).toBe('COMMUNICATED');
+    const outbox = (await api('/outbox')).body.items as {
+      ticket: string;
+      channel: string;
+      to: string;
+      text: string;
+    }[];
+    const sent = outbox.filter((m) => m.ticket === ticket);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        channel: 'WHATSAPP',
+        to: '+50762223333',
+        text: `Respuesta a su trámite ${ticket}: Su placa está lista.`,
+      }),
+    ]);
+    // The stream delivers the change again: nothing more is sent.
+    const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await stack.handlers.caseNotifier({
+        Records: [
+          {
+            eventName: 'MODIFY',
+            dynamodb: {
+              SequenceNumber: '1',
+              NewImage: {
+                type: { S: 'CASE' },
+                ticket: { S: ticket },
+                status: { S: 'PENDING_COMMUNICATION' },
+              },
+              OldImage: { type: { S: 'CASE' }, ticket: { S: ticket }, status: { S: 'PENDING_RESPONSE' } },
+            },
+          },
+        ],
+      });
+    } finally {
+      quiet.mockRestore();
+    }
+    const again = (await api('/outbox')).body.items as { ticket: string }[];
+    expect(again.filter((m) => m.ticket === ticket)).toHaveLength(1);
+  });
+
+  it('leaves a case with no messaging channel pending communication, for the status line or an agent', async () => {
+    const ticket = await answeredCase('6222-4444', 'VOICE');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await caseOf(ticket)).status).toBe('PENDING_COMMUNICATION');
+    const outbox = (await api('/outbox')).body.items as { ticket: string }[];
+    expect(outbox.some((m) => m.ticket === ticket)).toBe(false);
+  });
+});

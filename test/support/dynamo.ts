@@ -13,3 +13,11 @@ export async function freshTables() {
   await ensureTables(doc as unknown as DynamoDBClient, names);
   return { doc, names };
 }
+
+/** A client for the run's DynamoDB Local (table administration in tests). */
+export function dynamoClient(): DynamoDBClient {
+  return createDocumentClient({
+    endpoint: process.env.TEST_DYNAMO_ENDPOINT!,
+    requestTimeoutMs: 10_000,
+  }) as unknown as DynamoDBClient;
+}

@@ -46,6 +46,7 @@ const caseSchema = z.object({
   updatedAt: z.string(),
   dueAt: z.string(),
   version: z.number(),
+  lastBatch: z.optional(z.string()),
 });
 const auditSchema = z.object({
   ticket: z.string(),

@@ -1,5 +1,6 @@
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
@@ -35,6 +36,22 @@ export async function ensureTables(
         if (!(error instanceof ResourceInUseException)) throw error;
       }
       await client.send(new DescribeTableCommand({ TableName: name }));
+    }),
+  );
+}
+
+/** Deletes the tables (and their streams), for tests and benchmarks that are done with them. */
+export async function dropTables(
+  client: DynamoDBClient,
+  names: Partial<Record<TableId, string>>,
+): Promise<void> {
+  await Promise.all(
+    Object.values(names).map(async (TableName) => {
+      try {
+        await client.send(new DeleteTableCommand({ TableName }));
+      } catch (error) {
+        if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      }
     }),
   );
 }

@@ -1,0 +1,215 @@
+import {
+  BatchGetCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { BackOfficeStore, ExportRow, PlannedChange } from '../../domain/backoffice';
+import type { Case } from '../../domain/case';
+import type { Citizen } from '../../domain/citizen';
+import { openCaseChange } from '../../domain/screen-pop';
+import type { Ticket } from '../../domain/ticket';
+import { auditItem, caseFromItem, caseItem, caseKeys } from './case-items';
+import { citizenFromItem, citizenKeys } from './citizen-items';
+import { summaryUpdates } from './screen-pop-items';
+import { TransactionCancelled, transactWrite } from './transact';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB allows 100 items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+const PAGE = 500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const batchKeys = {
+  chunk: (batchId: string, firstTicket: string) => ({ pk: `BATCH#${batchId}`, sk: `ROWS#${firstTicket}` }),
+};
+
+/**
+ * The back-office batches on DynamoDB: pages of OPEN cases from the status index, citizens and cases by
+ * BatchGetItem (100 keys a call), and changes written many cases per transaction — each case conditional on
+ * its version, its audit event, its owner's screen-pop summaries, and (for an export) one record of the
+ * rows of the cases in that transaction. A transaction that fails because some case changed meanwhile is
+ * written again without those cases.
+ */
+export class DynamoBackOfficeStore implements BackOfficeStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: { readonly cases: string; readonly citizens: string },
+    private readonly options: { readonly concurrency?: number; readonly transactionItems?: number } = {},
+  ) {}
+
+  async *openCases(departmentId: string): AsyncIterable<readonly Case[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tables.cases,
+          IndexName: 'byStatus',
+          KeyConditionExpression: 'gsi2pk = :k',
+          ExpressionAttributeValues: { ':k': caseKeys.statusPartition('OPEN', departmentId) },
+          Limit: PAGE,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const items = (page.Items ?? []).map(caseFromItem);
+      if (items.length) yield items;
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  private async batchGet<T>(
+    table: string,
+    keys: Record<string, string>[],
+    parse: (item: Record<string, unknown>) => T,
+  ) {
+    const out: T[] = [];
+    const chunks: Record<string, string>[][] = [];
+    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        let pending: Record<string, unknown>[] = chunks[next++]!;
+        for (let attempt = 0; pending.length; attempt++) {
+          if (attempt > 10) throw new Error(`batch read of ${table}: keys still unprocessed`);
+          if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
+          const res = await this.doc.send(
+            new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+          );
+          out.push(...(res.Responses?.[table] ?? []).map(parse));
+          pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
+    return out;
+  }
+
+  async citizens(ids: readonly string[]): Promise<ReadonlyMap<string, Citizen>> {
+    const found = await this.batchGet(
+      this.tables.citizens,
+      ids.map((id) => citizenKeys.profile(id)),
+      citizenFromItem,
+    );
+    return new Map(found.map((c) => [c.id, c]));
+  }
+
+  async casesByTicket(tickets: readonly Ticket[]): Promise<ReadonlyMap<string, Case>> {
+    const found = await this.batchGet(
+      this.tables.cases,
+      tickets.map((t) => caseKeys.case(t)),
+      caseFromItem,
+    );
+    return new Map(found.map((c) => [c.ticket as string, c]));
+  }
+
+  async batchRows(batchId: string): Promise<readonly ExportRow[]> {
+    const rows: ExportRow[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tables.cases,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': batchKeys.chunk(batchId, '').pk },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) rows.push(...(item.rows as ExportRow[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return rows;
+  }
+
+  private itemsOf(change: PlannedChange): TransactItem[] {
+    const { next, audit, owner } = change;
+    return [
+      {
+        Put: {
+          TableName: this.tables.cases,
+          Item: caseItem(next),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': next.version - 1 },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.cases,
+          Item: auditItem(audit),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...summaryUpdates(this.tables.citizens, owner?.identities ?? [], {
+        openCase: [next.ticket, openCaseChange(next)],
+      }),
+    ];
+  }
+
+  async commit(
+    changes: readonly PlannedChange[],
+    batch?: { readonly id: string; readonly rows: ReadonlyMap<string, ExportRow> },
+  ): Promise<{ committed: number; conflicts: readonly PlannedChange[] }> {
+    // Group cases into transactions of at most 100 items, keeping one slot for the batch record.
+    const groups: PlannedChange[][] = [];
+    let group: PlannedChange[] = [];
+    let size = batch ? 1 : 0;
+    for (const change of changes) {
+      const n = this.itemsOf(change).length;
+      if (size + n > (this.options.transactionItems ?? MAX_TRANSACTION_ITEMS) && group.length) {
+        groups.push(group);
+        group = [];
+        size = batch ? 1 : 0;
+      }
+      group.push(change);
+      size += n;
+    }
+    if (group.length) groups.push(group);
+
+    let committed = 0;
+    const conflicts: PlannedChange[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) {
+        let pending = groups[next++]!;
+        while (pending.length) {
+          const items: TransactItem[] = [];
+          const owners: number[] = [];
+          pending.forEach((change, i) => {
+            for (const item of this.itemsOf(change)) {
+              items.push(item);
+              owners.push(i);
+            }
+          });
+          if (batch)
+            items.push({
+              Put: {
+                TableName: this.tables.cases,
+                Item: {
+                  ...batchKeys.chunk(batch.id, pending[0]!.next.ticket),
+                  type: 'BATCH',
+                  rows: pending.map((c) => batch.rows.get(c.next.ticket)).filter(Boolean),
+                },
+              },
+            });
+          try {
+            await transactWrite(this.doc, items);
+            committed += pending.length;
+            break;
+          } catch (error) {
+            if (!(error instanceof TransactionCancelled)) throw error;
+            const failed = new Set(
+              error.reasons.flatMap((r, i) =>
+                r.code === 'ConditionalCheckFailed' && i < owners.length ? [owners[i]!] : [],
+              ),
+            );
+            if (!failed.size) throw error;
+            conflicts.push(...pending.filter((_, i) => failed.has(i)));
+            pending = pending.filter((_, i) => !failed.has(i));
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 6, groups.length) }, worker));
+    return { committed, conflicts };
+  }
+}

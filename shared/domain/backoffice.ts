@@ -1,0 +1,326 @@
+import { MAX_TEXT, transitionCase, type AuditEvent, type Case } from './case';
+import type { Catalogue } from './catalogue';
+import type { Citizen } from './citizen';
+import { parseCsv } from './csv';
+import { DomainError } from './errors';
+import { normalizeName } from './text';
+import { parseTicket, type Ticket } from './ticket';
+
+/**
+ * The back-office round trip. Each morning a department gets the OPEN cases that need an answer (they move
+ * to PENDING_RESPONSE, audited with the batch); later it sends back a file of ticket + answer (they move to
+ * PENDING_COMMUNICATION, or back to OPEN when more information is needed). Pure planning here; the store
+ * writes a plan in transactions of many cases each.
+ */
+
+export const EXPORT_COLUMNS = ['ticket', 'date', 'name', 'document', 'phone', 'topic', 'request'] as const;
+export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string>;
+
+export const BACKOFFICE_ACTOR = { id: 'backoffice-batch', role: 'backoffice' } as const;
+
+/** The batch of a department's export on a local date: running it again continues the same batch. */
+export const exportBatchId = (departmentId: string, date: string) => `export:${departmentId}:${date}`;
+
+export interface PlannedChange {
+  readonly next: Case;
+  readonly audit: AuditEvent;
+  readonly owner: Citizen | undefined;
+}
+
+export function exportRow(
+  c: Case,
+  citizen: Citizen | undefined,
+  catalogue: Catalogue,
+  date: string,
+): ExportRow {
+  const phone = citizen?.identities.find((i) => i.kind === 'PHONE')?.value ?? '';
+  const name = [citizen?.givenNames, citizen?.surnames].filter(Boolean).join(' ');
+  return {
+    ticket: c.ticket,
+    date: c.createdAt.slice(0, 10) || date,
+    name,
+    document: citizen?.document ? `${citizen.document.type} ${citizen.document.number}` : '',
+    phone,
+    topic: catalogue.name(c.topicId, 'es'),
+    request: c.request ?? '',
+  };
+}
+
+/** The export's change to each OPEN case: to PENDING_RESPONSE, audited with the batch. */
+export function planExport(
+  cases: readonly Case[],
+  owners: ReadonlyMap<string, Citizen>,
+  batchId: string,
+  now: string,
+) {
+  return cases
+    .filter((c) => c.status === 'OPEN')
+    .map((c): PlannedChange => {
+      const { case: next, audit } = transitionCase(c, {
+        to: 'PENDING_RESPONSE',
+        actor: BACKOFFICE_ACTOR,
+        now,
+        batchId,
+        reason: 'sent to the back office',
+      });
+      return { next, audit, owner: owners.get(c.citizenId) };
+    });
+}
+
+/** An answer meaning "send it back: the case needs more information". */
+const MORE_INFORMATION = new Set(['NEEDS MORE INFORMATION', 'NECESITA MAS INFORMACION', 'MAS INFORMACION']);
+export const asksForMoreInformation = (answer: string) => MORE_INFORMATION.has(normalizeName(answer));
+
+export type ImportResult = 'applied' | 'unchanged' | 'rejected';
+export interface ImportRowReport {
+  readonly line: number;
+  readonly ticket: string;
+  readonly result: ImportResult;
+  readonly to?: 'PENDING_COMMUNICATION' | 'OPEN';
+  readonly reason?: string;
+}
+
+export interface ParsedAnswer {
+  readonly line: number;
+  readonly ticket: Ticket;
+  readonly answer: string;
+}
+
+/**
+ * Reads an answers file: a header row with `ticket` and `answer` columns (any order, any other columns
+ * ignored), then one row a case. Rows that cannot be read are reported with their line and reason.
+ */
+export function readAnswers(text: string): { rows: ParsedAnswer[]; rejected: ImportRowReport[] } {
+  const records = parseCsv(text);
+  const rows: ParsedAnswer[] = [];
+  const rejected: ImportRowReport[] = [];
+  const header = records[0];
+  if (!header || 'error' in header)
+    throw new ImportFileError('the first line must be a header with ticket and answer');
+  const columns = header.fields.map((f) => f.trim().toLowerCase());
+  const ticketAt = columns.indexOf('ticket');
+  const answerAt = columns.findIndex((c) => c === 'answer' || c === 'respuesta');
+  if (ticketAt < 0 || answerAt < 0)
+    throw new ImportFileError('the header needs the columns ticket and answer');
+  const seen = new Map<string, number>();
+  for (const record of records.slice(1)) {
+    if ('error' in record) {
+      rejected.push({
+        line: record.line,
+        ticket: '',
+        result: 'rejected',
+        reason: `unreadable row: ${record.error}`,
+      });
+      continue;
+    }
+    const rawTicket = (record.fields[ticketAt] ?? '').trim();
+    const answer = (record.fields[answerAt] ?? '').trim();
+    const reject = (reason: string) =>
+      rejected.push({ line: record.line, ticket: rawTicket, result: 'rejected', reason });
+    let ticket: Ticket;
+    try {
+      ticket = parseTicket(rawTicket);
+    } catch (error) {
+      reject(error instanceof DomainError ? error.message : 'not a ticket');
+      continue;
+    }
+    if (!answer) {
+      reject('the answer is empty');
+      continue;
+    }
+    if (answer.length > MAX_TEXT) {
+      reject(`the answer is longer than ${MAX_TEXT} characters`);
+      continue;
+    }
+    const earlier = seen.get(ticket);
+    if (earlier !== undefined) {
+      reject(`the ticket is already on line ${earlier}`);
+      continue;
+    }
+    seen.set(ticket, record.line);
+    rows.push({ line: record.line, ticket, answer });
+  }
+  return { rows, rejected };
+}
+
+export class ImportFileError extends DomainError {
+  readonly code = 'INVALID_INPUT';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/**
+ * What importing each answer does to its case: PENDING_RESPONSE → PENDING_COMMUNICATION with the answer, or
+ * back to OPEN when more information is needed; a case this same file already moved is left as it is.
+ */
+export function planImport(
+  rows: readonly ParsedAnswer[],
+  cases: ReadonlyMap<string, Case>,
+  owners: ReadonlyMap<string, Citizen>,
+  importId: string,
+  now: string,
+): { changes: (PlannedChange & { row: ParsedAnswer })[]; reports: ImportRowReport[] } {
+  const changes: (PlannedChange & { row: ParsedAnswer })[] = [];
+  const reports: ImportRowReport[] = [];
+  for (const row of rows) {
+    const current = cases.get(row.ticket);
+    const report = (result: ImportResult, extra: Partial<ImportRowReport> = {}) =>
+      reports.push({ line: row.line, ticket: row.ticket, result, ...extra });
+    if (!current) {
+      report('rejected', { reason: 'no case has this ticket' });
+      continue;
+    }
+    if (current.lastBatch === importId) {
+      report('unchanged', { reason: 'already imported from this file' });
+      continue;
+    }
+    if (current.status !== 'PENDING_RESPONSE') {
+      report('rejected', { reason: `the case is ${current.status}, not PENDING_RESPONSE` });
+      continue;
+    }
+    const more = asksForMoreInformation(row.answer);
+    const { case: next, audit } = transitionCase(current, {
+      to: more ? 'OPEN' : 'PENDING_COMMUNICATION',
+      actor: BACKOFFICE_ACTOR,
+      now,
+      batchId: importId,
+      ...(more ? { reason: 'the back office needs more information' } : { answer: row.answer }),
+    });
+    changes.push({ next, audit, owner: owners.get(current.citizenId), row });
+    report('applied', { to: more ? 'OPEN' : 'PENDING_COMMUNICATION' });
+  }
+  return { changes, reports };
+}
+
+/** Storage for the batch round trip: reads in pages and batches, writes many cases per transaction. */
+export interface BackOfficeStore {
+  /** OPEN cases of a department, oldest first, a page at a time. */
+  openCases(departmentId: string): AsyncIterable<readonly Case[]>;
+  citizens(ids: readonly string[]): Promise<ReadonlyMap<string, Citizen>>;
+  casesByTicket(tickets: readonly Ticket[]): Promise<ReadonlyMap<string, Case>>;
+  /**
+   * Writes the changes, many cases per transaction, each case only if its version is still the one read.
+   * With `batch`, the rows go into the batch's record in the same transactions. Cases changed meanwhile by
+   * someone else are left out and returned as conflicts; everything else is written.
+   */
+  commit(
+    changes: readonly PlannedChange[],
+    batch?: { readonly id: string; readonly rows: ReadonlyMap<string, ExportRow> },
+  ): Promise<{ committed: number; conflicts: readonly PlannedChange[] }>;
+  /** Every row recorded for a batch, by ticket. */
+  batchRows(batchId: string): Promise<readonly ExportRow[]>;
+}
+
+export interface ExportReport {
+  readonly batchId: string;
+  /** Cases moved to PENDING_RESPONSE by this run. */
+  readonly exported: number;
+  /** Cases changed by someone else while this run read them: left OPEN for the next run. */
+  readonly skipped: number;
+  /** Every row of the batch (this run's and earlier runs' of the same day), by date then ticket. */
+  readonly rows: readonly ExportRow[];
+}
+
+/**
+ * The daily export of a department. Resumable and idempotent: a run continues the day's batch, moving only
+ * cases still OPEN; the file is always the whole batch, so a crash mid-way loses and duplicates nothing.
+ */
+export async function runExport(
+  store: BackOfficeStore,
+  deps: { catalogue: Catalogue; now: () => Date; localDate: (at: Date) => string },
+  departmentId: string,
+  onProgress?: (exported: number) => void,
+): Promise<ExportReport> {
+  const now = deps.now();
+  const batchId = exportBatchId(departmentId, deps.localDate(now));
+  let exported = 0;
+  let skipped = 0;
+  for await (const page of store.openCases(departmentId)) {
+    const owners = await store.citizens([...new Set(page.map((c) => c.citizenId))]);
+    const changes = planExport(page, owners, batchId, now.toISOString());
+    const rows = new Map(
+      changes.map((c) => [
+        c.next.ticket as string,
+        exportRow(c.next, c.owner, deps.catalogue, deps.localDate(now)),
+      ]),
+    );
+    const { committed, conflicts } = await store.commit(changes, { id: batchId, rows });
+    exported += committed;
+    skipped += conflicts.length;
+    onProgress?.(exported);
+  }
+  const rows = [...(await store.batchRows(batchId))].sort(
+    (a, b) => a.date.localeCompare(b.date) || a.ticket.localeCompare(b.ticket),
+  );
+  return { batchId, exported, skipped, rows };
+}
+
+export interface ImportReport {
+  readonly importId: string;
+  readonly dryRun: boolean;
+  readonly applied: number;
+  readonly unchanged: number;
+  readonly rejected: number;
+  /** One entry per row of the file, by line. */
+  readonly rows: readonly ImportRowReport[];
+}
+
+const IMPORT_CHUNK = 1000;
+
+/**
+ * Imports a back-office answers file. Every row is checked (check digit, case exists, allowed transition,
+ * non-empty answer within the length limit, readable CSV); with `dryRun` nothing is written. Importing the
+ * same file again changes nothing: its cases carry the file's id.
+ */
+export async function runImport(
+  store: BackOfficeStore,
+  deps: { now: () => Date; importIdOf: (text: string) => string },
+  text: string,
+  options: {
+    dryRun?: boolean;
+    /** A back-office user answers only for their departments: other cases' rows are rejected. */
+    departments?: readonly string[];
+    onProgress?: (done: number, total: number) => void;
+  } = {},
+): Promise<ImportReport> {
+  const importId = deps.importIdOf(text);
+  const { rows, rejected } = readAnswers(text);
+  const reports: ImportRowReport[] = [...rejected];
+  const now = deps.now().toISOString();
+  for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
+    const chunk = rows.slice(i, i + IMPORT_CHUNK);
+    const found = await store.casesByTicket(chunk.map((r) => r.ticket));
+    const cases = options.departments
+      ? new Map([...found].filter(([, c]) => options.departments!.includes(c.departmentId)))
+      : found;
+    const owners = await store.citizens([...new Set([...cases.values()].map((c) => c.citizenId))]);
+    const plan = planImport(chunk, cases, owners, importId, now);
+    if (!options.dryRun && plan.changes.length) {
+      const { conflicts } = await store.commit(plan.changes);
+      const lost = new Set(conflicts.map((c) => c.next.ticket as string));
+      for (const r of plan.reports)
+        reports.push(
+          lost.has(r.ticket)
+            ? {
+                line: r.line,
+                ticket: r.ticket,
+                result: 'rejected',
+                reason: 'the case changed while importing; import again',
+              }
+            : r,
+        );
+    } else reports.push(...plan.reports);
+    options.onProgress?.(Math.min(i + IMPORT_CHUNK, rows.length), rows.length);
+  }
+  reports.sort((a, b) => a.line - b.line);
+  const count = (r: ImportResult) => reports.filter((x) => x.result === r).length;
+  return {
+    importId,
+    dryRun: Boolean(options.dryRun),
+    applied: count('applied'),
+    unchanged: count('unchanged'),
+    rejected: count('rejected'),
+    rows: reports,
+  };
+}

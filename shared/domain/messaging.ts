@@ -1,0 +1,74 @@
+import type { Case } from './case';
+import type { Language } from './citizen';
+import { NotFoundError, VersionConflictError } from './errors';
+import type { CaseRepository, CitizenRepository, Clock } from './ports';
+import { changeCaseStatus } from './use-cases';
+
+/** A message to a citizen on a messaging channel. `id` is stable, so a retry is the same message. */
+export interface OutgoingMessage {
+  readonly id: string;
+  readonly ticket: string;
+  readonly channel: 'SMS' | 'WHATSAPP';
+  /** E.164. */
+  readonly to: string;
+  readonly language: Language;
+  readonly text: string;
+}
+
+/** Sends messages: Connect's outbound chat or End User Messaging in AWS, a recorded outbox locally. */
+export interface MessageSender {
+  /** Sends once per message id: a second call with the same id sends nothing. */
+  send(message: OutgoingMessage): Promise<void>;
+}
+
+const TEXT: Record<Language, (ticket: string, answer: string) => string> = {
+  es: (ticket, answer) => `Respuesta a su trámite ${ticket}: ${answer}`,
+  en: (ticket, answer) => `Answer to your request ${ticket}: ${answer}`,
+};
+
+export type CommunicateResult =
+  | { readonly result: 'communicated'; readonly messageId: string }
+  | { readonly result: 'no-messaging-channel' | 'not-pending' | 'changed-meanwhile' };
+
+/**
+ * Tells the citizen the answer of a case that reached PENDING_COMMUNICATION, on the messaging channel they
+ * last used about it (SMS or WhatsApp), then marks it COMMUNICATED. Without such a channel the case stays
+ * PENDING_COMMUNICATION for the ticket status line or an agent. Safe to repeat: the message id is the
+ * case's ticket and version, and a case already past PENDING_COMMUNICATION is left alone.
+ */
+export async function communicateAnswer(
+  deps: { cases: CaseRepository; citizens: CitizenRepository; clock: Clock; sender: MessageSender },
+  current: Case,
+): Promise<CommunicateResult> {
+  if (current.status !== 'PENDING_COMMUNICATION' || !current.answer) return { result: 'not-pending' };
+  const contacts = await deps.cases.contacts(current.ticket);
+  const last = [...contacts].reverse().find((c) => c.channel === 'SMS' || c.channel === 'WHATSAPP');
+  const channel =
+    last?.channel ??
+    (current.channel === 'SMS' || current.channel === 'WHATSAPP' ? current.channel : undefined);
+  const citizen = await deps.citizens.byId(current.citizenId);
+  if (!citizen) throw new NotFoundError('citizen');
+  const phone = citizen.identities.find((i) => i.kind === 'PHONE')?.value;
+  if (!channel || !phone) return { result: 'no-messaging-channel' };
+  const messageId = `${current.ticket}#${current.version}`;
+  await deps.sender.send({
+    id: messageId,
+    ticket: current.ticket,
+    channel: channel as 'SMS' | 'WHATSAPP',
+    to: phone,
+    language: citizen.language,
+    text: TEXT[citizen.language](current.ticket, current.answer),
+  });
+  try {
+    await changeCaseStatus(
+      deps,
+      current.ticket,
+      { to: 'COMMUNICATED', actor: { id: 'notifier', role: 'system' }, reason: `sent by ${channel}` },
+      current.version,
+    );
+  } catch (error) {
+    if (error instanceof VersionConflictError) return { result: 'changed-meanwhile' };
+    throw error;
+  }
+  return { result: 'communicated', messageId };
+}
