@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { InMemoryMetricsStore } from '../../shared/adapters/memory/metrics-store';
-import { compileConfig } from '../../shared/config/load';
 import { aggregateBatch } from '../../shared/domain/metrics/aggregate';
 import type { MetricsSettings } from '../../shared/domain/metrics/effects';
 import { asKinesis, morning, QUEUES } from '../support/morning';
+import { loadApiHandler } from '../support/api';
 import { freshTables } from '../support/dynamo';
 
 type Handler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
@@ -25,19 +22,10 @@ beforeAll(async () => {
   const records = asKinesis(day.payloads).map(parseKinesisRecord);
   await aggregateBatch(records, { store: new DynamoMetricsStore(doc, names.metrics), settings });
   await aggregateBatch(records, { store: reference, settings });
-  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-config-')), 'config.json');
-  writeFileSync(configFile, JSON.stringify(compileConfig('config/city-hall')));
-  Object.assign(process.env, {
-    CONFIG_FILE: configFile,
-    METRICS_TABLE: names.metrics,
-    CASES_TABLE: names.cases,
-    CITIZENS_TABLE: names.citizens,
-    DYNAMODB_ENDPOINT: process.env.TEST_DYNAMO_ENDPOINT,
-    QUEUE_DEPARTMENTS: JSON.stringify(QUEUES.map((q) => [q, q.split('/')[1]])),
-  });
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../lambdas/api/handler')).handler as Handler;
-  });
+  handler = await loadApiHandler(
+    names,
+    QUEUES.map((q) => [q, q.split('/')[1]!] as const),
+  );
 });
 
 const call = async (path: string, groups: string, query: Record<string, string> = {}, method = 'GET') => {

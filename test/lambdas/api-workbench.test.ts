@@ -1,10 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { API_ROUTES } from '../../infra/stacks/application-stack';
-import { compileConfig } from '../../shared/config/load';
 import { seededRandom } from '../../shared/domain/random';
 import { generateTicket } from '../../shared/domain/ticket';
+import { loadApiHandler } from '../support/api';
 import { freshTables } from '../support/dynamo';
 
 type Handler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
@@ -12,19 +9,7 @@ let handler: Handler;
 
 beforeAll(async () => {
   const { names } = await freshTables();
-  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-config-')), 'config.json');
-  writeFileSync(configFile, JSON.stringify(compileConfig('config/city-hall')));
-  Object.assign(process.env, {
-    CONFIG_FILE: configFile,
-    METRICS_TABLE: names.metrics,
-    CASES_TABLE: names.cases,
-    CITIZENS_TABLE: names.citizens,
-    DYNAMODB_ENDPOINT: process.env.TEST_DYNAMO_ENDPOINT,
-    QUEUE_DEPARTMENTS: '[]',
-  });
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../lambdas/api/handler')).handler as Handler;
-  });
+  handler = await loadApiHandler(names);
 });
 
 interface Call {

@@ -1,3 +1,4 @@
+import { CASE_STATUSES } from '../case';
 import type { DashboardSettings } from '../deployment';
 import { derived, type Counter } from './effects';
 import type { AgentState } from './model';
@@ -62,13 +63,8 @@ export interface DashboardSummary {
   }[];
 }
 
-export const CASE_STATUSES = [
-  'OPEN',
-  'PENDING_RESPONSE',
-  'PENDING_COMMUNICATION',
-  'COMMUNICATED',
-  'RESOLVED',
-] as const;
+/** The statuses the dashboard shows (cancelled cases are not work). */
+export const DASHBOARD_STATUSES = CASE_STATUSES.filter((s) => s !== 'CANCELLED');
 
 type Counters = Partial<Record<Counter, number>>;
 
@@ -132,7 +128,7 @@ export function dashboardSummary(input: SummaryInput): DashboardSummary {
       })),
     };
   });
-  const byStatus = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0])) as Record<string, number>;
+  const byStatus = Object.fromEntries(DASHBOARD_STATUSES.map((s) => [s, 0])) as Record<string, number>;
   for (const statuses of Object.values(input.live.cases))
     for (const [status, count] of Object.entries(statuses))
       byStatus[status] = (byStatus[status] ?? 0) + count;
