@@ -9,7 +9,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { loadConfig } from '../../shared/config/load';
 import { EXPORT_COLUMNS, runExport, runImport, type BackOfficeStore } from '../../shared/domain/backoffice';
-import type { CaseStatus } from '../../shared/domain/case';
+import { openCase, type CaseStatus } from '../../shared/domain/case';
+import { seededRandom } from '../../shared/domain/random';
+import { generateTicket } from '../../shared/domain/ticket';
 import { BOM, parseCsv, toCsv } from '../../shared/domain/csv';
 import { seedOpenCases } from '../support/seed';
 
@@ -213,10 +215,24 @@ describe('back-office round trip on DynamoDB Local', () => {
         return store.commit(changes, batch);
       },
     };
+    // The same citizen has a second open case in the department: both go out, in separate transactions.
+    const owner = (await store.citizens([second!.citizenId])).get(second!.citizenId)!;
+    const { case: third, audit } = openCase({
+      ticket: generateTicket(seededRandom(77)),
+      citizenId: owner.id,
+      topicId: 'marriage-certificate',
+      departmentId: 'civil-registry',
+      channel: 'SMS',
+      dueAt: second!.dueAt,
+      actor: { id: 'a', role: 'agent' },
+      now: second!.createdAt,
+    });
+    await repo.create(third, audit, owner.identities);
     const report = await runExport(racing, deps, 'civil-registry');
-    expect(report).toMatchObject({ exported: 1, skipped: 1 });
+    expect(report).toMatchObject({ exported: 2, skipped: 1 });
+    expect((await repo.byTicket(third.ticket))!.status).toBe('PENDING_RESPONSE');
     expect((await repo.byTicket(first!.ticket))!.status).toBe('RESOLVED');
     expect((await repo.byTicket(second!.ticket))!.status).toBe('PENDING_RESPONSE');
-    expect(report.rows.map((r) => r.ticket)).toEqual([second!.ticket]);
+    expect(report.rows.map((r) => r.ticket).sort()).toEqual([second!.ticket, third.ticket].sort());
   }, 60_000);
 });

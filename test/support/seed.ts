@@ -43,7 +43,7 @@ export async function seedOpenCases(
         {
           givenNames: pick(GIVEN),
           surnames: `${pick(SURNAMES)} ${pick(SURNAMES)}`,
-          document: normalizeDocument('CEDULA', `9-${Math.floor(n / 1000)}-${n % 1000}`),
+          document: normalizeDocument('CEDULA', `9-${n}`),
           identities: [phoneIdentity(`+5077${String(n).padStart(7, '0')}`, 'PA')],
         },
         `bo-${options.departmentId}-${n}`,

@@ -149,28 +149,30 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
     changes: readonly PlannedChange[],
     batch?: { readonly id: string; readonly rows: ReadonlyMap<string, ExportRow> },
   ): Promise<{ committed: number; conflicts: readonly PlannedChange[] }> {
-    // Group cases into transactions of at most 100 items, keeping one slot for the batch record.
-    const groups: PlannedChange[][] = [];
-    let group: PlannedChange[] = [];
-    let size = batch ? 1 : 0;
+    // Group cases into transactions of at most 100 items, keeping one slot for the batch record. Two cases of
+    // one citizen touch the same screen-pop summaries, and a transaction may touch an item only once: such a
+    // case goes into another transaction.
+    const limit = this.options.transactionItems ?? MAX_TRANSACTION_ITEMS;
+    const groups: { changes: PlannedChange[]; size: number; owners: Set<string> }[] = [];
     for (const change of changes) {
       const n = this.itemsOf(change).length;
-      if (size + n > (this.options.transactionItems ?? MAX_TRANSACTION_ITEMS) && group.length) {
+      const owner = change.owner?.id ?? change.next.citizenId;
+      let group = groups.find((g) => g.size + n <= limit && !g.owners.has(owner));
+      if (!group) {
+        group = { changes: [], size: batch ? 1 : 0, owners: new Set() };
         groups.push(group);
-        group = [];
-        size = batch ? 1 : 0;
       }
-      group.push(change);
-      size += n;
+      group.changes.push(change);
+      group.size += n;
+      group.owners.add(owner);
     }
-    if (group.length) groups.push(group);
 
     let committed = 0;
     const conflicts: PlannedChange[] = [];
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {
-        let pending = groups[next++]!;
+        let pending = groups[next++]!.changes;
         while (pending.length) {
           const items: TransactItem[] = [];
           const owners: number[] = [];
