@@ -231,7 +231,9 @@ export class DynamoCaseRepository implements CaseRepository, CaseNotes {
       new QueryCommand({
         TableName: this.table,
         IndexName: index,
-        KeyConditionExpression: ranged ? `${keyName} = :k AND gsi2sk BETWEEN :f AND :t` : `${keyName} = :k`,
+        KeyConditionExpression: ranged
+          ? `${keyName} = :k AND ${keyName.replace(/pk$/, 'sk')} BETWEEN :f AND :t`
+          : `${keyName} = :k`,
         ExpressionAttributeValues: { ':k': key, ...(ranged ? { ':f': from, ':t': to } : {}) },
         ScanIndexForward: oldestFirst,
         Limit: pageLimit(page.limit),
