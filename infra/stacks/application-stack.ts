@@ -26,6 +26,8 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/citizens'],
   ['POST', '/citizens'],
   ['GET', '/citizens/{id}'],
+  ['POST', '/citizens/{id}/identities'],
+  ['POST', '/citizens/{id}/merge'],
   ['GET', '/cases'],
   ['POST', '/cases'],
   ['GET', '/cases/{ticket}'],
@@ -107,7 +109,7 @@ export class ApplicationStack extends Stack {
     });
     this.apiFunction = new BundledFunction(this, 'api', {
       name: 'api',
-      description: 'Staff API: metrics (and, as it lands, the case workbench)',
+      description: 'Staff API: metrics, the case workbench and the back office',
       config: props.config,
       environment: {
         [ENV.METRICS_TABLE]: props.metricsTable.tableName,
@@ -117,8 +119,17 @@ export class ApplicationStack extends Stack {
       },
       timeout: Duration.seconds(10),
     });
-    // The workbench: reads, conditional writes and transactions on the case and citizen tables.
-    const itemActions = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'];
+    // The workbench: reads, conditional writes and transactions on the case and citizen tables (closing a
+    // case or merging citizens deletes an open-topic guard inside a transaction).
+    const itemActions = [
+      'GetItem',
+      'BatchGetItem',
+      'Query',
+      'PutItem',
+      'UpdateItem',
+      'DeleteItem',
+      'ConditionCheckItem',
+    ];
     // (The back-office routes run inside the API's 10 s; a department's whole morning batch in AWS belongs to
     // a scheduled job, see the README.)
     for (const [table, spec] of [

@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
+import { DynamoCitizenLinks } from '../../shared/adapters/dynamodb/citizen-links';
 import { workbenchRoutes } from '../../shared/adapters/http/workbench-routes';
 import { backOfficeRoutes } from '../../shared/adapters/http/backoffice-routes';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
@@ -27,15 +28,14 @@ const doc = createDocumentClient({
   requestTimeoutMs: 2000,
 });
 const queues = new Map(JSON.parse(env[ENV.QUEUE_DEPARTMENTS] ?? '[]') as [string, string][]);
-const cases = new DynamoCaseRepository(doc, {
-  cases: required(env, ENV.CASES_TABLE),
-  citizens: required(env, ENV.CITIZENS_TABLE),
-});
-const citizens = new DynamoCitizenRepository(doc, required(env, ENV.CITIZENS_TABLE));
+const tables = { cases: required(env, ENV.CASES_TABLE), citizens: required(env, ENV.CITIZENS_TABLE) };
+const cases = new DynamoCaseRepository(doc, tables);
+const citizens = new DynamoCitizenRepository(doc, tables.citizens);
 const core = {
   citizens,
   cases,
   notes: cases,
+  links: new DynamoCitizenLinks(doc, tables),
   clock: { now: () => new Date() },
   random: () => randomInt(0, 2 ** 47) / 2 ** 47,
   newId: randomUUID,
@@ -58,15 +58,12 @@ const metrics = metricsRoutes({
 });
 
 const backOffice = backOfficeRoutes({
-  store: new DynamoBackOfficeStore(doc, {
-    cases: required(env, ENV.CASES_TABLE),
-    citizens: required(env, ENV.CITIZENS_TABLE),
-  }),
+  store: new DynamoBackOfficeStore(doc, tables),
   catalogue,
   now: () => new Date(),
   localDate: (at) => calendar.local(at).date,
 });
-const outbox = new DynamoOutbox(doc, required(env, ENV.CASES_TABLE));
+const outbox = new DynamoOutbox(doc, tables.cases);
 /** Locally, what would have been sent by SMS or WhatsApp. */
 const outboxRoute: Route = {
   method: 'GET',

@@ -24,6 +24,10 @@ export interface Citizen {
   readonly identities: readonly Identity[];
   /** Created from a bare phone or address by a contact, not yet verified by a person. */
   readonly provisional: boolean;
+  /** Set when this citizen was merged into another: the record only points there and has no identities. */
+  readonly mergedInto?: string;
+  /** Citizens merged into this one (their timelines are part of this one's). */
+  readonly mergedFrom?: readonly string[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;

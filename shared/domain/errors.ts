@@ -116,3 +116,11 @@ export class OpenCaseExistsError extends DomainError {
     super(`an open case on topic "${topicId}" already exists for this citizen`);
   }
 }
+
+/** Two citizens that cannot be merged as they stand, or a link that would contradict a citizen; says why. */
+export class MergeConflictError extends DomainError {
+  readonly code = 'MERGE_CONFLICT';
+  constructor(reason: string) {
+    super(reason);
+  }
+}

@@ -1,57 +1,19 @@
 import { API_ROUTES } from '../../infra/stacks/application-stack';
 import { seededRandom } from '../../shared/domain/random';
 import { generateTicket } from '../../shared/domain/ticket';
-import { loadApiHandler } from '../support/api';
+import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
 import { freshTables } from '../support/dynamo';
 
-type Handler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
-let handler: Handler;
+let call: ApiCall;
 
 beforeAll(async () => {
   const { names } = await freshTables();
-  handler = await loadApiHandler(names);
+  call = apiCaller(await loadApiHandler(names));
 });
-
-interface Call {
-  method?: string;
-  query?: Record<string, string>;
-  body?: unknown;
-  headers?: Record<string, string>;
-  user?: string;
-  departments?: string;
-}
-async function call(path: string, groups: string, options: Call = {}) {
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    const response = await handler({
-      rawPath: path,
-      queryStringParameters: options.query ?? {},
-      headers: options.headers ?? {},
-      ...(options.body !== undefined
-        ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
-        : {}),
-      requestContext: {
-        http: { method: options.method ?? 'GET' },
-        authorizer: {
-          jwt: {
-            claims: {
-              sub: options.user ?? 'user-1',
-              'cognito:groups': groups,
-              ...(options.departments ? { 'custom:departments': options.departments } : {}),
-            },
-          },
-        },
-      },
-    });
-    return { status: response.statusCode, body: JSON.parse(response.body) };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 const STAFF = ['agent', 'supervisor', 'admin'];
 const allowed = (path: string) =>
-  path.startsWith('/metrics')
+  path.startsWith('/metrics') || path.endsWith('/merge')
     ? ['supervisor', 'admin']
     : path.startsWith('/backoffice')
       ? ['backoffice', 'supervisor', 'admin']

@@ -26,3 +26,49 @@ export async function loadApiHandler(
   });
   return handler!;
 }
+
+export interface CallOptions {
+  method?: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  user?: string;
+  departments?: string;
+}
+export type ApiCall = (
+  path: string,
+  groups: string,
+  options?: CallOptions,
+) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Calls the handler as API Gateway would for a signed-in user of the given groups ("[agent]"); quiet logs. */
+export function apiCaller(handler: Handler): ApiCall {
+  return async (path, groups, options = {}) => {
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const response = await handler({
+        rawPath: path,
+        queryStringParameters: options.query ?? {},
+        headers: options.headers ?? {},
+        ...(options.body !== undefined
+          ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
+          : {}),
+        requestContext: {
+          http: { method: options.method ?? 'GET' },
+          authorizer: {
+            jwt: {
+              claims: {
+                sub: options.user ?? 'user-1',
+                'cognito:groups': groups,
+                ...(options.departments ? { 'custom:departments': options.departments } : {}),
+              },
+            },
+          },
+        },
+      });
+      return { status: response.statusCode, body: JSON.parse(response.body) };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+}

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
@@ -12,6 +11,7 @@ import type { Ticket } from '../../domain/ticket';
 import { auditItem, caseFromItem, caseItem, caseKeys } from './case-items';
 import { citizenFromItem, citizenKeys } from './citizen-items';
 import { summaryUpdates } from './screen-pop-items';
+import { batchGet } from './batch';
 import { TransactionCancelled, transactWrite } from './transact';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -19,7 +19,6 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** DynamoDB allows 100 items in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
 const PAGE = 500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const batchKeys = {
   chunk: (batchId: string, firstTicket: string) => ({ pk: `BATCH#${batchId}`, sk: `ROWS#${firstTicket}` }),
@@ -58,35 +57,9 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
     } while (start);
   }
 
-  private async batchGet<T>(
-    table: string,
-    keys: Record<string, string>[],
-    parse: (item: Record<string, unknown>) => T,
-  ) {
-    const out: T[] = [];
-    const chunks: Record<string, string>[][] = [];
-    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
-    let next = 0;
-    const worker = async () => {
-      while (next < chunks.length) {
-        let pending: Record<string, unknown>[] = chunks[next++]!;
-        for (let attempt = 0; pending.length; attempt++) {
-          if (attempt > 10) throw new Error(`batch read of ${table}: keys still unprocessed`);
-          if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
-          const res = await this.doc.send(
-            new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
-          );
-          out.push(...(res.Responses?.[table] ?? []).map(parse));
-          pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
-    return out;
-  }
-
   async citizens(ids: readonly string[]): Promise<ReadonlyMap<string, Citizen>> {
-    const found = await this.batchGet(
+    const found = await batchGet(
+      this.doc,
       this.tables.citizens,
       ids.map((id) => citizenKeys.profile(id)),
       citizenFromItem,
@@ -95,7 +68,8 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
   }
 
   async casesByTicket(tickets: readonly Ticket[]): Promise<ReadonlyMap<string, Case>> {
-    const found = await this.batchGet(
+    const found = await batchGet(
+      this.doc,
       this.tables.cases,
       tickets.map((t) => caseKeys.case(t)),
       caseFromItem,

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,4 +28,31 @@ export async function batchPut(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+}
+
+/** Reads items by key, 100 keys a call and 4 calls at a time, resending unprocessed keys; order not kept. */
+export async function batchGet<T>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, string>[],
+  parse: (item: Record<string, unknown>) => T,
+): Promise<T[]> {
+  const out: T[] = [];
+  const chunks: Record<string, string>[][] = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let pending: Record<string, unknown>[] = chunks[next++]!;
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt > 10) throw new Error(`batch read of ${table}: keys still unprocessed`);
+        if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
+        const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+        out.push(...(res.Responses?.[table] ?? []).map(parse));
+        pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
+  return out;
 }

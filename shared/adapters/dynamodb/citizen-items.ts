@@ -31,6 +31,8 @@ const profileSchema = z.object({
   consents: z.object({ sms: z.optional(z.boolean()), whatsapp: z.optional(z.boolean()) }),
   identities: z.array(identitySchema),
   provisional: z.boolean(),
+  mergedInto: z.optional(z.string()),
+  mergedFrom: z.optional(z.array(z.string())),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
@@ -51,7 +53,7 @@ export function profileItem(citizen: Citizen): Record<string, unknown> {
     ...citizenKeys.profile(citizen.id),
     type: 'CITIZEN',
     ...citizen,
-    ...(surnames
+    ...(surnames && !citizen.mergedInto
       ? {
           gsi1pk: citizenKeys.surnamePartition(surnames),
           gsi1sk: `${surnames}#${normalizeName(citizen.givenNames ?? '')}#${citizen.id}`,

@@ -27,6 +27,10 @@ const summarySchema = z.object({
 export const summaryFromItem = (item: Record<string, unknown>): ScreenPopSummary =>
   summarySchema.parse(item.summary) as ScreenPopSummary;
 
+/** The summary's revision on an identity item: 0 before its first change. */
+export const revOfItem = (item: Record<string, unknown>): number =>
+  typeof item.rev === 'number' ? item.rev : 0;
+
 export interface SummaryChange {
   /** A case to show (entry) or drop (null). */
   readonly openCase?: readonly [ticket: string, entry: OpenCaseEntry | null];
@@ -80,9 +84,12 @@ export function summaryUpdates(
     remove.push(`summary.contacts.#p${i}`);
   });
   if (!set.length && !remove.length) return [];
+  // Every change bumps the revision, so a whole-summary rewrite (merge, link) can tell it raced one.
+  values[':one'] = 1;
   const expression = [
     set.length ? `SET ${set.join(', ')}` : '',
     remove.length ? `REMOVE ${remove.join(', ')}` : '',
+    'ADD rev :one',
   ]
     .filter(Boolean)
     .join(' ');
@@ -92,7 +99,7 @@ export function summaryUpdates(
       Key: citizenKeys.identity(identity),
       UpdateExpression: expression,
       ExpressionAttributeNames: names,
-      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      ExpressionAttributeValues: values,
     },
   }));
 }

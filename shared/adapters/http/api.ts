@@ -95,6 +95,7 @@ const STATUS: Record<string, number> = {
   ILLEGAL_TRANSITION: 409,
   OPEN_CASE_EXISTS: 409,
   IDENTITY_TAKEN: 409,
+  MERGE_CONFLICT: 409,
 };
 
 const json = (statusCode: number, body: unknown): ApiResponse => ({

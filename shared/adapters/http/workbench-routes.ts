@@ -3,6 +3,7 @@ import { CASE_STATUSES, CHANNELS, type ActorRole, type Case, type CaseStatus } f
 import { newCitizen, type Citizen } from '../../domain/citizen';
 import type { Deployment } from '../../domain/deployment';
 import { IdentityTakenError, NotFoundError, ValidationError } from '../../domain/errors';
+import { linkIdentities, mergeCitizens, type CitizenLinkStore } from '../../domain/merge';
 import {
   emailIdentity,
   normalizeDocument,
@@ -12,6 +13,7 @@ import {
 } from '../../domain/identity';
 import type { CaseNote, CaseNotes } from '../../domain/notes';
 import { parseInput } from '../../domain/schema';
+import { normalizeName } from '../../domain/text';
 import { parseTicket } from '../../domain/ticket';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
 import type { ApiRequest, Role, Route } from './api';
@@ -74,15 +76,38 @@ const transitionBody = z.strictObject({
   version: z.optional(z.number().check(z.int(), z.gte(1))),
 });
 const noteBody = z.strictObject({ text: z.string() });
+const mergeBody = z.strictObject({
+  duplicateId: z.string().check(z.minLength(1), z.maxLength(64)),
+  reason: z.string(),
+});
+const SUPERVISORS: Role[] = ['supervisor', 'admin'];
+/** Follows merges from a citizen id to the citizen that holds its record now. */
+const MAX_MERGE_HOPS = 5;
 
 /**
  * The agents' and supervisors' workbench: find and register citizens, see a citizen's timeline, open cases
  * during a contact, move them through the state machine with optimistic concurrency, and keep notes.
  */
 export function workbenchRoutes(
-  deps: CoreDeps & { notes: CaseNotes; deployment: Pick<Deployment, 'country'> },
+  deps: CoreDeps & { notes: CaseNotes; links: CitizenLinkStore; deployment: Pick<Deployment, 'country'> },
 ): Route[] {
   const country = deps.deployment.country;
+  const current = async (id: string): Promise<Citizen> => {
+    let citizen = await deps.citizens.byId(id);
+    for (let hop = 0; citizen?.mergedInto && hop < MAX_MERGE_HOPS; hop++)
+      citizen = await deps.citizens.byId(citizen.mergedInto);
+    if (!citizen || citizen.mergedInto) throw new NotFoundError('citizen');
+    return citizen;
+  };
+  /** Phone, email and document of a body, normalised; the document also as its own value. */
+  const identitiesOf = (body: z.infer<typeof registerBody>) => {
+    const document = body.document ? normalizeDocument(body.document.type, body.document.number) : undefined;
+    const identities: Identity[] = [
+      ...(body.phone !== undefined ? [phoneIdentity(body.phone, country, 'phone')] : []),
+      ...(body.email !== undefined ? [emailIdentity(body.email, 'email')] : []),
+    ];
+    return { identities, document };
+  };
   const caseView = async (c: Case) => ({
     case: c,
     audit: await deps.cases.audit(c.ticket),
@@ -122,13 +147,26 @@ export function workbenchRoutes(
       path: '/citizens/{id}',
       roles: STAFF,
       handle: async ({ params, query }) => {
-        const citizen = await deps.citizens.byId(params.id!);
-        if (!citizen) throw new NotFoundError('citizen');
-        const [cases, contacts] = await Promise.all([
+        const citizen = await current(params.id!);
+        // A merged citizen's timeline holds the contacts recorded under each id it was merged from.
+        const ids = [citizen.id, ...(citizen.mergedFrom ?? [])];
+        const [cases, timelines, merges] = await Promise.all([
           deps.cases.byCitizen(citizen.id, pageOf(query)),
-          deps.citizens.contacts(citizen.id, { limit: 50 }),
+          Promise.all(ids.map((id) => deps.citizens.contacts(id, { limit: 50 }))),
+          deps.links.merges(citizen.id),
         ]);
-        return { citizen, cases: cases.items, casesCursor: cases.cursor, contacts: contacts.items };
+        const contacts = timelines
+          .flatMap((t) => t.items)
+          .sort((a, b) => b.at.localeCompare(a.at))
+          .slice(0, 50);
+        return {
+          citizen,
+          ...(citizen.id !== params.id ? { requestedId: params.id } : {}),
+          cases: cases.items,
+          casesCursor: cases.cursor,
+          contacts,
+          merges,
+        };
       },
     },
     {
@@ -138,18 +176,15 @@ export function workbenchRoutes(
       status: 201,
       handle: async (request) => {
         const body = parseInput(registerBody, json(request));
-        const identities: Identity[] = [
-          ...(body.phone !== undefined ? [phoneIdentity(body.phone, country, 'phone')] : []),
-          ...(body.email !== undefined ? [emailIdentity(body.email, 'email')] : []),
-        ];
-        const document = body.document
-          ? normalizeDocument(body.document.type, body.document.number)
-          : undefined;
+        const { identities, document } = identitiesOf(body);
+        const details = {
+          ...(body.givenNames !== undefined ? { givenNames: body.givenNames } : {}),
+          ...(body.surnames !== undefined ? { surnames: body.surnames } : {}),
+          ...(document ? { document } : {}),
+        };
         const citizen: Citizen = newCitizen(
           {
-            ...(body.givenNames !== undefined ? { givenNames: body.givenNames } : {}),
-            ...(body.surnames !== undefined ? { surnames: body.surnames } : {}),
-            ...(document ? { document } : {}),
+            ...details,
             ...(body.language ? { language: body.language } : {}),
             identities,
             provisional: false,
@@ -161,12 +196,51 @@ export function workbenchRoutes(
           return { result: 'created', citizen: await deps.citizens.create(citizen) };
         } catch (error) {
           if (!(error instanceof IdentityTakenError)) throw error;
-          // Verification: every identity given already belongs to one citizen — that one is the answer.
+          // Verification: the identities given that are known all belong to one citizen — that one is the
+          // answer, and the ones not yet theirs are added (a provisional caller gets their name and document).
           const owners = await Promise.all(citizen.identities.map((i) => deps.citizens.byIdentity(i)));
-          const ids = new Set(owners.map((o) => o?.id));
-          if (ids.size === 1 && owners[0]) return { result: 'verified', citizen: owners[0] };
-          throw error;
+          const ids = new Set(owners.filter((o) => o !== undefined).map((o) => o.id));
+          const owner = owners.find((o) => o !== undefined);
+          if (ids.size !== 1 || !owner || !sameName(owner, citizen)) throw error;
+          const linked = await linkIdentities(deps, owner.id, citizen.identities, {
+            ...(body.givenNames !== undefined ? { givenNames: citizen.givenNames } : {}),
+            ...(body.surnames !== undefined ? { surnames: citizen.surnames } : {}),
+            ...(document ? { document } : {}),
+          });
+          return { result: 'verified', citizen: linked.citizen, added: linked.added };
         }
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizens/{id}/identities',
+      roles: STAFF,
+      handle: async (request) => {
+        const body = parseInput(registerBody, json(request));
+        if (body.language !== undefined) throw new ValidationError('language', 'is not changed here');
+        const { identities, document } = identitiesOf(body);
+        const all = [...identities, ...(document ? [documentIdentity(document)] : [])];
+        if (all.length === 0) throw new ValidationError('body', 'give a phone, email or document to add');
+        const target = await current(request.params.id!);
+        return linkIdentities(deps, target.id, all, document ? { document } : {});
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizens/{id}/merge',
+      roles: SUPERVISORS,
+      handle: async (request) => {
+        const body = parseInput(mergeBody, json(request));
+        const reason = body.reason.trim();
+        if (!reason) throw new ValidationError('reason', 'is required');
+        if (reason.length > 500) throw new ValidationError('reason', 'must be at most 500 characters');
+        const plan = await mergeCitizens(deps, {
+          survivorId: request.params.id!,
+          duplicateId: body.duplicateId,
+          actor: actorOf(request),
+          reason,
+        });
+        return { citizen: plan.citizen, merge: plan.record };
       },
     },
     {
@@ -203,7 +277,7 @@ export function workbenchRoutes(
       handle: async (request) => {
         const body = parseInput(openBody, json(request));
         return openCaseOnTopic(deps, {
-          citizenId: body.citizenId,
+          citizenId: (await current(body.citizenId)).id,
           topicId: body.topicId,
           channel: body.channel,
           ...(body.request !== undefined ? { request: body.request } : {}),
@@ -254,6 +328,12 @@ export function workbenchRoutes(
       },
     },
   ];
+}
+
+/** Names given that contradict the ones on record mean another person: no verification then. */
+function sameName(known: Citizen, given: Citizen): boolean {
+  const same = (a?: string, b?: string) => !a || !b || normalizeName(a) === normalizeName(b);
+  return same(known.givenNames, given.givenNames) && same(known.surnames, given.surnames);
 }
 
 function isoOf(raw: string, field: string): string {
