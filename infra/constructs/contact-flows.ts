@@ -4,6 +4,8 @@ import type { CatalogueEntry } from '../../shared/domain/catalogue';
 import type { Deployment } from '../../shared/domain/deployment';
 import {
   customerQueueFlow,
+  followUpTaskFlow,
+  outboundMessageFlow,
   inboundTextFlow,
   inboundVoiceFlow,
   statusLineFlow,
@@ -32,6 +34,10 @@ export class ContactFlows extends Construct {
   readonly inboundVoiceArn: string;
   readonly statusLineArn: string;
   readonly inboundTextArn: string;
+  /** The flow proactive SMS/WhatsApp messages run. */
+  readonly outboundMessageArn: string;
+  /** The flow follow-up tasks run: the department's queue, else the general one. */
+  readonly followUpTaskArn: string;
 
   constructor(scope: Construct, id: string, props: ContactFlowsProps) {
     super(scope, id);
@@ -74,6 +80,21 @@ export class ContactFlows extends Construct {
     this.inboundVoiceArn = voice.attrContactFlowArn;
     this.inboundTextArn = text.attrContactFlowArn;
     this.statusLineArn = status.attrContactFlowArn;
+    this.outboundMessageArn = this.flow(
+      'outbound-message',
+      'CONTACT_FLOW',
+      'Proactive message (answer or requested link)',
+      outboundMessageFlow(),
+      props,
+    ).attrContactFlowArn;
+    this.followUpTaskArn = this.flow(
+      'follow-up-task',
+      'CONTACT_FLOW',
+      'Follow-up task to the department queue',
+      followUpTaskFlow({ queues: props.queues, generalDepartment: props.generalDepartment }),
+      props,
+      { noCaller: true },
+    ).attrContactFlowArn;
   }
 
   private flow(
@@ -82,8 +103,10 @@ export class ContactFlows extends Construct {
     description: string,
     generated: GeneratedFlow,
     props: ContactFlowsProps,
+    rules: { noCaller?: boolean } = {},
   ) {
     assertValidFlow(name, generated.flow, {
+      ...rules,
       flowType: type,
       strictTypes: true,
       menuKeys: generated.menuKeys,

@@ -30,18 +30,20 @@ const INDEX_REWRITE = `function handler(event) {
  */
 export class DashboardHosting extends Construct {
   readonly bucket: s3.Bucket;
+  /** The access-log bucket, which other buckets of the application log into too. */
+  readonly accessLogs: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const logs = new s3.Bucket(this, 'AccessLogs', {
+    const logs = (this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: Duration.days(365) }],
       removalPolicy: RemovalPolicy.RETAIN,
-    });
+    }));
     Validations.of(logs).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This is the access-log bucket itself; logging it into itself would loop.',

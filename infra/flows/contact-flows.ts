@@ -480,3 +480,31 @@ export function inboundTextFlow(
   b.add(disconnect('end'));
   return { flow: b.build('start'), menuKeys: b.menuKeys };
 }
+
+/**
+ * A proactive message (an answer, a requested link): Connect starts it as an outbound SMS or WhatsApp chat,
+ * this flow says the text it carries in `$.Attributes.message`, and the contact ends. A citizen who replies
+ * starts a new inbound contact, which the inbound text flow takes.
+ */
+export function outboundMessageFlow(): GeneratedFlow {
+  const b = new FlowBuilder();
+  b.add(logging('start', 'say'));
+  b.add(message('say', '$.Attributes.message', 'end'));
+  b.add(disconnect('end'));
+  return { flow: b.build('start'), menuKeys: b.menuKeys };
+}
+
+/**
+ * Follow-up work handed to agents as a Connect task: queued on its department's queue (`$.Attributes.queueArn`),
+ * or on the general queue when that is missing or refused, so no follow-up is ever dropped.
+ */
+export function followUpTaskFlow(t: Pick<FlowTargets, 'queues' | 'generalDepartment'>): GeneratedFlow {
+  const b = new FlowBuilder();
+  b.add(logging('start', 'department-queue'));
+  b.add(setQueue('department-queue', '$.Attributes.queueArn', 'transfer', 'general-queue'));
+  b.add(transferToQueue('transfer', 'end', 'general-queue'));
+  b.add(setQueue('general-queue', t.queues[t.generalDepartment]!, 'general-transfer', 'end'));
+  b.add(transferToQueue('general-transfer', 'end', 'end'));
+  b.add(disconnect('end'));
+  return { flow: b.build('start'), menuKeys: b.menuKeys };
+}

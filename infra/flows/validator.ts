@@ -7,6 +7,11 @@ export interface FlowContext {
    * branches present, and no failure that ends the contact without a goodbye. Default CONTACT_FLOW.
    */
   readonly flowType?: string;
+  /**
+   * The flow runs for a task, which has no caller to drop: every error branch is still required, but its last
+   * resort may end the contact.
+   */
+  readonly noCaller?: boolean;
   /** Reject block types the local flow engine does not run (our generated flows). */
   readonly strictTypes?: boolean;
   /** The keys each DTMF menu (by action id) tells the caller to press. */
@@ -105,7 +110,8 @@ export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
   }
   if (!byId.has(flow.StartAction)) problems.push(`StartAction "${flow.StartAction}" is not an action`);
 
-  const callerSafety = (context.flowType ?? 'CONTACT_FLOW') === 'CONTACT_FLOW';
+  const contactFlow = (context.flowType ?? 'CONTACT_FLOW') === 'CONTACT_FLOW';
+  const callerSafety = contactFlow && !context.noCaller;
   const isDisconnect = (id: string) => byId.get(id)?.Type === 'DisconnectParticipant';
   for (const action of actions) {
     const where = `action "${action.Identifier}" (${action.Type})`;
@@ -118,10 +124,12 @@ export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
       continue;
     }
     if (targets(action).length === 0) problems.push(`${where}: has no way out`);
-    if (callerSafety) {
+    if (contactFlow) {
       const errors = new Set((action.Transitions.Errors ?? []).map((e) => e.ErrorType));
       for (const required of REQUIRED_ERRORS[action.Type] ?? [])
         if (!errors.has(required)) problems.push(`${where}: no ${required} branch`);
+    }
+    if (callerSafety) {
       // A caller is never dropped: only a goodbye message, or a transfer that succeeded, may end the contact.
       for (const e of action.Transitions.Errors ?? [])
         if (isDisconnect(e.NextAction) && action.Type !== 'MessageParticipant')

@@ -3,6 +3,7 @@
  *
  *   npm run export -- --department tax [--out exports]      # the day's batch → CSV (UTF-8 with BOM) + JSON
  *   npm run import -- answers.csv [--dry-run]                # ticket,answer → per-row report (JSON)
+ *   npm run follow-up                                         # today's follow-up tasks → the task outbox
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ import { importIdOf } from '../../shared/adapters/http/backoffice-routes';
 import { loadConfig } from '../../shared/config/load';
 import { EXPORT_COLUMNS, runExport, runImport } from '../../shared/domain/backoffice';
 import { toCsv } from '../../shared/domain/csv';
+import { followUpDeps, runFollowUps } from '../../shared/domain/follow-up';
+import { DynamoFollowUpStore } from '../../shared/adapters/dynamodb/follow-up-store';
+import { DynamoTaskOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { readRunningStack } from './running';
 
 function bar(label: string) {
@@ -83,7 +87,20 @@ async function main() {
       process.stderr.write('\n');
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       if (report.rejected) process.exitCode = 2;
-    } else throw new Error('use `export` or `import`');
+    } else if (command === 'follow-up') {
+      const progress = bar('follow-ups');
+      const report = await runFollowUps(
+        followUpDeps(
+          { catalogue, calendar, deployment },
+          new DynamoFollowUpStore(doc, running.names.cases),
+          new DynamoTaskOutbox(doc, running.names.cases),
+        ),
+        deployment.departments.map((d) => d.id),
+        progress,
+      );
+      process.stderr.write('\n');
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else throw new Error('use `export`, `import` or `follow-up`');
   } finally {
     doc.destroy();
   }

@@ -58,6 +58,7 @@ export async function loadLocalHandlers(local: LocalEndpoints, config = compileC
   writeFileSync(configFile, JSON.stringify(config));
   Object.assign(process.env, {
     [ENV.CONFIG_FILE]: configFile,
+    [ENV.STAFF_FILE]: join(local.configDir, 'users.json'),
     [ENV.CITIZENS_TABLE]: local.names.citizens,
     [ENV.CASES_TABLE]: local.names.cases,
     [ENV.METRICS_TABLE]: local.names.metrics,

@@ -83,6 +83,7 @@ async function main(): Promise<void> {
         `  demo data        ${seeded.citizens} citizens, ${seeded.cases} cases${seeded.cases ? '' : ' (already there)'}`,
         `  catalogue        ${catalogue.length} procedures in ${deployment.departments.length} departments`,
         `  simulate a day   npm run simulate -- --contacts 2000 --agents 60 --speed 500   (in another terminal)`,
+        `  back office      npm run export -- --department tax · npm run import -- answers.csv [--dry-run] · npm run follow-up`,
         `Ready in ${seconds} s. Press Ctrl-C to stop.`,
         '',
       ].join('\n'),

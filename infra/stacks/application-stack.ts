@@ -6,7 +6,7 @@ import {
   type aws_dynamodb as dynamodb,
   type aws_kinesis as kinesis,
 } from 'aws-cdk-lib';
-import { Validations, aws_apigatewayv2 as apigw } from 'aws-cdk-lib';
+import { Validations, aws_apigatewayv2 as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
 import { CASES_TABLE, CITIZENS_TABLE } from '../../shared/adapters/dynamodb/tables';
@@ -14,6 +14,7 @@ import { ENV } from '../../shared/runtime/env';
 import { BundledFunction, grantItems } from '../constructs/bundled-function';
 import { StreamConsumer } from '../constructs/stream-consumer';
 import type { Construct } from 'constructs';
+import { BackOffice } from '../constructs/back-office';
 import { DashboardHosting } from '../constructs/dashboard-hosting';
 import { StaffIdentity } from '../constructs/identity';
 import { StaffApi } from '../constructs/staff-api';
@@ -35,6 +36,8 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/cases/{ticket}/notes'],
   ['POST', '/backoffice/exports'],
   ['POST', '/backoffice/imports'],
+  ['GET', '/admin/users'],
+  ['GET', '/admin/config'],
 ];
 
 export interface ApplicationStackProps extends StackProps {
@@ -60,6 +63,7 @@ export class ApplicationStack extends Stack {
   readonly aggregator: BundledFunction;
   readonly apiFunction: BundledFunction;
   readonly caseEvents: BundledFunction;
+  readonly backOffice: BackOffice;
 
   constructor(scope: Construct, id: string, props: ApplicationStackProps) {
     super(scope, id, props);
@@ -116,9 +120,17 @@ export class ApplicationStack extends Stack {
         [ENV.CASES_TABLE]: props.casesTable.tableName,
         [ENV.CITIZENS_TABLE]: props.citizensTable.tableName,
         [ENV.QUEUE_DEPARTMENTS]: queueDepartments,
+        [ENV.USER_POOL_ID]: this.identity.userPool.userPoolId,
       },
       timeout: Duration.seconds(10),
     });
+    // The administrator's list of staff: reading the role groups, nothing else.
+    this.apiFunction.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:ListUsersInGroup'],
+        resources: [this.identity.userPool.userPoolArn],
+      }),
+    );
     // The workbench: reads, conditional writes and transactions on the case and citizen tables (closing a
     // case or merging citizens deletes an open-topic guard inside a transaction).
     const itemActions = [
@@ -152,6 +164,13 @@ export class ApplicationStack extends Stack {
           bind: () => ({ authorizerId: this.api.authorizer.authorizerId, authorizationType: 'JWT' }),
         },
       });
+    this.backOffice = new BackOffice(this, 'BackOffice', {
+      config: props.config,
+      casesTable: props.casesTable,
+      citizensTable: props.citizensTable,
+      accessLogs: this.dashboard.accessLogs,
+    });
+    new CfnOutput(this, 'ExchangeBucket', { value: this.backOffice.bucket.bucketName });
     this.dashboard.publish({
       api: this.api.api.apiEndpoint,
       cognito: {

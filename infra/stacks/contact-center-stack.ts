@@ -10,6 +10,7 @@ import { ContactEventsToStream } from '../constructs/contact-events';
 import { ContactFlows } from '../constructs/contact-flows';
 import { DepartmentQueues } from '../constructs/department-queues';
 import { FunctionErrorAlarms } from '../constructs/function-alarms';
+import { OutboundContacts } from '../constructs/outbound-contacts';
 import { PhoneNumberFlows } from '../constructs/phone-numbers';
 import { TextBot } from '../constructs/text-bot';
 
@@ -29,6 +30,8 @@ export class ContactCenterStack extends Stack {
   readonly functions: Record<'lookup' | 'createCase' | 'status', ConnectFunction>;
   /** Queue ARN per department id. */
   readonly queueArns: Readonly<Record<string, string>>;
+  /** Proactive messages and daily follow-up tasks: the contacts Ventanilla starts itself. */
+  readonly outbound: OutboundContacts;
 
   constructor(scope: Construct, id: string, props: ContactCenterStackProps) {
     super(scope, id, props);
@@ -94,6 +97,18 @@ export class ContactCenterStack extends Stack {
       queues: queues.queueArns,
       generalDepartment,
       connectFunctions: new Set(Object.values(arns)),
+    });
+    this.outbound = new OutboundContacts(this, 'Outbound', {
+      config,
+      casesTable: tables.cases,
+      citizensTable: tables.citizens,
+      instanceArn,
+      instanceArnInPolicy: instance.arnInPolicy,
+      outboundMessageFlowArn: flows.outboundMessageArn,
+      followUpTaskFlowArn: flows.followUpTaskArn,
+      queueDepartments: this.toJsonString(
+        Object.entries(this.queueArns).map(([department, arn]) => [arn, department]),
+      ),
     });
     const flowArns = {
       'inbound-voice': flows.inboundVoiceArn,

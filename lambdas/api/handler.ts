@@ -1,15 +1,20 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { DynamoCitizenLinks } from '../../shared/adapters/dynamodb/citizen-links';
 import { workbenchRoutes } from '../../shared/adapters/http/workbench-routes';
+import { adminRoutes } from '../../shared/adapters/http/admin-routes';
+import { CognitoStaffDirectory } from '../../shared/adapters/cognito/staff-directory';
+import { FileStaffDirectory } from '../../shared/adapters/file/staff-directory';
+import type { StaffDirectory } from '../../shared/domain/staff';
 import { backOfficeRoutes } from '../../shared/adapters/http/backoffice-routes';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { parseApiEvent, route, type Route } from '../../shared/adapters/http/api';
-import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
+import { DynamoOutbox, DynamoTaskOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { metricsRoutes } from '../../shared/adapters/http/metrics-routes';
 import { readCompiledConfig } from '../../shared/config/compiled';
 import { DEFAULT_DASHBOARD } from '../../shared/domain/deployment';
@@ -71,7 +76,19 @@ const outboxRoute: Route = {
   roles: ['supervisor', 'admin'],
   handle: async () => ({ items: await outbox.list() }),
 };
-const routes = [...metrics, ...workbenchRoutes(core), ...backOffice, outboxRoute];
+const tasks = new DynamoTaskOutbox(doc, tables.cases);
+/** Locally, the follow-up tasks agents would have been handed in Connect. */
+const tasksRoute: Route = {
+  method: 'GET',
+  path: '/tasks',
+  roles: ['supervisor', 'admin'],
+  handle: async () => ({ items: await tasks.list() }),
+};
+const staff: StaffDirectory = env[ENV.USER_POOL_ID]
+  ? new CognitoStaffDirectory(new CognitoIdentityProviderClient({}), required(env, ENV.USER_POOL_ID))
+  : new FileStaffDirectory(required(env, ENV.STAFF_FILE));
+const admin = adminRoutes({ staff, deployment, catalogue: catalogue.entries });
+const routes = [...metrics, ...workbenchRoutes(core), ...backOffice, ...admin, outboxRoute, tasksRoute];
 
 export const handler = async (event: unknown) => {
   const request = parseApiEvent(event);

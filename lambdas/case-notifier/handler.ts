@@ -1,20 +1,25 @@
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { caseFromItem } from '../../shared/adapters/dynamodb/case-items';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { ConnectMessageSender } from '../../shared/adapters/connect/outbound';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
-import { communicateAnswer } from '../../shared/domain/messaging';
+import { communicateAnswer, sendRequestedLink } from '../../shared/domain/messaging';
 import { parseInput } from '../../shared/domain/schema';
+import { parseTicket } from '../../shared/domain/ticket';
+import { readCompiledConfig } from '../../shared/config/compiled';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
 
 /**
  * Tells citizens their answer as soon as it exists: reads the cases table's stream, and for each case that
  * reached PENDING_COMMUNICATION sends the answer on the citizen's messaging channel and marks it
- * COMMUNICATED. Idempotent (the message id is ticket + version); reports the record to retry from.
+ * COMMUNICATED; for each self-service request of a link, texts the link and resolves it. Idempotent (message
+ * ids are per ticket and version); reports the record to retry from.
  */
 const env = process.env;
 const logger = createLogger('case-notifier');
@@ -23,13 +28,22 @@ const doc = createDocumentClient({
   ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
   requestTimeoutMs: 2000,
 });
+const messagingSources = z.object({ SMS: z.optional(z.string()), WHATSAPP: z.optional(z.string()) });
 const tables = { cases: required(env, ENV.CASES_TABLE), citizens: required(env, ENV.CITIZENS_TABLE) };
+const { catalogue } = readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(__dirname, 'config.json'));
 const deps = {
+  catalogue,
   cases: new DynamoCaseRepository(doc, tables),
   citizens: new DynamoCitizenRepository(doc, tables.citizens),
   clock: { now: () => new Date() },
-  // Locally the outbox; in AWS the sender adapter for Connect's outbound chat takes its place.
-  sender: new DynamoOutbox(doc, tables.cases),
+  // In AWS, Connect's outbound SMS/WhatsApp chats; locally, the outbox (GET /outbox).
+  sender: env[ENV.CONNECT_INSTANCE_ID]
+    ? new ConnectMessageSender(new ConnectClient({}), {
+        instanceId: required(env, ENV.CONNECT_INSTANCE_ID),
+        flowId: required(env, ENV.OUTBOUND_FLOW_ID),
+        sources: messagingSources.parse(JSON.parse(env[ENV.MESSAGING_SOURCES] ?? '{}')),
+      })
+    : new DynamoOutbox(doc, tables.cases),
 };
 
 const streamEvent = z.object({
@@ -57,15 +71,21 @@ export const handler = async (event: unknown) => {
     const previous = record.dynamodb?.OldImage
       ? unmarshall(record.dynamodb.OldImage as Record<string, AttributeValue>)
       : undefined;
-    if (next?.type !== 'CASE' || next.status !== 'PENDING_COMMUNICATION' || previous?.status === next.status)
-      continue;
+    if (next?.type !== 'CASE') continue;
+    const answered = next.status === 'PENDING_COMMUNICATION' && previous?.status !== next.status;
+    const linkRequested =
+      record.eventName === 'INSERT' && next.status === 'OPEN' && next.request !== undefined;
+    if (!answered && !linkRequested) continue;
     try {
       // The case as it is now, not as the record shows it: a redelivery finds it already communicated.
-      const current = await deps.cases.byTicket(caseFromItem(next).ticket);
+      const current = await deps.cases.byTicket(parseTicket(String(next.ticket)));
       if (!current) continue;
-      const outcome = await communicateAnswer(deps, current);
-      if (outcome.result === 'communicated') sent++;
-      else logger.info('answer not sent', { ticket: String(next.ticket), result: outcome.result });
+      const outcome = answered
+        ? await communicateAnswer(deps, current)
+        : await sendRequestedLink(deps, current);
+      if (outcome.result === 'communicated' || outcome.result === 'sent') sent++;
+      else if (outcome.result !== 'not-requested')
+        logger.info('message not sent', { ticket: String(next.ticket), result: outcome.result });
     } catch (error) {
       logger.error('notify failed', { ticket: String(next.ticket), errorType: (error as Error)?.name });
       const id = record.dynamodb?.SequenceNumber;

@@ -76,7 +76,16 @@ export const DEFAULT_DASHBOARD: DashboardSettings = {
   },
 };
 
-export const deploymentSchema = z.strictObject({
+export const phoneNumberArn = z
+  .string()
+  .check(
+    z.regex(
+      /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[0-9a-f-]{36}$/,
+      'must be a Connect phone-number ARN',
+    ),
+  );
+
+const deploymentSchema = z.strictObject({
   /** Short id of the administration, used in resource names. */
   id: slug,
   name: localized,
@@ -109,17 +118,17 @@ export const deploymentSchema = z.strictObject({
   phoneNumbers: z.optional(
     z.array(
       z.strictObject({
-        arn: z
-          .string()
-          .check(
-            z.regex(
-              /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[0-9a-f-]{36}$/,
-              'must be a Connect phone-number ARN',
-            ),
-          ),
+        arn: phoneNumberArn,
         flow: z.enum(['inbound-voice', 'status-line', 'inbound-text']),
       }),
     ),
+  ),
+  /**
+   * The numbers proactive messages (answers, requested links) leave from, by channel. A channel without one
+   * sends nothing: its cases stay PENDING_COMMUNICATION for the status line or an agent.
+   */
+  messaging: z.optional(
+    z.strictObject({ sms: z.optional(phoneNumberArn), whatsapp: z.optional(phoneNumberArn) }),
   ),
 });
 

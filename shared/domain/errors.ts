@@ -124,3 +124,11 @@ export class MergeConflictError extends DomainError {
     super(reason);
   }
 }
+
+/** No way to send on this channel here (no number configured for it): the message waits for a person. */
+export class MessagingUnavailableError extends DomainError {
+  readonly code = 'MESSAGING_UNAVAILABLE';
+  constructor(readonly channel: string) {
+    super(`no sender is configured for ${channel}`);
+  }
+}

@@ -1,6 +1,8 @@
 import type { Case } from './case';
+import type { Catalogue } from './catalogue';
+import { FOLLOW_UP_REQUESTS } from './follow-up';
 import type { Language } from './citizen';
-import { NotFoundError, VersionConflictError } from './errors';
+import { MessagingUnavailableError, NotFoundError, VersionConflictError } from './errors';
 import type { CaseRepository, CitizenRepository, Clock } from './ports';
 import { changeCaseStatus } from './use-cases';
 
@@ -25,6 +27,22 @@ const TEXT: Record<Language, (ticket: string, answer: string) => string> = {
   es: (ticket, answer) => `Respuesta a su trámite ${ticket}: ${answer}`,
   en: (ticket, answer) => `Answer to your request ${ticket}: ${answer}`,
 };
+
+const LINK_TEXT: Record<Language, (topic: string, link: string, ticket: string) => string> = {
+  es: (topic, link, ticket) => `${topic}: ${link} (trámite ${ticket})`,
+  en: (topic, link, ticket) => `${topic}: ${link} (request ${ticket})`,
+};
+
+/** Sends, or says there is no sender for the channel (false); other failures are thrown for a retry. */
+async function sendOrSkip(sender: MessageSender, message: OutgoingMessage): Promise<boolean> {
+  try {
+    await sender.send(message);
+    return true;
+  } catch (error) {
+    if (error instanceof MessagingUnavailableError) return false;
+    throw error;
+  }
+}
 
 export type CommunicateResult =
   | { readonly result: 'communicated'; readonly messageId: string }
@@ -51,7 +69,7 @@ export async function communicateAnswer(
   const phone = citizen.identities.find((i) => i.kind === 'PHONE')?.value;
   if (!channel || !phone) return { result: 'no-messaging-channel' };
   const messageId = `${current.ticket}#${current.version}`;
-  await deps.sender.send({
+  const sent = await sendOrSkip(deps.sender, {
     id: messageId,
     ticket: current.ticket,
     channel: channel as 'SMS' | 'WHATSAPP',
@@ -59,6 +77,7 @@ export async function communicateAnswer(
     language: citizen.language,
     text: TEXT[citizen.language](current.ticket, current.answer),
   });
+  if (!sent) return { result: 'no-messaging-channel' };
   try {
     await changeCaseStatus(
       deps,
@@ -71,4 +90,61 @@ export async function communicateAnswer(
     throw error;
   }
   return { result: 'communicated', messageId };
+}
+
+export type LinkResult =
+  | { readonly result: 'sent'; readonly messageId: string }
+  | { readonly result: 'not-requested' | 'no-link' | 'no-phone' | 'no-sender' | 'changed-meanwhile' };
+
+/**
+ * Self-service's "send me the link": texts the topic's link to the caller's phone (WhatsApp if they wrote
+ * from WhatsApp, SMS otherwise) and resolves the request. Without a link or a phone it stays OPEN, and the
+ * daily follow-up hands it to a person. Safe to repeat: the message id is the ticket's, and only an
+ * untouched OPEN request is resolved.
+ */
+export async function sendRequestedLink(
+  deps: {
+    cases: CaseRepository;
+    citizens: CitizenRepository;
+    clock: Clock;
+    sender: MessageSender;
+    catalogue: Catalogue;
+  },
+  current: Case,
+): Promise<LinkResult> {
+  if (current.status !== 'OPEN' || !current.request || !FOLLOW_UP_REQUESTS.includes(current.request))
+    return { result: 'not-requested' };
+  const link = deps.catalogue.get(current.topicId)?.link;
+  if (!link) return { result: 'no-link' };
+  const citizen = await deps.citizens.byId(current.citizenId);
+  if (!citizen) throw new NotFoundError('citizen');
+  const phone = citizen.identities.find((i) => i.kind === 'PHONE')?.value;
+  if (!phone) return { result: 'no-phone' };
+  const channel = current.channel === 'WHATSAPP' ? 'WHATSAPP' : 'SMS';
+  const messageId = `${current.ticket}#link`;
+  const sent = await sendOrSkip(deps.sender, {
+    id: messageId,
+    ticket: current.ticket,
+    channel,
+    to: phone,
+    language: citizen.language,
+    text: LINK_TEXT[citizen.language](
+      deps.catalogue.name(current.topicId, citizen.language),
+      link,
+      current.ticket,
+    ),
+  });
+  if (!sent) return { result: 'no-sender' };
+  try {
+    await changeCaseStatus(
+      deps,
+      current.ticket,
+      { to: 'RESOLVED', actor: { id: 'notifier', role: 'system' }, reason: `link sent by ${channel}` },
+      current.version,
+    );
+  } catch (error) {
+    if (error instanceof VersionConflictError) return { result: 'changed-meanwhile' };
+    throw error;
+  }
+  return { result: 'sent', messageId };
 }

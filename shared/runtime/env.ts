@@ -17,6 +17,20 @@ export const ENV = {
   /** A DynamoDB endpoint for local runs; unset in AWS. */
   DYNAMODB_ENDPOINT: 'DYNAMODB_ENDPOINT',
   AWS_REGION: 'AWS_REGION',
+  /** The back office's exchange bucket (exports, answer files, import reports). */
+  EXCHANGE_BUCKET: 'EXCHANGE_BUCKET',
+  /** The Amazon Connect instance id, for outbound messages and tasks; unset locally. */
+  CONNECT_INSTANCE_ID: 'CONNECT_INSTANCE_ID',
+  /** The flow outbound SMS/WhatsApp messages run. */
+  OUTBOUND_FLOW_ID: 'OUTBOUND_FLOW_ID',
+  /** The flow follow-up tasks run. */
+  FOLLOW_UP_FLOW_ID: 'FOLLOW_UP_FLOW_ID',
+  /** JSON {"SMS"?: phone-number ARN, "WHATSAPP"?: phone-number ARN}: where messages leave from. */
+  MESSAGING_SOURCES: 'MESSAGING_SOURCES',
+  /** The staff user pool (AWS), whose groups are the roles. */
+  USER_POOL_ID: 'USER_POOL_ID',
+  /** Locally, the deployment's users file standing in for the user pool. */
+  STAFF_FILE: 'STAFF_FILE',
 } as const;
 
 export type Env = Readonly<Record<string, string | undefined>>;

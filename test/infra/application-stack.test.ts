@@ -118,4 +118,32 @@ describe('application stack', () => {
       }),
     });
   });
+
+  it('runs the morning export every day at 07:00 in the deployment time zone, retried, with a dead-letter queue', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]!.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 7 * * ? *)',
+      ScheduleExpressionTimezone: 'America/Panama',
+      Target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } },
+    });
+  });
+
+  it('imports answer files uploaded under imports/ and keeps the exchange bucket private, versioned and short-lived', () => {
+    const [notifications] = Object.values(template.findResources('Custom::S3BucketNotifications'));
+    const [rule] = notifications!.Properties.NotificationConfiguration.LambdaFunctionConfigurations;
+    expect(rule.Events).toEqual(['s3:ObjectCreated:*']);
+    expect(rule.Filter.Key.FilterRules).toEqual(
+      expect.arrayContaining([
+        { Name: 'prefix', Value: 'imports/' },
+        { Name: 'suffix', Value: '.csv' },
+      ]),
+    );
+    expect(JSON.stringify(rule.LambdaFunctionArn)).toContain('BackOfficeanswerimport');
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'exchange/' }),
+    });
+  });
 });

@@ -122,17 +122,62 @@ describe('contact center stack', () => {
 
   it('deploys the generated flows with the function ARNs resolved inside their content', () => {
     const flows = resources('AWS::Connect::ContactFlow');
-    expect(flows.map(([, f]) => f.Properties.Type).sort()).toEqual([
-      'CONTACT_FLOW',
-      'CONTACT_FLOW',
-      'CONTACT_FLOW',
-      'CUSTOMER_QUEUE',
+    expect(flows.map(([, f]) => f.Properties.Name).sort()).toEqual([
+      'Ventanilla Follow-up task to the department queue',
+      'Ventanilla Inbound chat, SMS and WhatsApp',
+      'Ventanilla Inbound voice',
+      'Ventanilla Proactive message (answer or requested link)',
+      'Ventanilla Ticket status line',
+      'Ventanilla While a caller waits',
     ]);
     const voice = flows.find(([, f]) => f.Properties.Name === 'Ventanilla Inbound voice')![1];
     const content = JSON.stringify(voice.Properties.Content);
     for (const name of ['connect-lookup', 'connect-case', 'connect-case-status'])
       expect(content).toContain(JSON.stringify({ 'Fn::GetAtt': [functionId(name), 'Arn'] }));
     expect(content).not.toContain('${Token');
+  });
+});
+
+describe('contacts Ventanilla starts', () => {
+  const policyActions = (name: string): string[] => {
+    const [, fn] = resources('AWS::Lambda::Function').find(([id]) => id === functionId(name))!;
+    const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
+    return resources('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap(([, p]) =>
+        p.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => st.Action),
+      );
+  };
+
+  it('runs the follow-up every morning in the deployment time zone, retried, with a dead-letter queue', () => {
+    const [, schedule] = resources('AWS::Scheduler::Schedule')[0]!;
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'America/Panama',
+      Target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } },
+    });
+    expect(JSON.stringify(schedule.Properties.Target.Arn)).toContain(functionId('Outboundfollowup'));
+  });
+
+  it('lets each function start only its own kind of contact', () => {
+    expect(policyActions('Outboundfollowup')).toContain('connect:StartTaskContact');
+    expect(policyActions('Outboundfollowup')).not.toContain('connect:StartOutboundChatContact');
+    expect(policyActions('Outboundcasenotifier')).toContain('connect:StartOutboundChatContact');
+    expect(policyActions('Outboundcasenotifier')).not.toContain('connect:StartTaskContact');
+    for (const name of ['connect-lookup', 'connect-case', 'connect-case-status'])
+      expect(policyActions(name).some((a) => a.startsWith('connect:Start'))).toBe(false);
+  });
+
+  it('sends proactive messages from the cases table stream with partial batch responses', () => {
+    const notifier = resources('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+      JSON.stringify(m.Properties.FunctionName).includes('casenotifier'),
+    );
+    expect(notifier).toHaveLength(1);
+    expect(notifier[0]![1].Properties).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      ParallelizationFactor: 1,
+    });
   });
 });
 

@@ -13,11 +13,13 @@ beforeAll(async () => {
 
 const STAFF = ['agent', 'supervisor', 'admin'];
 const allowed = (path: string) =>
-  path.startsWith('/metrics') || path.endsWith('/merge')
-    ? ['supervisor', 'admin']
-    : path.startsWith('/backoffice')
-      ? ['backoffice', 'supervisor', 'admin']
-      : STAFF;
+  path.startsWith('/admin')
+    ? ['admin']
+    : path.startsWith('/metrics') || path.endsWith('/merge')
+      ? ['supervisor', 'admin']
+      : path.startsWith('/backoffice')
+        ? ['backoffice', 'supervisor', 'admin']
+        : STAFF;
 
 describe('workbench API: roles', () => {
   const concrete = (path: string) =>
@@ -30,6 +32,26 @@ describe('workbench API: roles', () => {
           expect(status).toBe(403);
           expect(body.code).toBe('FORBIDDEN');
         });
+
+  it('shows admins the staff with their roles (never a password hash) and the configuration in force', async () => {
+    const users = await call('/admin/users', '[admin]');
+    expect(users.status).toBe(200);
+    expect(users.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          username: 'tesoreria',
+          role: 'backoffice',
+          departments: ['tax'],
+          enabled: true,
+        }),
+        expect.objectContaining({ username: 'supervisora', role: 'supervisor' }),
+      ]),
+    );
+    expect(JSON.stringify(users.body)).not.toContain('scrypt');
+    const config = await call('/admin/config', '[admin]');
+    expect(config.body.deployment.departments.map((d: { id: string }) => d.id)).toContain('tax');
+    expect(config.body.catalogue.length).toBeGreaterThan(0);
+  });
 
   it('shows the local outbox to supervisors and admins only', async () => {
     for (const role of ['agent', 'backoffice', ''])

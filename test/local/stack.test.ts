@@ -95,6 +95,8 @@ describe('proactive answers', () => {
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { ticket: string } };
   };
+  const caseOf = async (ticket: string) =>
+    (await api(`/cases/${ticket}`)).body.case as { status: string; version: number };
   async function answeredCase(phone: string, channel: string) {
     const citizen = await api('/citizens', 'POST', { givenNames: 'Luz', surnames: 'Ábrego', phone });
     const id = (citizen.body.citizen as { id: string }).id;
@@ -107,8 +109,6 @@ describe('proactive answers', () => {
     });
     return ticket;
   }
-  const caseOf = async (ticket: string) =>
-    (await api(`/cases/${ticket}`)).body.case as { status: string; version: number };
 
   it('sends the answer on the channel the citizen used, once, and marks the case communicated', async () => {
     const ticket = await answeredCase('6222-3333', 'WHATSAPP');
@@ -156,6 +156,39 @@ describe('proactive answers', () => {
     }
     const again = (await api('/outbox')).body.items as { ticket: string }[];
     expect(again.filter((m) => m.ticket === ticket)).toHaveLength(1);
+    expect((await caseOf(ticket)).status).toBe('COMMUNICATED');
+  });
+
+  it('texts the link self-service promised to a caller and resolves the request; without a link it waits for a person', async () => {
+    const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const request = async (topic: string, phone: string) => {
+      try {
+        return (await stack.handlers.createCase(
+          connectEvent('voice-inbound-docs', { phone, parameters: { topic, request: 'link-by-sms' } }),
+        )) as { outcome: string; ticket: string };
+      } finally {
+        quiet.mockRestore();
+      }
+    };
+    const linked = await request('plate-renewal', '+50762225555');
+    expect(linked.outcome).toBe('OK');
+    const resolved = await until(
+      () => caseOf(linked.ticket),
+      (c) => c.status === 'RESOLVED',
+      8000,
+    );
+    expect(resolved.status).toBe('RESOLVED');
+    const outbox = (await api('/outbox')).body.items as { ticket: string; channel: string; text: string }[];
+    expect(outbox.filter((m) => m.ticket === linked.ticket)).toEqual([
+      expect.objectContaining({
+        channel: 'SMS',
+        // The caller chose English in the flow: the message is in English.
+        text: `Inspection and plate renewal: https://example.gob.pa/tramites/placa (request ${linked.ticket})`,
+      }),
+    ]);
+    const unlinked = await request('complaint', '+50762226666');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await caseOf(unlinked.ticket)).status).toBe('OPEN');
   });
 
   it('leaves a case with no messaging channel pending communication, for the status line or an agent', async () => {

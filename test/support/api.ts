@@ -19,6 +19,7 @@ export async function loadApiHandler(
     CITIZENS_TABLE: names.citizens,
     DYNAMODB_ENDPOINT: process.env.TEST_DYNAMO_ENDPOINT,
     QUEUE_DEPARTMENTS: JSON.stringify(queues),
+    STAFF_FILE: 'config/city-hall/users.json',
   });
   let handler: Handler | undefined;
   await jest.isolateModulesAsync(async () => {

@@ -12,6 +12,7 @@ import { auditItem, caseFromItem, caseItem, caseKeys } from './case-items';
 import { citizenFromItem, citizenKeys } from './citizen-items';
 import { summaryUpdates } from './screen-pop-items';
 import { batchGet } from './batch';
+import { queryPages, statusPartitionQuery } from './pagination';
 import { TransactionCancelled, transactWrite } from './transact';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -38,23 +39,9 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
     private readonly options: { readonly concurrency?: number; readonly transactionItems?: number } = {},
   ) {}
 
-  async *openCases(departmentId: string): AsyncIterable<readonly Case[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.cases,
-          IndexName: 'byStatus',
-          KeyConditionExpression: 'gsi2pk = :k',
-          ExpressionAttributeValues: { ':k': caseKeys.statusPartition('OPEN', departmentId) },
-          Limit: PAGE,
-          ExclusiveStartKey: start,
-        }),
-      );
-      const items = (page.Items ?? []).map(caseFromItem);
-      if (items.length) yield items;
-      start = page.LastEvaluatedKey;
-    } while (start);
+  openCases(departmentId: string): AsyncIterable<readonly Case[]> {
+    const partition = caseKeys.statusPartition('OPEN', departmentId);
+    return queryPages(this.doc, statusPartitionQuery(this.tables.cases, partition, PAGE), caseFromItem);
   }
 
   async citizens(ids: readonly string[]): Promise<ReadonlyMap<string, Citizen>> {

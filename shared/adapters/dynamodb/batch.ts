@@ -30,12 +30,16 @@ export async function batchPut(
   await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
 }
 
-/** Reads items by key, 100 keys a call and 4 calls at a time, resending unprocessed keys; order not kept. */
+/**
+ * Reads items by key, 100 keys a call and 4 calls at a time, resending unprocessed keys; order not kept.
+ * `consistent` reads what the last committed write left (the default may lag it briefly).
+ */
 export async function batchGet<T>(
   doc: DynamoDBDocumentClient,
   table: string,
   keys: readonly Record<string, string>[],
   parse: (item: Record<string, unknown>) => T,
+  consistent = false,
 ): Promise<T[]> {
   const out: T[] = [];
   const chunks: Record<string, string>[][] = [];
@@ -47,7 +51,11 @@ export async function batchGet<T>(
       for (let attempt = 0; pending.length; attempt++) {
         if (attempt > 10) throw new Error(`batch read of ${table}: keys still unprocessed`);
         if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
-        const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+        const res = await doc.send(
+          new BatchGetCommand({
+            RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } },
+          }),
+        );
         out.push(...(res.Responses?.[table] ?? []).map(parse));
         pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
       }

@@ -12,6 +12,7 @@ import type {
 } from '../../domain/merge';
 import type { ScreenPopSummary } from '../../domain/screen-pop';
 import { batchGet } from './batch';
+import { queryPages } from './pagination';
 import { caseFromItem, caseKeys } from './case-items';
 import { citizenFromItem, citizenKeys, identityItem, profileItem } from './citizen-items';
 import { revOfItem, summaryFromItem } from './screen-pop-items';
@@ -42,15 +43,27 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
       this.tables.citizens,
       [citizenKeys.profile(survivorId), citizenKeys.profile(duplicateId)],
       citizenFromItem,
+      true,
     );
     const survivor = profiles.find((c) => c.id === survivorId);
     const duplicate = profiles.find((c) => c.id === duplicateId);
     if (!survivor) throw new NotFoundError('citizen');
     if (!duplicate) throw new NotFoundError('duplicate citizen');
-    const [duplicateCases, summaries] = await Promise.all([
+    const [indexed, summaries] = await Promise.all([
       this.allCases(duplicateId),
       this.stored([...survivor.identities, ...duplicate.identities]),
     ]);
+    // The citizen index may lag a case created a moment ago; the duplicate's screen pops list every open
+    // case, read from the table itself, so none is left behind.
+    const known = new Set(indexed.map((c) => c.ticket as string));
+    const missing = summaries
+      .filter((s) => s.summary.citizenId === duplicateId)
+      .flatMap((s) => Object.keys(s.summary.openCases))
+      .filter((ticket, i, all) => !known.has(ticket) && all.indexOf(ticket) === i);
+    const late = missing.length
+      ? await batchGet(this.doc, this.tables.cases, missing.map(caseKeys.case), caseFromItem, true)
+      : [];
+    const duplicateCases = [...indexed, ...late.filter((c) => c.citizenId === duplicateId)];
     return { survivor, duplicate, duplicateCases, summaries };
   }
 
@@ -64,6 +77,7 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
       this.tables.citizens,
       identities.map((i) => citizenKeys.identity(i)),
       (item) => item,
+      true,
     );
     return items.map((item) => ({
       identity: { kind: item.kind, value: item.value } as Identity,
@@ -74,20 +88,13 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
 
   private async allCases(citizenId: string): Promise<Case[]> {
     const out: Case[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.cases,
-          IndexName: 'byCitizen',
-          KeyConditionExpression: 'gsi1pk = :k',
-          ExpressionAttributeValues: { ':k': caseKeys.citizenPartition(citizenId) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(page.Items ?? []).map(caseFromItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const query = {
+      TableName: this.tables.cases,
+      IndexName: 'byCitizen',
+      KeyConditionExpression: 'gsi1pk = :k',
+      ExpressionAttributeValues: { ':k': caseKeys.citizenPartition(citizenId) },
+    };
+    for await (const page of queryPages(this.doc, query, caseFromItem)) out.push(...page);
     return out;
   }
 

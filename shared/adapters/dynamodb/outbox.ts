@@ -1,28 +1,28 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FollowUpSink, FollowUpTask } from '../../domain/follow-up';
 import type { MessageSender, OutgoingMessage } from '../../domain/messaging';
 import { TransactionCancelled, transactWrite } from './transact';
 
-const PARTITION = 'OUTBOX';
-
 /**
- * The local stand-in for SMS and WhatsApp: every message the citizen would receive, recorded once per
- * message id in the cases table, newest last; the staff API shows it at GET /outbox.
+ * What would have left the building, recorded once per id in the cases table, newest last: the local stand-in
+ * for an outside service.
  */
-export class DynamoOutbox implements MessageSender {
+class RecordedLog<T extends { readonly id: string }> {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly partition: string,
+    private readonly now: () => Date,
   ) {}
 
-  async send(message: OutgoingMessage): Promise<void> {
+  async add(entry: T): Promise<void> {
     try {
-      // The id guard and the message, together: a redelivery finds the guard and records nothing.
+      // The id guard and the entry, together: a redelivery finds the guard and records nothing.
       await transactWrite(this.doc, [
         {
           Put: {
             TableName: this.table,
-            Item: { pk: `OUTBOXID#${message.id}`, sk: 'OUTBOXID' },
+            Item: { pk: `${this.partition}ID#${entry.id}`, sk: `${this.partition}ID` },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -30,10 +30,10 @@ export class DynamoOutbox implements MessageSender {
           Put: {
             TableName: this.table,
             Item: {
-              pk: PARTITION,
-              sk: `${this.now().toISOString()}#${message.id}`,
-              type: 'OUTBOX',
-              ...message,
+              pk: this.partition,
+              sk: `${this.now().toISOString()}#${entry.id}`,
+              type: this.partition,
+              ...entry,
             },
           },
         },
@@ -44,18 +44,44 @@ export class DynamoOutbox implements MessageSender {
     }
   }
 
-  async list(limit = 100): Promise<OutgoingMessage[]> {
+  async list(limit = 100): Promise<T[]> {
     const page = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: { ':p': PARTITION },
+        ExpressionAttributeValues: { ':p': this.partition },
         ScanIndexForward: false,
         Limit: limit,
       }),
     );
-    return (page.Items ?? []).map(
-      ({ pk: _pk, sk: _sk, type: _type, ...m }) => m as unknown as OutgoingMessage,
-    );
+    return (page.Items ?? []).map(({ pk: _pk, sk: _sk, type: _type, ...m }) => m as unknown as T);
+  }
+}
+
+/** The local stand-in for SMS and WhatsApp: every message the citizen would receive; GET /outbox shows it. */
+export class DynamoOutbox implements MessageSender {
+  private readonly log: RecordedLog<OutgoingMessage>;
+  constructor(doc: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
+    this.log = new RecordedLog(doc, table, 'OUTBOX', now);
+  }
+  send(message: OutgoingMessage): Promise<void> {
+    return this.log.add(message);
+  }
+  list(limit?: number): Promise<OutgoingMessage[]> {
+    return this.log.list(limit);
+  }
+}
+
+/** The local stand-in for Connect tasks: every follow-up an agent would be handed; GET /tasks shows them. */
+export class DynamoTaskOutbox implements FollowUpSink {
+  private readonly log: RecordedLog<FollowUpTask>;
+  constructor(doc: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
+    this.log = new RecordedLog(doc, table, 'TASKS', now);
+  }
+  create(task: FollowUpTask): Promise<void> {
+    return this.log.add(task);
+  }
+  list(limit?: number): Promise<FollowUpTask[]> {
+    return this.log.list(limit);
   }
 }

@@ -1,3 +1,4 @@
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
 
 export const DEFAULT_PAGE = 25;
@@ -31,3 +32,27 @@ export function decodeCursor(cursor: string | undefined): Record<string, string>
   }
   throw new ValidationError('cursor', 'is not a cursor this service issued');
 }
+
+/** Every page of a query, parsed; empty pages are skipped. */
+export async function* queryPages<T>(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  parse: (item: Record<string, unknown>) => T,
+): AsyncIterable<T[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    const items = (page.Items ?? []).map(parse);
+    if (items.length) yield items;
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+/** The cases of a status partition (one department), oldest first, `limit` a page. */
+export const statusPartitionQuery = (table: string, partition: string, limit = 500) => ({
+  TableName: table,
+  IndexName: 'byStatus',
+  KeyConditionExpression: 'gsi2pk = :k',
+  ExpressionAttributeValues: { ':k': partition },
+  Limit: limit,
+});

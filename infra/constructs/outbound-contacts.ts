@@ -1,0 +1,118 @@
+import { Duration, Fn, Validations, type aws_dynamodb as dynamodb, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { CompiledConfig } from '../../shared/config/load';
+import { ENV } from '../../shared/runtime/env';
+import { grantCaseWrites } from './back-office';
+import { BundledFunction } from './bundled-function';
+import { DailySchedule } from './daily-schedule';
+import { StreamConsumer } from './stream-consumer';
+
+export interface OutboundContactsProps {
+  readonly config: CompiledConfig;
+  readonly casesTable: dynamodb.ITableV2;
+  readonly citizensTable: dynamodb.ITableV2;
+  readonly instanceArn: string;
+  /** How cdk-nag names the instance ARN in a policy (`<Logical.Arn>` for one created here). */
+  readonly instanceArnInPolicy: string;
+  readonly outboundMessageFlowArn: string;
+  readonly followUpTaskFlowArn: string;
+  /** JSON [queue ARN, department] pairs. */
+  readonly queueDepartments: string;
+  /** Local hour of the follow-up. Default 8. */
+  readonly followUpHour?: number;
+}
+
+/** The ids inside Connect ARNs: `instance/<id>` (part 1) and `instance/<id>/contact-flow/<id>` (part 3). */
+const arnPart = (arn: string, index: number) =>
+  Fn.select(index, Fn.split('/', Fn.select(5, Fn.split(':', arn))));
+
+/**
+ * The contacts Ventanilla starts itself: proactive SMS/WhatsApp messages (answers, requested links) from the
+ * cases table's stream, and the daily follow-up tasks. Each function may start only its own kind of contact,
+ * through its own flow, on this instance.
+ */
+export class OutboundContacts extends Construct {
+  readonly notifier: BundledFunction;
+  readonly followUp: BundledFunction;
+
+  constructor(scope: Construct, id: string, props: OutboundContactsProps) {
+    super(scope, id);
+    const { config, casesTable, citizensTable } = props;
+    const instanceId = arnPart(props.instanceArn, 1);
+    const flowId = (arn: string) => arnPart(arn, 3);
+    const contacts = `${props.instanceArn}/contact/*`;
+    const tables = {
+      [ENV.CASES_TABLE]: casesTable.tableName,
+      [ENV.CITIZENS_TABLE]: citizensTable.tableName,
+    };
+    const sources = config.deployment.messaging ?? {};
+
+    this.notifier = new BundledFunction(this, 'case-notifier', {
+      name: 'case-notifier',
+      description: 'Sends answers and requested links by SMS or WhatsApp, then moves the case on',
+      config,
+      environment: {
+        ...tables,
+        [ENV.CONNECT_INSTANCE_ID]: instanceId,
+        [ENV.OUTBOUND_FLOW_ID]: flowId(props.outboundMessageFlowArn),
+        [ENV.MESSAGING_SOURCES]: JSON.stringify({
+          ...(sources.sms ? { SMS: sources.sms } : {}),
+          ...(sources.whatsapp ? { WHATSAPP: sources.whatsapp } : {}),
+        }),
+      },
+      timeout: Duration.seconds(30),
+    });
+    grantCaseWrites(this.notifier, casesTable, citizensTable);
+    this.notifier.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['connect:StartOutboundChatContact'],
+        resources: [
+          contacts,
+          props.outboundMessageFlowArn,
+          ...[sources.sms, sources.whatsapp].filter((a): a is string => a !== undefined),
+        ],
+      }),
+    );
+    // The cases table's stream has two readers: the case events and this one.
+    new StreamConsumer(this, 'NotifierConsumer', {
+      fn: this.notifier.fn,
+      stream: casesTable,
+      batchSize: 100,
+      parallelizationFactor: 1,
+    });
+
+    this.followUp = new BundledFunction(this, 'follow-up', {
+      name: 'follow-up',
+      description: 'Daily follow-up: overdue cases and unsettled self-service requests as Connect tasks',
+      config,
+      environment: {
+        [ENV.CASES_TABLE]: casesTable.tableName,
+        [ENV.CONNECT_INSTANCE_ID]: instanceId,
+        [ENV.FOLLOW_UP_FLOW_ID]: flowId(props.followUpTaskFlowArn),
+        [ENV.QUEUE_DEPARTMENTS]: props.queueDepartments,
+      },
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+    });
+    grantCaseWrites(this.followUp, casesTable, citizensTable);
+    this.followUp.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['connect:StartTaskContact'],
+        resources: [contacts, props.followUpTaskFlowArn],
+      }),
+    );
+    new DailySchedule(this, 'FollowUpSchedule', {
+      fn: this.followUp.fn,
+      description: 'Ventanilla daily follow-up; the business calendar decides per department',
+      hour: props.followUpHour ?? 8,
+      timeZone: config.deployment.timeZone,
+    });
+
+    for (const fn of [this.notifier, this.followUp])
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${props.instanceArnInPolicy}/contact/*]`,
+        reason:
+          'Connect names a contact only once it is started; the statement is limited to this instance and to the one flow the function starts.',
+      });
+  }
+}
