@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { caseFromItem } from '../../shared/adapters/dynamodb/case-items';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
+import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { ConnectMessageSender } from '../../shared/adapters/connect/outbound';
@@ -11,6 +13,7 @@ import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { communicateAnswer, sendRequestedLink } from '../../shared/domain/messaging';
 import { parseInput } from '../../shared/domain/schema';
 import { parseTicket } from '../../shared/domain/ticket';
+import { showBatchChange } from '../../shared/domain/screen-pop';
 import { readCompiledConfig } from '../../shared/config/compiled';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
@@ -18,8 +21,9 @@ import { createLogger } from '../../shared/runtime/logger';
 /**
  * Tells citizens their answer as soon as it exists: reads the cases table's stream, and for each case that
  * reached PENDING_COMMUNICATION sends the answer on the citizen's messaging channel and marks it
- * COMMUNICATED; for each self-service request of a link, texts the link and resolves it. Idempotent (message
- * ids are per ticket and version); reports the record to retry from.
+ * COMMUNICATED; for each self-service request of a link, texts the link and resolves it; for each case a
+ * back-office batch changed, brings the citizen's screen pops up to date. Idempotent (message ids are per
+ * ticket and version; screen pops take only newer versions); reports the record to retry from.
  */
 const env = process.env;
 const logger = createLogger('case-notifier');
@@ -33,6 +37,7 @@ const tables = { cases: required(env, ENV.CASES_TABLE), citizens: required(env, 
 const { catalogue } = readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(__dirname, 'config.json'));
 const deps = {
   catalogue,
+  screenPops: new DynamoContactStore(doc, tables),
   cases: new DynamoCaseRepository(doc, tables),
   citizens: new DynamoCitizenRepository(doc, tables.citizens),
   clock: { now: () => new Date() },
@@ -75,8 +80,12 @@ export const handler = async (event: unknown) => {
     const answered = next.status === 'PENDING_COMMUNICATION' && previous?.status !== next.status;
     const linkRequested =
       record.eventName === 'INSERT' && next.status === 'OPEN' && next.request !== undefined;
-    if (!answered && !linkRequested) continue;
+    // A back-office batch stamps the case with its id and leaves the screen pops to this function.
+    const batched = next.lastBatch !== undefined && next.lastBatch !== previous?.lastBatch;
+    if (!answered && !linkRequested && !batched) continue;
     try {
+      if (batched) await showBatchChange(deps, caseFromItem(next));
+      if (!answered && !linkRequested) continue;
       // The case as it is now, not as the record shows it: a redelivery finds it already communicated.
       const current = await deps.cases.byTicket(parseTicket(String(next.ticket)));
       if (!current) continue;

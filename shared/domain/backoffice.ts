@@ -10,7 +10,7 @@ import { parseTicket, type Ticket } from './ticket';
  * The back-office round trip. Each morning a department gets the OPEN cases that need an answer (they move
  * to PENDING_RESPONSE, audited with the batch); later it sends back a file of ticket + answer (they move to
  * PENDING_COMMUNICATION, or back to OPEN when more information is needed). Pure planning here; the store
- * writes a plan in transactions of many cases each.
+ * writes a plan in transactions of many cases each; the citizens' screen pops follow from the change stream.
  */
 
 export const EXPORT_COLUMNS = ['ticket', 'date', 'name', 'document', 'phone', 'topic', 'request'] as const;
@@ -157,7 +157,6 @@ export class ImportFileError extends DomainError {
 export function planImport(
   rows: readonly ParsedAnswer[],
   cases: ReadonlyMap<string, Case>,
-  owners: ReadonlyMap<string, Citizen>,
   importId: string,
   now: string,
 ): { changes: (PlannedChange & { row: ParsedAnswer })[]; reports: ImportRowReport[] } {
@@ -187,7 +186,7 @@ export function planImport(
       batchId: importId,
       ...(more ? { reason: 'the back office needs more information' } : { answer: row.answer }),
     });
-    changes.push({ next, audit, owner: owners.get(current.citizenId), row });
+    changes.push({ next, audit, owner: undefined, row });
     report('applied', { to: more ? 'OPEN' : 'PENDING_COMMUNICATION' });
   }
   return { changes, reports };
@@ -200,16 +199,22 @@ export interface BackOfficeStore {
   citizens(ids: readonly string[]): Promise<ReadonlyMap<string, Citizen>>;
   casesByTicket(tickets: readonly Ticket[]): Promise<ReadonlyMap<string, Case>>;
   /**
-   * Writes the changes, many cases per transaction, each case only if its version is still the one read.
-   * With `batch`, the rows go into the batch's record in the same transactions. Cases changed meanwhile by
-   * someone else are left out and returned as conflicts; everything else is written.
+   * Writes the changes, many cases per transaction, each case only if its version is still the one read, with
+   * the batch's record of their audit events (and export rows) in the same transaction; the audit events are
+   * written as items right after. Cases changed meanwhile by someone else are left out and returned as
+   * conflicts; everything else is written. Screen pops follow from the cases' change stream.
    */
   commit(
     changes: readonly PlannedChange[],
-    batch?: { readonly id: string; readonly rows: ReadonlyMap<string, ExportRow> },
+    batch: { readonly id: string; readonly rows?: ReadonlyMap<string, ExportRow> },
   ): Promise<{ committed: number; conflicts: readonly PlannedChange[] }>;
   /** Every row recorded for a batch, by ticket. */
   batchRows(batchId: string): Promise<readonly ExportRow[]>;
+  /**
+   * Finishes what a stopped run of the batch left: audit events recorded with their cases but not yet
+   * written as items. Returns how many it wrote.
+   */
+  repair(batchId: string): Promise<number>;
 }
 
 export interface ExportReport {
@@ -234,10 +239,24 @@ export async function runExport(
 ): Promise<ExportReport> {
   const now = deps.now();
   const batchId = exportBatchId(departmentId, deps.localDate(now));
+  await store.repair(batchId);
   let exported = 0;
   let skipped = 0;
-  for await (const page of store.openCases(departmentId)) {
-    const owners = await store.citizens([...new Set(page.map((c) => c.citizenId))]);
+  // The next page and its citizens are read while this one is written.
+  const pages = store.openCases(departmentId)[Symbol.asyncIterator]();
+  const load = async () => {
+    const next = await pages.next();
+    if (next.done) return undefined;
+    const owners = await store.citizens([...new Set(next.value.map((c) => c.citizenId))]);
+    return { page: next.value, owners };
+  };
+  for (let loading = load(); ;) {
+    const loaded = await loading;
+    if (!loaded) break;
+    const { page, owners } = loaded;
+    loading = load();
+    // If this page's write fails, the read under way must not surface as an unhandled rejection.
+    loading.catch(() => undefined);
     const changes = planExport(page, owners, batchId, now.toISOString());
     const rows = new Map(
       changes.map((c) => [
@@ -288,16 +307,16 @@ export async function runImport(
   const { rows, rejected } = readAnswers(text);
   const reports: ImportRowReport[] = [...rejected];
   const now = deps.now().toISOString();
+  if (!options.dryRun) await store.repair(importId);
   for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
     const chunk = rows.slice(i, i + IMPORT_CHUNK);
     const found = await store.casesByTicket(chunk.map((r) => r.ticket));
     const cases = options.departments
       ? new Map([...found].filter(([, c]) => options.departments!.includes(c.departmentId)))
       : found;
-    const owners = await store.citizens([...new Set([...cases.values()].map((c) => c.citizenId))]);
-    const plan = planImport(chunk, cases, owners, importId, now);
+    const plan = planImport(chunk, cases, importId, now);
     if (!options.dryRun && plan.changes.length) {
-      const { conflicts } = await store.commit(plan.changes);
+      const { conflicts } = await store.commit(plan.changes, { id: importId });
       const lost = new Set(conflicts.map((c) => c.next.ticket as string));
       for (const r of plan.reports)
         reports.push(

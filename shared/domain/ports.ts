@@ -106,6 +106,18 @@ export interface ScreenPopStore {
   ): Promise<{ case?: Case; summaries: readonly ScreenPopSummary[] }>;
 }
 
+/**
+ * Brings screen pops up to date after a change written without them (a back-office batch moves thousands of
+ * cases; their screen pops follow from the cases table's stream).
+ */
+export interface ScreenPopRefresher {
+  /**
+   * Shows the case's status on each identity's summary, only where the case is still listed and at an older
+   * version (a closed case is not brought back, a newer change is not overwritten). Returns how many changed.
+   */
+  showOpenCase(identities: readonly Identity[], c: Case): Promise<number>;
+}
+
 /** Where the aggregator keeps metrics. Each event's effects apply once, whatever the redeliveries. */
 export interface MetricsStore {
   /**

@@ -1,4 +1,5 @@
 import { isClosed, type Case, type CaseStatus, type Channel } from './case';
+import type { CitizenRepository, ScreenPopRefresher } from './ports';
 import type { Citizen, Language } from './citizen';
 import type { Identity } from './identity';
 import type { Ticket } from './ticket';
@@ -20,6 +21,8 @@ export interface OpenCaseEntry {
   readonly topicId: string;
   readonly status: CaseStatus;
   readonly updatedAt: string;
+  /** The case version this entry shows; a late update for an older version is not applied. */
+  readonly version?: number;
 }
 export interface RecentContact {
   readonly channel: Channel;
@@ -48,6 +51,7 @@ export const openCaseEntry = (c: Case): OpenCaseEntry => ({
   topicId: c.topicId,
   status: c.status,
   updatedAt: c.updatedAt,
+  version: c.version,
 });
 
 /** How a case change shows in the summary: its entry while open, its removal once closed. */
@@ -97,4 +101,18 @@ export function screenPop(summary: ScreenPopSummary, now: Date, currentContactId
     repeatContact: recent.some(([, c]) => c.ticket !== undefined && c.ticket in summary.openCases),
     ...(last ? { lastChannel: last.channel } : {}),
   };
+}
+
+/**
+ * After a back-office batch changed a case (it does not write screen pops itself), shows the new status on
+ * the owner's screen pops. Safe to repeat and to run late: an older version never replaces a newer one, and
+ * a case closed meanwhile is not brought back.
+ */
+export async function showBatchChange(
+  deps: { citizens: CitizenRepository; screenPops: ScreenPopRefresher },
+  c: Case,
+): Promise<number> {
+  if (isClosed(c.status)) return 0;
+  const owner = await deps.citizens.byId(c.citizenId);
+  return owner ? deps.screenPops.showOpenCase(owner.identities, c) : 0;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
 import { caseKeys } from '../../shared/adapters/dynamodb/case-items';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
@@ -165,6 +165,7 @@ describe('back-office round trip on DynamoDB Local', () => {
       citizens: (ids) => store.citizens(ids),
       casesByTicket: (t) => store.casesByTicket(t),
       batchRows: (b) => store.batchRows(b),
+      repair: (b) => store.repair(b),
       commit: async (changes, batch) => {
         if (++commits > 1) throw new Error('the machine went away');
         return store.commit(changes.slice(0, 200), batch);
@@ -196,6 +197,7 @@ describe('back-office round trip on DynamoDB Local', () => {
       citizens: (ids) => store.citizens(ids),
       casesByTicket: (t) => store.casesByTicket(t),
       batchRows: (b) => store.batchRows(b),
+      repair: (b) => store.repair(b),
       commit: async (changes, batch) => {
         // An agent resolves the first case between the read and the write.
         const current = (await repo.byTicket(first!.ticket))!;
@@ -234,5 +236,39 @@ describe('back-office round trip on DynamoDB Local', () => {
     expect((await repo.byTicket(first!.ticket))!.status).toBe('RESOLVED');
     expect((await repo.byTicket(second!.ticket))!.status).toBe('PENDING_RESPONSE');
     expect(report.rows.map((r) => r.ticket).sort()).toEqual([second!.ticket, third.ticket].sort());
+  }, 60_000);
+
+  it('finishes the audit trail of a run that stopped between writing its cases and their audit events', async () => {
+    const seeded = await seedOpenCases(tables.doc, tables.names, {
+      count: 150,
+      departmentId: 'general-information',
+      topicId: 'complaint',
+      from: 120_000,
+      seed: 4,
+    });
+    // The connection drops on the first batch of audit events, after their cases' transaction committed.
+    let dropped = false;
+    const flaky = Object.create(tables.doc) as typeof tables.doc;
+    flaky.send = ((command: unknown) => {
+      if (!dropped && command instanceof BatchWriteCommand) {
+        dropped = true;
+        return Promise.reject(new Error('connection reset'));
+      }
+      return tables.doc.send(command as never);
+    }) as typeof tables.doc.send;
+    const stopped = new DynamoBackOfficeStore(flaky, tables.names, { concurrency: 1 });
+    await expect(runExport(stopped, deps, 'general-information')).rejects.toThrow('connection reset');
+    const repo = new DynamoCaseRepository(tables.doc, tables.names);
+    const moved = [];
+    for (const c of seeded) if ((await repo.byTicket(c.ticket))!.status === 'PENDING_RESPONSE') moved.push(c);
+    expect(moved.length).toBeGreaterThan(0);
+    const trail = async (ticket: (typeof seeded)[number]['ticket']) =>
+      (await repo.audit(ticket)).map((a) => a.to);
+    expect(await trail(moved[0]!.ticket)).not.toContain('PENDING_RESPONSE');
+
+    const resumed = await runExport(store, deps, 'general-information');
+    expect(resumed.exported + moved.length).toBe(150);
+    for (const c of seeded)
+      expect((await trail(c.ticket)).filter((to) => to === 'PENDING_RESPONSE')).toHaveLength(1);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { simulate } from '../../infra/local/simulator/run';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
+import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { dynamoClient } from '../support/dynamo';
 import { EVENT_STREAM, startLocalStack } from '../../infra/local/stack';
 import { loadConfig } from '../../shared/config/load';
@@ -53,9 +54,24 @@ describe('npm run simulate on the local back end', () => {
     expect(report.casesAppended).toBeGreaterThan(50);
     expect(report.serviceLevel).toBeGreaterThan(0);
     expect(report.serviceLevel).toBeLessThan(1);
-    // The cases are real: every one created is counted open, through the cases table's stream.
-    const live = await stack.metrics.live(new Date());
-    const open = Object.values(live.cases).reduce((n, byStatus) => n + (byStatus.OPEN ?? 0), 0);
-    expect(open).toBe(report.casesCreated);
+    // The cases are real: every one created is counted through the cases table's stream, open — or resolved
+    // when the caller asked self-service for the link, which was texted to them (one message each).
+    const counted = async () => {
+      const live = await stack.metrics.live(new Date());
+      const sum = (status: 'OPEN' | 'RESOLVED') =>
+        Object.values(live.cases).reduce((n, byStatus) => n + (byStatus[status] ?? 0), 0);
+      return { open: sum('OPEN'), resolved: sum('RESOLVED') };
+    };
+    let cases = await counted();
+    for (let i = 0; i < 100 && cases.open + cases.resolved !== report.casesCreated; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      cases = await counted();
+    }
+    expect(cases.open + cases.resolved).toBe(report.casesCreated);
+    expect(cases.resolved).toBeGreaterThan(0);
+    const links = (await new DynamoOutbox(stack.doc, stack.names.cases).list(1000)).filter((m) =>
+      m.id.endsWith('#link'),
+    );
+    expect(links).toHaveLength(cases.resolved);
   }, 300_000);
 });

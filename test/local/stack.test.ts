@@ -2,6 +2,8 @@ import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STREAM, localQueue, startLocalStack } from '../../infra/local/stack';
 import { connectEvent } from '../support/connect';
+import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
+import { phoneIdentity } from '../../shared/domain/identity';
 
 type Stack = Awaited<ReturnType<typeof startLocalStack>>;
 let stack: Stack;
@@ -189,6 +191,28 @@ describe('proactive answers', () => {
     const unlinked = await request('complaint', '+50762226666');
     await new Promise((r) => setTimeout(r, 1500));
     expect((await caseOf(unlinked.ticket)).status).toBe('OPEN');
+  });
+
+  it("shows a back-office batch's change on the citizen's screen pops, through the cases table stream", async () => {
+    const citizen = await api('/citizens', 'POST', {
+      givenNames: 'Ana',
+      surnames: 'Quirós',
+      phone: '6222-7777',
+    });
+    const id = (citizen.body.citizen as { id: string }).id;
+    const { ticket } = (
+      await api('/cases', 'POST', { citizenId: id, topicId: 'record-correction', channel: 'VOICE' })
+    ).body;
+    const exported = await api('/backoffice/exports', 'POST', { department: 'civil-registry' });
+    expect(exported.status).toBe(200);
+    expect((await caseOf(ticket)).status).toBe('PENDING_RESPONSE');
+    const screenPops = new DynamoContactStore(stack.doc, stack.names);
+    const shown = await until(
+      async () => (await screenPops.summary(phoneIdentity('6222-7777', 'PA')))?.openCases[ticket],
+      (entry) => entry?.status === 'PENDING_RESPONSE',
+      8000,
+    );
+    expect(shown).toMatchObject({ status: 'PENDING_RESPONSE', version: 2 });
   });
 
   it('leaves a case with no messaging channel pending communication, for the status line or an agent', async () => {

@@ -1,17 +1,16 @@
 import {
-  QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import type { BackOfficeStore, ExportRow, PlannedChange } from '../../domain/backoffice';
-import type { Case } from '../../domain/case';
+import type { AuditEvent, Case } from '../../domain/case';
 import type { Citizen } from '../../domain/citizen';
-import { openCaseChange } from '../../domain/screen-pop';
 import type { Ticket } from '../../domain/ticket';
 import { auditItem, caseFromItem, caseItem, caseKeys } from './case-items';
 import { citizenFromItem, citizenKeys } from './citizen-items';
-import { summaryUpdates } from './screen-pop-items';
-import { batchGet } from './batch';
+import { batchGet, batchPut } from './batch';
 import { queryPages, statusPartitionQuery } from './pagination';
 import { TransactionCancelled, transactWrite } from './transact';
 
@@ -22,15 +21,21 @@ const MAX_TRANSACTION_ITEMS = 100;
 const PAGE = 500;
 
 export const batchKeys = {
-  chunk: (batchId: string, firstTicket: string) => ({ pk: `BATCH#${batchId}`, sk: `ROWS#${firstTicket}` }),
+  chunk: (batchId: string, firstTicket: string, unique: string) => ({
+    pk: `BATCH#${batchId}`,
+    sk: `ROWS#${firstTicket}#${unique}`,
+  }),
+  partition: (batchId: string) => `BATCH#${batchId}`,
 };
 
 /**
  * The back-office batches on DynamoDB: pages of OPEN cases from the status index, citizens and cases by
- * BatchGetItem (100 keys a call), and changes written many cases per transaction — each case conditional on
- * its version, its audit event, its owner's screen-pop summaries, and (for an export) one record of the
- * rows of the cases in that transaction. A transaction that fails because some case changed meanwhile is
- * written again without those cases.
+ * BatchGetItem (100 keys a call), and changes written up to 99 cases per transaction, each case conditional on
+ * its version, together with one batch record holding those cases' audit events (and, for an export, their
+ * rows). The audit events are then written as items with plain batch puts, and the record is marked done; a
+ * run that stopped in between is completed by `repair`. Screen pops are not written here: they follow from
+ * the cases table's stream (`ScreenPopRefresher`). A transaction that fails because some case changed
+ * meanwhile is written again without those cases.
  */
 export class DynamoBackOfficeStore implements BackOfficeStore {
   constructor(
@@ -66,109 +71,106 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
 
   async batchRows(batchId: string): Promise<readonly ExportRow[]> {
     const rows: ExportRow[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.cases,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': batchKeys.chunk(batchId, '').pk },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) rows.push(...(item.rows as ExportRow[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const query = {
+      TableName: this.tables.cases,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': batchKeys.partition(batchId) },
+      ProjectionExpression: '#rows',
+      ExpressionAttributeNames: { '#rows': 'rows' },
+    };
+    for await (const page of queryPages(this.doc, query, (item) => (item.rows ?? []) as ExportRow[]))
+      for (const chunk of page) rows.push(...chunk);
     return rows;
   }
 
-  private itemsOf(change: PlannedChange): TransactItem[] {
-    const { next, audit, owner } = change;
-    return [
-      {
-        Put: {
-          TableName: this.tables.cases,
-          Item: caseItem(next),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': next.version - 1 },
-        },
-      },
-      {
-        Put: {
-          TableName: this.tables.cases,
-          Item: auditItem(audit),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      ...summaryUpdates(this.tables.citizens, owner?.identities ?? [], {
-        openCase: [next.ticket, openCaseChange(next)],
+  async repair(batchId: string): Promise<number> {
+    const query = {
+      TableName: this.tables.cases,
+      KeyConditionExpression: 'pk = :p',
+      FilterExpression: 'audited = :f',
+      ExpressionAttributeValues: { ':p': batchKeys.partition(batchId), ':f': false },
+    };
+    let repaired = 0;
+    for await (const page of queryPages(this.doc, query, (item) => item))
+      for (const chunk of page) {
+        const audits = (chunk.audits ?? []) as AuditEvent[];
+        await this.materialize({ pk: String(chunk.pk), sk: String(chunk.sk) }, audits);
+        repaired += audits.length;
+      }
+    return repaired;
+  }
+
+  /** Writes a batch record's audit events as items (idempotent puts), then marks the record done. */
+  private async materialize(key: { pk: string; sk: string }, audits: readonly AuditEvent[]): Promise<void> {
+    await batchPut(this.doc, this.tables.cases, audits.map(auditItem), 2);
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tables.cases,
+        Key: key,
+        UpdateExpression: 'SET audited = :t REMOVE audits',
+        ExpressionAttributeValues: { ':t': true },
       }),
-    ];
+    );
   }
 
   async commit(
     changes: readonly PlannedChange[],
-    batch?: { readonly id: string; readonly rows: ReadonlyMap<string, ExportRow> },
+    batch: { readonly id: string; readonly rows?: ReadonlyMap<string, ExportRow> },
   ): Promise<{ committed: number; conflicts: readonly PlannedChange[] }> {
-    // Group cases into transactions of at most 100 items, keeping one slot for the batch record. Two cases of
-    // one citizen touch the same screen-pop summaries, and a transaction may touch an item only once: such a
-    // case goes into another transaction.
-    const limit = this.options.transactionItems ?? MAX_TRANSACTION_ITEMS;
-    const groups: { changes: PlannedChange[]; size: number; owners: Set<string> }[] = [];
-    for (const change of changes) {
-      const n = this.itemsOf(change).length;
-      const owner = change.owner?.id ?? change.next.citizenId;
-      let group = groups.find((g) => g.size + n <= limit && !g.owners.has(owner));
-      if (!group) {
-        group = { changes: [], size: batch ? 1 : 0, owners: new Set() };
-        groups.push(group);
-      }
-      group.changes.push(change);
-      group.size += n;
-      group.owners.add(owner);
-    }
+    // One item per case, and one slot for the batch record.
+    const perTransaction = (this.options.transactionItems ?? MAX_TRANSACTION_ITEMS) - 1;
+    const groups: PlannedChange[][] = [];
+    for (let i = 0; i < changes.length; i += perTransaction)
+      groups.push(changes.slice(i, i + perTransaction));
 
     let committed = 0;
     const conflicts: PlannedChange[] = [];
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {
-        let pending = groups[next++]!.changes;
+        let pending = groups[next++]!;
         while (pending.length) {
-          const items: TransactItem[] = [];
-          const owners: number[] = [];
-          pending.forEach((change, i) => {
-            for (const item of this.itemsOf(change)) {
-              items.push(item);
-              owners.push(i);
-            }
-          });
-          if (batch)
-            items.push({
-              Put: {
-                TableName: this.tables.cases,
-                Item: {
-                  ...batchKeys.chunk(batch.id, pending[0]!.next.ticket),
-                  type: 'BATCH',
-                  rows: pending.map((c) => batch.rows.get(c.next.ticket)).filter(Boolean),
-                },
+          const key = batchKeys.chunk(batch.id, pending[0]!.next.ticket, randomUUID().slice(0, 8));
+          const items: TransactItem[] = pending.map(({ next: c }) => ({
+            Put: {
+              TableName: this.tables.cases,
+              Item: caseItem(c),
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': c.version - 1 },
+            },
+          }));
+          const audits = pending.map((c) => c.audit);
+          items.push({
+            Put: {
+              TableName: this.tables.cases,
+              Item: {
+                ...key,
+                type: 'BATCH',
+                audited: false,
+                audits,
+                ...(batch.rows
+                  ? { rows: pending.map((c) => batch.rows!.get(c.next.ticket)).filter(Boolean) }
+                  : {}),
               },
-            });
+            },
+          });
           try {
             await transactWrite(this.doc, items);
-            committed += pending.length;
-            break;
           } catch (error) {
             if (!(error instanceof TransactionCancelled)) throw error;
             const failed = new Set(
               error.reasons.flatMap((r, i) =>
-                r.code === 'ConditionalCheckFailed' && i < owners.length ? [owners[i]!] : [],
+                r.code === 'ConditionalCheckFailed' && i < pending.length ? [i] : [],
               ),
             );
             if (!failed.size) throw error;
             conflicts.push(...pending.filter((_, i) => failed.has(i)));
             pending = pending.filter((_, i) => !failed.has(i));
+            continue;
           }
+          await this.materialize(key, audits);
+          committed += pending.length;
+          break;
         }
       }
     };

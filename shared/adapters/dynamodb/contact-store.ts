@@ -1,8 +1,20 @@
-import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Case } from '../../domain/case';
 import { ConcurrentChangeError, TicketCollisionError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
-import type { ContactIntakeStore, IntakeOutcome, IntakePlan, ScreenPopStore } from '../../domain/ports';
+import type {
+  ContactIntakeStore,
+  IntakeOutcome,
+  IntakePlan,
+  ScreenPopRefresher,
+  ScreenPopStore,
+} from '../../domain/ports';
 import { openCaseEntry, type ScreenPopSummary } from '../../domain/screen-pop';
 import type { Ticket } from '../../domain/ticket';
 import { auditItem, caseContactItem, caseFromItem, caseItem, caseKeys } from './case-items';
@@ -19,12 +31,39 @@ const ABSENT = 'attribute_not_exists(pk)';
  * identity; an intake is one BatchGet and one transaction; the status line is one BatchGet (and a transaction
  * when it delivers an answer).
  */
-export class DynamoContactStore implements ContactIntakeStore, ScreenPopStore {
+export class DynamoContactStore implements ContactIntakeStore, ScreenPopStore, ScreenPopRefresher {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: StoreTables,
     private readonly options: { retentionDays?: number } = {},
   ) {}
+
+  async showOpenCase(identities: readonly Identity[], c: Case): Promise<number> {
+    const entry = openCaseEntry(c);
+    const changed = await Promise.all(
+      identities.map(async (identity) => {
+        try {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.tables.citizens,
+              Key: citizenKeys.identity(identity),
+              UpdateExpression: 'SET summary.openCases.#t = :e ADD rev :one',
+              ConditionExpression:
+                'citizenId = :c AND attribute_exists(summary.openCases.#t) AND ' +
+                '(attribute_not_exists(summary.openCases.#t.version) OR summary.openCases.#t.version < :v)',
+              ExpressionAttributeNames: { '#t': c.ticket },
+              ExpressionAttributeValues: { ':e': entry, ':one': 1, ':c': c.citizenId, ':v': c.version },
+            }),
+          );
+          return 1;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return 0;
+          throw error;
+        }
+      }),
+    );
+    return changed.reduce((a: number, b) => a + b, 0);
+  }
 
   async summary(identity: Identity): Promise<ScreenPopSummary | undefined> {
     const { Item } = await this.doc.send(

@@ -15,7 +15,12 @@ const summarySchema = z.object({
   identities: z.array(z.object({ kind: z.enum(['PHONE', 'EMAIL', 'DOCUMENT']), value: z.string() })),
   openCases: z.record(
     z.string(),
-    z.object({ topicId: z.string(), status: z.enum(CASE_STATUSES), updatedAt: z.string() }),
+    z.object({
+      topicId: z.string(),
+      status: z.enum(CASE_STATUSES),
+      updatedAt: z.string(),
+      version: z.optional(z.number()),
+    }),
   ),
   contacts: z.record(
     z.string(),
