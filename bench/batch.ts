@@ -13,9 +13,9 @@ import { progress, report, round } from './harness';
 const CASES = Number(process.env.BATCH_CASES ?? 100_000);
 
 /**
- * The back-office round trip at 100,000 cases on DynamoDB Local: the export (OPEN → PENDING_RESPONSE with
- * audit, summaries and batch record) and the import of an answer for each, against the floor of plain
- * 25-item BatchWriteItem puts into the same DynamoDB Local in the same run.
+ * The back-office round trip at 100,000 cases on DynamoDB Local: the export (OPEN → PENDING_RESPONSE: the case
+ * at its version and the batch record in transactions, then the audit events) and the import of an answer for
+ * each, against the floor of plain 25-item BatchWriteItem puts into the same DynamoDB Local in the same run.
  */
 export async function run(): Promise<void> {
   const dynamo = await startDynamoLocal();

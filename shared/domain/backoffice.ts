@@ -240,6 +240,8 @@ export async function runExport(
   const now = deps.now();
   const batchId = exportBatchId(departmentId, deps.localDate(now));
   await store.repair(batchId);
+  // The file is the whole batch: what earlier runs of the day exported, and what this one does.
+  const rows: ExportRow[] = [...(await store.batchRows(batchId))];
   let exported = 0;
   let skipped = 0;
   // The next page and its citizens are read while this one is written.
@@ -258,20 +260,20 @@ export async function runExport(
     // If this page's write fails, the read under way must not surface as an unhandled rejection.
     loading.catch(() => undefined);
     const changes = planExport(page, owners, batchId, now.toISOString());
-    const rows = new Map(
+    const pageRows = new Map(
       changes.map((c) => [
         c.next.ticket as string,
         exportRow(c.next, c.owner, deps.catalogue, deps.localDate(now)),
       ]),
     );
-    const { committed, conflicts } = await store.commit(changes, { id: batchId, rows });
+    const { committed, conflicts } = await store.commit(changes, { id: batchId, rows: pageRows });
+    const lost = new Set(conflicts.map((c) => c.next.ticket as string));
+    for (const [ticket, row] of pageRows) if (!lost.has(ticket)) rows.push(row);
     exported += committed;
     skipped += conflicts.length;
     onProgress?.(exported);
   }
-  const rows = [...(await store.batchRows(batchId))].sort(
-    (a, b) => a.date.localeCompare(b.date) || a.ticket.localeCompare(b.ticket),
-  );
+  rows.sort((a, b) => a.date.localeCompare(b.date) || a.ticket.localeCompare(b.ticket));
   return { batchId, exported, skipped, rows };
 }
 

@@ -1,5 +1,5 @@
 import {
-  UpdateCommand,
+  PutCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -18,7 +18,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /** DynamoDB allows 100 items in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
-const PAGE = 500;
+const PAGE = 1000;
 
 export const batchKeys = {
   chunk: (batchId: string, firstTicket: string, unique: string) => ({
@@ -32,7 +32,7 @@ export const batchKeys = {
  * The back-office batches on DynamoDB: pages of OPEN cases from the status index, citizens and cases by
  * BatchGetItem (100 keys a call), and changes written up to 99 cases per transaction, each case conditional on
  * its version, together with one batch record holding those cases' audit events (and, for an export, their
- * rows). The audit events are then written as items with plain batch puts, and the record is marked done; a
+ * rows). The audit events are then written as items with plain batch puts, with a marker that they are; a
  * run that stopped in between is completed by `repair`. Screen pops are not written here: they follow from
  * the cases table's stream (`ScreenPopRefresher`). A transaction that fails because some case changed
  * meanwhile is written again without those cases.
@@ -73,8 +73,8 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
     const rows: ExportRow[] = [];
     const query = {
       TableName: this.tables.cases,
-      KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': batchKeys.partition(batchId) },
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+      ExpressionAttributeValues: { ':p': batchKeys.partition(batchId), ':r': 'ROWS#' },
       ProjectionExpression: '#rows',
       ExpressionAttributeNames: { '#rows': 'rows' },
     };
@@ -87,28 +87,36 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
     const query = {
       TableName: this.tables.cases,
       KeyConditionExpression: 'pk = :p',
-      FilterExpression: 'audited = :f',
-      ExpressionAttributeValues: { ':p': batchKeys.partition(batchId), ':f': false },
+      ExpressionAttributeValues: { ':p': batchKeys.partition(batchId) },
+      ProjectionExpression: 'sk, audits',
     };
-    let repaired = 0;
+    const chunks = new Map<string, AuditEvent[]>();
+    const done = new Set<string>();
     for await (const page of queryPages(this.doc, query, (item) => item))
-      for (const chunk of page) {
-        const audits = (chunk.audits ?? []) as AuditEvent[];
-        await this.materialize({ pk: String(chunk.pk), sk: String(chunk.sk) }, audits);
+      for (const item of page) {
+        const sk = String(item.sk);
+        if (sk.startsWith('DONE#')) done.add(sk.slice('DONE#'.length));
+        else chunks.set(sk, (item.audits ?? []) as AuditEvent[]);
+      }
+    let repaired = 0;
+    for (const [sk, audits] of chunks)
+      if (!done.has(sk)) {
+        await this.materialize({ pk: batchKeys.partition(batchId), sk }, audits);
         repaired += audits.length;
       }
     return repaired;
   }
 
-  /** Writes a batch record's audit events as items (idempotent puts), then marks the record done. */
+  /**
+   * Writes a batch record's audit events as items (idempotent puts), then — only once all are written — a
+   * small marker that they are (the record itself is not rewritten).
+   */
   private async materialize(key: { pk: string; sk: string }, audits: readonly AuditEvent[]): Promise<void> {
     await batchPut(this.doc, this.tables.cases, audits.map(auditItem), 2);
     await this.doc.send(
-      new UpdateCommand({
+      new PutCommand({
         TableName: this.tables.cases,
-        Key: key,
-        UpdateExpression: 'SET audited = :t REMOVE audits',
-        ExpressionAttributeValues: { ':t': true },
+        Item: { pk: key.pk, sk: `DONE#${key.sk}`, type: 'BATCH_DONE' },
       }),
     );
   }
@@ -146,7 +154,6 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
               Item: {
                 ...key,
                 type: 'BATCH',
-                audited: false,
                 audits,
                 ...(batch.rows
                   ? { rows: pending.map((c) => batch.rows!.get(c.next.ticket)).filter(Boolean) }
