@@ -26,7 +26,10 @@ export interface BackOfficeProps {
   readonly exportHour?: number;
 }
 
-/** What the batch functions write: cases (conditional), their audit events and the citizens' screen pops. */
+/**
+ * The item actions of functions that change cases: reads, conditional writes and transactions (closing a case
+ * or merging citizens deletes an open-topic guard inside a transaction).
+ */
 export const CASE_WRITES = [
   'GetItem',
   'BatchGetItem',

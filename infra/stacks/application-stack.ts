@@ -14,7 +14,7 @@ import { ENV } from '../../shared/runtime/env';
 import { BundledFunction, grantItems } from '../constructs/bundled-function';
 import { StreamConsumer } from '../constructs/stream-consumer';
 import type { Construct } from 'constructs';
-import { BackOffice } from '../constructs/back-office';
+import { BackOffice, CASE_WRITES } from '../constructs/back-office';
 import { DashboardHosting } from '../constructs/dashboard-hosting';
 import { StaffIdentity } from '../constructs/identity';
 import { StaffApi } from '../constructs/staff-api';
@@ -133,15 +133,7 @@ export class ApplicationStack extends Stack {
     );
     // The workbench: reads, conditional writes and transactions on the case and citizen tables (closing a
     // case or merging citizens deletes an open-topic guard inside a transaction).
-    const itemActions = [
-      'GetItem',
-      'BatchGetItem',
-      'Query',
-      'PutItem',
-      'UpdateItem',
-      'DeleteItem',
-      'ConditionCheckItem',
-    ];
+    const itemActions = CASE_WRITES;
     // (The back-office routes run inside the API's 10 s; a department's whole morning batch in AWS belongs to
     // a scheduled job, see the README.)
     for (const [table, spec] of [
