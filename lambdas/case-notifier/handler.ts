@@ -3,14 +3,18 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { caseFromItem } from '../../shared/adapters/dynamodb/case-items';
+import { caseContactFromItem, caseFromItem } from '../../shared/adapters/dynamodb/case-items';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { ConnectMessageSender } from '../../shared/adapters/connect/outbound';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
-import { communicateAnswer, sendRequestedLink } from '../../shared/domain/messaging';
+import {
+  communicateAnswer,
+  sendLinkToJoiningContact,
+  sendRequestedLink,
+} from '../../shared/domain/messaging';
 import { parseInput } from '../../shared/domain/schema';
 import { parseTicket } from '../../shared/domain/ticket';
 import { showBatchChange } from '../../shared/domain/screen-pop';
@@ -66,34 +70,41 @@ const streamEvent = z.object({
   ),
 });
 
+type Image = Record<string, unknown>;
+
+/** What one change of the cases table asks of this function; the result, if it tried to send something. */
+async function onChange(eventName: string | undefined, next: Image, previous: Image | undefined) {
+  if (next.type === 'CASE_CONTACT') {
+    if (eventName !== 'INSERT' || next.request === undefined) return undefined;
+    const joining = caseContactFromItem(next);
+    const current = await deps.cases.byTicket(parseTicket(joining.ticket));
+    return current ? sendLinkToJoiningContact(deps, current, joining) : undefined;
+  }
+  if (next.type !== 'CASE') return undefined;
+  // A back-office batch stamps the case with its id and leaves the screen pops to this function.
+  if (next.lastBatch !== undefined && next.lastBatch !== previous?.lastBatch)
+    await showBatchChange(deps, caseFromItem(next));
+  const answered = next.status === 'PENDING_COMMUNICATION' && previous?.status !== next.status;
+  const linkRequested = eventName === 'INSERT' && next.status === 'OPEN' && next.request !== undefined;
+  if (!answered && !linkRequested) return undefined;
+  // The case as it is now, not as the record shows it: a redelivery finds it already communicated.
+  const current = await deps.cases.byTicket(parseTicket(String(next.ticket)));
+  if (!current) return undefined;
+  return answered ? communicateAnswer(deps, current) : sendRequestedLink(deps, current);
+}
+
 export const handler = async (event: unknown) => {
   const { Records } = parseInput(streamEvent, event);
   let sent = 0;
   for (const record of Records) {
-    const next = record.dynamodb?.NewImage
-      ? unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>)
-      : undefined;
-    const previous = record.dynamodb?.OldImage
-      ? unmarshall(record.dynamodb.OldImage as Record<string, AttributeValue>)
-      : undefined;
-    if (next?.type !== 'CASE') continue;
-    const answered = next.status === 'PENDING_COMMUNICATION' && previous?.status !== next.status;
-    const linkRequested =
-      record.eventName === 'INSERT' && next.status === 'OPEN' && next.request !== undefined;
-    // A back-office batch stamps the case with its id and leaves the screen pops to this function.
-    const batched = next.lastBatch !== undefined && next.lastBatch !== previous?.lastBatch;
-    if (!answered && !linkRequested && !batched) continue;
+    const image = (raw: Record<string, unknown> | undefined) =>
+      raw ? (unmarshall(raw as Record<string, AttributeValue>) as Image) : undefined;
+    const next = image(record.dynamodb?.NewImage);
+    if (!next) continue;
     try {
-      if (batched) await showBatchChange(deps, caseFromItem(next));
-      if (!answered && !linkRequested) continue;
-      // The case as it is now, not as the record shows it: a redelivery finds it already communicated.
-      const current = await deps.cases.byTicket(parseTicket(String(next.ticket)));
-      if (!current) continue;
-      const outcome = answered
-        ? await communicateAnswer(deps, current)
-        : await sendRequestedLink(deps, current);
-      if (outcome.result === 'communicated' || outcome.result === 'sent') sent++;
-      else if (outcome.result !== 'not-requested')
+      const outcome = await onChange(record.eventName, next, image(record.dynamodb?.OldImage));
+      if (outcome?.result === 'communicated' || outcome?.result === 'sent') sent++;
+      else if (outcome && outcome.result !== 'not-requested')
         logger.info('message not sent', { ticket: String(next.ticket), result: outcome.result });
     } catch (error) {
       logger.error('notify failed', { ticket: String(next.ticket), errorType: (error as Error)?.name });

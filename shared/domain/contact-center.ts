@@ -120,6 +120,7 @@ export async function intakeContact(deps: IntakeDeps, req: IntakeRequest): Promi
           topicId: topic.id,
           departmentId: topic.department,
           ...(created ? { opening: true } : {}),
+          ...(!created && req.request !== undefined ? { request: req.request } : {}),
         },
         contact: {
           contactId: req.contactId,

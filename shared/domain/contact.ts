@@ -24,4 +24,6 @@ export interface CaseContact {
   readonly departmentId?: string;
   /** The contact that opened the case (written with it), as opposed to one that joined later. */
   readonly opening?: boolean;
+  /** What a joining contact asked for, when it asked for something (e.g. `link-by-sms`). */
+  readonly request?: string;
 }

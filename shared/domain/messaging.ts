@@ -1,4 +1,5 @@
-import type { Case } from './case';
+import { isClosed, type Case } from './case';
+import type { CaseContact } from './contact';
 import type { Catalogue } from './catalogue';
 import { FOLLOW_UP_REQUESTS } from './follow-up';
 import type { Language } from './citizen';
@@ -102,26 +103,28 @@ export type LinkResult =
  * daily follow-up hands it to a person. Safe to repeat: the message id is the ticket's, and only an
  * untouched OPEN request is resolved.
  */
-export async function sendRequestedLink(
-  deps: {
-    cases: CaseRepository;
-    citizens: CitizenRepository;
-    clock: Clock;
-    sender: MessageSender;
-    catalogue: Catalogue;
-  },
+type LinkDeps = {
+  cases: CaseRepository;
+  citizens: CitizenRepository;
+  clock: Clock;
+  sender: MessageSender;
+  catalogue: Catalogue;
+};
+
+/** Texts the link of a case's topic to the citizen's phone, once per message id. */
+async function textLink(
+  deps: LinkDeps,
   current: Case,
-): Promise<LinkResult> {
-  if (current.status !== 'OPEN' || !current.request || !FOLLOW_UP_REQUESTS.includes(current.request))
-    return { result: 'not-requested' };
+  messageId: string,
+  via: Case['channel'],
+): Promise<LinkResult & { channel?: 'SMS' | 'WHATSAPP' }> {
   const link = deps.catalogue.get(current.topicId)?.link;
   if (!link) return { result: 'no-link' };
   const citizen = await deps.citizens.byId(current.citizenId);
   if (!citizen) throw new NotFoundError('citizen');
   const phone = citizen.identities.find((i) => i.kind === 'PHONE')?.value;
   if (!phone) return { result: 'no-phone' };
-  const channel = current.channel === 'WHATSAPP' ? 'WHATSAPP' : 'SMS';
-  const messageId = `${current.ticket}#link`;
+  const channel = via === 'WHATSAPP' ? 'WHATSAPP' : 'SMS';
   const sent = await sendOrSkip(deps.sender, {
     id: messageId,
     ticket: current.ticket,
@@ -134,17 +137,48 @@ export async function sendRequestedLink(
       current.ticket,
     ),
   });
-  if (!sent) return { result: 'no-sender' };
+  return sent ? { result: 'sent', messageId, channel } : { result: 'no-sender' };
+}
+
+export async function sendRequestedLink(deps: LinkDeps, current: Case): Promise<LinkResult> {
+  if (current.status !== 'OPEN' || !current.request || !FOLLOW_UP_REQUESTS.includes(current.request))
+    return { result: 'not-requested' };
+  const texted = await textLink(deps, current, `${current.ticket}#link`, current.channel);
+  if (texted.result !== 'sent') return texted;
   try {
     await changeCaseStatus(
       deps,
       current.ticket,
-      { to: 'RESOLVED', actor: { id: 'notifier', role: 'system' }, reason: `link sent by ${channel}` },
+      {
+        to: 'RESOLVED',
+        actor: { id: 'notifier', role: 'system' },
+        reason: `link sent by ${texted.channel ?? 'SMS'}`,
+      },
       current.version,
     );
   } catch (error) {
     if (error instanceof VersionConflictError) return { result: 'changed-meanwhile' };
     throw error;
   }
-  return { result: 'sent', messageId };
+  return { result: 'sent', messageId: texted.messageId };
+}
+
+/**
+ * A caller who asks for the link while they already have an open case on the topic joins that case: the link
+ * is texted to them all the same, and the case, open for its own reason, is left as it is.
+ */
+export async function sendLinkToJoiningContact(
+  deps: LinkDeps,
+  current: Case,
+  joining: CaseContact,
+): Promise<LinkResult> {
+  if (!joining.request || !FOLLOW_UP_REQUESTS.includes(joining.request) || isClosed(current.status))
+    return { result: 'not-requested' };
+  const texted = await textLink(
+    deps,
+    current,
+    `${current.ticket}#link#${joining.contactId}`,
+    joining.channel,
+  );
+  return texted.result === 'sent' ? { result: 'sent', messageId: texted.messageId } : texted;
 }

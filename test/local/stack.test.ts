@@ -162,11 +162,14 @@ describe('proactive answers', () => {
   });
 
   it('texts the link self-service promised to a caller and resolves the request; without a link it waits for a person', async () => {
-    const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const request = async (topic: string, phone: string) => {
+    const request = async (topic: string, phone: string, ask: string | null = 'link-by-sms') => {
+      const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
       try {
         return (await stack.handlers.createCase(
-          connectEvent('voice-inbound-docs', { phone, parameters: { topic, request: 'link-by-sms' } }),
+          connectEvent('voice-inbound-docs', {
+            phone,
+            parameters: { topic, ...(ask ? { request: ask } : {}) },
+          }),
         )) as { outcome: string; ticket: string };
       } finally {
         quiet.mockRestore();
@@ -191,6 +194,19 @@ describe('proactive answers', () => {
     const unlinked = await request('complaint', '+50762226666');
     await new Promise((r) => setTimeout(r, 1500));
     expect((await caseOf(unlinked.ticket)).status).toBe('OPEN');
+
+    // A caller with an open case on the topic who asks for the link joins that case, and gets the link too.
+    const opened = await request('plate-renewal', '+50762228888', null);
+    const joined = await request('plate-renewal', '+50762228888');
+    expect(joined.ticket).toBe(opened.ticket);
+    const texted = await until(
+      async () =>
+        ((await api('/outbox')).body.items as { ticket: string }[]).filter((m) => m.ticket === joined.ticket),
+      (messages) => messages.length > 0,
+      8000,
+    );
+    expect(texted).toEqual([expect.objectContaining({ channel: 'SMS', to: '+50762228888' })]);
+    expect((await caseOf(joined.ticket)).status).toBe('OPEN');
   });
 
   it("shows a back-office batch's change on the citizen's screen pops, through the cases table stream", async () => {

@@ -64,6 +64,7 @@ const caseContactSchema = z.object({
   contactId: z.string(),
   channel: z.enum(CHANNELS),
   at: z.string(),
+  request: z.optional(z.string()),
 });
 
 export function caseItem(c: Case): Record<string, unknown> {
