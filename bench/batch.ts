@@ -25,18 +25,25 @@ export async function run(): Promise<void> {
     await ensureTables(doc as unknown as DynamoDBClient, names);
     const { catalogue, calendar } = loadConfig('config/city-hall');
 
-    // The floor: plain puts of case-sized items, 25 a request, 8 requests at a time.
-    const floorItems = Array.from({ length: 30_000 }, (_, i) => ({
-      pk: `FLOOR#${i}`,
-      sk: 'X',
-      request: `Solicitud ${i}`.padEnd(300, '.'),
-    }));
-    let started = performance.now();
-    await batchPut(doc, names.cases, floorItems, 8);
-    const floor = floorItems.length / ((performance.now() - started) / 1000);
+    // The floor: plain puts of case-sized items, 25 a request, 8 requests at a time — after a warm-up (a cold
+    // DynamoDB Local is slower), the best of three rounds, so the ratios are not flattered by a slow floor.
+    const floorItems = (round: number) =>
+      Array.from({ length: 15_000 }, (_, i) => ({
+        pk: `FLOOR#${round}#${i}`,
+        sk: 'X',
+        request: `Solicitud ${i}`.padEnd(300, '.'),
+      }));
+    await batchPut(doc, names.cases, floorItems(0), 8);
+    let floor = 0;
+    for (const round of [1, 2, 3]) {
+      const items = floorItems(round);
+      const t0 = performance.now();
+      await batchPut(doc, names.cases, items, 8);
+      floor = Math.max(floor, items.length / ((performance.now() - t0) / 1000));
+    }
     progress(`  floor ${Math.round(floor)} items/s`);
 
-    started = performance.now();
+    let started = performance.now();
     await seedOpenCases(doc, names, { count: CASES, departmentId: 'tax', topicId: 'payment-plan' }, (n) => {
       if (n % 20_000 === 0) progress(`  seeded ${n}`);
     });
