@@ -28,26 +28,29 @@ export interface BackOfficeProps {
 
 /**
  * The item actions of functions that change cases: reads, conditional writes and transactions (closing a case
- * or merging citizens deletes an open-topic guard inside a transaction).
+ * or merging citizens deletes an open-topic guard inside a transaction), and batch puts (a back-office batch
+ * writes its audit events with them).
  */
 export const CASE_WRITES = [
   'GetItem',
   'BatchGetItem',
   'Query',
   'PutItem',
+  'BatchWriteItem',
   'UpdateItem',
   'DeleteItem',
   'ConditionCheckItem',
 ];
 
-/** Item actions on both tables and queries on the cases indexes. */
+/** Case writes on the cases table and queries on its indexes; on the citizens table, `citizens` only. */
 export function grantCaseWrites(
   fn: BundledFunction,
   cases: dynamodb.ITableV2,
-  citizens: dynamodb.ITableV2,
+  citizens: { table: dynamodb.ITableV2; actions: readonly string[] },
 ): void {
-  for (const table of [cases, citizens]) grantItems(fn, table.tableArn, ...CASE_WRITES);
+  grantItems(fn, cases.tableArn, ...CASE_WRITES);
   for (const index of ['byStatus', 'byCitizen']) grantItems(fn, `${cases.tableArn}/index/${index}`, 'Query');
+  if (citizens.actions.length) grantItems(fn, citizens.table.tableArn, ...citizens.actions);
 }
 
 /**
@@ -98,7 +101,8 @@ export class BackOffice extends Construct {
       timeout: Duration.minutes(15),
       memorySize: 1024,
     });
-    grantCaseWrites(this.dailyExport, casesTable, citizensTable);
+    // The export reads the citizens for its rows; screen pops follow from the stream.
+    grantCaseWrites(this.dailyExport, casesTable, { table: citizensTable, actions: ['BatchGetItem'] });
     objects(this.dailyExport, 's3:PutObject', 'exports');
     new DailySchedule(this, 'ExportSchedule', {
       fn: this.dailyExport.fn,
@@ -116,7 +120,7 @@ export class BackOffice extends Construct {
       timeout: Duration.minutes(15),
       memorySize: 1024,
     });
-    grantCaseWrites(this.answerImport, casesTable, citizensTable);
+    grantCaseWrites(this.answerImport, casesTable, { table: citizensTable, actions: [] });
     objects(this.answerImport, 's3:GetObject', 'imports');
     objects(this.answerImport, 's3:PutObject', 'reports');
     this.answerImport.fn.configureAsyncInvoke({

@@ -2,8 +2,8 @@ import { Duration, Fn, Validations, type aws_dynamodb as dynamodb, aws_iam as ia
 import { Construct } from 'constructs';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
-import { grantCaseWrites } from './back-office';
-import { BundledFunction } from './bundled-function';
+import { CASE_WRITES, grantCaseWrites } from './back-office';
+import { BundledFunction, grantItems } from './bundled-function';
 import { DailySchedule } from './daily-schedule';
 import { StreamConsumer } from './stream-consumer';
 
@@ -62,7 +62,8 @@ export class OutboundContacts extends Construct {
       },
       timeout: Duration.seconds(30),
     });
-    grantCaseWrites(this.notifier, casesTable, citizensTable);
+    // Transitions update the owner's screen pops: the citizens table is written too.
+    grantCaseWrites(this.notifier, casesTable, { table: citizensTable, actions: CASE_WRITES });
     this.notifier.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['connect:StartOutboundChatContact'],
@@ -94,7 +95,9 @@ export class OutboundContacts extends Construct {
       timeout: Duration.minutes(15),
       memorySize: 1024,
     });
-    grantCaseWrites(this.followUp, casesTable, citizensTable);
+    // The follow-up reads cases from the status index, and puts and reads its markers: nothing else.
+    grantItems(this.followUp, casesTable.tableArn, 'BatchGetItem', 'PutItem');
+    grantItems(this.followUp, `${casesTable.tableArn}/index/byStatus`, 'Query');
     this.followUp.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['connect:StartTaskContact'],

@@ -146,4 +146,30 @@ describe('application stack', () => {
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'exchange/' }),
     });
   });
+
+  it('lets the batch functions write audit events in batches, and read citizens only where the export needs them', () => {
+    const statementsOf = (prefix: string) => {
+      const functions = template.findResources('AWS::Lambda::Function');
+      const id = Object.keys(functions).find((key) => key.startsWith(prefix))!;
+      const role = functions[id]!.Properties.Role['Fn::GetAtt'][0] as string;
+      return Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+        .flatMap(
+          (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+        )
+        .map((st) => ({ actions: [st.Action].flat(), resource: JSON.stringify(st.Resource) }));
+    };
+    for (const fn of ['BackOfficedailyexport', 'BackOfficeanswerimport']) {
+      const onCases = statementsOf(fn).filter(
+        (st) => st.resource.includes('cases') && !st.resource.includes('index'),
+      );
+      expect(onCases.flatMap((st) => st.actions)).toContain('dynamodb:BatchWriteItem');
+    }
+    const onCitizens = (fn: string) =>
+      statementsOf(fn)
+        .filter((st) => st.resource.includes('citizens'))
+        .flatMap((st) => st.actions);
+    expect(onCitizens('BackOfficedailyexport')).toEqual(['dynamodb:BatchGetItem']);
+    expect(onCitizens('BackOfficeanswerimport')).toEqual([]);
+  });
 });

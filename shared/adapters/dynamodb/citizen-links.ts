@@ -118,7 +118,13 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
         },
       },
     ];
-    await this.write(items, 'citizen');
+    try {
+      await transactWrite(this.doc, items);
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failedCondition() >= 0)
+        throw new ConcurrentChangeError('citizen');
+      throw error;
+    }
   }
 
   async commitLink(
@@ -236,15 +242,5 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
         },
       },
     ];
-  }
-
-  private async write(items: TransactItems, entity: string): Promise<void> {
-    try {
-      await transactWrite(this.doc, items);
-    } catch (error) {
-      if (error instanceof TransactionCancelled && error.failedCondition() >= 0)
-        throw new ConcurrentChangeError(entity);
-      throw error;
-    }
   }
 }
