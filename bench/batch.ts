@@ -5,7 +5,10 @@ import { batchPut } from '../shared/adapters/dynamodb/batch';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client';
 import { ensureTables, tableNames } from '../shared/adapters/dynamodb/setup';
 import { loadConfig } from '../shared/config/load';
-import { runExport, runImport } from '../shared/domain/backoffice';
+import { caseItem } from '../shared/adapters/dynamodb/case-items';
+import { transactWrite } from '../shared/adapters/dynamodb/transact';
+import { BACKOFFICE_ACTOR, runExport, runImport } from '../shared/domain/backoffice';
+import { transitionCase } from '../shared/domain/case';
 import { seedOpenCases } from '../test/support/seed';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { progress, report, round } from './harness';
@@ -15,7 +18,9 @@ const CASES = Number(process.env.BATCH_CASES ?? 100_000);
 /**
  * The back-office round trip at 100,000 cases on DynamoDB Local: the export (OPEN → PENDING_RESPONSE: the case
  * at its version and the batch record in transactions, then the audit events) and the import of an answer for
- * each, against the floor of plain 25-item BatchWriteItem puts into the same DynamoDB Local in the same run.
+ * each, against the floor of plain 25-item BatchWriteItem puts into the same DynamoDB Local in the same run,
+ * and against the ceiling of version-conditional case writes (what the store's "no change lost" guarantee
+ * costs on its own).
  */
 export async function run(): Promise<void> {
   const dynamo = await startDynamoLocal();
@@ -42,6 +47,36 @@ export async function run(): Promise<void> {
       floor = Math.max(floor, items.length / ((performance.now() - t0) / 1000));
     }
     progress(`  floor ${Math.round(floor)} items/s`);
+
+    // The ceiling of what the store's guarantee costs: case items written back only if still at the version
+    // read (the export's change to PENDING_RESPONSE), 99 to a transaction, 8 transactions at a time — with
+    // nothing else written. The export and import cannot go faster than this on the same DynamoDB Local.
+    const probe = await seedOpenCases(doc, names, {
+      count: 10_000,
+      departmentId: 'bench-conditional',
+      topicId: 'payment-plan',
+      seed: 2,
+      from: 1_000_000,
+    });
+    const changed = probe.map(
+      (c) => transitionCase(c, { to: 'PENDING_RESPONSE', actor: BACKOFFICE_ACTOR, now: c.createdAt }).case,
+    );
+    let conditional = performance.now();
+    await forEachGroup(changed, 99, 8, (group) =>
+      transactWrite(
+        doc,
+        group.map((c) => ({
+          Put: {
+            TableName: names.cases,
+            Item: caseItem(c),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': c.version - 1 },
+          },
+        })),
+      ),
+    );
+    conditional = changed.length / ((performance.now() - conditional) / 1000);
+    progress(`  conditional case writes ${Math.round(conditional)} items/s`);
 
     let started = performance.now();
     await seedOpenCases(doc, names, { count: CASES, departmentId: 'tax', topicId: 'payment-plan' }, (n) => {
@@ -74,13 +109,24 @@ export async function run(): Promise<void> {
 
     report({ name: 'batch.write_floor.items_per_s', value: round(floor, 0), unit: 'items/s' });
     report({
+      name: 'batch.conditional_write_ceiling.items_per_s',
+      value: round(conditional, 0),
+      unit: 'items/s',
+      ratio_to_floor: round(conditional / floor),
+    });
+    report({
       name: 'batch.export.cases_per_s',
       value: round(exportRate, 0),
       unit: 'cases/s',
       cases: exported.exported,
       skipped: exported.skipped,
     });
-    report({ name: 'batch.export.ratio_to_floor', value: round(exportRate / floor), unit: 'ratio' });
+    report({
+      name: 'batch.export.ratio_to_floor',
+      value: round(exportRate / floor),
+      unit: 'ratio',
+      ratio_to_conditional_ceiling: round(exportRate / conditional),
+    });
     report({
       name: 'batch.import.cases_per_s',
       value: round(importRate, 0),
@@ -88,9 +134,32 @@ export async function run(): Promise<void> {
       applied: imported.applied,
       rejected: imported.rejected,
     });
-    report({ name: 'batch.import.ratio_to_floor', value: round(importRate / floor), unit: 'ratio' });
+    report({
+      name: 'batch.import.ratio_to_floor',
+      value: round(importRate / floor),
+      unit: 'ratio',
+      ratio_to_conditional_ceiling: round(importRate / conditional),
+    });
   } finally {
     doc.destroy();
     await dynamo.stop();
   }
+}
+
+/** Runs `write` over consecutive groups of `size` items, `concurrency` groups at a time. */
+async function forEachGroup<T>(
+  items: readonly T[],
+  size: number,
+  concurrency: number,
+  write: (group: readonly T[]) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const start = next;
+      next += size;
+      await write(items.slice(start, start + size));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }
