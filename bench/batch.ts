@@ -9,6 +9,7 @@ import { caseItem } from '../shared/adapters/dynamodb/case-items';
 import { transactWrite } from '../shared/adapters/dynamodb/transact';
 import { BACKOFFICE_ACTOR, runExport, runImport } from '../shared/domain/backoffice';
 import { transitionCase } from '../shared/domain/case';
+import { chunks, forEachConcurrently } from '../shared/domain/concurrency';
 import { seedOpenCases } from '../test/support/seed';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { progress, report, round } from './harness';
@@ -62,7 +63,7 @@ export async function run(): Promise<void> {
       (c) => transitionCase(c, { to: 'PENDING_RESPONSE', actor: BACKOFFICE_ACTOR, now: c.createdAt }).case,
     );
     let conditional = performance.now();
-    await forEachGroup(changed, 99, 8, (group) =>
+    await forEachConcurrently(chunks(changed, 99), 8, (group) =>
       transactWrite(
         doc,
         group.map((c) => ({
@@ -144,22 +145,4 @@ export async function run(): Promise<void> {
     doc.destroy();
     await dynamo.stop();
   }
-}
-
-/** Runs `write` over consecutive groups of `size` items, `concurrency` groups at a time. */
-async function forEachGroup<T>(
-  items: readonly T[],
-  size: number,
-  concurrency: number,
-  write: (group: readonly T[]) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const start = next;
-      next += size;
-      await write(items.slice(start, start + size));
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
 }

@@ -11,6 +11,7 @@ import type { Ticket } from '../../domain/ticket';
 import { auditItem, caseFromItem, caseItem, caseKeys } from './case-items';
 import { citizenFromItem, citizenKeys } from './citizen-items';
 import { batchGet, batchPut } from './batch';
+import { chunks, forEachConcurrently } from '../../domain/concurrency';
 import { queryPages, statusPartitionQuery } from './pagination';
 import { TransactionCancelled, transactWrite } from './transact';
 
@@ -127,61 +128,54 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
   ): Promise<{ committed: number; conflicts: readonly PlannedChange[] }> {
     // One item per case, and one slot for the batch record.
     const perTransaction = (this.options.transactionItems ?? MAX_TRANSACTION_ITEMS) - 1;
-    const groups: PlannedChange[][] = [];
-    for (let i = 0; i < changes.length; i += perTransaction)
-      groups.push(changes.slice(i, i + perTransaction));
-
     let committed = 0;
     const conflicts: PlannedChange[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < groups.length) {
-        let pending = groups[next++]!;
-        while (pending.length) {
-          const key = batchKeys.chunk(batch.id, pending[0]!.next.ticket, randomUUID().slice(0, 8));
-          const items: TransactItem[] = pending.map(({ next: c }) => ({
-            Put: {
-              TableName: this.tables.cases,
-              Item: caseItem(c),
-              ConditionExpression: 'version = :v',
-              ExpressionAttributeValues: { ':v': c.version - 1 },
+    const concurrency = this.options.concurrency ?? 6;
+    await forEachConcurrently(chunks(changes, perTransaction), concurrency, async (group) => {
+      let pending = group;
+      while (pending.length) {
+        const key = batchKeys.chunk(batch.id, pending[0]!.next.ticket, randomUUID().slice(0, 8));
+        const items: TransactItem[] = pending.map(({ next: c }) => ({
+          Put: {
+            TableName: this.tables.cases,
+            Item: caseItem(c),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': c.version - 1 },
+          },
+        }));
+        const audits = pending.map((c) => c.audit);
+        items.push({
+          Put: {
+            TableName: this.tables.cases,
+            Item: {
+              ...key,
+              type: 'BATCH',
+              audits,
+              ...(batch.rows
+                ? { rows: pending.map((c) => batch.rows!.get(c.next.ticket)).filter(Boolean) }
+                : {}),
             },
-          }));
-          const audits = pending.map((c) => c.audit);
-          items.push({
-            Put: {
-              TableName: this.tables.cases,
-              Item: {
-                ...key,
-                type: 'BATCH',
-                audits,
-                ...(batch.rows
-                  ? { rows: pending.map((c) => batch.rows!.get(c.next.ticket)).filter(Boolean) }
-                  : {}),
-              },
-            },
-          });
-          try {
-            await transactWrite(this.doc, items);
-          } catch (error) {
-            if (!(error instanceof TransactionCancelled)) throw error;
-            const failed = new Set(
-              error.reasons.flatMap((r, i) =>
-                r.code === 'ConditionalCheckFailed' && i < pending.length ? [i] : [],
-              ),
-            );
-            if (!failed.size) throw error;
-            conflicts.push(...pending.filter((_, i) => failed.has(i)));
-            pending = pending.filter((_, i) => !failed.has(i));
-            continue;
-          }
-          await this.materialize(key, audits);
-          committed += pending.length;
-          break;
+          },
+        });
+        try {
+          await transactWrite(this.doc, items);
+        } catch (error) {
+          if (!(error instanceof TransactionCancelled)) throw error;
+          const failed = new Set(
+            error.reasons.flatMap((r, i) =>
+              r.code === 'ConditionalCheckFailed' && i < pending.length ? [i] : [],
+            ),
+          );
+          if (!failed.size) throw error;
+          conflicts.push(...pending.filter((_, i) => failed.has(i)));
+          pending = pending.filter((_, i) => !failed.has(i));
+          continue;
         }
+        await this.materialize(key, audits);
+        committed += pending.length;
+        break;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 6, groups.length) }, worker));
+    });
     return { committed, conflicts };
   }
 }

@@ -1,4 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chunks, forEachConcurrently } from '../../domain/concurrency';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -12,22 +13,16 @@ export async function batchPut(
   items: readonly Record<string, unknown>[],
   concurrency = 4,
 ): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      let pending = chunks[next++]!.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt > 10)
-          throw new Error(`batch write to ${table}: items still unprocessed after ${attempt} tries`);
-        if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-        pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
-      }
+  await forEachConcurrently(chunks(items, 25), concurrency, async (chunk) => {
+    let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt > 10)
+        throw new Error(`batch write to ${table}: items still unprocessed after ${attempt} tries`);
+      if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  });
 }
 
 /**
@@ -42,25 +37,19 @@ export async function batchGet<T>(
   consistent = false,
 ): Promise<T[]> {
   const out: T[] = [];
-  const chunks: Record<string, string>[][] = [];
-  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      let pending: Record<string, unknown>[] = chunks[next++]!;
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt > 10) throw new Error(`batch read of ${table}: keys still unprocessed`);
-        if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
-        const res = await doc.send(
-          new BatchGetCommand({
-            RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } },
-          }),
-        );
-        out.push(...(res.Responses?.[table] ?? []).map(parse));
-        pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-      }
+  await forEachConcurrently(chunks(keys, 100), 4, async (chunk) => {
+    let pending: Record<string, unknown>[] = chunk;
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt > 10) throw new Error(`batch read of ${table}: keys still unprocessed`);
+      if (attempt) await sleep(20 * 2 ** Math.min(attempt, 6));
+      const res = await doc.send(
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } },
+        }),
+      );
+      out.push(...(res.Responses?.[table] ?? []).map(parse));
+      pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
+  });
   return out;
 }

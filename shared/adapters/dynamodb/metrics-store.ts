@@ -11,6 +11,7 @@ import type { IntervalQuery, IntervalRow, LiveMetrics, MetricsReader } from '../
 import type { MetricsStore } from '../../domain/ports';
 import { TransactionCancelled, transactWrite } from './transact';
 import { CHANNELS as CASE_CHANNELS } from '../../domain/case';
+import { forEachConcurrently } from '../../domain/concurrency';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -118,11 +119,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
   async applyIdempotent(effects: readonly Effect[]): Promise<void> {
     const expiresAt = this.expiresAt((this.options.now ?? (() => new Date()))());
     const pending = effects.filter((e) => e.op !== 'add' && e.op !== 'caseStatus');
-    let next = 0;
-    const worker = async () => {
-      while (next < pending.length) await this.idempotent(pending[next++]!, expiresAt);
-    };
-    await Promise.all(Array.from({ length: Math.min(16, pending.length) }, worker));
+    await forEachConcurrently(pending, 16, (effect) => this.idempotent(effect, expiresAt));
   }
 
   async applyOnce(key: string, effects: readonly Effect[]): Promise<boolean> {
