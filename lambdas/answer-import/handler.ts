@@ -1,11 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { importIdOf } from '../../shared/adapters/http/backoffice-routes';
 import { importOf, S3Exchange } from '../../shared/adapters/s3/exchange';
 import { runImport } from '../../shared/domain/backoffice';
 import { parseInput } from '../../shared/domain/schema';
+import { documentClientFromEnv } from '../../shared/runtime/dynamodb';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
 
@@ -17,10 +17,7 @@ import { createLogger } from '../../shared/runtime/logger';
  */
 const env = process.env;
 const logger = createLogger('answer-import');
-const doc = createDocumentClient({
-  ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
-  requestTimeoutMs: 5000,
-});
+const doc = documentClientFromEnv(env, { requestTimeoutMs: 5000 });
 const store = new DynamoBackOfficeStore(doc, {
   cases: required(env, ENV.CASES_TABLE),
   citizens: required(env, ENV.CITIZENS_TABLE),

@@ -11,13 +11,13 @@ import { FileStaffDirectory } from '../../shared/adapters/file/staff-directory';
 import type { StaffDirectory } from '../../shared/domain/staff';
 import { backOfficeRoutes } from '../../shared/adapters/http/backoffice-routes';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { parseApiEvent, route, type Route } from '../../shared/adapters/http/api';
 import { DynamoOutbox, DynamoTaskOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { metricsRoutes } from '../../shared/adapters/http/metrics-routes';
 import { readCompiledConfig } from '../../shared/config/compiled';
 import { DEFAULT_DASHBOARD } from '../../shared/domain/deployment';
+import { documentClientFromEnv } from '../../shared/runtime/dynamodb';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
 
@@ -27,11 +27,7 @@ const { calendar, deployment, catalogue } = readCompiledConfig(
   env[ENV.CONFIG_FILE] ?? join(__dirname, 'config.json'),
 );
 const logger = createLogger('api');
-const doc = createDocumentClient({
-  ...(env[ENV.DYNAMODB_ENDPOINT] ? { endpoint: env[ENV.DYNAMODB_ENDPOINT] } : {}),
-  ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
-  requestTimeoutMs: 2000,
-});
+const doc = documentClientFromEnv(env, { requestTimeoutMs: 2000 });
 const queues = new Map(JSON.parse(env[ENV.QUEUE_DEPARTMENTS] ?? '[]') as [string, string][]);
 const tables = { cases: required(env, ENV.CASES_TABLE), citizens: required(env, ENV.CITIZENS_TABLE) };
 const cases = new DynamoCaseRepository(doc, tables);

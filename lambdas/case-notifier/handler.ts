@@ -7,7 +7,6 @@ import { caseContactFromItem, caseFromItem } from '../../shared/adapters/dynamod
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { ConnectMessageSender } from '../../shared/adapters/connect/outbound';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
 import {
@@ -19,6 +18,7 @@ import { parseInput } from '../../shared/domain/schema';
 import { parseTicket } from '../../shared/domain/ticket';
 import { showBatchChange } from '../../shared/domain/screen-pop';
 import { readCompiledConfig } from '../../shared/config/compiled';
+import { documentClientFromEnv } from '../../shared/runtime/dynamodb';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
 
@@ -31,11 +31,7 @@ import { createLogger } from '../../shared/runtime/logger';
  */
 const env = process.env;
 const logger = createLogger('case-notifier');
-const doc = createDocumentClient({
-  ...(env[ENV.DYNAMODB_ENDPOINT] ? { endpoint: env[ENV.DYNAMODB_ENDPOINT] } : {}),
-  ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
-  requestTimeoutMs: 2000,
-});
+const doc = documentClientFromEnv(env, { requestTimeoutMs: 2000 });
 const messagingSources = z.object({ SMS: z.optional(z.string()), WHATSAPP: z.optional(z.string()) });
 const tables = { cases: required(env, ENV.CASES_TABLE), citizens: required(env, ENV.CITIZENS_TABLE) };
 const { catalogue } = readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(__dirname, 'config.json'));

@@ -1,11 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { exportKeys, S3Exchange } from '../../shared/adapters/s3/exchange';
 import { readCompiledConfig } from '../../shared/config/compiled';
 import { EXPORT_COLUMNS, runExport } from '../../shared/domain/backoffice';
 import { toCsv } from '../../shared/domain/csv';
+import { documentClientFromEnv } from '../../shared/runtime/dynamodb';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
 
@@ -18,16 +18,14 @@ const env = process.env;
 const config = readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(__dirname, 'config.json'));
 const { calendar, deployment } = config;
 const logger = createLogger('daily-export');
-const doc = createDocumentClient({
-  ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
-  requestTimeoutMs: 5000,
-});
+const doc = documentClientFromEnv(env, { requestTimeoutMs: 5000 });
 const tables = { cases: required(env, ENV.CASES_TABLE), citizens: required(env, ENV.CITIZENS_TABLE) };
 const departments = deployment.departments.map((d) => d.id);
 
+const store = new DynamoBackOfficeStore(doc, tables);
+const exchange = new S3Exchange(new S3Client({}), required(env, ENV.EXCHANGE_BUCKET));
+
 export const handler = async () => {
-  const exchange = new S3Exchange(new S3Client({}), required(env, ENV.EXCHANGE_BUCKET));
-  const store = new DynamoBackOfficeStore(doc, tables);
   const now = new Date();
   const date = calendar.local(now).date;
   const done = [];

@@ -1,10 +1,10 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { join } from 'node:path';
 import { ConnectTaskSink } from '../../shared/adapters/connect/outbound';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoFollowUpStore } from '../../shared/adapters/dynamodb/follow-up-store';
 import { readCompiledConfig } from '../../shared/config/compiled';
 import { followUpDeps, runFollowUps } from '../../shared/domain/follow-up';
+import { documentClientFromEnv } from '../../shared/runtime/dynamodb';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
 
@@ -16,10 +16,7 @@ import { createLogger } from '../../shared/runtime/logger';
 const env = process.env;
 const config = readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(__dirname, 'config.json'));
 const logger = createLogger('follow-up');
-const doc = createDocumentClient({
-  ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
-  requestTimeoutMs: 5000,
-});
+const doc = documentClientFromEnv(env, { requestTimeoutMs: 5000 });
 const queues = Object.fromEntries(
   (JSON.parse(env[ENV.QUEUE_DEPARTMENTS] ?? '[]') as [string, string][]).map(([arn, dept]) => [dept, arn]),
 );

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { readCompiledConfig } from '../../shared/config/compiled';
 import { aggregateBatch } from '../../shared/domain/metrics/aggregate';
 import { parseInput } from '../../shared/domain/schema';
+import { documentClientFromEnv } from '../../shared/runtime/dynamodb';
 import { ENV, required } from '../../shared/runtime/env';
 import { createLogger } from '../../shared/runtime/logger';
 
@@ -18,11 +18,7 @@ const { deployment, calendar } = readCompiledConfig(env[ENV.CONFIG_FILE] ?? join
 const queueDepartments = new Map(JSON.parse(env[ENV.QUEUE_DEPARTMENTS] ?? '[]') as [string, string][]);
 const logger = createLogger('metrics-aggregator');
 const store = new DynamoMetricsStore(
-  createDocumentClient({
-    ...(env[ENV.DYNAMODB_ENDPOINT] ? { endpoint: env[ENV.DYNAMODB_ENDPOINT] } : {}),
-    ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
-    requestTimeoutMs: 2000,
-  }),
+  documentClientFromEnv(env, { requestTimeoutMs: 2000 }),
   required(env, ENV.METRICS_TABLE),
   { retentionDays: deployment.retentionDays },
 );

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../adapters/dynamodb/client';
+import { documentClientFromEnv } from './dynamodb';
 import type { StoreTables } from '../adapters/dynamodb/case-repository';
 import { parseConnectEvent, type ConnectInvocation } from '../adapters/connect/event';
 import { stringMap, type ConnectOutcome, type StringMap } from '../adapters/connect/response';
@@ -26,13 +26,9 @@ export interface ConnectRuntime {
 }
 
 export function connectRuntime(env: Env, service: string, baseDir: string): ConnectRuntime {
-  const endpoint = env[ENV.DYNAMODB_ENDPOINT];
   return {
     config: readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(baseDir, 'config.json')),
-    doc: createDocumentClient({
-      ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
-      ...(endpoint ? { endpoint } : {}),
-    }),
+    doc: documentClientFromEnv(env),
     tables: { citizens: required(env, ENV.CITIZENS_TABLE), cases: required(env, ENV.CASES_TABLE) },
     logger: createLogger(service),
     clock: { now: () => new Date() },
