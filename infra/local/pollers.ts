@@ -113,7 +113,10 @@ function pollShards<R>(
   };
 }
 
-type KinesisEventRecord = { kinesis: { data: string; sequenceNumber: string; partitionKey: string } };
+type KinesisEventRecord = {
+  eventID: string;
+  kinesis: { data: string; sequenceNumber: string; partitionKey: string };
+};
 
 /** Polls every shard of a Kinesis stream (kinesalite locally) and feeds a Kinesis-event handler. */
 export function pollKinesis(
@@ -138,12 +141,13 @@ export function pollKinesis(
           }),
         )
       ).ShardIterator,
-    read: async (iterator, limit) => {
+    read: async (iterator, limit, shard) => {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
       return {
         next: page.NextShardIterator,
         records: (page.Records ?? []).map((r: KinesisRecord) => ({
           eventSource: 'aws:kinesis',
+          eventID: `${shard}:${r.SequenceNumber!}`,
           kinesis: {
             data: Buffer.from(r.Data!).toString('base64'),
             sequenceNumber: r.SequenceNumber!,

@@ -42,13 +42,26 @@ const settings = {
 };
 
 const kinesisEvent = z.object({
-  Records: z.array(z.object({ kinesis: z.object({ data: z.string(), sequenceNumber: z.string() }) })),
+  Records: z.array(
+    z.object({
+      /** `shardId-…:sequence`: the shard a batch came from, whose clock the batch advances. */
+      eventID: z.optional(z.string()),
+      kinesis: z.object({ data: z.string(), sequenceNumber: z.string() }),
+    }),
+  ),
 });
+const clock = { now: () => new Date() };
 
 export const handler = async (event: unknown) => {
   const { Records } = parseInput(kinesisEvent, event);
   const parsed = Records.map(parseKinesisRecord);
-  const report = await aggregateBatch(parsed, { store, settings, concurrency: 16 });
+  const shard = Records[0]?.eventID?.split(':')[0];
+  const report = await aggregateBatch(parsed, {
+    store,
+    settings,
+    concurrency: 16,
+    ...(shard ? { shard, now: clock.now } : {}),
+  });
   for (const record of parsed)
     if (record.status === 'unknown')
       logger.warn('unknown record kind skipped', { sequenceNumber: record.id, shape: record.shape });

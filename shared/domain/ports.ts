@@ -2,6 +2,7 @@ import type { AuditEvent, Case, CaseStatus } from './case';
 import type { Citizen } from './citizen';
 import type { CaseContact, ContactRecord } from './contact';
 import type { Identity } from './identity';
+import type { ShardClock } from './metrics/clock';
 import type { Effect } from './metrics/effects';
 import type { ScreenPopSummary } from './screen-pop';
 import type { Ticket } from './ticket';
@@ -127,4 +128,6 @@ export interface MetricsStore {
   applyIdempotent(effects: readonly Effect[]): Promise<void>;
   /** Applies the effects of one event exactly once; false when an earlier delivery already applied it. */
   applyOnce(key: string, effects: readonly Effect[]): Promise<boolean>;
+  /** Keeps a shard's clock: the newest live event of its latest batch (the latest batch wins). */
+  recordClock(clock: ShardClock): Promise<void>;
 }

@@ -20,7 +20,13 @@ const reference = new InMemoryMetricsStore();
 beforeAll(async () => {
   const { doc, names } = await freshTables();
   const records = asKinesis(day.payloads).map(parseKinesisRecord);
-  await aggregateBatch(records, { store: new DynamoMetricsStore(doc, names.metrics), settings });
+  // As the local back end and Lambda do: the batch's shard keeps the clock of its events (a morning days ago).
+  await aggregateBatch(records, {
+    store: new DynamoMetricsStore(doc, names.metrics),
+    settings,
+    shard: 'shardId-000000000000',
+    now: () => new Date(),
+  });
   await aggregateBatch(records, { store: reference, settings });
   handler = await loadApiHandler(
     names,
@@ -77,6 +83,51 @@ describe('metrics API', () => {
     expect(first.serviceLevel).toBeCloseTo(
       (expected[0]!.counters.withinServiceLevel ?? 0) / expected[0]!.counters.offered!,
     );
+  });
+
+  it("measures the live view against the events' clock, not the wall clock", async () => {
+    const { body } = await call('/metrics/live', '[supervisor]');
+    expect(body.eventsLive).toBe(false);
+    const newest = Math.max(
+      ...day.payloads.flatMap((p) => {
+        const e = p as { 'detail-type'?: string; time?: string; EventTimestamp?: string };
+        return e['detail-type'] === 'Amazon Connect Contact Event'
+          ? [Date.parse(e.time!)]
+          : e.EventTimestamp
+            ? [Date.parse(e.EventTimestamp)]
+            : [];
+      }),
+    );
+    expect(body.at).toBe(new Date(newest).toISOString());
+    const longest = Math.max(
+      ...day.truth.map((c) => c.waitSeconds),
+      ...day.truth.filter((c) => c.stillWaiting).map((c) => (newest - c.enqueuedAt.getTime()) / 1000),
+    );
+    for (const q of body.queues) expect(q.oldestWaitSeconds).toBeLessThanOrEqual(Math.ceil(longest));
+  });
+
+  it("summarises the events' day (a simulated or replayed one) and says which day today is", async () => {
+    const { status, body } = await call('/metrics/summary', '[supervisor]');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ date: '2026-11-24', eventsDay: '2026-11-24', eventsLive: false });
+    expect(body.today).not.toBe('2026-11-24');
+    const offered = (b: { departments: { today: { offered: number } }[] }) =>
+      b.departments.reduce((n, d) => n + d.today.offered, 0);
+    const expected = reference
+      .figures()
+      .filter((f) => f.scope.dimension === 'department' && f.period === 'day')
+      .reduce((n, f) => n + (f.counters.offered ?? 0), 0);
+    expect(offered(body)).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+    expect(body.trend.length).toBeGreaterThan(0);
+
+    const other = await call('/metrics/summary', '[supervisor]', { date: '2026-11-25' });
+    expect(other.body).toMatchObject({ date: '2026-11-25', eventsDay: '2026-11-24' });
+    expect(offered(other.body)).toBe(0);
+    expect(await call('/metrics/summary', '[supervisor]', { date: '2026-02-30' })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_INPUT', field: 'date' },
+    });
   });
 
   it.each([

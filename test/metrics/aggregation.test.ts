@@ -224,6 +224,7 @@ describe('aggregating a recorded morning of traffic', () => {
     let calls = 0;
     const flaky: MetricsStore = {
       applyIdempotent: (effects) => inner.applyIdempotent(effects),
+      recordClock: (clock) => inner.recordClock(clock),
       applyOnce: (key, effects) => {
         calls++;
         if (calls === 150)
@@ -266,6 +267,7 @@ describe('aggregating a recorded morning of traffic', () => {
       applyIdempotent: () =>
         Promise.reject(Object.assign(new Error('busy'), { name: 'ProvisionedThroughputExceeded' })),
       applyOnce: (key, effects) => inner.applyOnce(key, effects),
+      recordClock: (clock) => inner.recordClock(clock),
     };
     const records = asKinesis(day.payloads.slice(0, 50)).map(parseKinesisRecord);
     const report = await aggregateBatch(records, { store: failing, settings, concurrency: 4 });
@@ -328,6 +330,52 @@ describe('case events', () => {
     expect(store.casesByStatus()).toEqual({
       'general-information|OPEN': 0,
       'general-information|PENDING_RESPONSE': 1,
+    });
+  });
+
+  describe("the events' clock", () => {
+    const day = recordedMorning();
+
+    it("keeps the clock of the batch's shard: its newest agent or contact event, after everything else", async () => {
+      const store = new InMemoryMetricsStore();
+      const records = asKinesis(day.payloads.slice(0, 200)).map(parseKinesisRecord);
+      const live = records.flatMap((r) =>
+        r.status === 'event' && (r.event.kind === 'agent-event' || r.event.kind === 'contact-event')
+          ? [Date.parse(r.event.at)]
+          : [],
+      );
+      const wall = new Date('2026-11-29T23:30:00.000Z');
+      const report = await aggregateBatch(records, { store, settings, shard: 'shardId-1', now: () => wall });
+      expect(report.failures).toEqual([]);
+      expect(store.clocks.get('shardId-1')).toEqual({
+        shard: 'shardId-1',
+        at: new Date(Math.max(...live)).toISOString(),
+        receivedAt: wall.toISOString(),
+      });
+    });
+
+    it('retries the last event when the clock cannot be written, and counts nothing twice', async () => {
+      const inner = new InMemoryMetricsStore();
+      let fail = true;
+      const store: MetricsStore = {
+        applyIdempotent: (effects) => inner.applyIdempotent(effects),
+        applyOnce: (key, effects) => inner.applyOnce(key, effects),
+        recordClock: (clock) => {
+          if (fail) return Promise.reject(Object.assign(new Error('busy'), { name: 'ThrottlingException' }));
+          return inner.recordClock(clock);
+        },
+      };
+      const records = asKinesis(day.payloads.slice(0, 120)).map(parseKinesisRecord);
+      const deps = { store, settings, shard: 'shardId-2', now: () => new Date() };
+      const first = await aggregateBatch(records, deps);
+      const last = records.at(-1)!;
+      expect(first.failures).toEqual([{ id: last.id, reason: 'ThrottlingException' }]);
+      const figures = inner.figures();
+      fail = false;
+      const again = await aggregateBatch([last], deps);
+      expect(again.failures).toEqual([]);
+      expect(inner.figures()).toEqual(figures);
+      expect(inner.clocks.has('shardId-2')).toBe(true);
     });
   });
 });

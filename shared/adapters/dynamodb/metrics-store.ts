@@ -1,10 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  PutCommand,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { eventClock, type ShardClock } from '../../domain/metrics/clock';
 import { derived, type Counter, type Effect, type Scope } from '../../domain/metrics/effects';
 import { AGENT_STATES, CONNECT_CHANNELS, type AgentState } from '../../domain/metrics/model';
 import type { IntervalQuery, IntervalRow, LiveMetrics, MetricsReader } from '../../domain/metrics/read-model';
@@ -29,6 +31,8 @@ export const metricsKeys = {
     pk: 'CASESTATUS',
     sk: `${departmentId}#${status}`,
   }),
+  clocks: { pk: 'CLOCK' },
+  clock: (shard: string) => ({ pk: 'CLOCK', sk: shard }),
 };
 
 const DAY_S = 86_400;
@@ -55,20 +59,60 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     } = {},
   ) {}
 
-  async live(now: Date): Promise<LiveMetrics> {
+  /** The live view, measured against the events' clock (the wall clock while the events are live). */
+  async live(wallNow: Date): Promise<LiveMetrics> {
     const queues = [...(this.options.queues ?? new Map<string, string>()).entries()];
-    const [waiting, agents, cases] = await Promise.all([
+    const [clocks, waiting, agents, cases] = await Promise.all([
+      this.clocks(),
       Promise.all(
-        queues.map(async ([queue, department]) => ({
-          queue,
-          department,
-          ...(await this.waiting(queue, now)),
-        })),
+        queues.map(async ([queue, department]) => ({ queue, department, ...(await this.oldest(queue)) })),
       ),
       this.agents(),
       this.casesByStatus(),
     ]);
-    return { at: now.toISOString(), queues: waiting, agents, cases };
+    const clock = eventClock(clocks, wallNow);
+    return {
+      at: clock.now.toISOString(),
+      eventsLive: clock.live,
+      queues: waiting.map(({ oldestEnqueuedAt, ...q }) => ({
+        ...q,
+        oldestWaitSeconds: oldestEnqueuedAt
+          ? Math.max(0, Math.round((clock.now.getTime() - Date.parse(oldestEnqueuedAt)) / 1000))
+          : 0,
+      })),
+      agents,
+      cases,
+    };
+  }
+
+  async recordClock(clock: ShardClock): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...metricsKeys.clock(clock.shard),
+          at: clock.at,
+          receivedAt: clock.receivedAt,
+          expiresAt: Math.floor(Date.parse(clock.receivedAt) / 1000) + DAY_S,
+        },
+      }),
+    );
+  }
+
+  /** The clock of each stream shard, as the aggregator last kept it. */
+  async clocks(): Promise<ShardClock[]> {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': metricsKeys.clocks.pk },
+      }),
+    );
+    return (page.Items ?? []).map((i) => ({
+      shard: String(i.sk),
+      at: String(i.at),
+      receivedAt: String(i.receivedAt),
+    }));
   }
 
   async intervals(query: IntervalQuery): Promise<readonly IntervalRow[]> {
@@ -246,8 +290,8 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     }
   }
 
-  /** Contacts waiting in a queue and how long the oldest has waited. */
-  async waiting(queue: string, now: Date): Promise<{ waiting: number; oldestWaitSeconds: number }> {
+  /** Contacts waiting in a queue, and when the one waiting longest joined it. */
+  async oldest(queue: string): Promise<{ waiting: number; oldestEnqueuedAt?: string }> {
     let waiting = 0;
     let oldest: string | undefined;
     let start: Record<string, unknown> | undefined;
@@ -266,10 +310,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
       oldest ??= page.Items?.[0]?.enqueuedAt as string | undefined;
       start = page.LastEvaluatedKey;
     } while (start);
-    return {
-      waiting,
-      oldestWaitSeconds: oldest ? Math.max(0, Math.round((now.getTime() - Date.parse(oldest)) / 1000)) : 0,
-    };
+    return { waiting, ...(oldest ? { oldestEnqueuedAt: oldest } : {}) };
   }
 
   /** Agents per state. */

@@ -4,7 +4,10 @@ import type { Clock } from '../../domain/ports';
 import { addDays } from '../../domain/calendar';
 import type { DashboardSettings } from '../../domain/deployment';
 import { dashboardSummary, type DashboardSummary } from '../../domain/metrics/summary';
-import type { Role, Route } from './api';
+import type { ApiRequest, Role, Route } from './api';
+
+const isLocalDate = (raw: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw);
 
 const MAX_RANGE_DAYS: Record<'15m' | 'day', number> = { '15m': 7, day: 92 };
 
@@ -29,6 +32,15 @@ export interface SummaryDeployment {
 
 const SUMMARY_CACHE_MS = 1000;
 
+/** GET /metrics/summary: the summary of a day, with the wall clock's date and the events' beside it. */
+export type DashboardView = DashboardSummary & {
+  /** The wall clock's local date. */
+  readonly today: string;
+  /** The local date of the events' clock: today while they are live, a simulated or replayed day's otherwise. */
+  readonly eventsDay: string;
+  readonly eventsLive: boolean;
+};
+
 /** GET /metrics/live, /metrics/intervals and /metrics/summary, for supervisors and admins. */
 export function metricsRoutes(deps: {
   reader: MetricsReader;
@@ -36,15 +48,23 @@ export function metricsRoutes(deps: {
   localDate: (at: string) => string;
   deployment?: SummaryDeployment;
 }): Route[] {
-  // Every open dashboard asks each few seconds: one read a second serves them all.
-  let cached: { at: number; summary: Promise<DashboardSummary> } | undefined;
-  const summary = async (d: SummaryDeployment): Promise<DashboardSummary> => {
-    const now = deps.clock.now();
-    const date = deps.localDate(now.toISOString());
+  // Every open dashboard asks each few seconds: one read a second serves them all (per day asked for).
+  const cached = new Map<string, { at: number; summary: Promise<DashboardView> }>();
+  /**
+   * The summary of the day the events are from (today, while they are live; a simulated or replayed day's
+   * own date otherwise), or of `date` when asked. The live figures are always measured against the events'
+   * clock; `today` is the wall clock's date, so that a page can say when it shows another day.
+   */
+  const summary = async (d: SummaryDeployment, asked: string | undefined): Promise<DashboardView> => {
+    const wall = deps.clock.now();
+    const live = await deps.reader.live(wall);
+    const today = deps.localDate(wall.toISOString());
+    const eventsDay = deps.localDate(live.at);
+    const date = asked ?? eventsDay;
+    const now = date === eventsDay ? new Date(live.at) : wall;
     const from = d.dayStart(date).toISOString();
     const to = new Date(d.dayStart(addDays(date, 1)).getTime() - 1).toISOString();
-    const [live, today, intervals, caseRows] = await Promise.all([
-      deps.reader.live(now),
+    const [day, intervals, caseRows] = await Promise.all([
       deps.reader.intervals({ period: 'day', from: date, to: date }),
       deps.reader.intervals({ period: '15m', from, to }),
       deps.reader.caseRows(date, {
@@ -52,19 +72,24 @@ export function metricsRoutes(deps: {
         topics: d.topics.map((t) => t.id),
       }),
     ]);
-    return dashboardSummary({
-      now,
-      date,
-      timeZone: d.timeZone,
-      serviceLevelSeconds: d.serviceLevelSeconds,
-      settings: d.settings,
-      departments: d.departments,
-      topics: d.topics,
-      live,
+    return {
+      ...dashboardSummary({
+        now,
+        date,
+        timeZone: d.timeZone,
+        serviceLevelSeconds: d.serviceLevelSeconds,
+        settings: d.settings,
+        departments: d.departments,
+        topics: d.topics,
+        live,
+        today: day,
+        intervals,
+        caseRows,
+      }),
       today,
-      intervals,
-      caseRows,
-    });
+      eventsDay,
+      eventsLive: live.eventsLive,
+    };
   };
   return [
     ...(deps.deployment
@@ -73,16 +98,21 @@ export function metricsRoutes(deps: {
             method: 'GET' as const,
             path: '/metrics/summary',
             roles: ['supervisor', 'admin'] as Role[],
-            handle: () => {
+            handle: ({ query }: ApiRequest) => {
+              const asked = query.date;
+              if (asked !== undefined && !isLocalDate(asked))
+                throw new ValidationError('date', 'must be a date YYYY-MM-DD');
               const now = Date.now();
-              if (!cached || now - cached.at > SUMMARY_CACHE_MS) {
-                const fresh = { at: now, summary: summary(deps.deployment!) };
-                fresh.summary.catch(() => {
-                  if (cached === fresh) cached = undefined;
-                });
-                cached = fresh;
-              }
-              return cached.summary;
+              const key = asked ?? '';
+              const hit = cached.get(key);
+              if (hit && now - hit.at <= SUMMARY_CACHE_MS) return hit.summary;
+              const fresh = { at: now, summary: summary(deps.deployment!, asked) };
+              fresh.summary.catch(() => {
+                if (cached.get(key) === fresh) cached.delete(key);
+              });
+              if (cached.size > 16) cached.clear();
+              cached.set(key, fresh);
+              return fresh.summary;
             },
           },
         ]

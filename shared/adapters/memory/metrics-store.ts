@@ -1,5 +1,6 @@
 import type { Counter, Effect, Period, Scope } from '../../domain/metrics/effects';
 import type { AgentState } from '../../domain/metrics/model';
+import type { ShardClock } from '../../domain/metrics/clock';
 import type { MetricsStore } from '../../domain/ports';
 
 export interface IntervalFigures {
@@ -22,6 +23,11 @@ export class InMemoryMetricsStore implements MetricsStore {
   private readonly left = new Map<string, string>();
   private readonly agents = new Map<string, { state: AgentState; at: string }>();
   private readonly caseStatus = new Map<string, number>();
+  readonly clocks = new Map<string, ShardClock>();
+
+  async recordClock(clock: ShardClock): Promise<void> {
+    this.clocks.set(clock.shard, clock);
+  }
 
   async applyIdempotent(effects: readonly Effect[]): Promise<void> {
     for (const effect of effects) if (effect.op !== 'add' && effect.op !== 'caseStatus') this.apply(effect);

@@ -1,4 +1,5 @@
 import type { MetricsStore } from '../ports';
+import { newestLiveEvent } from './clock';
 import { effectsOf, type Effect, type MetricsSettings } from './effects';
 import type { MetricEvent } from './model';
 
@@ -67,7 +68,14 @@ export function coalesce(effects: readonly Effect[]): Effect[] {
  */
 export async function aggregateBatch(
   records: readonly ParsedRecord[],
-  deps: { store: MetricsStore; settings: MetricsSettings; concurrency?: number },
+  deps: {
+    store: MetricsStore;
+    settings: MetricsSettings;
+    concurrency?: number;
+    /** The stream shard the batch came from, and the wall clock: with both, the shard's clock is kept. */
+    shard?: string;
+    now?: () => Date;
+  },
 ): Promise<BatchReport> {
   let applied = 0;
   let duplicates = 0;
@@ -125,6 +133,17 @@ export async function aggregateBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 1) }, worker));
+  // The batch is done when its clock is kept too (the live view measures waits against it); if that write
+  // fails, the last event is retried (and recognised as applied) so that the clock is written again.
+  const newest = newestLiveEvent(
+    records.flatMap((r) => (r.status === 'event' ? [{ kind: r.event.kind, at: r.event.at }] : [])),
+  );
+  if (!failed && newest && deps.shard && deps.now)
+    try {
+      await deps.store.recordClock({ shard: deps.shard, at: newest, receivedAt: deps.now().toISOString() });
+    } catch (error) {
+      failed = { index: events.length - 1, id: events.at(-1)!.id, reason: reasonOf(error) };
+    }
   return {
     applied,
     duplicates,

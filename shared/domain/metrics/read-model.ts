@@ -2,7 +2,10 @@ import type { AgentState } from './model';
 
 /** What the dashboard and the metrics API show now. */
 export interface LiveMetrics {
+  /** The instant the figures are measured against: the events' clock (see clock.ts). */
   readonly at: string;
+  /** False while the events are from a simulated or replayed day: `at` is then their time, not the wall clock's. */
+  readonly eventsLive: boolean;
   readonly queues: readonly {
     readonly queue: string;
     readonly department?: string;
@@ -39,7 +42,8 @@ export interface IntervalRow {
 
 /** Reads the aggregated metrics. */
 export interface MetricsReader {
-  live(now: Date): Promise<LiveMetrics>;
+  /** The live view; `wallNow` is used while the events are live. */
+  live(wallNow: Date): Promise<LiveMetrics>;
   intervals(query: IntervalQuery): Promise<readonly IntervalRow[]>;
   /** The case counters of one local day: per department and per topic, on every case channel. */
   caseRows(
