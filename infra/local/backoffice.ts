@@ -42,7 +42,9 @@ async function main() {
   }
   const configDir = String(flags.get('--config') ?? 'config/city-hall');
   const { catalogue, calendar, deployment } = loadConfig(configDir);
-  const running = readRunningStack();
+  const port = flags.get('--port');
+  if (port !== undefined && !/^\d+$/.test(String(port))) throw new Error('--port must be a port number');
+  const running = readRunningStack(port === undefined ? undefined : Number(port));
   if (!running) throw new Error('the local contact center is not running: start it first with `npm start`');
   const doc = createDocumentClient({ endpoint: running.dynamoEndpoint, requestTimeoutMs: 10_000 });
   const store = new DynamoBackOfficeStore(doc, running.names);

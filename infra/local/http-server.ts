@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LiveEvents } from '../../shared/adapters/http/live-events';
 import { buildDashboard, type DashboardFile } from '../../web/build';
@@ -20,10 +21,29 @@ const PAGE_HEADERS = {
   'cache-control': 'no-cache',
 };
 
-function fail(res: ServerResponse, status: number, code: string, message: string) {
+function fail(res: ServerResponse, status: number, code: string, message: string, requestId?: string) {
   if (res.headersSent) return res.end();
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
-  res.end(JSON.stringify({ code, message }));
+  res.end(JSON.stringify({ code, message, ...(requestId ? { requestId } : {}) }));
+}
+
+/**
+ * An unexpected failure, said in the terminal where `npm start` runs: the request id (also in the answer, for
+ * the person who saw the error), the route and the kind of error — never the body or the error's message,
+ * which may carry personal data.
+ */
+function reportFailure(
+  log: (line: string) => void,
+  req: IncomingMessage,
+  requestId: string,
+  status: number,
+  error?: unknown,
+) {
+  const path = (req.url ?? '/').split('?')[0];
+  const kind = error
+    ? ` ${(error as Error)?.name ?? 'Error'}${(error as { code?: string })?.code ? ` ${(error as { code?: string }).code}` : ''}`
+    : '';
+  log(`[api] ${status} ${req.method ?? 'GET'} ${path} request ${requestId}${kind}\n`);
 }
 
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -49,11 +69,14 @@ export function localHttpServer(deps: {
   sessions: ReturnType<typeof localSessions>;
   api: ApiHandler;
   live: LiveEvents;
+  /** Where unexpected failures are said (the terminal by default). */
+  log?: (line: string) => void;
 }): Server {
+  const log = deps.log ?? ((line: string) => void process.stderr.write(line));
   let dashboard: Map<string, DashboardFile> | undefined;
   const files = () => (dashboard ??= new Map(buildDashboard().map((f) => [f.path, f])));
 
-  async function serve(req: IncomingMessage, res: ServerResponse) {
+  async function serve(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
     if (url.pathname === '/' || url.pathname === '/dashboard') {
@@ -125,6 +148,7 @@ export function localHttpServer(deps: {
       ),
       ...(body !== undefined ? { body } : {}),
       requestContext: {
+        requestId,
         http: { method },
         authorizer: {
           jwt: {
@@ -137,18 +161,24 @@ export function localHttpServer(deps: {
         },
       },
     })) as { statusCode: number; headers: Record<string, string>; body: string };
-    res.writeHead(response.statusCode, { ...SECURITY_HEADERS, ...response.headers });
+    if (response.statusCode >= 500) reportFailure(log, req, requestId, response.statusCode);
+    res.writeHead(response.statusCode, {
+      ...SECURITY_HEADERS,
+      'x-request-id': requestId,
+      ...response.headers,
+    });
     res.end(response.body);
   }
 
-  return createServer(
-    (req, res) =>
-      void serve(req, res).catch((error: unknown) => {
-        const status = (error as { status?: number }).status;
-        if (status === 413) return fail(res, 413, 'TOO_LARGE', 'the body is larger than 5 MB');
-        fail(res, 500, 'INTERNAL', 'internal error');
-      }),
-  );
+  return createServer((req, res) => {
+    const requestId = randomUUID();
+    void serve(req, res, requestId).catch((error: unknown) => {
+      const status = (error as { status?: number }).status;
+      if (status === 413) return fail(res, 413, 'TOO_LARGE', 'the body is larger than 5 MB');
+      reportFailure(log, req, requestId, 500, error);
+      fail(res, 500, 'INTERNAL', `internal error (request ${requestId})`, requestId);
+    });
+  });
 }
 
 export const closeServer = (server: Server) =>

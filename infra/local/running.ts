@@ -1,17 +1,21 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LocalEndpoints } from './stack';
 
-/** Where `npm start` says it is running, for the other local commands to join it. */
-export const RUNNING_FILE = join('.ventanilla', 'local.json');
+/** Where each `npm start` says it is running (one file per HTTP port), for the other local commands to join it. */
+export const RUNNING_DIR = '.ventanilla';
+const fileOf = (dir: string, port: number) => join(dir, `local-${port}.json`);
 
 export interface RunningStack extends LocalEndpoints {
   readonly pid: number;
   readonly url: string;
+  readonly port: number;
 }
 
-export function writeRunningStack(stack: RunningStack, file = RUNNING_FILE): () => void {
-  mkdirSync(dirname(file), { recursive: true });
+/** Writes this back end's discovery file; the returned function removes it (only if it is still this one's). */
+export function writeRunningStack(stack: RunningStack, dir = RUNNING_DIR): () => void {
+  mkdirSync(dir, { recursive: true });
+  const file = fileOf(dir, stack.port);
   writeFileSync(file, JSON.stringify(stack, null, 2));
   return () => {
     try {
@@ -23,18 +27,55 @@ export function writeRunningStack(stack: RunningStack, file = RUNNING_FILE): () 
   };
 }
 
-/** The stack `npm start` is running, when its process is still alive. */
-export function readRunningStack(file = RUNNING_FILE): RunningStack | undefined {
-  let stack: RunningStack;
+const alive = (pid: number) => {
   try {
-    stack = JSON.parse(readFileSync(file, 'utf8')) as RunningStack;
+    process.kill(pid, 0);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
+};
+
+/** Every back end `npm start` is running on this machine, by port. */
+export function runningStacks(dir = RUNNING_DIR): RunningStack[] {
+  let names: string[];
   try {
-    process.kill(stack.pid, 0);
-    return stack;
+    names = readdirSync(dir).filter((n) => /^local-\d+\.json$/.test(n));
   } catch {
-    return undefined;
+    return [];
   }
+  const stacks: RunningStack[] = [];
+  for (const name of names)
+    try {
+      const stack = JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunningStack;
+      if (alive(stack.pid)) stacks.push(stack);
+    } catch {
+      // a file being written or removed: not a running back end
+    }
+  return stacks.sort((a, b) => a.port - b.port);
+}
+
+/**
+ * The back end to join: the one on `port` when given, or the only one running. Several running and no port
+ * given is an error that lists them; none running is undefined.
+ */
+export function readRunningStack(port?: number, dir = RUNNING_DIR): RunningStack | undefined {
+  const stacks = runningStacks(dir);
+  if (port !== undefined) {
+    const found = stacks.find((s) => s.port === port);
+    if (!found)
+      throw new Error(
+        `no local contact center is running on port ${port}` +
+          (stacks.length
+            ? ` (running: ${stacks.map((s) => s.port).join(', ')})`
+            : ' (start it with npm start)'),
+      );
+    return found;
+  }
+  if (stacks.length > 1)
+    throw new Error(
+      `${stacks.length} local contact centers are running (ports ${stacks.map((s) => s.port).join(', ')}): ` +
+        'say which to join with --port N',
+    );
+  return stacks[0];
 }

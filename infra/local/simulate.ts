@@ -3,29 +3,41 @@
  * Joins the back end `npm start` is running (so the dashboard shows the day as it happens); without one, it
  * starts its own for the run.
  *
- *   npm run simulate -- --contacts 10000 --agents 300 --hours 8 --speed 500
+ *   npm run simulate -- --contacts 10000 --hours 8 --speed 500
+ *   npm run simulate -- --contacts 10000 --preset understaffed-morning
  *   npm run simulate -- --contacts 2000 --agents 60 --speed max --date 2026-11-24
+ *
+ * Ctrl-C stops the day where it is: contacts under way end, agents log out, and the report follows.
  */
 import { loadConfig } from '../../shared/config/load';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
 import { readRunningStack } from './running';
-import { simulate, type SimulationOptions, type SimulationTarget } from './simulator/run';
+import {
+  PRESETS,
+  simulate,
+  type Preset,
+  type SimulationOptions,
+  type SimulationTarget,
+} from './simulator/run';
 import { EVENT_STREAM, loadLocalHandlers, localQueue, startLocalStack } from './stack';
 
 interface Args extends SimulationOptions {
   readonly config: string;
   readonly standalone: boolean;
+  /** The HTTP port of the back end to join, when several run. */
+  readonly port?: number;
 }
 
 const USAGE =
-  'known: --contacts N, --agents N, --hours H, --speed N|max, --seed N, --date YYYY-MM-DD, --config DIR, --standalone';
+  'known: --contacts N, --agents N|auto, --preset understaffed-morning, --hours H, --speed N|max, --seed N, ' +
+  '--date YYYY-MM-DD, --config DIR, --port N, --standalone';
 
 export function parseSimulateArgs(argv: readonly string[]): Args {
   const out = {
     contacts: 1000,
-    agents: 40,
+    agents: 'auto',
     hours: 8,
     speed: 500,
     seed: 1,
@@ -46,8 +58,15 @@ export function parseSimulateArgs(argv: readonly string[]): Args {
       return v;
     };
     if (flag === '--contacts') out.contacts = positive(flag, value());
-    else if (flag === '--agents') out.agents = positive(flag, value());
-    else if (flag === '--hours') out.hours = positive(flag, value(), false);
+    else if (flag === '--agents') {
+      const raw = value();
+      out.agents = raw === 'auto' ? 'auto' : positive(flag, raw);
+    } else if (flag === '--preset') {
+      const raw = value();
+      if (!(PRESETS as readonly string[]).includes(raw))
+        throw new Error(`--preset must be one of: ${PRESETS.join(', ')} (not "${raw}")`);
+      out.preset = raw as Preset;
+    } else if (flag === '--hours') out.hours = positive(flag, value(), false);
     else if (flag === '--speed') {
       const raw = value();
       out.speed = raw === 'max' ? Infinity : positive(flag, raw, false);
@@ -58,10 +77,13 @@ export function parseSimulateArgs(argv: readonly string[]): Args {
         throw new Error(`--date must be YYYY-MM-DD, not "${raw}"`);
       out.date = raw;
     } else if (flag === '--config') out.config = value();
+    else if (flag === '--port') out.port = positive(flag, value());
     else if (flag === '--standalone') out.standalone = true;
     else throw new Error(`unknown option ${flag} (${USAGE})`);
   }
   if (out.hours > 24) throw new Error('--hours must be 24 or less');
+  if (out.preset && out.agents !== 'auto')
+    throw new Error('--preset staffs the day itself: leave out --agents (or give --agents auto)');
   return out;
 }
 
@@ -90,7 +112,7 @@ async function main() {
   const args = parseSimulateArgs(process.argv.slice(2));
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const config = loadConfig(args.config);
-  const running = args.standalone ? undefined : readRunningStack();
+  const running = args.standalone ? undefined : readRunningStack(args.port);
   let target: SimulationTarget;
   let stop: () => Promise<void>;
   if (running) {
@@ -123,11 +145,33 @@ async function main() {
     };
     stop = () => stack.stop();
   }
+  // Ctrl-C ends the day where it is (contacts end, agents log out) and still prints the report; a second
+  // Ctrl-C leaves at once.
+  const controller = new AbortController();
+  const interrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(
+      '\nStopping: ending the contacts under way and logging the agents out (Ctrl-C again to quit now)…\n',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', interrupt);
   try {
-    const report = await simulate(target, { ...args, onProgress: progressBar() });
+    const report = await simulate(target, {
+      ...args,
+      onProgress: progressBar(),
+      onBehind: ({ asked }) =>
+        process.stderr.write(
+          `\nThis machine cannot keep up with --speed ${asked}: the day goes on as fast as it can ` +
+            '(the report says how much slower it ran).\n',
+        ),
+      signal: controller.signal,
+    });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    if (report.lost || !report.metricsMatch) process.exitCode = 1;
+    if (report.stopped) process.exitCode = 130;
+    else if (report.lost || !report.metricsMatch) process.exitCode = 1;
   } finally {
+    process.off('SIGINT', interrupt);
     await stop();
   }
 }

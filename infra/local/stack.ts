@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -33,6 +34,38 @@ export interface LocalStackOptions {
 }
 
 export const EVENT_STREAM = 'ventanilla-events';
+
+/** The HTTP port is taken (another `npm start`, or another program). */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(
+      `port ${port} is already in use (is another npm start running?): ` +
+        'start this one with --port N, or --port 0 for a free one',
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Listens on 127.0.0.1:port; a taken port is a PortInUseError, not an unhandled 'error' event. */
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error);
+    server.once('error', failed);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed);
+      resolve((server.address() as { port: number }).port);
+    });
+  });
+}
+
+/** Fails fast, before anything starts, when the port is taken. */
+async function assertPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listen(probe, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
 /** Locally a department's queue is named after it. */
 export const localQueue = (department: string) => `queue/${department}`;
 
@@ -86,6 +119,7 @@ export async function loadLocalHandlers(local: LocalEndpoints, config = compileC
  */
 export async function startLocalStack(options: LocalStackOptions) {
   const config = compileConfig(options.configDir);
+  await assertPortFree(options.port ?? 3000);
   const dynamo: DynamoLocal | undefined = options.dynamoEndpoint
     ? undefined
     : await startDynamoLocal({
@@ -155,12 +189,12 @@ export async function startLocalStack(options: LocalStackOptions) {
     const sessions = localSessions(loadUsers(options.configDir));
     const token = sessions.sign({ sub: 'local-scripts', name: 'Local scripts', role: 'supervisor' });
     const server = localHttpServer({ sessions, api: handlers.api, live });
-    await new Promise<void>((resolve) => server.listen(options.port ?? 3000, '127.0.0.1', resolve));
+    const port = await listen(server, options.port ?? 3000);
     closers.push(() => closeServer(server));
-    const port = (server.address() as { port: number }).port;
 
     return {
       url: `http://127.0.0.1:${port}`,
+      port,
       local,
       metrics: reader,
       live,

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     ...(options.dynamoPort ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}),
   });
-  const forget = writeRunningStack({ pid: process.pid, url: stack.url, ...stack.local });
+  const forget = writeRunningStack({ pid: process.pid, url: stack.url, port: stack.port, ...stack.local });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

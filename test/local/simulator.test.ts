@@ -5,7 +5,7 @@ import { aggregateBatch } from '../../shared/domain/metrics/aggregate';
 import { parseSimulateArgs } from '../../infra/local/simulate';
 import { LOCAL_INSTANCE } from '../../infra/local/simulator/connect-records';
 import { simulateDay, type PlannedAgent } from '../../infra/local/simulator/routing';
-import { planAgents, simulatedDay } from '../../infra/local/simulator/run';
+import { planAgents, simulatedDay, spreadAgents } from '../../infra/local/simulator/run';
 import { planDay, script, type PlannedContact } from '../../infra/local/simulator/traffic';
 import { differences, expectedIntervals } from '../../infra/local/simulator/truth';
 import { asKinesis } from '../support/morning';
@@ -52,7 +52,7 @@ describe('the routing simulator', () => {
     runId: 't',
     catalogue: config.catalogue.entries,
   });
-  const agents = planAgents(12, config, 2, 't', 3);
+  const agents = planAgents(spreadAgents(12, config), config, 2, 't', 3);
 
   it('plans a day with the channel mix, a morning peak, and citizens who come back on the same topic', () => {
     const share = (m: string) => contacts.filter((c) => c.medium === m).length / contacts.length;
@@ -185,11 +185,64 @@ describe('the routing simulator', () => {
     expect(differences(expected, gained)).toEqual([expect.stringContaining('offered: expected')]);
   });
 
-  it('plays a working day when the date is not given', () => {
-    const sunday = new Date('2026-11-29T15:00:00Z');
-    const { day, start } = simulatedDay(config, undefined, sunday);
-    expect(config.calendar.isBusinessDay('general-information', day)).toBe(true);
-    expect(day < '2026-11-29').toBe(true);
+  it('stops where it is on Ctrl-C: nothing left waiting or logged in, and the figures still equal the truth', async () => {
+    const controller = new AbortController();
+    const payloads: Payload[] = [];
+    let ended = 0;
+    const outcomes = await simulateDay({
+      start: START,
+      hours: 2,
+      contacts,
+      agents,
+      runFlow: async (c) =>
+        c.topic.needsPerson || c.wantsPerson ? { queue: queueOf(c), attributes: {} } : { attributes: {} },
+      emit: (payload) => payloads.push(payload as Payload),
+      // Stopped in the morning peak, with contacts waiting, talking and in after-contact work.
+      progress: () => {
+        if (++ended === 150) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(outcomes.length).toBeGreaterThan(150);
+    expect(outcomes.length).toBeLessThan(contacts.length);
+    expect(outcomes.filter((o) => o.reason === 'stopped').length).toBeGreaterThan(5);
+    expect(new Set(outcomes.map((o) => o.contact.contactId)).size).toBe(outcomes.length);
+    const store = new InMemoryMetricsStore();
+    const settings = {
+      serviceLevelSeconds: config.deployment.serviceLevelSeconds,
+      departmentOf,
+      localDate: (at: string) => localDate(new Date(at)),
+    };
+    const records = asKinesis(payloads).map(parseKinesisRecord);
+    expect((await aggregateBatch(records, { store, settings, concurrency: 4 })).failures).toEqual([]);
+    const live = store.live(new Date(START + 24 * 3600_000));
+    expect(live.queues).toEqual({});
+    expect(live.agents).toEqual({ ...live.agents, OFFLINE: agents.length });
+    const gained = new Map<string, Record<string, number>>();
+    for (const f of store.figures())
+      if ((f.scope.dimension === 'queue') === (f.period === '15m'))
+        gained.set(
+          `${f.scope.dimension}|${f.scope.id}|${f.scope.channel}|${f.period}|${f.start}`,
+          f.counters as Record<string, number>,
+        );
+    const expected = expectedIntervals(outcomes, {
+      serviceLevelSeconds: settings.serviceLevelSeconds,
+      departmentOf,
+      localDate,
+    });
+    expect(differences(expected, gained)).toEqual([]);
+  });
+
+  // Saturday night, Sunday evening, a holiday (Mothers' Day, a Tuesday) and 03:00 on a Monday, in Panama.
+  it.each([
+    ['Saturday 23:30', '2026-11-29T04:30:00Z', '2026-11-27'],
+    ['Sunday 20:00', '2026-11-30T01:00:00Z', '2026-11-27'],
+    ['the 8 December holiday, 10:00', '2026-12-08T15:00:00Z', '2026-12-07'],
+    ['Monday 03:00', '2026-11-30T08:00:00Z', '2026-11-30'],
+  ])('plays a working day when the date is not given, on %s', (_when, wall, expected) => {
+    const { day, start } = simulatedDay(config, undefined, new Date(wall));
+    expect(day).toBe(expected);
+    for (const d of config.deployment.departments) expect(config.calendar.isBusinessDay(d.id, day)).toBe(true);
     const open = (at: number) =>
       config.deployment.departments.filter((d) => config.calendar.isOpen(d.id, new Date(at)));
     expect(open(start).length).toBeGreaterThan(0);

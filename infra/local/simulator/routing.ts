@@ -52,6 +52,12 @@ export interface SimulationDeps {
   readonly pace?: (at: number) => Promise<void>;
   /** Called each time a contact ends. */
   readonly progress?: (ended: number, at: number) => void;
+  /**
+   * Stops the day where it is (Ctrl-C): contacts still waiting hang up, those with an agent end now, those
+   * in the flows end there, and every agent logs out — all emitted as Connect would, so nothing is left
+   * waiting or logged in on the dashboard. Contacts that had not arrived yet never happen.
+   */
+  readonly signal?: AbortSignal;
 }
 
 const HEARTBEAT_MS = 120_000;
@@ -63,6 +69,7 @@ interface Waiting {
   readonly enqueuedAt: number;
   readonly attributes: Readonly<Record<string, string>>;
   answered: boolean;
+  answeredAt?: number;
 }
 
 interface AgentState {
@@ -145,6 +152,8 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
   let arrived = 0;
   let now = deps.start;
   let closing = false;
+  /** Contacts in the flows (arrived, not yet queued or ended), for a stop. */
+  const inFlow = new Map<string, RecordContact>();
 
   const finish = (outcome: ContactOutcome) => {
     outcomes.push(outcome);
@@ -235,6 +244,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     const queue = waiting.get(w.queue)!;
     queue.splice(queue.indexOf(w), 1);
     w.answered = true;
+    w.answeredAt = now;
     const answeredAt = now;
     a.onContact = w;
     a.contactState = 'CONNECTED';
@@ -372,11 +382,13 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
       };
       deps.emit(contactEvent(record, 'INITIATED', now), contact.contactId);
       deps.emit(contactEvent(record, 'CONNECTED_TO_SYSTEM', now), contact.contactId);
+      inFlow.set(contact.contactId, record);
       agenda.push(now + contact.flowSeconds * 1000, async () => {
         let result: FlowResult;
         try {
           result = await flows[contact.index]!;
         } catch (error) {
+          inFlow.delete(contact.contactId);
           inFlows--;
           deps.emit(
             contactEvent(record, 'DISCONNECTED', now, { disconnectReason: 'OTHER' }),
@@ -385,6 +397,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
           finish({ contact, result: 'lost', reason: (error as Error).message });
           return;
         }
+        inFlow.delete(contact.contactId);
         inFlows--;
         if (result.queue) return enqueue(contact, record, result);
         deps.emit(
@@ -429,11 +442,112 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     if (nothingLeft()) goHome();
   });
 
-  while (agenda.size) {
+  while (agenda.size && !deps.signal?.aborted) {
     const next = agenda.pop();
     if (deps.pace && next.at > now) await deps.pace(next.at);
+    if (deps.signal?.aborted) break;
     now = Math.max(now, next.at);
     await next.run();
+  }
+  if (deps.signal?.aborted) {
+    // Ctrl-C: end everything that is under way, at the simulated time reached.
+    const seconds = (since: number) => Math.max(0, Math.round((now - since) / 1000));
+    for (const [contactId, record] of inFlow) {
+      const contact = deps.contacts.find((c) => c.contactId === contactId)!;
+      deps.emit(
+        contactEvent(record, 'DISCONNECTED', now, { disconnectReason: 'CUSTOMER_DISCONNECT' }),
+        contactId,
+      );
+      deps.emit(
+        contactRecord(record, {
+          connectedToSystemAt: record.initiatedAt,
+          disconnectedAt: now,
+          lastUpdateAt: now,
+          disconnectReason: 'CUSTOMER_DISCONNECT',
+          attributes: {},
+        }),
+        contactId,
+      );
+      finish({ contact, result: 'self-service', reason: 'stopped' });
+    }
+    for (const list of waiting.values())
+      for (const w of list.splice(0)) {
+        deps.emit(contactEvent(w.record, 'DISCONNECTED', now, { queue: w.queue }), w.contact.contactId);
+        deps.emit(
+          contactRecord(w.record, {
+            connectedToSystemAt: w.record.initiatedAt,
+            disconnectedAt: now,
+            lastUpdateAt: now,
+            disconnectReason: 'CUSTOMER_DISCONNECT',
+            queue: { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: now },
+            attributes: w.attributes,
+          }),
+          w.contact.contactId,
+        );
+        finish({
+          contact: w.contact,
+          result: 'abandoned',
+          reason: 'stopped',
+          queue: w.queue,
+          enqueuedAt: w.enqueuedAt,
+          queueSeconds: seconds(w.enqueuedAt),
+        });
+      }
+    for (const a of agents) {
+      const w = a.onContact;
+      if (w) {
+        const c = w.contact;
+        const talking = a.contactState === 'CONNECTED';
+        const answeredAt = w.answeredAt ?? now;
+        const talkSeconds = talking ? seconds(a.contactSince) : c.talkSeconds;
+        const holdSeconds = talking ? 0 : c.holdSeconds;
+        const afterContactStart = talking ? now : a.contactSince;
+        const afterContactSeconds = talking ? 0 : seconds(a.contactSince);
+        if (talking)
+          deps.emit(
+            contactEvent(w.record, 'DISCONNECTED', now, {
+              queue: w.queue,
+              disconnectReason: 'CUSTOMER_DISCONNECT',
+            }),
+            c.contactId,
+          );
+        deps.emit(contactEvent(w.record, 'COMPLETED', now, { queue: w.queue }), c.contactId);
+        deps.emit(
+          contactRecord(w.record, {
+            connectedToSystemAt: w.record.initiatedAt,
+            disconnectedAt: afterContactStart,
+            lastUpdateAt: now,
+            disconnectReason: 'CUSTOMER_DISCONNECT',
+            queue: { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: answeredAt },
+            agent: {
+              agent: a.plan.agent,
+              connectedAt: answeredAt,
+              talkSeconds,
+              holdSeconds,
+              afterContactStart,
+              afterContactSeconds,
+            },
+            attributes: w.attributes,
+          }),
+          c.contactId,
+        );
+        a.onContact = undefined;
+        a.contactState = undefined;
+        finish({
+          contact: c,
+          result: 'handled',
+          reason: 'stopped',
+          queue: w.queue,
+          enqueuedAt: w.enqueuedAt,
+          queueSeconds: Math.round((answeredAt - w.enqueuedAt) / 1000),
+          handleSeconds: talkSeconds + holdSeconds + afterContactSeconds,
+        });
+      }
+      if (a.status !== 'Offline') setStatus(a, 'Offline');
+    }
+    // The flows already started may still be writing their cases: let them finish.
+    await Promise.allSettled(flows);
+    return outcomes;
   }
   // Anyone still logged in when nothing is left to happen (e.g. no contact ever came).
   for (const a of agents) if (a.status !== 'Offline' && !a.onContact) setStatus(a, 'Offline');

@@ -7,7 +7,9 @@ import { addDays } from '../../../shared/domain/calendar';
 import { CHANNELS as CASE_CHANNELS } from '../../../shared/domain/case';
 import type { CatalogueEntry } from '../../../shared/domain/catalogue';
 import { INTERVAL_COUNTERS, type Scope } from '../../../shared/domain/metrics/effects';
+import { watermark } from '../../../shared/domain/metrics/clock';
 import { seededRandom } from '../../../shared/domain/random';
+import { agentsNeeded } from './staffing';
 import { localFlowEngine, LOCAL } from '../contact-center';
 import { runContact, type FlowFunction } from '../flow-engine';
 import { simulateDay, type ContactOutcome, type PlannedAgent } from './routing';
@@ -17,17 +19,30 @@ import { LOCAL_INSTANCE, type RoutingProfile } from './connect-records';
 
 export interface SimulationOptions {
   readonly contacts: number;
-  readonly agents: number;
+  /** Agents for the day, or 'auto': as many as Erlang C says the day's traffic needs. */
+  readonly agents: number | 'auto';
+  readonly preset?: Preset;
   readonly hours: number;
   /** Simulated seconds per real second; Infinity runs the day as fast as the machine allows. */
   readonly speed: number;
   readonly seed?: number;
-  /** The local date to simulate (YYYY-MM-DD); by default today, or the last business day before it. */
+  /** The local date to simulate (YYYY-MM-DD); by default the latest working day (see simulatedDay). */
   readonly date?: string;
+  /** The wall clock's now, which picks the default day (tests set it; the real one otherwise). */
+  readonly now?: Date;
   /** How long to wait for the metrics to settle before calling them different, in ms. */
   readonly settleMs?: number;
   readonly onProgress?: (progress: { ended: number; total: number; at: Date; events: number }) => void;
+  /** Said once, when the machine cannot keep up with `speed`: the day then runs as fast as it can keep up. */
+  readonly onBehind?: (behind: { asked: number; seconds: number }) => void;
+  /** Stops the day where it is (Ctrl-C): see simulateDay. */
+  readonly signal?: AbortSignal;
 }
+
+/** Seconds behind the asked speed, in real time, after which the day slows down rather than catch up. */
+const BEHIND_SECONDS = 2;
+/** How far, in real seconds at the asked speed, the simulated clock may run ahead of what the aggregator applied. */
+const AGGREGATOR_LAG_SECONDS = 3;
 
 export interface SimulationTarget {
   readonly config: LoadedConfig;
@@ -51,6 +66,8 @@ export interface SimulationReport {
   readonly selfService: number;
   readonly serviceLevel: number | null;
   readonly serviceLevelSeconds: number;
+  /** The longest any contact waited in a queue, in seconds (the dashboard's oldest contact never shows more). */
+  readonly longestWaitSeconds: number;
   readonly casesCreated: number;
   readonly casesAppended: number;
   /** Contacts with no end, or whose record never reached the metrics: must be 0. */
@@ -59,6 +76,12 @@ export interface SimulationReport {
   readonly mismatches: readonly string[];
   readonly agents: number;
   readonly events: number;
+  /** Simulated seconds per real second: asked (null for max) and achieved while playing. */
+  readonly speed: { readonly asked: number | null; readonly achieved: number };
+  /** How many times slower than asked the day played (1 when it kept up; null for max). */
+  readonly slowerThanAsked: number | null;
+  /** Stopped before the end (Ctrl-C): the figures are those of the contacts that arrived. */
+  readonly stopped: boolean;
   readonly seconds: number;
   /** Of which waiting for the metrics to catch up after the last contact ended. */
   readonly settleSeconds: number;
@@ -67,28 +90,37 @@ export interface SimulationReport {
 
 const DEPARTMENT_CHANNELS = ['VOICE', 'CHAT'] as const;
 
-/** The day to play: the given date, or today, or the last day the general line opened. */
+/**
+ * The day to play: the given date; or today when every department opens today; or else the latest day before
+ * it on which they all opened (a weekday that is not a holiday); failing that, the latest day any opened.
+ * Whatever the wall clock says — a Sunday night, a holiday, 03:00 — a real working day is played, and the
+ * dashboard follows the day of its events.
+ */
 export function simulatedDay(config: LoadedConfig, date: string | undefined, now = new Date()) {
   const { calendar, deployment } = config;
-  const general = deployment.departments.at(-1)!.id;
-  let day = date ?? calendar.local(now).date;
-  if (!date) for (let i = 0; i < 14 && !calendar.isBusinessDay(general, day); i++) day = addDays(day, -1);
+  const openOn = (day: string) => deployment.departments.filter((d) => calendar.isBusinessDay(d.id, day));
+  let day = date;
+  if (!day) {
+    const today = calendar.local(now).date;
+    const candidates = Array.from({ length: 15 }, (_, i) => addDays(today, -i));
+    day =
+      candidates.find((d) => openOn(d).length === deployment.departments.length) ??
+      candidates.find((d) => openOn(d).length > 0) ??
+      today;
+  }
   const midnight = calendar.instantAt(day, 0);
-  const openings = deployment.departments
-    .filter((d) => calendar.isBusinessDay(d.id, day))
-    .map((d) => calendar.nextOpening(d.id, midnight).getTime());
+  const openings = openOn(day).map((d) => calendar.nextOpening(d.id, midnight).getTime());
   return { day, start: openings.length ? Math.min(...openings) : calendar.instantAt(day, 8 * 60).getTime() };
 }
 
-/** Agents for the day, spread over departments by the work their topics bring; all also serve the general line. */
-export function planAgents(
-  count: number,
-  config: LoadedConfig,
-  hours: number,
-  runId: string,
-  seed: number,
-): PlannedAgent[] {
-  const random = seededRandom(seed ^ 0x5eed);
+/** Agents of a department: those at work from the opening, and those who log in later in the day. */
+export interface Staff {
+  readonly fromOpening: number;
+  readonly later: number;
+}
+
+/** `count` agents spread over departments by the work their topics bring, all from the opening. */
+export function spreadAgents(count: number, config: LoadedConfig): Map<string, Staff> {
   const departments = config.deployment.departments.map((d) => d.id);
   const general = departments.at(-1)!;
   const demand = new Map(departments.map((d) => [d, 0]));
@@ -102,6 +134,66 @@ export function planAgents(
   let left = count - [...counts.values()].reduce((a, b) => a + b, 0);
   for (const s of [...shares].sort((a, b) => (b.exact % 1) - (a.exact % 1)))
     if (left-- > 0) counts.set(s.d, counts.get(s.d)! + 1);
+  return new Map(departments.map((d) => [d, { fromOpening: counts.get(d)!, later: 0 }]));
+}
+
+/** The scenarios `--preset` names. */
+export const PRESETS = ['understaffed-morning'] as const;
+export type Preset = (typeof PRESETS)[number];
+/** In the understaffed morning, this share of the agents needed is at work until the peak is over. */
+export const UNDERSTAFFED_SHARE = 0.55;
+/** When the late shift of the understaffed morning logs in, as a share of the day. */
+export const LATE_SHIFT_AT = 0.45;
+
+/**
+ * Agents per department for the day's traffic, by Erlang C: enough to answer the deployment's service-level
+ * target (80 % within 20 s in the city hall) in the busiest hour of each department's queue, given the
+ * contacts that will ask for a person there while it is open and their mean handle time. The understaffed
+ * morning starts with 55 % of them; the rest log in once the morning peak is over.
+ */
+export function staffForDay(
+  contacts: readonly PlannedContact[],
+  config: LoadedConfig,
+  start: number,
+  preset?: Preset,
+): Map<string, Staff> {
+  const { deployment, calendar } = config;
+  const target = deployment.dashboard?.serviceLevelTarget ?? 0.8;
+  const staff = new Map<string, Staff>();
+  for (const d of deployment.departments) {
+    const wanting = contacts.filter(
+      (c) =>
+        (c.topic.needsPerson || c.wantsPerson) &&
+        c.topic.department === d.id &&
+        calendar.isOpen(d.id, new Date(start + c.arrival * 1000)),
+    );
+    const perHour = new Map<number, number>();
+    for (const c of wanting)
+      perHour.set(Math.floor(c.arrival / 3600), (perHour.get(Math.floor(c.arrival / 3600)) ?? 0) + 1);
+    const peak = Math.max(0, ...perHour.values()) / 3600;
+    const handle = wanting.length
+      ? wanting.reduce((n, c) => n + c.talkSeconds + c.holdSeconds + c.afterContactSeconds, 0) /
+        wanting.length
+      : 0;
+    const needed = peak ? agentsNeeded(peak, handle, target, deployment.serviceLevelSeconds) : 1;
+    const fromOpening =
+      preset === 'understaffed-morning' ? Math.max(1, Math.round(needed * UNDERSTAFFED_SHARE)) : needed;
+    staff.set(d.id, { fromOpening, later: needed - fromOpening });
+  }
+  return staff;
+}
+
+/** The agents of the day per department; all also serve the general line. */
+export function planAgents(
+  staff: ReadonlyMap<string, Staff>,
+  config: LoadedConfig,
+  hours: number,
+  runId: string,
+  seed: number,
+): PlannedAgent[] {
+  const random = seededRandom(seed ^ 0x5eed);
+  const departments = config.deployment.departments.map((d) => d.id);
+  const general = departments.at(-1)!;
   const profiles = new Map<string, RoutingProfile>(
     departments.map((d) => [
       d,
@@ -112,22 +204,25 @@ export function planAgents(
       },
     ]),
   );
+  const span = hours * 3600;
   const agents: PlannedAgent[] = [];
-  for (const d of departments)
-    for (let i = 0; i < counts.get(d)!; i++) {
+  for (const d of departments) {
+    const { fromOpening, later } = staff.get(d) ?? { fromOpening: 0, later: 0 };
+    for (let i = 0; i < fromOpening + later; i++) {
       const n = agents.length + 1;
-      const span = hours * 3600;
+      const late = i >= fromOpening;
       agents.push({
         agent: {
           arn: `${LOCAL_INSTANCE}/agent/${runId}-${String(n).padStart(4, '0')}`,
           username: `agent${String(n).padStart(4, '0')}`,
           profile: profiles.get(d)!,
         },
-        loginAt: -300 + (n % 60) * 4,
-        ...(hours >= 2 ? { breakAt: Math.floor(span * (0.3 + 0.4 * random())) } : {}),
+        loginAt: (late ? Math.floor(span * LATE_SHIFT_AT) : -300) + (n % 60) * 4,
+        ...(hours >= 2 && !late ? { breakAt: Math.floor(span * (0.3 + 0.4 * random())) } : {}),
         breakSeconds: 900,
       });
     }
+  }
   return agents;
 }
 
@@ -146,7 +241,7 @@ export async function simulate(
   const { deployment, calendar } = config;
   const seed = options.seed ?? 1;
   const runId = `sim-${randomBytes(4).toString('hex')}`;
-  const { day, start } = simulatedDay(config, options.date);
+  const { day, start } = simulatedDay(config, options.date, options.now);
   const contacts = planDay({
     contacts: options.contacts,
     hours: options.hours,
@@ -154,7 +249,11 @@ export async function simulate(
     runId,
     catalogue: config.catalogue.entries,
   });
-  const agents = planAgents(options.agents, config, options.hours, runId, seed);
+  const staff =
+    options.agents === 'auto'
+      ? staffForDay(contacts, config, start, options.preset)
+      : spreadAgents(options.agents, config);
+  const agents = planAgents(staff, config, options.hours, runId, seed);
   const queueDepartments = new Map(deployment.departments.map((d) => [LOCAL.queue(d.id), d.id]));
   const localDate = (at: Date) => calendar.local(at).date;
   const scopes = [
@@ -260,6 +359,23 @@ export async function simulate(
   const timer = setInterval(() => void flush(), 100);
   const realStart = Date.now();
   const paced = Number.isFinite(options.speed) && options.speed > 0;
+  // Pacing: simulated `at` is due at anchor + (at - anchorAt) / speed. A machine that falls behind by more
+  // than a moment says so once and carries on from where it is, instead of rushing to catch up (which only
+  // piles more work on a machine that is already short).
+  let anchor = realStart;
+  let anchorAt = start;
+  let behind = false;
+  let reached = start;
+  // Up to where the aggregator has applied this run's events (its shards' clocks written since the run began),
+  // read at most every half second.
+  let appliedAt = { read: 0, at: start };
+  const applied = async () => {
+    if (Date.now() - appliedAt.read < 500) return appliedAt.at;
+    const clocks = (await target.metrics.clocks()).filter((c) => Date.parse(c.receivedAt) >= realStart);
+    const at = clocks.length ? watermark(clocks) : start;
+    appliedAt = { read: Date.now(), at: Math.max(start, at) };
+    return appliedAt.at;
+  };
   let outcomes: ContactOutcome[];
   try {
     outcomes = await simulateDay({
@@ -274,14 +390,37 @@ export async function simulate(
         buffer.push({ partitionKey, data });
       },
       pace: async (at) => {
+        reached = at;
         if (buffer.length >= 500) await flush();
         if (!paced) return;
-        const due = realStart + (at - start) / options.speed;
+        // The dashboard shows what the aggregator has applied: wait for it when it falls behind, so that
+        // what a supervisor sees stays within a few seconds of the simulated clock.
+        let waited = false;
+        while (at - (await applied()) > AGGREGATOR_LAG_SECONDS * 1000 * options.speed) {
+          waited = true;
+          await flush();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        if (waited) {
+          if (!behind) options.onBehind?.({ asked: options.speed, seconds: AGGREGATOR_LAG_SECONDS });
+          behind = true;
+          anchor = Date.now();
+          anchorAt = at;
+          return;
+        }
+        const due = anchor + (at - anchorAt) / options.speed;
         const wait = due - Date.now();
         if (wait > 5) await new Promise((resolve) => setTimeout(resolve, wait));
+        else if (-wait > BEHIND_SECONDS * 1000) {
+          if (!behind) options.onBehind?.({ asked: options.speed, seconds: Math.round(-wait / 100) / 10 });
+          behind = true;
+          anchor = Date.now();
+          anchorAt = at;
+        }
       },
       progress: (ended, at) =>
         options.onProgress?.({ ended, total: contacts.length, at: new Date(at), events }),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     await flush();
   } finally {
@@ -289,6 +428,8 @@ export async function simulate(
   }
   if (publishError) throw publishError;
   const playedAt = Date.now();
+  const stopped = options.signal?.aborted ?? false;
+  const achieved = (reached - start) / 1000 / Math.max(0.001, (playedAt - realStart) / 1000);
 
   // A case request whose answer did not come back in time (the caller went on to a person) may still have
   // been written. Asked again, the function answers from the contact's first intake, or takes it now: the
@@ -316,7 +457,7 @@ export async function simulate(
   });
 
   // Wait for the aggregator: until the stored figures gained exactly the truth, or stop changing.
-  const settleMs = options.settleMs ?? 15_000;
+  const settleMs = stopped ? Math.min(options.settleMs ?? 15_000, 5_000) : (options.settleMs ?? 15_000);
   let mismatches: string[];
   let missingRecords: number;
   let lastChange = Date.now();
@@ -354,26 +495,34 @@ export async function simulate(
   }
   const seconds = (Date.now() - began) / 1000;
   const ends = outcomes.map((o) => o.contact.arrival);
+  const arrivedCount = stopped ? outcomes.length : contacts.length;
   return {
     date: day,
     from: new Date(start).toISOString(),
     to: new Date(start + Math.max(options.hours * 3600, ...ends) * 1000).toISOString(),
-    contacts: contacts.length,
+    contacts: arrivedCount,
     offered: queued.length,
     handled,
     abandoned,
     selfService,
     serviceLevel: queued.length ? Math.round((within / queued.length) * 10_000) / 10_000 : null,
     serviceLevelSeconds: deployment.serviceLevelSeconds,
+    longestWaitSeconds: Math.max(0, ...queued.map((o) => o.queueSeconds ?? 0)),
     casesCreated,
     casesAppended,
-    lost: contacts.length - handled - abandoned - selfService + missingRecords,
+    lost: arrivedCount - handled - abandoned - selfService + missingRecords,
     metricsMatch: mismatches.length === 0,
     mismatches: mismatches.slice(0, 20),
     agents: agents.length,
     events,
+    speed: {
+      asked: paced ? options.speed : null,
+      achieved: Math.round(achieved * 10) / 10,
+    },
+    slowerThanAsked: paced ? Math.max(1, Math.round((options.speed / achieved) * 10) / 10) : null,
+    stopped,
     seconds: Math.round(seconds * 10) / 10,
     settleSeconds: Math.round((Date.now() - playedAt) / 100) / 10,
-    contactsPerSecond: Math.round((contacts.length / seconds) * 10) / 10,
+    contactsPerSecond: Math.round((arrivedCount / seconds) * 10) / 10,
   };
 }

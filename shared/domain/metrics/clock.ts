@@ -37,15 +37,24 @@ export const IDLE_SHARD_MS = 60_000;
  * its queue before it (a wait measured against it never exceeds the wait the contact really had).
  */
 export function eventClock(shards: readonly ShardClock[], wallNow: Date): EventClock {
-  if (!shards.length) return { now: wallNow, live: true };
-  const received = shards.map((s) => Date.parse(s.receivedAt));
-  const latest = Math.max(...received);
-  const active = shards.filter((_, i) => latest - received[i]! <= IDLE_SHARD_MS);
+  const active = activeShards(shards);
+  if (!active.length) return { now: wallNow, live: true };
   const newest = active.reduce((a, b) => (Date.parse(a.receivedAt) >= Date.parse(b.receivedAt) ? a : b));
   if (Math.abs(Date.parse(newest.at) - Date.parse(newest.receivedAt)) <= LIVE_TOLERANCE_MS)
     return { now: wallNow, live: true };
-  const watermark = Math.min(...active.map((s) => Date.parse(s.at)));
-  return { now: new Date(watermark), live: false };
+  return { now: new Date(watermark(active)), live: false };
+}
+
+/** The shards that received something within IDLE_SHARD_MS of the most recent one. */
+function activeShards(shards: readonly ShardClock[]): readonly ShardClock[] {
+  if (!shards.length) return [];
+  const latest = Math.max(...shards.map((s) => Date.parse(s.receivedAt)));
+  return shards.filter((s) => latest - Date.parse(s.receivedAt) <= IDLE_SHARD_MS);
+}
+
+/** Up to when every event has been applied: the oldest of the active shards' clocks (ms; NaN with none). */
+export function watermark(shards: readonly ShardClock[]): number {
+  return Math.min(...activeShards(shards).map((s) => Date.parse(s.at)));
 }
 
 /** The newest agent or contact event time of a batch: the other kinds are not live (records come at the end, or later). */

@@ -1,0 +1,88 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localHttpServer } from '../../infra/local/http-server';
+import { readRunningStack, runningStacks, writeRunningStack } from '../../infra/local/running';
+import { listen, PortInUseError, startLocalStack } from '../../infra/local/stack';
+import { localSessions } from '../../infra/local/session';
+
+const endpoints = {
+  dynamoEndpoint: 'http://127.0.0.1:1',
+  kinesisEndpoint: 'http://127.0.0.1:2',
+  names: { citizens: 'c', cases: 'k', metrics: 'm' },
+  configDir: 'config/city-hall',
+};
+
+describe('local mode and a careless user', () => {
+  it('says in one line that the port is taken, before starting anything', async () => {
+    const other = createServer();
+    const port = await listen(other, 0);
+    try {
+      const started = Date.now();
+      const error = await startLocalStack({ configDir: 'config/city-hall', port }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PortInUseError);
+      expect((error as Error).message).toBe(
+        `port ${port} is already in use (is another npm start running?): start this one with --port N, or --port 0 for a free one`,
+      );
+      expect(Date.now() - started).toBeLessThan(1000); // no DynamoDB Local was started to find out
+    } finally {
+      other.close();
+    }
+  });
+
+  it('keeps one discovery file per port, and asks which to join when several run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ventanilla-running-'));
+    expect(readRunningStack(undefined, dir)).toBeUndefined();
+    const forgetA = writeRunningStack(
+      { ...endpoints, pid: process.pid, port: 3000, url: 'http://127.0.0.1:3000' },
+      dir,
+    );
+    expect(readRunningStack(undefined, dir)?.port).toBe(3000);
+    const forgetB = writeRunningStack(
+      { ...endpoints, pid: process.pid, port: 3001, url: 'http://127.0.0.1:3001' },
+      dir,
+    );
+    // A dead process's file does not count.
+    writeRunningStack({ ...endpoints, pid: 2 ** 22 + 12345, port: 3002, url: 'http://127.0.0.1:3002' }, dir);
+    expect(runningStacks(dir).map((s) => s.port)).toEqual([3000, 3001]);
+    expect(() => readRunningStack(undefined, dir)).toThrow(
+      '2 local contact centers are running (ports 3000, 3001): say which to join with --port N',
+    );
+    expect(readRunningStack(3001, dir)?.url).toBe('http://127.0.0.1:3001');
+    expect(() => readRunningStack(3005, dir)).toThrow(
+      'no local contact center is running on port 3005 (running: 3000, 3001)',
+    );
+    forgetA();
+    expect(readRunningStack(undefined, dir)?.port).toBe(3001);
+    forgetB();
+    expect(runningStacks(dir)).toEqual([]);
+  });
+
+  it('logs an unexpected 500 in the terminal with its request id, and never the error text', async () => {
+    const lines: string[] = [];
+    const sessions = localSessions([]);
+    const token = sessions.sign({ sub: 's', name: 'S', role: 'supervisor' });
+    const server = localHttpServer({
+      sessions,
+      api: async () => {
+        throw Object.assign(new Error('secret +50761234567'), { name: 'TypeError' });
+      },
+      live: { handle: () => undefined, refresh: async () => undefined, close: () => undefined },
+      log: (line) => lines.push(line),
+    });
+    const port = await listen(server, 0);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/cases/AB-123?x=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as { code: string; requestId: string };
+      expect(body.code).toBe('INTERNAL');
+      expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lines).toEqual([`[api] 500 GET /api/cases/AB-123 request ${body.requestId} TypeError\n`]);
+    } finally {
+      server.close();
+    }
+  });
+});
