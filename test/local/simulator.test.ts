@@ -242,7 +242,8 @@ describe('the routing simulator', () => {
   ])('plays a working day when the date is not given, on %s', (_when, wall, expected) => {
     const { day, start } = simulatedDay(config, undefined, new Date(wall));
     expect(day).toBe(expected);
-    for (const d of config.deployment.departments) expect(config.calendar.isBusinessDay(d.id, day)).toBe(true);
+    for (const d of config.deployment.departments)
+      expect(config.calendar.isBusinessDay(d.id, day)).toBe(true);
     const open = (at: number) =>
       config.deployment.departments.filter((d) => config.calendar.isOpen(d.id, new Date(at)));
     expect(open(start).length).toBeGreaterThan(0);

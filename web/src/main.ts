@@ -1,6 +1,16 @@
 import uPlot from 'uplot';
 import { fill, TEXT, type Language, type Words } from './i18n';
-import { clock, count, duration, level, LEVEL_ICON, percent, type Band, type Level } from './view';
+import {
+  clock,
+  clockDuration,
+  count,
+  duration,
+  level,
+  LEVEL_ICON,
+  percent,
+  type Band,
+  type Level,
+} from './view';
 
 /** Where the API is and how to sign in: locally a session cookie, in AWS Cognito's hosted sign-in. */
 interface AppConfig {
@@ -20,7 +30,11 @@ type Figures = {
 };
 interface Summary {
   at: string;
+  /** The day shown; `today` is the wall clock's, `eventsDay` the latest events'. */
   date: string;
+  today: string;
+  eventsDay: string;
+  eventsLive: boolean;
   timeZone?: string;
   serviceLevelSeconds: number;
   settings: {
@@ -77,6 +91,11 @@ let lastUpdate = 0;
 let token: string | undefined = sessionStorage.getItem('ventanilla.token') ?? undefined;
 let source: EventSource | undefined;
 const timers: number[] = [];
+/**
+ * Which day the page shows: the day of the latest events (today, while they are live; a simulated or replayed
+ * day otherwise), or today when the supervisor asked for it.
+ */
+let follow: 'events' | 'today' = 'events';
 
 async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${config.api}${path}`, {
@@ -206,7 +225,8 @@ function claimsOf(jwt: string | undefined): { email?: string } | undefined {
 // ---- data
 
 async function loadSummary() {
-  const res = await api<Summary & { code?: string }>('/metrics/summary');
+  const day = follow === 'today' && summary ? `?date=${summary.today}` : '';
+  const res = await api<Summary & { code?: string }>(`/metrics/summary${day}`);
   if (res.status === 401) return showLogin();
   if (res.status === 403) return showLogin(words.forbidden);
   if (res.status !== 200) return;
@@ -287,11 +307,12 @@ function cue(l: Level, value: string) {
   return `<span class="cue" aria-hidden="true">${LEVEL_ICON[l]} ${escape(name)}</span>`;
 }
 
-function tile(key: string, label: string, value: string, l: Level, sub = '') {
+/** A tile; `shown` is what the big figure reads when it differs from the spoken `value` (wallboard durations). */
+function tile(key: string, label: string, value: string, l: Level, sub = '', shown = value) {
   const state = l === 'none' ? '' : ` — ${l === 'ok' ? words.ok : words[l]}`;
   return `<div class="tile level-${l}" tabindex="0" data-tile="${key}" aria-label="${escape(`${label}: ${value}${sub ? `, ${sub}` : ''}${state}`)}">
     <span class="label">${escape(label)}</span>
-    <span class="value" data-value>${escape(value)}</span>
+    <span class="value" data-value aria-hidden="true">${escape(shown)}</span>
     ${sub ? `<span class="sub">${escape(sub)}</span>` : ''}
     ${cue(l, value)}
   </div>`;
@@ -306,6 +327,12 @@ function liveOf(departmentId: string) {
   };
 }
 
+/** Durations on the wallboard read as a clock (6:52), so that they fit a tile at a size read across a room. */
+const shownDuration = (seconds: number | null | undefined) =>
+  document.body.classList.contains('wallboard') ? clockDuration(seconds) : duration(seconds);
+
+const dayWord = () => (!summary || summary.date === summary.today ? words.today : words.ofDay);
+
 function renderDepartments() {
   if (!summary) return;
   const t = summary.settings.thresholds;
@@ -318,22 +345,22 @@ function renderDepartments() {
         <h2 id="h-${d.id}">${escape(name)}</h2>
         <div class="tiles">
           ${tile(`${d.id}.waiting`, words.waiting, count(now.waiting, language), level(now.waiting, t.waiting, 'higher'))}
-          ${tile(`${d.id}.oldest`, words.oldest, duration(now.oldest), level(now.oldest, t.oldestWaitSeconds, 'higher'))}
+          ${tile(`${d.id}.oldest`, words.oldest, duration(now.oldest), level(now.oldest, t.oldestWaitSeconds, 'higher'), '', shownDuration(now.oldest))}
           ${tile(
             `${d.id}.serviceLevel`,
-            `${words.serviceLevel} (${words.today})`,
+            `${words.serviceLevel} (${dayWord()})`,
             percent(d.today.serviceLevel, language),
             level(d.today.serviceLevel, t.serviceLevel, 'lower'),
             `${words.last15}: ${percent(d.last15.serviceLevel, language)} · ${fill(words.target, { v: percent(target, language) })}`,
           )}
           ${tile(`${d.id}.abandonment`, words.abandonment, percent(d.today.abandonmentRate, language), level(d.today.abandonmentRate, t.abandonmentRate, 'higher'), `${count(d.today.abandoned, language)} / ${count(d.today.offered, language)}`)}
-          ${tile(`${d.id}.asa`, words.asa, duration(d.today.averageSpeedOfAnswer), level(d.today.averageSpeedOfAnswer, t.averageSpeedOfAnswerSeconds, 'higher'))}
-          ${tile(`${d.id}.aht`, words.aht, duration(d.today.averageHandleTime), 'none')}
+          ${tile(`${d.id}.asa`, words.asa, duration(d.today.averageSpeedOfAnswer), level(d.today.averageSpeedOfAnswer, t.averageSpeedOfAnswerSeconds, 'higher'), '', shownDuration(d.today.averageSpeedOfAnswer))}
+          ${tile(`${d.id}.aht`, words.aht, duration(d.today.averageHandleTime), 'none', '', shownDuration(d.today.averageHandleTime))}
         </div>
         ${
           d.channels.length
             ? `<table class="channels"><caption class="visually-hidden">${escape(name)}</caption>
-          <thead><tr><th scope="col"></th><th scope="col">${words.offered}</th><th scope="col">${words.answered}</th><th scope="col">${words.abandoned}</th><th scope="col">${words.serviceLevel} (${words.today})</th><th scope="col">${words.last15}</th></tr></thead>
+          <thead><tr><th scope="col"></th><th scope="col">${words.offered}</th><th scope="col">${words.answered}</th><th scope="col">${words.abandoned}</th><th scope="col">${words.serviceLevel} (${dayWord()})</th><th scope="col">${words.last15}</th></tr></thead>
           <tbody>${d.channels
             .map(
               (c) =>
@@ -371,17 +398,21 @@ function renderLive() {
 }
 
 let charts: { volume?: uPlot; service?: uPlot } = {};
+/** Where the charts begin on the page, for the wallboard to fit them in what is left of the screen. */
+const chartsTop = () => ($('#charts') as HTMLElement).getBoundingClientRect().top + window.scrollY;
 function renderCharts() {
   if (!summary) return;
   const xs = summary.trend.map((p) => Date.parse(p.start) / 1000);
-  const width = Math.max(
-    300,
-    ($('#charts') as HTMLElement).clientWidth / (window.innerWidth > 900 ? 2 : 1) - 24,
-  );
+  // Each chart takes its column of the page: half of it side by side, all of it when they stack.
+  const wallboard = document.body.classList.contains('wallboard');
+  const side = wallboard || window.innerWidth > 900;
+  const width = Math.max(300, Math.floor(($('#charts') as HTMLElement).clientWidth / (side ? 2 : 1)) - 32);
+  const height = wallboard ? Math.max(140, Math.min(220, window.innerHeight - chartsTop() - 90)) : 220;
   const axes = (y: Partial<uPlot.Axis> = {}): uPlot.Axis[] => [
     {
       stroke: '#dfe6ee',
       grid: { stroke: '#33404d' },
+      space: 70,
       values: (_u, ticks) =>
         ticks.map((v) => clock(new Date(v * 1000).toISOString(), summary?.timeZone, language)),
     },
@@ -404,11 +435,11 @@ function renderCharts() {
       {
         title: words.trend,
         width,
-        height: 220,
+        height,
         scales: { x: { time: true } },
         axes: axes(),
         series: [
-          {},
+          { label: words.time },
           { label: words.offered, stroke: '#7cc4ff', width: 2, dash: [8, 4] },
           { label: words.answered, stroke: '#8be28b', width: 3 },
         ],
@@ -420,11 +451,11 @@ function renderCharts() {
       {
         title: words.slTrend,
         width,
-        height: 220,
+        height,
         scales: { x: { time: true }, y: { range: [0, 100] } },
         axes: axes({ values: (_u, ticks) => ticks.map((v) => `${v} %`) }),
         series: [
-          {},
+          { label: words.time },
           { label: words.serviceLevel, stroke: '#ffd479', width: 3 },
           { label: fill(words.target, { v: '' }).trim(), stroke: '#ff8c8c', width: 1, dash: [4, 4] },
         ],
@@ -433,6 +464,40 @@ function renderCharts() {
       $('#chart-service'),
     ),
   };
+}
+
+const longDate = (date: string) =>
+  new Intl.DateTimeFormat(language === 'es' ? 'es-PA' : 'en-US', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${date}T12:00:00Z`));
+
+/** Says when the page shows a day other than today, or today while the events are from another day. */
+function renderDay() {
+  if (!summary) return;
+  const banner = $('#day-banner');
+  const other = summary.eventsDay !== summary.today;
+  banner.hidden = !other;
+  if (!other) return;
+  const showingToday = summary.date === summary.today;
+  $('#day-text').textContent = showingToday
+    ? fill(words.showingToday, { day: longDate(summary.eventsDay) })
+    : fill(words.showingDay, { day: longDate(summary.date) });
+  $('#day-switch').textContent = showingToday ? words.showEventsDay : words.backToToday;
+}
+
+/** The charts' figures as a table, for screen readers. */
+function renderTrendTable() {
+  if (!summary) return;
+  $('#trend-table tbody').innerHTML = summary.trend
+    .map(
+      (p) =>
+        `<tr data-start="${escape(p.start)}"><th scope="row">${escape(clock(p.start, summary?.timeZone, language))}</th><td data-cell="offered">${count(p.offered, language)}</td><td data-cell="answered">${count(p.answered, language)}</td><td>${percent(p.serviceLevel, language)}</td></tr>`,
+    )
+    .join('');
 }
 
 function renderStale() {
@@ -474,6 +539,8 @@ function render() {
     'topic',
   );
   $('#repeat').textContent = percent(summary.cases.repeatRate, language);
+  renderDay();
+  renderTrendTable();
   renderCharts();
   if (focused) document.querySelector<HTMLElement>(`[data-tile="${focused}"]`)?.focus();
 }
@@ -493,6 +560,10 @@ async function boot() {
     render();
   });
   $('#signout').addEventListener('click', () => void signOut());
+  $('#day-switch').addEventListener('click', () => {
+    follow = summary && summary.date === summary.today ? 'events' : 'today';
+    void loadSummary();
+  });
   ($('#login-form') as HTMLFormElement).addEventListener('submit', (e) => void localSignIn(e));
   window.addEventListener('resize', () => renderCharts());
   applyLanguage();

@@ -33,6 +33,15 @@ export function duration(seconds: number | null | undefined): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+/** Seconds as a clock: "0:45", "6:52", "1:02:05". */
+export function clockDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '–';
+  const s = Math.round(seconds);
+  const mm = String(Math.floor((s % 3600) / 60));
+  const ss = String(s % 60).padStart(2, '0');
+  return s < 3600 ? `${mm}:${ss}` : `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}`;
+}
+
 export function count(value: number, language: string): string {
   return new Intl.NumberFormat(language === 'es' ? 'es-PA' : 'en-US').format(value);
 }

@@ -7,7 +7,6 @@ import { addDays } from '../../../shared/domain/calendar';
 import { CHANNELS as CASE_CHANNELS } from '../../../shared/domain/case';
 import type { CatalogueEntry } from '../../../shared/domain/catalogue';
 import { INTERVAL_COUNTERS, type Scope } from '../../../shared/domain/metrics/effects';
-import { watermark } from '../../../shared/domain/metrics/clock';
 import { seededRandom } from '../../../shared/domain/random';
 import { agentsNeeded } from './staffing';
 import { localFlowEngine, LOCAL } from '../contact-center';
@@ -366,14 +365,15 @@ export async function simulate(
   let anchorAt = start;
   let behind = false;
   let reached = start;
-  // Up to where the aggregator has applied this run's events (its shards' clocks written since the run began),
-  // read at most every half second.
-  let appliedAt = { read: 0, at: start };
+  // How far the aggregator has got: the newest live event it applied from this run (its shards' clocks written
+  // since the run began), read at most every half second, against the newest this run emitted. Only events
+  // already emitted are waited for, so a quiet stretch of the day never waits on events that do not exist.
+  let newestEmitted = -Infinity;
+  let appliedAt = { read: 0, at: -Infinity };
   const applied = async () => {
     if (Date.now() - appliedAt.read < 500) return appliedAt.at;
     const clocks = (await target.metrics.clocks()).filter((c) => Date.parse(c.receivedAt) >= realStart);
-    const at = clocks.length ? watermark(clocks) : start;
-    appliedAt = { read: Date.now(), at: Math.max(start, at) };
+    appliedAt = { read: Date.now(), at: Math.max(-Infinity, ...clocks.map((c) => Date.parse(c.at))) };
     return appliedAt.at;
   };
   let outcomes: ContactOutcome[];
@@ -387,6 +387,9 @@ export async function simulate(
       lookahead: paced ? 4 : 16,
       emit: (data, partitionKey) => {
         events++;
+        const e = data as { 'detail-type'?: string; time?: string; EventTimestamp?: string };
+        const time = e['detail-type'] ? e.time : e.EventTimestamp;
+        if (time) newestEmitted = Math.max(newestEmitted, Date.parse(time));
         buffer.push({ partitionKey, data });
       },
       pace: async (at) => {
@@ -396,7 +399,7 @@ export async function simulate(
         // The dashboard shows what the aggregator has applied: wait for it when it falls behind, so that
         // what a supervisor sees stays within a few seconds of the simulated clock.
         let waited = false;
-        while (at - (await applied()) > AGGREGATOR_LAG_SECONDS * 1000 * options.speed) {
+        while (newestEmitted - (await applied()) > AGGREGATOR_LAG_SECONDS * 1000 * options.speed) {
           waited = true;
           await flush();
           await new Promise((resolve) => setTimeout(resolve, 200));

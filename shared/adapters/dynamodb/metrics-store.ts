@@ -62,8 +62,10 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
   /** The live view, measured against the events' clock (the wall clock while the events are live). */
   async live(wallNow: Date): Promise<LiveMetrics> {
     const queues = [...(this.options.queues ?? new Map<string, string>()).entries()];
-    const [clocks, waiting, agents, cases] = await Promise.all([
-      this.clocks(),
+    // The clocks first: a contact still waiting after them had not left by their time, so its wait measured
+    // against them is never more than it really waited.
+    const clocks = await this.clocks();
+    const [waiting, agents, cases] = await Promise.all([
       Promise.all(
         queues.map(async ([queue, department]) => ({ queue, department, ...(await this.oldest(queue)) })),
       ),
