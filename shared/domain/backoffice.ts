@@ -27,17 +27,21 @@ export interface PlannedChange {
   readonly owner: Citizen | undefined;
 }
 
+/**
+ * One row of the agency's file. Its date is the day the case was opened in the deployment's time zone (a case
+ * opened at 20:00 in Panama is that day's, not the next UTC day's).
+ */
 export function exportRow(
   c: Case,
   citizen: Citizen | undefined,
   catalogue: Catalogue,
-  date: string,
+  localDate: (at: Date) => string,
 ): ExportRow {
   const phone = citizen?.identities.find((i) => i.kind === 'PHONE')?.value ?? '';
   const name = [citizen?.givenNames, citizen?.surnames].filter(Boolean).join(' ');
   return {
     ticket: c.ticket,
-    date: c.createdAt.slice(0, 10) || date,
+    date: localDate(new Date(c.createdAt)),
     name,
     document: citizen?.document ? `${citizen.document.type} ${citizen.document.number}` : '',
     phone,
@@ -263,7 +267,7 @@ export async function runExport(
     const pageRows = new Map(
       changes.map((c) => [
         c.next.ticket as string,
-        exportRow(c.next, c.owner, deps.catalogue, deps.localDate(now)),
+        exportRow(c.next, c.owner, deps.catalogue, deps.localDate),
       ]),
     );
     const { committed, conflicts } = await store.commit(changes, { id: batchId, rows: pageRows });
