@@ -91,6 +91,8 @@ interface Journey {
   readonly p: Prompts;
   readonly t: FlowTargets;
   readonly l: Language;
+  /** What a contact hears when no person can take it now: a caller is asked to call back, a writer to write. */
+  readonly closed: string;
 }
 
 /** One block per catalogue entry: it notes the topic, its queue and its answer, then routes. */
@@ -153,10 +155,10 @@ function addCaseQueueAndPerson(b: FlowBuilder, ctx: Journey, ticketIs: string) {
 }
 
 /** A person, from anywhere: the general queue if it is open; otherwise, or if it is full, a polite goodbye. */
-function addPersonAndGoodbye(b: FlowBuilder, { id, say, p, t }: Journey) {
+function addPersonAndGoodbye(b: FlowBuilder, { id, say, p, t, closed }: Journey) {
   b.add(setQueue(id('agent'), t.queues[t.generalDepartment]!, id('agent-hours'), id('busy')));
   b.add(checkHours(id('agent-hours'), id('agent-queue-flow'), id('closed'), id('agent-queue-flow')));
-  b.add(message(id('closed'), say(p.closed), id('goodbye')));
+  b.add(message(id('closed'), say(closed), id('goodbye')));
   b.add(setCustomerQueueFlow(id('agent-queue-flow'), t.customerQueueFlow, id('agent-transfer')));
   b.add(transferToQueue(id('agent-transfer'), 'end', id('busy')));
   b.add(message(id('busy'), say(p.busy), id('goodbye')));
@@ -227,7 +229,7 @@ export function inboundVoiceFlow(
     const p = PROMPTS[l];
     const say = (text: string) => fill(text, deployment, l);
     const id = (name: string) => `${name}-${l}`;
-    const ctx: Journey = { id, say, p, t, l };
+    const ctx: Journey = { id, say, p, t, l, closed: p.closed };
 
     b.add(setAttributes(id('welcome'), { lang: l }, id('say-welcome'), id('menu')));
     b.add(message(id('say-welcome'), say(p.welcome), id('menu')));
@@ -334,7 +336,7 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
     const p = PROMPTS[l];
     const say = (text: string) => fill(text, deployment, l);
     const id = (name: string) => `${name}-${l}`;
-    const ctx: Journey = { id, say, p, t, l };
+    const ctx: Journey = { id, say, p, t, l, closed: p.closed };
     b.add({
       Identifier: id('key-ticket'),
       Type: 'GetParticipantInput',
@@ -447,7 +449,7 @@ export function inboundTextFlow(
     const tp = TEXT_PROMPTS[l];
     const say = (text: string) => fill(text, deployment, l);
     const id = (name: string) => `${name}-${l}`;
-    const ctx: Journey = { id, say, p, t, l };
+    const ctx: Journey = { id, say, p, t, l, closed: tp.closed };
     const alias = t.lexAliases?.[l];
     if (!alias) throw new Error(`no Lex bot alias for language "${l}"`);
     const locale = bot.find((x) => x.language === l)!;

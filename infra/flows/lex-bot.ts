@@ -27,7 +27,7 @@ export const intentName = (entry: CatalogueEntry) => `Topic_${entry.id.replace(/
 
 /**
  * The text-channel bot, generated from the catalogue: one intent per entry, recognised by its menu number
- * ("1-2", "1.2", "12") or its keywords or name, plus an intent for a person. The same definition builds the
+ * ("1-2", "1.2", "12"), its name, keywords or synonyms, plus an intent for a person. The same definition builds the
  * Lex bot in AWS and the local matcher.
  */
 export function botDefinition(
@@ -53,19 +53,43 @@ export function botDefinition(
         entry.menuKey.replace(/-/g, ''),
         entry.name[language],
         ...entry.keywords[language],
+        ...entry.synonyms[language],
       ]),
     }));
     return { language, localeId: LEX_LOCALES[language], intents: [agent, ...topics] };
   });
 }
 
-/** Matches a text message locally the way the bot would for an exact utterance (accent- and case-insensitive). */
+/**
+ * Matches a text message locally the way the bot would: an exact utterance first (accent- and case-insensitive);
+ * otherwise the intent whose utterances cover most of the message's words — so "me robaron la placa" reaches
+ * the lost-plate entry (its synonym covers four words) and not plate renewal (one word, "placa"). Ties go to
+ * the intent with the longest utterance found, then to the catalogue's order. One- and two-letter words alone
+ * ("la", "de") never match.
+ */
 export function matchIntent(locale: BotLocale, text: string): BotIntent | undefined {
   const said = normalizeName(text);
-  return (
-    locale.intents.find((i) => i.utterances.some((u) => normalizeName(u) === said)) ??
-    locale.intents.find((i) =>
-      i.utterances.some((u) => said.split(' ').includes(normalizeName(u)) && normalizeName(u).length > 2),
+  const exact = locale.intents.find((i) => i.utterances.some((u) => normalizeName(u) === said));
+  if (exact || !said) return exact;
+  const words = said.split(' ');
+  let best: { intent: BotIntent; covered: number; longest: number } | undefined;
+  for (const intent of locale.intents) {
+    const covered = new Set<number>();
+    let longest = 0;
+    for (const utterance of intent.utterances) {
+      const phrase = normalizeName(utterance).split(' ');
+      if (phrase.length === 1 && phrase[0]!.length <= 2) continue;
+      for (let i = 0; i + phrase.length <= words.length; i++)
+        if (phrase.every((w, j) => words[i + j] === w)) {
+          for (let j = 0; j < phrase.length; j++) covered.add(i + j);
+          longest = Math.max(longest, phrase.length);
+        }
+    }
+    if (
+      covered.size &&
+      (!best || covered.size > best.covered || (covered.size === best.covered && longest > best.longest))
     )
-  );
+      best = { intent, covered: covered.size, longest };
+  }
+  return best?.intent;
 }

@@ -94,6 +94,8 @@ export interface TextPrompts {
   readonly notUnderstood: string;
   readonly anythingElse: string;
   readonly ticketIs: string;
+  /** No person can take the conversation now (the general line is closed): write again, never "call". */
+  readonly closed: string;
 }
 
 export const TEXT_PROMPTS: Record<Language, TextPrompts> = {
@@ -105,6 +107,8 @@ export const TEXT_PROMPTS: Record<Language, TextPrompts> = {
     anythingElse: '¿Le ayudamos con otro trámite? Escríbalo, o "agente" para hablar con una persona.',
     ticketIs:
       'Registramos su solicitud con el ticket $.Attributes.ticket. Guárdelo para consultar su estado.',
+    closed:
+      'En este momento nuestras oficinas están cerradas y no hay agentes para atenderle. Escríbanos de nuevo en horario de atención y una persona le responderá por este mismo medio.',
   },
   en: {
     menu: 'Type the number or the name of the procedure:',
@@ -113,5 +117,7 @@ export const TEXT_PROMPTS: Record<Language, TextPrompts> = {
     notUnderstood: 'Sorry, I did not get that. Type the number of the procedure, such as 1-2, or "agent".',
     anythingElse: 'Can we help with anything else? Type it, or "agent" to talk to a person.',
     ticketIs: 'We registered your request with ticket $.Attributes.ticket. Keep it to check its status.',
+    closed:
+      'Our offices are closed right now and no agent can answer you. Write to us again during opening hours and a person will answer you here.',
   },
 };

@@ -24,6 +24,8 @@ const catalogueEntrySchema = z.strictObject({
   requirements: z.strictObject({ es: z.array(z.string()), en: z.array(z.string()) }),
   link: z.optional(z.string().check(z.regex(/^https:\/\/\S+$/, 'must be an https link'))),
   keywords: words,
+  /** Phrases citizens write for it ("me robaron la placa"); matching prefers the entry most of a message names. */
+  synonyms: z._default(words, { es: [], en: [] }),
   needsPerson: z.boolean(),
   slaBusinessDays: z.number().check(z.int(), z.gte(0), z.lte(90)),
 });

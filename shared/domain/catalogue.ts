@@ -16,6 +16,8 @@ export interface CatalogueEntry {
   readonly requirements: { readonly es: readonly string[]; readonly en: readonly string[] };
   readonly link?: string;
   readonly keywords: { readonly es: readonly string[]; readonly en: readonly string[] };
+  /** Phrases citizens write for it, beside its keywords: "me robaron la placa", "my plate was stolen". */
+  readonly synonyms: { readonly es: readonly string[]; readonly en: readonly string[] };
   readonly needsPerson: boolean;
   readonly slaBusinessDays: number;
 }

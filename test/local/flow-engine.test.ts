@@ -109,6 +109,32 @@ describe('the local flow engine running the generated flows', () => {
     expect(outcome.transcript.some((line) => line.includes('próximo día hábil'))).toBe(true);
   });
 
+  it('on a closed Sunday asks a caller to call back and a writer to write again, never the other way', async () => {
+    const SUNDAY_8PM = new Date('2026-11-30T01:00:00Z');
+    const sms = await quiet(() =>
+      runContact(
+        withClock(SUNDAY_8PM),
+        'local:flow:text',
+        { channel: 'CHAT', subtype: 'connect:SMS', phone: phone(), says: ['agente'] },
+        'sms-closed',
+      ),
+    );
+    expect(sms.end).toEqual({ kind: 'disconnected' });
+    const written = sms.transcript.join('\n');
+    expect(written).toContain('Escríbanos de nuevo en horario de atención');
+    expect(written).not.toMatch(/llame|llamar|call/i);
+    const call = await quiet(() =>
+      runContact(
+        withClock(SUNDAY_8PM),
+        'local:flow:voice',
+        { channel: 'VOICE', phone: phone(), keys: ['2', '0'] },
+        'call-closed',
+      ),
+    );
+    expect(call.end).toEqual({ kind: 'disconnected' });
+    expect(call.transcript.join('\n')).toContain('Please call during opening hours');
+  });
+
   it('puts a voice call, an SMS and a WhatsApp message from one phone on one topic on one case', async () => {
     const caller = phone();
     const voice = await quiet(() =>
