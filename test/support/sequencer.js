@@ -2,7 +2,7 @@
 const Sequencer = require('@jest/test-sequencer').default;
 
 /** Suites in a fixed order (by path), with the end-to-end ones lightest first: the same run every time. */
-const LAST = ['simulate-day', 'dashboard', 'backoffice'];
+const LAST = ['any-clock', 'simulate-day', 'dashboard', 'backoffice'];
 const rank = (path) => {
   const i = LAST.findIndex((name) => path.includes(`/e2e/${name}.`));
   return i < 0 ? -1 : i;

@@ -1,0 +1,89 @@
+/**
+ * Run by the any-clock test under a faked machine clock (scripts/at-clock.sh): the date-sensitive path as a
+ * user meets it, on the machine's own clock with nothing injected — `npm run simulate`'s choice of day, the
+ * day played through the flows and the aggregator, the dashboard's summary over HTTP, the case's due time and
+ * the export's batch and date column. Prints one JSON line.
+ */
+import { randomUUID } from 'node:crypto';
+import { simulate } from '../../infra/local/simulator/run';
+import { EVENT_STREAM, startLocalStack } from '../../infra/local/stack';
+import { dropTables } from '../../shared/adapters/dynamodb/setup';
+import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
+import { loadConfig } from '../../shared/config/load';
+import { runExport } from '../../shared/domain/backoffice';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+async function main() {
+  const config = loadConfig('config/city-hall');
+  const stack = await startLocalStack({
+    configDir: 'config/city-hall',
+    dynamoEndpoint: process.env.TEST_DYNAMO_ENDPOINT!,
+    tablePrefix: `k${randomUUID().slice(0, 8)}-`,
+    port: 0,
+  });
+  let result = '';
+  try {
+    const wall = new Date();
+    const report = await simulate(
+      {
+        config,
+        handlers: stack.handlers,
+        kinesis: stack.kinesis,
+        stream: EVENT_STREAM,
+        metrics: stack.metrics,
+      },
+      {
+        contacts: 150,
+        agents: 'auto',
+        preset: 'understaffed-morning',
+        hours: 2,
+        speed: Infinity,
+        seed: 7,
+        settleMs: 20_000,
+      },
+    );
+    const res = await fetch(`${stack.url}/api/metrics/summary`, {
+      headers: { authorization: `Bearer ${stack.token}` },
+    });
+    const summary = (await res.json()) as {
+      date: string;
+      today: string;
+      departments: { oldestWaitSeconds: number; today: { offered: number } }[];
+    };
+    const exported = await runExport(
+      new DynamoBackOfficeStore(stack.doc, stack.names),
+      {
+        catalogue: config.catalogue,
+        now: () => new Date(),
+        localDate: (at) => config.calendar.local(at).date,
+      },
+      'vehicles',
+    );
+    result = `${JSON.stringify({
+      wall: wall.toISOString(),
+      wallDate: config.calendar.local(wall).date,
+      report: { ...report, mismatches: report.mismatches.slice(0, 3) },
+      summary: {
+        status: res.status,
+        date: summary.date,
+        today: summary.today,
+        offered: summary.departments.reduce((n, d) => n + d.today.offered, 0),
+        oldest: Math.max(...summary.departments.map((d) => d.oldestWaitSeconds)),
+      },
+      export: {
+        batchId: exported.batchId,
+        rows: exported.rows.length,
+        dates: [...new Set(exported.rows.map((r) => r.date))],
+      },
+    })}\n`;
+  } finally {
+    await dropTables(stack.doc as unknown as DynamoDBClient, stack.names).catch(() => undefined);
+    await stack.stop();
+  }
+  process.stdout.write(result);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
