@@ -21,7 +21,7 @@ async function main() {
     tablePrefix: `k${randomUUID().slice(0, 8)}-`,
     port: 0,
   });
-  let result = '';
+  let result: string;
   try {
     const wall = new Date();
     const report = await simulate(
