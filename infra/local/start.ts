@@ -46,7 +46,6 @@ function parseArgs(argv: readonly string[]): Options {
 }
 
 async function main(): Promise<void> {
-  const started = Date.now();
   const options = parseArgs(process.argv.slice(2));
   loadConfig(options.config); // fail fast, naming the bad field
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -71,7 +70,7 @@ async function main(): Promise<void> {
   try {
     const seeded = await seedDemo(stack.doc, stack.names, loadConfig(options.config));
     const { deployment, catalogue } = stack.config;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const seconds = process.uptime().toFixed(1);
     process.stdout.write(
       [
         `Ventanilla local — ${deployment.name.en} (${deployment.timeZone})`,
@@ -82,9 +81,9 @@ async function main(): Promise<void> {
         `  tables           ${Object.values(stack.names).join(', ')}`,
         `  demo data        ${seeded.citizens} citizens, ${seeded.cases} cases${seeded.cases ? '' : ' (already there)'}`,
         `  catalogue        ${catalogue.length} procedures in ${deployment.departments.length} departments`,
-        `  simulate a day   npm run simulate -- --contacts 2000 --agents 60 --speed 500   (in another terminal)`,
+        `  simulate a day   npm run simulate -- --contacts 2000 --speed 500   (in another terminal; the dashboard follows it)`,
         `  back office      npm run export -- --department tax · npm run import -- answers.csv [--dry-run] · npm run follow-up`,
-        `Ready in ${seconds} s. Press Ctrl-C to stop.`,
+        `Ready ${seconds} s after the command started. Press Ctrl-C to stop.`,
         '',
       ].join('\n'),
     );
