@@ -1,6 +1,6 @@
 import { loadConfig } from '../shared/config/load';
-import { simulate } from '../infra/local/simulator/run';
-import { EVENT_STREAM, startLocalStack } from '../infra/local/stack';
+import { localTarget, simulate } from '../infra/local/simulator/run';
+import { startLocalStack } from '../infra/local/stack';
 import { progress, report } from './harness';
 
 /**
@@ -13,30 +13,21 @@ export async function run(): Promise<void> {
   const stack = await startLocalStack({ configDir: 'config/city-hall', port: 0, tablePrefix: 'bench-sim-' });
   try {
     let tenth = -1;
-    const result = await simulate(
-      {
-        config: loadConfig('config/city-hall'),
-        handlers: stack.handlers,
-        kinesis: stack.kinesis,
-        stream: EVENT_STREAM,
-        metrics: stack.metrics,
+    const result = await simulate(localTarget(stack, loadConfig('config/city-hall')), {
+      contacts: 10_000,
+      agents: 300,
+      hours: 8,
+      speed: Infinity,
+      seed: 10_000,
+      date: '2026-11-24',
+      settleMs: 60_000,
+      onProgress: ({ ended, total }) => {
+        if (Math.floor((ended / total) * 10) > tenth) {
+          tenth = Math.floor((ended / total) * 10);
+          progress(`  ${tenth * 10}% of the day`);
+        }
       },
-      {
-        contacts: 10_000,
-        agents: 300,
-        hours: 8,
-        speed: Infinity,
-        seed: 10_000,
-        date: '2026-11-24',
-        settleMs: 60_000,
-        onProgress: ({ ended, total }) => {
-          if (Math.floor((ended / total) * 10) > tenth) {
-            tenth = Math.floor((ended / total) * 10);
-            progress(`  ${tenth * 10}% of the day`);
-          }
-        },
-      },
-    );
+    });
     const { mismatches, ...figures } = result;
     report({
       name: 'simulate.10k.contacts_per_s',

@@ -15,6 +15,7 @@ import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store
 import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
 import { readRunningStack } from './running';
 import {
+  localTarget,
   PRESETS,
   simulate,
   type Preset,
@@ -136,13 +137,7 @@ async function main() {
   } else {
     process.stderr.write('Starting a local back end for this run (npm start is not running)…\n');
     const stack = await startLocalStack({ configDir: args.config, port: 0 });
-    target = {
-      config,
-      handlers: stack.handlers,
-      kinesis: stack.kinesis,
-      stream: EVENT_STREAM,
-      metrics: stack.metrics,
-    };
+    target = localTarget(stack, config);
     stop = () => stack.stop();
   }
   // Ctrl-C ends the day where it is (contacts end, agents log out) and still prints the report; a second

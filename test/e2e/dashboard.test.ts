@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { simulate, type SimulationReport } from '../../infra/local/simulator/run';
+import { localTarget, simulate, type SimulationReport } from '../../infra/local/simulator/run';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { dynamoClient } from '../support/dynamo';
 import { EVENT_STREAM, localQueue, startLocalStack } from '../../infra/local/stack';
@@ -120,25 +120,16 @@ describe('the supervisor dashboard in Chromium', () => {
     await page.locator('[data-tile="tax.waiting"]').waitFor();
     // A short, understaffed morning, paced so that the page is read while it plays.
     let running = true;
-    const played = simulate(
-      {
-        config,
-        handlers: stack.handlers,
-        kinesis: stack.kinesis,
-        stream: EVENT_STREAM,
-        metrics: stack.metrics,
-      },
-      {
-        contacts: 300,
-        agents: 'auto',
-        preset: 'understaffed-morning',
-        hours: 2,
-        speed: 300,
-        seed: 5,
-        now: SUNDAY_EVENING,
-        settleMs: 20_000,
-      },
-    ).finally(() => {
+    const played = simulate(localTarget(stack, config), {
+      contacts: 300,
+      agents: 'auto',
+      preset: 'understaffed-morning',
+      hours: 2,
+      speed: 300,
+      seed: 5,
+      now: SUNDAY_EVENING,
+      settleMs: 20_000,
+    }).finally(() => {
       running = false;
     });
     const departments = config.deployment.departments.map((d) => d.id);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { simulate } from '../../infra/local/simulator/run';
+import { localTarget, simulate } from '../../infra/local/simulator/run';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { dynamoClient } from '../support/dynamo';
-import { EVENT_STREAM, startLocalStack } from '../../infra/local/stack';
+import { startLocalStack } from '../../infra/local/stack';
 import { loadConfig } from '../../shared/config/load';
 
 type Stack = Awaited<ReturnType<typeof startLocalStack>>;
@@ -27,24 +27,15 @@ afterAll(async () => {
 describe('npm run simulate on the local back end', () => {
   it('plays 2,000 contacts with 60 agents: none lost, the stored metrics equal the ground truth', async () => {
     const config = loadConfig('config/city-hall');
-    const report = await simulate(
-      {
-        config,
-        handlers: stack.handlers,
-        kinesis: stack.kinesis,
-        stream: EVENT_STREAM,
-        metrics: stack.metrics,
-      },
-      {
-        contacts: 2000,
-        agents: 60,
-        hours: 4,
-        speed: Infinity,
-        seed: 11,
-        date: '2026-11-24',
-        settleMs: 30_000,
-      },
-    );
+    const report = await simulate(localTarget(stack, config), {
+      contacts: 2000,
+      agents: 60,
+      hours: 4,
+      speed: Infinity,
+      seed: 11,
+      date: '2026-11-24',
+      settleMs: 30_000,
+    });
     expect(report.mismatches).toEqual([]);
     expect(report).toMatchObject({ contacts: 2000, agents: 60, lost: 0, metricsMatch: true });
     expect(report.handled + report.abandoned).toBe(report.offered);

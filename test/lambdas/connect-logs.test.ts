@@ -48,6 +48,22 @@ describe('what the Connect functions log', () => {
     }
     const text = written.join('\n');
     expect(written.length).toBeGreaterThanOrEqual(4);
+    // Tickets, contact ids, times and durations are drawn or measured: by chance they may hold "8888" or
+    // "1234". They are not personal data; every other value of every line is searched for the caller's.
+    const RANDOM = new Set(['ticket', 'contactId', 'timestamp', 'ms']);
+    const searched = text
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => {
+        try {
+          return JSON.stringify(
+            Object.entries(JSON.parse(line) as Record<string, unknown>).filter(([key]) => !RANDOM.has(key)),
+          );
+        } catch {
+          return line; // not a JSON log line: searched whole
+        }
+      })
+      .join('\n');
     for (const secret of [
       phone,
       phone.slice(4),
@@ -60,7 +76,7 @@ describe('what the Connect functions log', () => {
       'Zuniga',
       'Quintanar',
     ])
-      expect(text).not.toContain(secret);
+      expect(searched).not.toContain(secret);
     expect(text).toContain('"outcome":"OK"');
   });
 });

@@ -33,6 +33,23 @@ async function play(contacts: readonly PlannedContact[], agents: readonly Planne
   return { outcomes, payloads };
 }
 
+/** What the store gained (queue rows by 15 minutes, department rows by day) and what the ground truth expects. */
+function storedAndExpected(store: InMemoryMetricsStore, outcomes: Parameters<typeof expectedIntervals>[0]) {
+  const gained = new Map<string, Record<string, number>>();
+  for (const f of store.figures())
+    if ((f.scope.dimension === 'queue') === (f.period === '15m'))
+      gained.set(
+        `${f.scope.dimension}|${f.scope.id}|${f.scope.channel}|${f.period}|${f.start}`,
+        f.counters as Record<string, number>,
+      );
+  const expected = expectedIntervals(outcomes, {
+    serviceLevelSeconds: config.deployment.serviceLevelSeconds,
+    departmentOf,
+    localDate,
+  });
+  return { gained, expected };
+}
+
 const agent = (n: number, queues: string[], extra: Partial<PlannedAgent> = {}): PlannedAgent => ({
   agent: {
     arn: `${LOCAL_INSTANCE}/agent/t-${n}`,
@@ -164,18 +181,7 @@ describe('the routing simulator', () => {
       expect(
         (await aggregateBatch(records.slice(i, i + 200), { store, settings, concurrency: 4 })).failures,
       ).toEqual([]);
-    const gained = new Map<string, Record<string, number>>();
-    for (const f of store.figures())
-      if ((f.scope.dimension === 'queue') === (f.period === '15m'))
-        gained.set(
-          `${f.scope.dimension}|${f.scope.id}|${f.scope.channel}|${f.period}|${f.start}`,
-          f.counters as Record<string, number>,
-        );
-    const expected = expectedIntervals(outcomes, {
-      serviceLevelSeconds: settings.serviceLevelSeconds,
-      departmentOf,
-      localDate,
-    });
+    const { gained, expected } = storedAndExpected(store, outcomes);
     expect(expected.size).toBeGreaterThan(10);
     expect(differences(expected, gained)).toEqual([]);
     expect(store.live(new Date(START + 24 * 3600_000)).queues).toEqual({});
@@ -218,18 +224,7 @@ describe('the routing simulator', () => {
     const live = store.live(new Date(START + 24 * 3600_000));
     expect(live.queues).toEqual({});
     expect(live.agents).toEqual({ ...live.agents, OFFLINE: agents.length });
-    const gained = new Map<string, Record<string, number>>();
-    for (const f of store.figures())
-      if ((f.scope.dimension === 'queue') === (f.period === '15m'))
-        gained.set(
-          `${f.scope.dimension}|${f.scope.id}|${f.scope.channel}|${f.period}|${f.start}`,
-          f.counters as Record<string, number>,
-        );
-    const expected = expectedIntervals(outcomes, {
-      serviceLevelSeconds: settings.serviceLevelSeconds,
-      departmentOf,
-      localDate,
-    });
+    const { gained, expected } = storedAndExpected(store, outcomes);
     expect(differences(expected, gained)).toEqual([]);
   });
 

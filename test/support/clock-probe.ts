@@ -5,8 +5,8 @@
  * the export's batch and date column. Prints one JSON line.
  */
 import { randomUUID } from 'node:crypto';
-import { simulate } from '../../infra/local/simulator/run';
-import { EVENT_STREAM, startLocalStack } from '../../infra/local/stack';
+import { localTarget, simulate } from '../../infra/local/simulator/run';
+import { startLocalStack } from '../../infra/local/stack';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
 import { loadConfig } from '../../shared/config/load';
@@ -24,24 +24,15 @@ async function main() {
   let result: string;
   try {
     const wall = new Date();
-    const report = await simulate(
-      {
-        config,
-        handlers: stack.handlers,
-        kinesis: stack.kinesis,
-        stream: EVENT_STREAM,
-        metrics: stack.metrics,
-      },
-      {
-        contacts: 150,
-        agents: 'auto',
-        preset: 'understaffed-morning',
-        hours: 2,
-        speed: Infinity,
-        seed: 7,
-        settleMs: 20_000,
-      },
-    );
+    const report = await simulate(localTarget(stack, config), {
+      contacts: 150,
+      agents: 'auto',
+      preset: 'understaffed-morning',
+      hours: 2,
+      speed: Infinity,
+      seed: 7,
+      settleMs: 20_000,
+    });
     const res = await fetch(`${stack.url}/api/metrics/summary`, {
       headers: { authorization: `Bearer ${stack.token}` },
     });

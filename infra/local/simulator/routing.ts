@@ -317,6 +317,29 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
   };
 
   // ---- contacts
+  /** The caller hangs up, in a queue (abandoned) or still in the flows. */
+  const hangUp = (record: RecordContact, contactId: string, queued?: Waiting) => {
+    deps.emit(
+      contactEvent(
+        record,
+        'DISCONNECTED',
+        now,
+        queued ? { queue: queued.queue } : { disconnectReason: 'CUSTOMER_DISCONNECT' },
+      ),
+      contactId,
+    );
+    deps.emit(
+      contactRecord(record, {
+        connectedToSystemAt: record.initiatedAt,
+        disconnectedAt: now,
+        lastUpdateAt: now,
+        disconnectReason: 'CUSTOMER_DISCONNECT',
+        ...(queued ? { queue: { arn: queued.queue, enqueuedAt: queued.enqueuedAt, dequeuedAt: now } } : {}),
+        attributes: queued?.attributes ?? {},
+      }),
+      contactId,
+    );
+  };
   const enqueue = (contact: PlannedContact, record: RecordContact, result: FlowResult) => {
     const w: Waiting = {
       contact,
@@ -333,18 +356,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     agenda.push(now + contact.patienceSeconds * 1000, () => {
       if (w.answered) return;
       list.splice(list.indexOf(w), 1);
-      deps.emit(contactEvent(record, 'DISCONNECTED', now, { queue: w.queue }), contact.contactId);
-      deps.emit(
-        contactRecord(record, {
-          connectedToSystemAt: record.initiatedAt,
-          disconnectedAt: now,
-          lastUpdateAt: now,
-          disconnectReason: 'CUSTOMER_DISCONNECT',
-          queue: { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: now },
-          attributes: w.attributes,
-        }),
-        contact.contactId,
-      );
+      hangUp(record, contact.contactId, w);
       finish({
         contact,
         result: 'abandoned',
@@ -453,37 +465,16 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     // Ctrl-C: end everything that is under way, at the simulated time reached.
     const seconds = (since: number) => Math.max(0, Math.round((now - since) / 1000));
     for (const [contactId, record] of inFlow) {
-      const contact = deps.contacts.find((c) => c.contactId === contactId)!;
-      deps.emit(
-        contactEvent(record, 'DISCONNECTED', now, { disconnectReason: 'CUSTOMER_DISCONNECT' }),
-        contactId,
-      );
-      deps.emit(
-        contactRecord(record, {
-          connectedToSystemAt: record.initiatedAt,
-          disconnectedAt: now,
-          lastUpdateAt: now,
-          disconnectReason: 'CUSTOMER_DISCONNECT',
-          attributes: {},
-        }),
-        contactId,
-      );
-      finish({ contact, result: 'self-service', reason: 'stopped' });
+      hangUp(record, contactId);
+      finish({
+        contact: deps.contacts.find((c) => c.contactId === contactId)!,
+        result: 'self-service',
+        reason: 'stopped',
+      });
     }
     for (const list of waiting.values())
       for (const w of list.splice(0)) {
-        deps.emit(contactEvent(w.record, 'DISCONNECTED', now, { queue: w.queue }), w.contact.contactId);
-        deps.emit(
-          contactRecord(w.record, {
-            connectedToSystemAt: w.record.initiatedAt,
-            disconnectedAt: now,
-            lastUpdateAt: now,
-            disconnectReason: 'CUSTOMER_DISCONNECT',
-            queue: { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: now },
-            attributes: w.attributes,
-          }),
-          w.contact.contactId,
-        );
+        hangUp(w.record, w.contact.contactId, w);
         finish({
           contact: w.contact,
           result: 'abandoned',

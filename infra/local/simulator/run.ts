@@ -10,6 +10,7 @@ import { INTERVAL_COUNTERS, type Scope } from '../../../shared/domain/metrics/ef
 import { seededRandom } from '../../../shared/domain/random';
 import { agentsNeeded } from './staffing';
 import { localFlowEngine, LOCAL } from '../contact-center';
+import { EVENT_STREAM } from '../stack';
 import { runContact, type FlowFunction } from '../flow-engine';
 import { simulateDay, type ContactOutcome, type PlannedAgent } from './routing';
 import { differences, expectedIntervals } from './truth';
@@ -88,6 +89,18 @@ export interface SimulationReport {
 }
 
 const DEPARTMENT_CHANNELS = ['VOICE', 'CHAT'] as const;
+
+/** A local back end started in this process, as the target of a simulation. */
+export const localTarget = (
+  stack: Pick<SimulationTarget, 'handlers' | 'kinesis' | 'metrics'>,
+  config: LoadedConfig,
+): SimulationTarget => ({
+  config,
+  handlers: stack.handlers,
+  kinesis: stack.kinesis,
+  stream: EVENT_STREAM,
+  metrics: stack.metrics,
+});
 
 /**
  * The day to play: the given date; or today when every department opens today; or else the latest day before
