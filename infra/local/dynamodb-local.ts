@@ -44,11 +44,12 @@ function assertJava(): void {
 }
 
 /**
- * Java runs on the machine's real clock, even when this process runs under a faked one (libfaketime's
- * LD_PRELOAD, as the any-clock tests use): DynamoDB Local needs no other time than its own, and the JVM runs
- * ten times slower under the preloaded library.
+ * This process's environment without libfaketime (its LD_PRELOAD and settings): Java runs on the machine's
+ * real clock even when this process runs under a faked one (scripts/at-clock.sh) — DynamoDB Local needs no
+ * other time than its own, and the JVM runs ten times slower under the preloaded library. Browsers driven by
+ * the tests are started the same way.
  */
-const realClockEnv = (): NodeJS.ProcessEnv =>
+export const realClockEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(
     Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')),
   );

@@ -8,6 +8,7 @@ import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { dynamoClient } from '../support/dynamo';
 import { EVENT_STREAM, localQueue, startLocalStack } from '../../infra/local/stack';
 import { loadConfig } from '../../shared/config/load';
+import { realClockEnv } from '../../infra/local/dynamodb-local';
 import { count, duration, percent } from '../../web/src/view';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -87,6 +88,8 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+    // The page needs no faked clock; Chromium under libfaketime's preload is slow (see realClockEnv).
+    env: realClockEnv(),
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, locale: 'es-PA' });
 }, 60_000);
