@@ -17,6 +17,11 @@ const departmentOf = (queue: string) => queue.split('/')[1];
 const localDate = (at: Date) => config.calendar.local(at).date;
 
 type Payload = Record<string, unknown>;
+const settings = {
+  serviceLevelSeconds: config.deployment.serviceLevelSeconds,
+  departmentOf,
+  localDate: (at: string) => localDate(new Date(at)),
+};
 
 async function play(contacts: readonly PlannedContact[], agents: readonly PlannedAgent[], hours = 2) {
   const payloads: Payload[] = [];
@@ -171,11 +176,6 @@ describe('the routing simulator', () => {
   it('emits exactly what gives the ground truth when aggregated', async () => {
     const { outcomes, payloads } = await play(contacts, agents);
     const store = new InMemoryMetricsStore();
-    const settings = {
-      serviceLevelSeconds: config.deployment.serviceLevelSeconds,
-      departmentOf,
-      localDate: (at: string) => localDate(new Date(at)),
-    };
     const records = asKinesis(payloads).map(parseKinesisRecord);
     for (let i = 0; i < records.length; i += 200)
       expect(
@@ -214,11 +214,6 @@ describe('the routing simulator', () => {
     expect(outcomes.filter((o) => o.reason === 'stopped').length).toBeGreaterThan(5);
     expect(new Set(outcomes.map((o) => o.contact.contactId)).size).toBe(outcomes.length);
     const store = new InMemoryMetricsStore();
-    const settings = {
-      serviceLevelSeconds: config.deployment.serviceLevelSeconds,
-      departmentOf,
-      localDate: (at: string) => localDate(new Date(at)),
-    };
     const records = asKinesis(payloads).map(parseKinesisRecord);
     expect((await aggregateBatch(records, { store, settings, concurrency: 4 })).failures).toEqual([]);
     const live = store.live(new Date(START + 24 * 3600_000));

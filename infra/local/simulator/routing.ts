@@ -273,28 +273,14 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
       a.contactSince = now;
       agentEmit(a, 'STATE_CHANGE');
       agenda.push(now + c.afterContactSeconds * 1000, () => {
-        deps.emit(contactEvent(w.record, 'COMPLETED', now, { queue: w.queue }), c.contactId);
-        deps.emit(
-          contactRecord(w.record, {
-            connectedToSystemAt: w.record.initiatedAt,
-            disconnectedAt: afterContactStart,
-            lastUpdateAt: now,
-            disconnectReason: c.index % 3 ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
-            queue: { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: answeredAt },
-            agent: {
-              agent: a.plan.agent,
-              connectedAt: answeredAt,
-              talkSeconds: c.talkSeconds,
-              holdSeconds: c.holdSeconds,
-              afterContactStart,
-              afterContactSeconds: c.afterContactSeconds,
-            },
-            attributes: w.attributes,
-          }),
-          c.contactId,
-        );
-        a.onContact = undefined;
-        a.contactState = undefined;
+        complete(a, w, {
+          answeredAt,
+          talkSeconds: c.talkSeconds,
+          holdSeconds: c.holdSeconds,
+          afterContactStart,
+          afterContactSeconds: c.afterContactSeconds,
+          disconnectReason: c.index % 3 ? 'CUSTOMER_DISCONNECT' : 'AGENT_DISCONNECT',
+        });
         a.idleSince = now;
         a.statusSince = now;
         finish({
@@ -311,6 +297,42 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
         if (nothingLeft()) goHome();
       });
     });
+  };
+  /** After-contact work ends: the contact is completed, its record emitted, and the agent is free of it. */
+  const complete = (
+    a: AgentState,
+    w: Waiting,
+    t: {
+      answeredAt: number;
+      talkSeconds: number;
+      holdSeconds: number;
+      afterContactStart: number;
+      afterContactSeconds: number;
+      disconnectReason: string;
+    },
+  ) => {
+    deps.emit(contactEvent(w.record, 'COMPLETED', now, { queue: w.queue }), w.contact.contactId);
+    deps.emit(
+      contactRecord(w.record, {
+        connectedToSystemAt: w.record.initiatedAt,
+        disconnectedAt: t.afterContactStart,
+        lastUpdateAt: now,
+        disconnectReason: t.disconnectReason,
+        queue: { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: t.answeredAt },
+        agent: {
+          agent: a.plan.agent,
+          connectedAt: t.answeredAt,
+          talkSeconds: t.talkSeconds,
+          holdSeconds: t.holdSeconds,
+          afterContactStart: t.afterContactStart,
+          afterContactSeconds: t.afterContactSeconds,
+        },
+        attributes: w.attributes,
+      }),
+      w.contact.contactId,
+    );
+    a.onContact = undefined;
+    a.contactState = undefined;
   };
   const goHome = () => {
     for (const a of agents) if (idle(a) && a.status === 'Available') setStatus(a, 'Offline');
@@ -502,28 +524,14 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
             }),
             c.contactId,
           );
-        deps.emit(contactEvent(w.record, 'COMPLETED', now, { queue: w.queue }), c.contactId);
-        deps.emit(
-          contactRecord(w.record, {
-            connectedToSystemAt: w.record.initiatedAt,
-            disconnectedAt: afterContactStart,
-            lastUpdateAt: now,
-            disconnectReason: 'CUSTOMER_DISCONNECT',
-            queue: { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: answeredAt },
-            agent: {
-              agent: a.plan.agent,
-              connectedAt: answeredAt,
-              talkSeconds,
-              holdSeconds,
-              afterContactStart,
-              afterContactSeconds,
-            },
-            attributes: w.attributes,
-          }),
-          c.contactId,
-        );
-        a.onContact = undefined;
-        a.contactState = undefined;
+        complete(a, w, {
+          answeredAt,
+          talkSeconds,
+          holdSeconds,
+          afterContactStart,
+          afterContactSeconds,
+          disconnectReason: 'CUSTOMER_DISCONNECT',
+        });
         finish({
           contact: c,
           result: 'handled',
