@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { localTarget, simulate, type SimulationReport } from '../../infra/local/simulator/run';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
@@ -91,7 +92,9 @@ beforeAll(async () => {
     // The page needs no faked clock; Chromium under libfaketime's preload is slow (see realClockEnv).
     env: realClockEnv(),
   });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, locale: 'es-PA' });
+  // In a context of its own: the accessibility check opens a page beside it.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, locale: 'es-PA' });
+  page = await context.newPage();
 }, 60_000);
 
 afterAll(async () => {
@@ -250,6 +253,22 @@ describe('the supervisor dashboard in Chromium', () => {
     await page.screenshot({ path: 'test-results/wallboard.png' });
     await page.click('#wallboard');
     await page.setViewportSize({ width: 1400, height: 1100 });
+  });
+
+  it('has no accessibility violations, with the day banner shown, in both views', async () => {
+    const check = async (view: string) => {
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      expect(
+        violations.map(
+          (v) => `${view}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        ),
+      ).toEqual([]);
+    };
+    expect(await page.locator('#day-banner').isVisible()).toBe(true);
+    await check('dashboard');
+    await page.click('#wallboard');
+    await check('wallboard');
+    await page.click('#wallboard');
   });
 
   it('shows new contacts in the queue within 2 seconds', async () => {

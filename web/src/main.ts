@@ -360,7 +360,7 @@ function renderDepartments() {
         ${
           d.channels.length
             ? `<table class="channels"><caption class="visually-hidden">${escape(name)}</caption>
-          <thead><tr><th scope="col"></th><th scope="col">${words.offered}</th><th scope="col">${words.answered}</th><th scope="col">${words.abandoned}</th><th scope="col">${words.serviceLevel} (${dayWord()})</th><th scope="col">${words.last15}</th></tr></thead>
+          <thead><tr><th scope="col"><span class="visually-hidden">${words.channel}</span></th><th scope="col">${words.offered}</th><th scope="col">${words.answered}</th><th scope="col">${words.abandoned}</th><th scope="col">${words.serviceLevel} (${dayWord()})</th><th scope="col">${words.last15}</th></tr></thead>
           <tbody>${d.channels
             .map(
               (c) =>
