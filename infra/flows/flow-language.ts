@@ -6,6 +6,48 @@ export const FLOW_VERSION = '2019-10-30';
 export const MAX_ACTIONS = 250;
 export const MAX_CONTENT_CHARS = 256_000;
 
+/**
+ * The block types the local flow engine runs (infra/local/flow-engine.ts, one `case` each): the contact flows
+ * we generate use only these, so every path of them can be played on this machine.
+ */
+export const ENGINE_BLOCK_TYPES = [
+  'UpdateFlowLoggingBehavior',
+  'UpdateContactEventHooks',
+  'MessageParticipant',
+  'UpdateContactAttributes',
+  'Compare',
+  'Loop',
+  'GetParticipantInput',
+  'ConnectParticipantWithLexBot',
+  'InvokeLambdaFunction',
+  'UpdateContactTargetQueue',
+  'CheckHoursOfOperation',
+  'TransferContactToQueue',
+  'TransferToFlow',
+  'DisconnectParticipant',
+] as const;
+
+/**
+ * Connect block types the validator knows but only Amazon Connect runs: a flow with one of them can be
+ * deployed (the customer-queue flow, published exports) but not played by the local flow engine.
+ */
+export const DEPLOY_ONLY_BLOCK_TYPES = [
+  'DequeueContactAndTransferToQueue',
+  'UpdateContactTextToSpeechVoice',
+  'UpdateContactData',
+  'UpdateContactRecordingBehavior',
+  'UpdateFlowAttributes',
+  'UpdateContactRoutingBehavior',
+  'CheckMetricData',
+  'GetMetricData',
+  'MessageParticipantIteratively',
+  'DistributeByPercentage',
+  'CreateTask',
+  'GetCustomerProfile',
+  'CreateWisdomSession',
+  'EndFlowExecution',
+] as const;
+
 export type Operator =
   | 'Equals'
   | 'TextStartsWith'

@@ -1,4 +1,12 @@
-import { FLOW_VERSION, MAX_ACTIONS, MAX_CONTENT_CHARS, type Action, type Flow } from './flow-language';
+import {
+  DEPLOY_ONLY_BLOCK_TYPES,
+  ENGINE_BLOCK_TYPES,
+  FLOW_VERSION,
+  MAX_ACTIONS,
+  MAX_CONTENT_CHARS,
+  type Action,
+  type Flow,
+} from './flow-language';
 
 /** What the validator knows beyond the flow itself. */
 export interface FlowContext {
@@ -12,8 +20,11 @@ export interface FlowContext {
    * resort may end the contact.
    */
   readonly noCaller?: boolean;
-  /** Reject block types the local flow engine does not run (our generated flows). */
-  readonly strictTypes?: boolean;
+  /**
+   * The flow must be playable by the local flow engine (our generated contact flows): a block that only
+   * Connect runs is then an error too. Unknown block types are errors always.
+   */
+  readonly runsLocally?: boolean;
   /** The keys each DTMF menu (by action id) tells the caller to press. */
   readonly menuKeys?: Readonly<Record<string, readonly string[]>>;
   /** Function ARNs associated with the instance (CfnIntegrationAssociation). */
@@ -58,19 +69,15 @@ const REQUIRED_ERRORS: Readonly<Record<string, readonly string[]>> = {
   MessageParticipantIteratively: ['NoMatchingError'],
 };
 const TERMINAL = new Set(['DisconnectParticipant', 'EndFlowExecution']);
-const KNOWN_TYPES = new Set([
-  ...Object.keys(REQUIRED_ERRORS),
-  'UpdateFlowLoggingBehavior',
-  'UpdateContactRecordingBehavior',
-  'UpdateFlowAttributes',
-  'UpdateContactRoutingBehavior',
-  'Loop',
-  'DistributeByPercentage',
-  'CreateTask',
-  'GetCustomerProfile',
-  'EndFlowExecution',
-  'DisconnectParticipant',
-]);
+const ENGINE_TYPES = new Set<string>(ENGINE_BLOCK_TYPES);
+const DEPLOY_ONLY_TYPES = new Set<string>(DEPLOY_ONLY_BLOCK_TYPES);
+
+/** The actions of a flow that only Amazon Connect runs, as `identifier (Type)`: deployable, not playable here. */
+export function deployOnlyBlocks(flow: Flow): string[] {
+  return (flow.Actions ?? [])
+    .filter((a) => DEPLOY_ONLY_TYPES.has(a.Type))
+    .map((a) => `${a.Identifier} (${a.Type})`);
+}
 
 /** Every way out of an action. */
 function targets(action: Action): string[] {
@@ -115,8 +122,10 @@ export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
   const isDisconnect = (id: string) => byId.get(id)?.Type === 'DisconnectParticipant';
   for (const action of actions) {
     const where = `action "${action.Identifier}" (${action.Type})`;
-    if (context.strictTypes && !KNOWN_TYPES.has(action.Type))
-      problems.push(`${where}: block type the flow engine does not know`);
+    if (!ENGINE_TYPES.has(action.Type) && !DEPLOY_ONLY_TYPES.has(action.Type))
+      problems.push(`${where}: unknown block type`);
+    else if (context.runsLocally && DEPLOY_ONLY_TYPES.has(action.Type))
+      problems.push(`${where}: only Amazon Connect runs this block; the local flow engine cannot play it`);
     for (const target of targets(action))
       if (!byId.has(target)) problems.push(`${where}: transition to "${target}", which is not an action`);
     if (TERMINAL.has(action.Type)) {

@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '../../shared/domain/calendar';
 import type { Language } from '../../shared/domain/citizen';
-import type { Action, Flow } from '../flows/flow-language';
+import { DEPLOY_ONLY_BLOCK_TYPES, type Action, type Flow } from '../flows/flow-language';
 import { matchIntent, type BotLocale } from '../flows/lex-bot';
 
 /** A simulated caller: the keys they press and the messages they type, in order. */
@@ -286,7 +286,10 @@ export async function runContact(
         return { transcript, end: { kind: 'disconnected' }, attributes, external };
       default:
         throw new FlowEngineError(
-          `action "${action.Identifier}" has block type ${action.Type}, which the local flow engine does not run`,
+          `action "${action.Identifier}" has block type ${action.Type}, which the local flow engine does not run` +
+            ((DEPLOY_ONLY_BLOCK_TYPES as readonly string[]).includes(action.Type)
+              ? ' (only Amazon Connect runs it)'
+              : ''),
         );
     }
   }

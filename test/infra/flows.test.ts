@@ -11,7 +11,12 @@ import {
 } from '../../infra/flows/contact-flows';
 import type { Action, Flow } from '../../infra/flows/flow-language';
 import { botDefinition, matchIntent } from '../../infra/flows/lex-bot';
-import { assertValidFlow, FlowValidationError, validateFlow } from '../../infra/flows/validator';
+import {
+  assertValidFlow,
+  deployOnlyBlocks,
+  FlowValidationError,
+  validateFlow,
+} from '../../infra/flows/validator';
 
 const { deployment, catalogue } = loadConfig('config/city-hall');
 const targets: FlowTargets = {
@@ -23,7 +28,7 @@ const targets: FlowTargets = {
   lexAliases: { es: 'arn:lex:alias', en: 'arn:lex:alias' },
 };
 const functions = new Set(Object.values(targets.functions));
-const context = { associatedFunctions: functions, permittedFunctions: functions, strictTypes: true };
+const context = { associatedFunctions: functions, permittedFunctions: functions, runsLocally: true };
 const fixture = (name: string): Flow =>
   JSON.parse(readFileSync(join('test/fixtures/flows', `${name}.json`), 'utf8'));
 const byId = (flow: Flow) => new Map(flow.Actions.map((a) => [a.Identifier, a]));
@@ -53,6 +58,28 @@ describe('flow validator on published flow exports', () => {
     );
     expect(problems).toContain(
       'action "049fca85-b0bd-49d6-8517-2943c248cdc3" (InvokeLambdaFunction): the function ARN is dynamic, so its association cannot be checked',
+    );
+  });
+
+  it('names an unknown block type in every mode, and a Connect-only block where the flow must run locally', () => {
+    const flow = fixture('inbound-cdk-constructs');
+    const odd = {
+      ...flow,
+      Actions: [...flow.Actions, { ...flow.Actions[0]!, Identifier: 'odd', Type: 'ShowView' }],
+    };
+    for (const context of [{}, { flowType: 'CUSTOMER_QUEUE' }, { runsLocally: true }])
+      expect(validateFlow(odd, context)).toContain('action "odd" (ShowView): unknown block type');
+    const wisdom = flow.Actions.find((a) => a.Type === 'CreateWisdomSession')!;
+    const connectOnly = `action "${wisdom.Identifier}" (CreateWisdomSession): only Amazon Connect runs this block; the local flow engine cannot play it`;
+    expect(validateFlow(flow)).not.toContain(connectOnly);
+    expect(validateFlow(flow, { runsLocally: true })).toContain(connectOnly);
+    expect(deployOnlyBlocks(flow)).toEqual(
+      expect.arrayContaining([`${wisdom.Identifier} (CreateWisdomSession)`]),
+    );
+    expect(deployOnlyBlocks(fixture('main-aws-cdk-examples'))).toEqual(
+      fixture('main-aws-cdk-examples')
+        .Actions.filter((a) => a.Type === 'UpdateFlowAttributes')
+        .map((a) => `${a.Identifier} (UpdateFlowAttributes)`),
     );
   });
 
@@ -106,7 +133,7 @@ describe('generated flows', () => {
     expect(() =>
       assertValidFlow('status-line', status.flow, { ...context, menuKeys: status.menuKeys }),
     ).not.toThrow();
-    expect(validateFlow(queue.flow, { flowType: 'CUSTOMER_QUEUE', strictTypes: true })).toEqual([]);
+    expect(validateFlow(queue.flow, { flowType: 'CUSTOMER_QUEUE' })).toEqual([]);
   });
 
   it('tell a queued caller how many wait before the hold message, in their language', () => {

@@ -5,6 +5,8 @@ import {
   customerQueueFlow,
   type FlowTargets,
 } from '../../infra/flows/contact-flows';
+import { readFileSync } from 'node:fs';
+import { DEPLOY_ONLY_BLOCK_TYPES, ENGINE_BLOCK_TYPES } from '../../infra/flows/flow-language';
 import { botDefinition } from '../../infra/flows/lex-bot';
 import { runContact, type FlowEngineDeps } from '../../infra/local/flow-engine';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
@@ -184,6 +186,17 @@ describe('the local flow engine running the generated flows', () => {
     );
     expect(outcome.transcript.some((line) => line.includes('Atendemos de lunes a viernes'))).toBe(true);
     expect(outcome.end).toEqual({ kind: 'disconnected' });
+  });
+
+  it('runs exactly the block types the validator lets a local flow use: one list', () => {
+    // The engine's own dispatch, read from its source: one `case` per block type it runs.
+    const source = readFileSync('infra/local/flow-engine.ts', 'utf8');
+    const blocks = new Set<string>([...ENGINE_BLOCK_TYPES, ...DEPLOY_ONLY_BLOCK_TYPES]);
+    const cases = [...source.matchAll(/case '([A-Za-z]+)':/g)].map((m) => m[1]!).filter((t) => blocks.has(t));
+    expect(cases.sort()).toEqual([...ENGINE_BLOCK_TYPES].sort());
+    expect(
+      ENGINE_BLOCK_TYPES.filter((t) => (DEPLOY_ONLY_BLOCK_TYPES as readonly string[]).includes(t)),
+    ).toEqual([]);
   });
 
   it('names a block type it does not run', async () => {
