@@ -347,15 +347,13 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
         InputValidation: { CustomValidation: { MaximumLength: '12' } },
         DTMFConfiguration: { InputTerminationSequence: '#', DisableCancelKey: 'False' },
       },
+      // Stored input never times out into an error branch: on silence Connect stores "Timeout" and goes on.
       Transitions: {
-        NextAction: id('status'),
-        Errors: [
-          { ErrorType: 'InputTimeLimitExceeded', NextAction: id('retry') },
-          { ErrorType: 'NoMatchingCondition', NextAction: id('retry') },
-          { ErrorType: 'NoMatchingError', NextAction: id('agent') },
-        ],
+        NextAction: id('keyed'),
+        Errors: [{ ErrorType: 'NoMatchingError', NextAction: id('agent') }],
       },
     });
+    b.add(compare(id('keyed'), '$.StoredCustomerInput', [equals(id('retry'), 'Timeout')], id('status')));
     b.add(
       invoke(
         id('status'),

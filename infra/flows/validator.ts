@@ -135,7 +135,9 @@ export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
     if (targets(action).length === 0) problems.push(`${where}: has no way out`);
     if (contactFlow) {
       const errors = new Set((action.Transitions.Errors ?? []).map((e) => e.ErrorType));
-      for (const required of REQUIRED_ERRORS[action.Type] ?? [])
+      // Store customer input takes Success on silence (stored value "Timeout") and has no conditions.
+      const storesInput = action.Type === 'GetParticipantInput' && action.Parameters.StoreInput === 'True';
+      for (const required of storesInput ? ['NoMatchingError'] : (REQUIRED_ERRORS[action.Type] ?? []))
         if (!errors.has(required)) problems.push(`${where}: no ${required} branch`);
     }
     if (callerSafety) {

@@ -77,30 +77,54 @@ export async function runContact(
   let actions = new Map(flow.Actions.map((a) => [a.Identifier, a]));
   let current = actions.get(flow.StartAction);
 
-  const resolve = (value: unknown): string => {
+  /**
+   * A value with Connect's references filled in, as Connect resolves them: an attribute or a function result
+   * that was never set is empty; a reference Connect does not provide is an error naming the action and the
+   * path, never a silent empty string.
+   */
+  const resolve = (action: Action, value: unknown): string => {
     const text = String(value ?? '');
     return text.replace(
       /\$\.([A-Za-z]+)(?:\.([A-Za-z0-9_]+))?(?:\.([A-Za-z0-9_]+))?/g,
-      (_m, root: string, a?: string, b?: string) => {
-        switch (root) {
-          case 'External':
-            return external[a ?? ''] ?? '';
-          case 'Attributes':
-            return attributes[a ?? ''] ?? '';
-          case 'StoredCustomerInput':
-            return stored;
-          case 'Channel':
-            return caller.channel;
-          case 'CustomerEndpoint':
-            return caller.phone ?? '';
-          case 'Metrics':
-            return a === 'Queue' && b === 'Size' ? '0' : '';
-          default:
-            return '';
-        }
+      (path: string, root: string, a?: string, b?: string) => {
+        const found = ((): string | undefined => {
+          switch (root) {
+            case 'External':
+              return a ? (external[a] ?? '') : undefined;
+            case 'Attributes':
+              return a ? (attributes[a] ?? '') : undefined;
+            case 'StoredCustomerInput':
+              return a ? undefined : stored;
+            case 'ContactId':
+              return a ? undefined : contactId;
+            case 'Channel':
+              return a ? undefined : caller.channel;
+            case 'CustomerEndpoint':
+              return a === 'Address' && !b ? (caller.phone ?? '') : undefined;
+            case 'Queue':
+              return a === 'Name' && !b ? queue.split('/').at(-1) : undefined;
+            case 'Metrics':
+              return a === 'Queue' && b === 'Size' ? '0' : undefined;
+            default:
+              return undefined;
+          }
+        })();
+        if (found === undefined)
+          throw new FlowEngineError(
+            `action "${action.Identifier}" (${action.Type}) refers to ${path}, which Connect does not provide`,
+          );
+        return found;
       },
     );
   };
+  /** What a prompt says: its text, or its SSML read as text (tags left out). */
+  const promptOf = (action: Action, p: Record<string, unknown>) =>
+    p.SSML !== undefined
+      ? resolve(action, p.SSML)
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+      : resolve(action, p.Text);
   const next = (action: Action, target: string | undefined) => {
     if (!target)
       throw new FlowEngineError(`action "${action.Identifier}" (${action.Type}) has nowhere to go`);
@@ -146,16 +170,16 @@ export async function runContact(
         current = next(action, action.Transitions.NextAction);
         break;
       case 'MessageParticipant':
-        note(`< ${resolve(p.Text)}`);
+        note(`< ${promptOf(action, p)}`);
         current = next(action, action.Transitions.NextAction);
         break;
       case 'UpdateContactAttributes':
         for (const [k, v] of Object.entries((p.Attributes ?? {}) as Record<string, string>))
-          attributes[k] = resolve(v);
+          attributes[k] = resolve(action, v);
         current = next(action, action.Transitions.NextAction);
         break;
       case 'Compare': {
-        const target = byCondition(action, resolve(p.ComparisonValue));
+        const target = byCondition(action, resolve(action, p.ComparisonValue));
         current = target ? next(action, target) : error(action, 'NoMatchingCondition');
         break;
       }
@@ -167,12 +191,16 @@ export async function runContact(
         break;
       }
       case 'GetParticipantInput': {
-        const prompt = resolve(p.Text);
+        const prompt = promptOf(action, p);
         note(`< ${prompt}`);
         const key = keys.length || !caller.ask ? keys.shift() : await caller.ask(prompt, 'keys');
         if (key === undefined || key === '') {
           note('> (silence)');
-          current = error(action, 'InputTimeLimitExceeded');
+          // Store customer input takes Success with the value "Timeout"; a menu takes its timeout branch.
+          if (p.StoreInput === 'True') {
+            stored = 'Timeout';
+            current = next(action, action.Transitions.NextAction);
+          } else current = error(action, 'InputTimeLimitExceeded');
           break;
         }
         note(`> ${key}`);
@@ -186,7 +214,7 @@ export async function runContact(
         break;
       }
       case 'ConnectParticipantWithLexBot': {
-        const prompt = resolve(p.Text);
+        const prompt = promptOf(action, p);
         note(`< ${prompt}`);
         const said = says.length || !caller.ask ? says.shift() : await caller.ask(prompt, 'text');
         if (said === undefined) {
@@ -211,7 +239,7 @@ export async function runContact(
         const parameters = Object.fromEntries(
           Object.entries((p.LambdaInvocationAttributes ?? {}) as Record<string, string>).map(([k, v]) => [
             k,
-            resolve(v),
+            resolve(action, v),
           ]),
         );
         const event = {
@@ -250,7 +278,7 @@ export async function runContact(
         break;
       }
       case 'UpdateContactTargetQueue':
-        queue = resolve(p.QueueId);
+        queue = resolve(action, p.QueueId);
         current = queue ? next(action, action.Transitions.NextAction) : error(action, 'NoMatchingError');
         break;
       case 'CheckHoursOfOperation': {

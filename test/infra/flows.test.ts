@@ -83,6 +83,32 @@ describe('flow validator on published flow exports', () => {
     );
   });
 
+  it('does not demand branches Connect never takes from Store customer input, and still does from a menu', () => {
+    const input = (store: 'True' | 'False') => ({
+      Version: '2019-10-30',
+      StartAction: 'ask',
+      Actions: [
+        {
+          Identifier: 'ask',
+          Type: 'GetParticipantInput',
+          Parameters: { Text: 'Key it', StoreInput: store, InputTimeLimitSeconds: '5' },
+          Transitions: { NextAction: 'bye', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'bye' }] },
+        },
+        {
+          Identifier: 'bye',
+          Type: 'MessageParticipant',
+          Parameters: { Text: 'Bye' },
+          Transitions: { NextAction: 'end', Errors: [{ ErrorType: 'NoMatchingError', NextAction: 'end' }] },
+        },
+        { Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+      ],
+    });
+    expect(validateFlow(input('True'))).toEqual([]);
+    expect(validateFlow(input('False'))).toEqual(
+      expect.arrayContaining(['action "ask" (GetParticipantInput): no InputTimeLimitExceeded branch']),
+    );
+  });
+
   it('names broken structure precisely', () => {
     const flow = fixture('customer-queue-cdk-constructs');
     const broken: Flow = {

@@ -209,4 +209,74 @@ describe('the local flow engine running the generated flows', () => {
       runContact({ ...deps, flows: { broken } }, 'broken', { channel: 'VOICE' }, 'c'),
     ).rejects.toThrow('action "x" has block type ShowView, which the local flow engine does not run');
   });
+
+  it('stores "Timeout" on silence at the ticket line, as Connect does, and asks again instead of looking it up', async () => {
+    const asked: string[] = [];
+    const watched = {
+      ...deps,
+      functions: {
+        ...deps.functions,
+        'local:fn:status': async (event: unknown) => {
+          asked.push((event as { Details: { Parameters: { ticket: string } } }).Details.Parameters.ticket);
+          return deps.functions['local:fn:status']!(event);
+        },
+      },
+    };
+    const outcome = await quiet(() =>
+      runContact(
+        watched,
+        'local:flow:status',
+        { channel: 'VOICE', phone: phone(), keys: ['', '0000000000#'] },
+        's-1',
+      ),
+    );
+    expect(asked[0]).toBe('0000000000');
+    expect(asked).not.toContain('Timeout');
+    const prompts = outcome.transcript.filter((line) => line.includes('diez dígitos'));
+    expect(prompts.length).toBeGreaterThanOrEqual(2);
+    expect(outcome.transcript[outcome.transcript.indexOf(prompts[0]!) + 1]).toBe('> (silence)');
+  });
+
+  it('names the action and the path of a reference Connect does not provide, and plays SSML as text', async () => {
+    const flow = (text: Record<string, string>) => ({
+      Version: '2019-10-30',
+      StartAction: 'say',
+      Actions: [
+        {
+          Identifier: 'say',
+          Type: 'MessageParticipant',
+          Parameters: text,
+          Transitions: { NextAction: 'end', Errors: [] },
+        },
+        { Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+      ],
+    });
+    await expect(
+      runContact(
+        { ...deps, flows: { f: flow({ Text: 'Hola $.Attributes.name, $.Caller.Name' }) } },
+        'f',
+        { channel: 'VOICE' },
+        'r-1',
+      ),
+    ).rejects.toThrow(
+      'action "say" (MessageParticipant) refers to $.Caller.Name, which Connect does not provide',
+    );
+    const known = await runContact(
+      { ...deps, flows: { f: flow({ Text: '$.ContactId $.CustomerEndpoint.Address $.Attributes.unset.' }) } },
+      'f',
+      { channel: 'VOICE', phone: '+50760001234' },
+      'r-2',
+    );
+    expect(known.transcript[0]).toBe('< r-2 +50760001234 .');
+    const ssml = await runContact(
+      {
+        ...deps,
+        flows: { f: flow({ SSML: '<speak>Gracias <break time="1s"/> por llamar, $.ContactId.</speak>' }) },
+      },
+      'f',
+      { channel: 'VOICE' },
+      'r-3',
+    );
+    expect(ssml.transcript[0]).toBe('< Gracias por llamar, r-3.');
+  });
 });
