@@ -10,6 +10,7 @@
  * Ctrl-C stops the day where it is: contacts under way end, agents log out, and the report follows.
  */
 import { loadConfig } from '../../shared/config/load';
+import { isCalendarDate } from '../../shared/domain/calendar';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
@@ -74,8 +75,7 @@ export function parseSimulateArgs(argv: readonly string[]): Args {
     } else if (flag === '--seed') out.seed = positive(flag, value());
     else if (flag === '--date') {
       const raw = value();
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw)))
-        throw new Error(`--date must be YYYY-MM-DD, not "${raw}"`);
+      if (!isCalendarDate(raw)) throw new Error(`--date must be YYYY-MM-DD, not "${raw}"`);
       out.date = raw;
     } else if (flag === '--config') out.config = value();
     else if (flag === '--port') out.port = positive(flag, value());

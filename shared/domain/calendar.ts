@@ -15,6 +15,11 @@ export type WeeklyHours = Partial<Record<Weekday, readonly OpeningSpan[]>>;
 const DAY_MS = 86_400_000;
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
+/** A calendar date "YYYY-MM-DD" that exists (not 2026-02-30). */
+export function isCalendarDate(raw: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(raw) && addDays(raw, 0) === raw;
+}
+
 /** Adds days to a local calendar date "YYYY-MM-DD". */
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);

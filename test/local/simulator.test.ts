@@ -246,6 +246,7 @@ describe('the routing simulator', () => {
       '--contacts must be a positive whole number',
     );
     expect(() => parseSimulateArgs(['--date', '24/11/2026'])).toThrow('--date must be YYYY-MM-DD');
+    expect(() => parseSimulateArgs(['--date', '2026-02-30'])).toThrow('--date must be YYYY-MM-DD');
     expect(() => parseSimulateArgs(['--agents'])).toThrow('--agents needs a value');
     expect(() => parseSimulateArgs(['--fast'])).toThrow('unknown option --fast');
   });

@@ -153,7 +153,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
   let now = deps.start;
   let closing = false;
   /** Contacts in the flows (arrived, not yet queued or ended), for a stop. */
-  const inFlow = new Map<string, RecordContact>();
+  const inFlow = new Map<string, { contact: PlannedContact; record: RecordContact }>();
 
   const finish = (outcome: ContactOutcome) => {
     outcomes.push(outcome);
@@ -416,7 +416,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
       };
       deps.emit(contactEvent(record, 'INITIATED', now), contact.contactId);
       deps.emit(contactEvent(record, 'CONNECTED_TO_SYSTEM', now), contact.contactId);
-      inFlow.set(contact.contactId, record);
+      inFlow.set(contact.contactId, { contact, record });
       agenda.push(now + contact.flowSeconds * 1000, async () => {
         let result: FlowResult;
         try {
@@ -486,13 +486,9 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
   if (deps.signal?.aborted) {
     // Ctrl-C: end everything that is under way, at the simulated time reached.
     const seconds = (since: number) => Math.max(0, Math.round((now - since) / 1000));
-    for (const [contactId, record] of inFlow) {
-      hangUp(record, contactId);
-      finish({
-        contact: deps.contacts.find((c) => c.contactId === contactId)!,
-        result: 'self-service',
-        reason: 'stopped',
-      });
+    for (const { contact, record } of inFlow.values()) {
+      hangUp(record, contact.contactId);
+      finish({ contact, result: 'self-service', reason: 'stopped' });
     }
     for (const list of waiting.values())
       for (const w of list.splice(0)) {

@@ -1,13 +1,10 @@
 import { ValidationError } from '../../domain/errors';
 import type { MetricsReader } from '../../domain/metrics/read-model';
 import type { Clock } from '../../domain/ports';
-import { addDays } from '../../domain/calendar';
+import { addDays, isCalendarDate } from '../../domain/calendar';
 import type { DashboardSettings } from '../../domain/deployment';
 import { dashboardSummary, type DashboardSummary } from '../../domain/metrics/summary';
 import type { ApiRequest, Role, Route } from './api';
-
-const isLocalDate = (raw: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw);
 
 const MAX_RANGE_DAYS: Record<'15m' | 'day', number> = { '15m': 7, day: 92 };
 
@@ -100,7 +97,7 @@ export function metricsRoutes(deps: {
             roles: ['supervisor', 'admin'] as Role[],
             handle: ({ query }: ApiRequest) => {
               const asked = query.date;
-              if (asked !== undefined && !isLocalDate(asked))
+              if (asked !== undefined && !isCalendarDate(asked))
                 throw new ValidationError('date', 'must be a date YYYY-MM-DD');
               const now = Date.now();
               const key = asked ?? '';
