@@ -180,8 +180,10 @@ export function staffForDay(
         calendar.isOpen(d.id, new Date(start + c.arrival * 1000)),
     );
     const perHour = new Map<number, number>();
-    for (const c of wanting)
-      perHour.set(Math.floor(c.arrival / 3600), (perHour.get(Math.floor(c.arrival / 3600)) ?? 0) + 1);
+    for (const c of wanting) {
+      const hour = Math.floor(c.arrival / 3600);
+      perHour.set(hour, (perHour.get(hour) ?? 0) + 1);
+    }
     const peak = Math.max(0, ...perHour.values()) / 3600;
     const handle = wanting.length
       ? wanting.reduce((n, c) => n + c.talkSeconds + c.holdSeconds + c.afterContactSeconds, 0) /
@@ -378,6 +380,13 @@ export async function simulate(
   let anchorAt = start;
   let behind = false;
   let reached = start;
+  /** Says once that the day cannot keep up, and paces on from here. */
+  const fallBehind = (at: number, seconds: number) => {
+    if (!behind) options.onBehind?.({ asked: options.speed, seconds });
+    behind = true;
+    anchor = Date.now();
+    anchorAt = at;
+  };
   // How far the aggregator has got: the newest live event it applied from this run (its shards' clocks written
   // since the run began), read at most every half second, against the newest this run emitted. Only events
   // already emitted are waited for, so a quiet stretch of the day never waits on events that do not exist.
@@ -417,22 +426,11 @@ export async function simulate(
           await flush();
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
-        if (waited) {
-          if (!behind) options.onBehind?.({ asked: options.speed, seconds: AGGREGATOR_LAG_SECONDS });
-          behind = true;
-          anchor = Date.now();
-          anchorAt = at;
-          return;
-        }
+        if (waited) return fallBehind(at, AGGREGATOR_LAG_SECONDS);
         const due = anchor + (at - anchorAt) / options.speed;
         const wait = due - Date.now();
         if (wait > 5) await new Promise((resolve) => setTimeout(resolve, wait));
-        else if (-wait > BEHIND_SECONDS * 1000) {
-          if (!behind) options.onBehind?.({ asked: options.speed, seconds: Math.round(-wait / 100) / 10 });
-          behind = true;
-          anchor = Date.now();
-          anchorAt = at;
-        }
+        else if (-wait > BEHIND_SECONDS * 1000) fallBehind(at, Math.round(-wait / 100) / 10);
       },
       progress: (ended, at) =>
         options.onProgress?.({ ended, total: contacts.length, at: new Date(at), events }),
