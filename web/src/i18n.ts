@@ -90,7 +90,7 @@ export const TEXT = {
     backToToday: 'Back to today',
     showingToday: 'Showing today. The latest events are from {day}.',
     showEventsDay: 'Show that day',
-    ofDay: 'that day',
+    ofDay: 'day',
     trendTable: 'Figures per 15 minutes',
     channel: 'Channel',
     time: 'Time',

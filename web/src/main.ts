@@ -483,9 +483,11 @@ function renderDay() {
   banner.hidden = !other;
   if (!other) return;
   const showingToday = summary.date === summary.today;
-  $('#day-text').textContent = showingToday
+  const said = showingToday
     ? fill(words.showingToday, { day: longDate(summary.eventsDay) })
     : fill(words.showingDay, { day: longDate(summary.date) });
+  // A status region is read out when it changes: write it only when it says something new, not every 5 s.
+  if ($('#day-text').textContent !== said) $('#day-text').textContent = said;
   $('#day-switch').textContent = showingToday ? words.showEventsDay : words.backToToday;
 }
 
