@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { startDynamoLocal } from '../infra/local/dynamodb-local';
+import { startDynamoLocal } from '../local/dynamodb-local';
 import { DynamoBackOfficeStore } from '../shared/adapters/dynamodb/backoffice-store';
 import { batchPut } from '../shared/adapters/dynamodb/batch';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client';
@@ -12,9 +12,7 @@ import { transitionCase } from '../shared/domain/case';
 import { chunks, forEachConcurrently } from '../shared/domain/concurrency';
 import { seedOpenCases } from '../test/support/seed';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { progress, report, round } from './harness';
-
-const CASES = Number(process.env.BATCH_CASES ?? 100_000);
+import { progress, report, round, type BenchOptions } from './harness';
 
 /**
  * The back-office round trip at 100,000 cases on DynamoDB Local: the export (OPEN → PENDING_RESPONSE: the case
@@ -23,7 +21,8 @@ const CASES = Number(process.env.BATCH_CASES ?? 100_000);
  * and against the ceiling of version-conditional case writes (what the store's "no change lost" guarantee
  * costs on its own).
  */
-export async function run(): Promise<void> {
+export async function run(options: BenchOptions = {}): Promise<void> {
+  const CASES = options.batchCases ?? 100_000;
   const dynamo = await startDynamoLocal();
   const doc = createDocumentClient({ endpoint: dynamo.endpoint, requestTimeoutMs: 30_000 });
   try {
@@ -86,8 +85,8 @@ export async function run(): Promise<void> {
     progress(`  seeded ${CASES} cases in ${round((performance.now() - started) / 1000, 1)} s`);
 
     const store = new DynamoBackOfficeStore(doc, names, {
-      concurrency: Number(process.env.BATCH_CONCURRENCY ?? 8),
-      transactionItems: Number(process.env.BATCH_TX_ITEMS ?? 100),
+      concurrency: options.batchConcurrency ?? 8,
+      transactionItems: options.batchTransactionItems ?? 100,
     });
     started = performance.now();
     const exported = await runExport(

@@ -1,14 +1,17 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync, rmSync } from 'node:fs';
-import { compileConfig } from '../shared/config/load';
+import { compileConfig, loadConfig } from '../shared/config/load';
+import { createRuntime } from '../shared/runtime/runtime';
+import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
+import { makeConnectLookupHandler } from '../lambdas/connect-lookup/function';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { bundleOptions, CONNECT_FUNCTIONS } from '../infra/bundling';
-import { startCountingProxy } from '../infra/local/counting-proxy';
-import { startDynamoLocal } from '../infra/local/dynamodb-local';
+import { startCountingProxy } from './counting-proxy';
+import { startDynamoLocal } from '../local/dynamodb-local';
 import { citizenKeys } from '../shared/adapters/dynamodb/citizen-items';
 import { DynamoCitizenRepository } from '../shared/adapters/dynamodb/citizen-repository';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client';
@@ -85,13 +88,14 @@ export async function run(): Promise<void> {
     const names = tableNames('bench-connect-');
     const doc = createDocumentClient({ endpoint: dynamo.endpoint, requestTimeoutMs: 5000 });
     await ensureTables(doc as unknown as DynamoDBClient, names);
+    // A bundle's whole environment in its own process, as Lambda gives it.
     const env = {
-      ...process.env,
       [ENV.CITIZENS_TABLE]: names.citizens,
       [ENV.CASES_TABLE]: names.cases,
       [ENV.DYNAMODB_ENDPOINT]: dynamo.endpoint,
-      AWS_REGION: 'us-east-1',
+      [ENV.AWS_REGION]: 'us-east-1',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
 
     progress('cold imports…');
@@ -124,14 +128,20 @@ export async function run(): Promise<void> {
       ),
     );
 
-    // Round trips, counted on the wire by a proxy in front of DynamoDB Local.
-    Object.assign(process.env, env, {
-      [ENV.DYNAMODB_ENDPOINT]: proxy.endpoint,
-      [ENV.CONFIG_FILE]: join(dir, 'connect-case', 'config.json'),
-    });
+    // Round trips, counted on the wire by a proxy in front of DynamoDB Local: the functions composed as at
+    // a cold start in Lambda (Lambda's client bounds), with the proxy as their DynamoDB endpoint.
+    const config = loadConfig('config/city-hall');
+    const runtime = (service: string, endpoint: string) =>
+      createRuntime({
+        service,
+        config,
+        doc: createDocumentClient({ endpoint }),
+        settings: { citizensTable: names.citizens, casesTable: names.cases },
+        logLevel: 'ERROR',
+      });
     const counted = {
-      lookup: (await import('../lambdas/connect-lookup/handler')).handler as Handler,
-      createCase: (await import('../lambdas/connect-case/handler')).handler as Handler,
+      lookup: makeConnectLookupHandler(runtime('connect-lookup', proxy.endpoint)),
+      createCase: makeConnectCaseHandler(runtime('connect-case', proxy.endpoint)),
     };
     await counted.createCase(event(phone, 'bench-open', { topic: 'complaint' }));
     await counted.lookup(event(phone, 'bench-warm'));
@@ -162,17 +172,14 @@ export async function run(): Promise<void> {
       operations: Object.fromEntries(proxy.counts),
     });
 
-    // Latency: the bundled lookup against one raw GetItem, straight to DynamoDB Local, interleaved.
-    Object.assign(process.env, env);
-    delete process.env[ENV.CONFIG_FILE];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const bundled = require(files['connect-lookup']!).handler as Handler;
+    // Latency: the lookup against one raw GetItem, straight to DynamoDB Local, interleaved.
+    const lookup: Handler = makeConnectLookupHandler(runtime('connect-lookup', dynamo.endpoint));
     const raw = createDocumentClient({ endpoint: dynamo.endpoint });
     const key = citizenKeys.identity(phoneIdentity(phone, 'PA'));
     const lookupMs: number[] = [];
     const getMs: number[] = [];
     for (let round_ = 0; round_ < 10; round_++) {
-      lookupMs.push(...(await sample(100, (i) => bundled(event(phone, `bench-${round_}-${i}`)), 10)));
+      lookupMs.push(...(await sample(100, (i) => lookup(event(phone, `bench-${round_}-${i}`)), 10)));
       getMs.push(
         ...(await sample(100, () => raw.send(new GetCommand({ TableName: names.citizens, Key: key })), 10)),
       );

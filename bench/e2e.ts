@@ -1,16 +1,21 @@
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { EVENT_STREAM, localQueue, startLocalStack } from '../infra/local/stack';
+import { EVENT_STREAM, startLocalBackEnd } from '../local/back-end';
+import { localQueue } from '../local/contact-center';
 import { percentile, progress, report, round } from './harness';
 
 const CONTACTS = 60;
 
-/** From PutRecord on the stream to the figure visible through the staff API, on the local stack. */
+/** From PutRecord on the stream to the figure visible through the staff API, on the local back end. */
 export async function run(): Promise<void> {
-  const stack = await startLocalStack({ configDir: 'config/city-hall', port: 0, tablePrefix: 'bench-e2e-' });
+  const backEnd = await startLocalBackEnd({
+    configDir: 'config/city-hall',
+    port: 0,
+    tablePrefix: 'bench-e2e-',
+  });
   try {
     const waiting = async () => {
-      const res = await fetch(`${stack.url}/api/metrics/live`, {
-        headers: { authorization: `Bearer ${stack.token}` },
+      const res = await fetch(`${backEnd.url}/api/metrics/live`, {
+        headers: { authorization: `Bearer ${backEnd.token}` },
       });
       const body = (await res.json()) as { queues: { queue: string; waiting: number }[] };
       return body.queues.find((q) => q.queue === localQueue('tax'))?.waiting ?? 0;
@@ -18,7 +23,7 @@ export async function run(): Promise<void> {
     const samples: number[] = [];
     for (let i = 0; i < CONTACTS; i++) {
       const started = performance.now();
-      await stack.kinesis.send(
+      await backEnd.kinesis.send(
         new PutRecordCommand({
           StreamName: EVENT_STREAM,
           PartitionKey: `e2e-${i}`,
@@ -56,6 +61,6 @@ export async function run(): Promise<void> {
       goal: '<= 1000',
     });
   } finally {
-    await stack.stop();
+    await backEnd.stop();
   }
 }

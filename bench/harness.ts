@@ -33,3 +33,10 @@ export async function sample(n: number, fn: (i: number) => Promise<unknown>, war
 }
 
 export const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
+
+/** Options of `npm run bench` that a family reads (the others ignore them). */
+export interface BenchOptions {
+  readonly batchCases?: number;
+  readonly batchConcurrency?: number;
+  readonly batchTransactionItems?: number;
+}

@@ -1,10 +1,12 @@
 /**
- * `npm run bench` runs every benchmark; `npm run bench -- --only PREFIX` runs those whose name starts with
- * PREFIX (e.g. `--only search`). Each prints one JSON object a line: {"name", "value", "unit", …details}.
+ * `npm run bench` runs every benchmark, one family after another in this one process; `npm run bench --
+ * --only PREFIX` runs those whose name starts with PREFIX (e.g. `--only search`). Each prints one JSON object
+ * a line: {"name", "value", "unit", …details}. The batch family takes `--batch-cases N`, `--batch-concurrency
+ * N` and `--batch-transaction-items N`.
  */
-import { progress } from './harness';
+import { progress, type BenchOptions } from './harness';
 
-const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) => Promise<void> }>> = {
   search: () => import('./search'),
   connect: () => import('./connect'),
   metrics: () => import('./metrics'),
@@ -13,11 +15,32 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   batch: () => import('./batch'),
 };
 
+const NUMBERS = {
+  '--batch-cases': 'batchCases',
+  '--batch-concurrency': 'batchConcurrency',
+  '--batch-transaction-items': 'batchTransactionItems',
+} as const;
+
+function parseArgs(args: readonly string[]): { prefix?: string; options: BenchOptions } {
+  let prefix: string | undefined;
+  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = {};
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const value = args[++i];
+    if (flag === '--only') {
+      if (!value) throw new Error('--only needs a prefix, e.g. --only search');
+      prefix = value;
+    } else if (flag in NUMBERS) {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number of at least 1`);
+      options[NUMBERS[flag as keyof typeof NUMBERS]] = n;
+    } else throw new Error(`unknown option ${flag} (known: --only, ${Object.keys(NUMBERS).join(', ')})`);
+  }
+  return { ...(prefix ? { prefix } : {}), options };
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const at = args.indexOf('--only');
-  const prefix = at >= 0 ? args[at + 1] : undefined;
-  if (at >= 0 && !prefix) throw new Error('--only needs a prefix, e.g. --only search');
+  const { prefix, options } = parseArgs(process.argv.slice(2));
   const chosen = Object.keys(BENCHMARKS).filter(
     (name) => !prefix || name.startsWith(prefix) || prefix.startsWith(name),
   );
@@ -25,7 +48,7 @@ async function main(): Promise<void> {
     throw new Error(`no benchmark matches "${prefix}"; there are: ${Object.keys(BENCHMARKS).join(', ')}`);
   for (const name of chosen) {
     progress(`— ${name}`);
-    await (await BENCHMARKS[name]!()).run();
+    await (await BENCHMARKS[name]!()).run(options);
   }
 }
 

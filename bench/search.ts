@@ -10,7 +10,7 @@ import { newCitizen } from '../shared/domain/citizen';
 import { emptySummary } from '../shared/domain/screen-pop';
 import { documentIdentity, normalizeDocument, phoneIdentity, type Identity } from '../shared/domain/identity';
 import { generateTicket, type Ticket } from '../shared/domain/ticket';
-import { startDynamoLocal } from '../infra/local/dynamodb-local';
+import { startDynamoLocal } from '../local/dynamodb-local';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { percentile, progress, report, round, sample } from './harness';
 import { seededRandom } from '../shared/domain/random';

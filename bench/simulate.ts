@@ -1,6 +1,6 @@
 import { loadConfig } from '../shared/config/load';
-import { localTarget, simulate } from '../infra/local/simulator/run';
-import { startLocalStack } from '../infra/local/stack';
+import { localTarget, simulate } from '../local/simulator/run';
+import { startLocalBackEnd } from '../local/back-end';
 import { progress, report } from './harness';
 
 /**
@@ -9,11 +9,15 @@ import { progress, report } from './harness';
  * stored metrics equal the simulator's ground truth.
  */
 export async function run(): Promise<void> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-  const stack = await startLocalStack({ configDir: 'config/city-hall', port: 0, tablePrefix: 'bench-sim-' });
+  const backEnd = await startLocalBackEnd({
+    configDir: 'config/city-hall',
+    port: 0,
+    tablePrefix: 'bench-sim-',
+    logLevel: 'CRITICAL',
+  });
   try {
     let tenth = -1;
-    const result = await simulate(localTarget(stack, loadConfig('config/city-hall')), {
+    const result = await simulate(localTarget(backEnd, loadConfig('config/city-hall')), {
       contacts: 10_000,
       agents: 300,
       hours: 8,
@@ -43,6 +47,6 @@ export async function run(): Promise<void> {
       mismatches: mismatches.slice(0, 5),
     });
   } finally {
-    await stack.stop();
+    await backEnd.stop();
   }
 }

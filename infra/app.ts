@@ -1,10 +1,20 @@
 import { App } from 'aws-cdk-lib';
 import { buildApp } from './build-app';
 
-/** The CDK app: `npx cdk synth -c config=config/<deployment>` (works offline, no credentials needed). */
+/**
+ * The CDK app: `npx cdk synth -c config=config/<deployment>` (works offline, no credentials needed). The
+ * stacks deploy to the account and region of the AWS profile in use, unless `-c account=… -c region=…` pins
+ * them.
+ */
 const app = new App();
-buildApp(app, String(app.node.tryGetContext('config') ?? 'config/city-hall'), {
-  ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
-  ...(process.env.CDK_DEFAULT_REGION ? { region: process.env.CDK_DEFAULT_REGION } : {}),
+const context = (key: string) => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value ? value : undefined;
+};
+const account = context('account');
+const region = context('region');
+buildApp(app, context('config') ?? 'config/city-hall', {
+  ...(account ? { account } : {}),
+  ...(region ? { region } : {}),
 });
 app.synth();

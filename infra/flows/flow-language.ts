@@ -7,7 +7,7 @@ export const MAX_ACTIONS = 250;
 export const MAX_CONTENT_CHARS = 256_000;
 
 /**
- * The block types the local flow engine runs (infra/local/flow-engine.ts, one `case` each): the contact flows
+ * The block types the local flow engine runs (local/flow-engine.ts, one `case` each): the contact flows
  * we generate use only these, so every path of them can be played on this machine.
  */
 export const ENGINE_BLOCK_TYPES = [

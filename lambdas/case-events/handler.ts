@@ -1,46 +1,16 @@
-import * as z from 'zod/mini';
-import {
-  caseEventOf,
-  caseEventPayload,
-  type CaseStreamRecord,
-} from '../../shared/adapters/dynamodb/case-stream';
 import { createKinesisClient, KinesisPublisher } from '../../shared/adapters/kinesis/publisher';
-import { parseInput } from '../../shared/domain/schema';
-import { ENV, required } from '../../shared/runtime/env';
-import { createLogger } from '../../shared/runtime/logger';
+import { loadRuntime, need } from '../../shared/runtime/runtime';
+import { makeCaseEventsHandler } from './function';
 
-/**
- * Publishes case events to the event stream from the cases table's own stream, so every committed change is
- * published at least once (the aggregator makes it count once). On failure, the batch is retried from its
- * first record.
- */
-const env = process.env;
-const logger = createLogger('case-events');
-const publisher = new KinesisPublisher(
-  createKinesisClient({
-    ...(env[ENV.KINESIS_ENDPOINT] ? { endpoint: env[ENV.KINESIS_ENDPOINT] } : {}),
-    ...(env[ENV.AWS_REGION] ? { region: env[ENV.AWS_REGION] } : {}),
-  }),
-  required(env, ENV.EVENT_STREAM),
-);
-
-const streamEvent = z.object({
-  Records: z.array(
-    z.object({ eventName: z.optional(z.string()), dynamodb: z.optional(z.record(z.string(), z.unknown())) }),
+/** The AWS entry: the function built once, at cold start, from its environment. */
+const runtime = loadRuntime(process.env, { service: 'case-events', dir: __dirname });
+const { settings } = runtime;
+export const handler = makeCaseEventsHandler(runtime, {
+  publisher: new KinesisPublisher(
+    createKinesisClient({
+      ...(settings.kinesisEndpoint ? { endpoint: settings.kinesisEndpoint } : {}),
+      ...(settings.region ? { region: settings.region } : {}),
+    }),
+    need(settings, 'eventStream'),
   ),
 });
-
-export const handler = async (event: unknown) => {
-  const { Records } = parseInput(streamEvent, event);
-  const records = Records as CaseStreamRecord[];
-  const events = records.map(caseEventOf).filter((e) => e !== undefined);
-  try {
-    await publisher.publish(events.map((e) => ({ partitionKey: e.ticket, data: caseEventPayload(e) })));
-  } catch (error) {
-    logger.error('publish failed', { records: records.length, errorType: (error as Error)?.name });
-    const first = records[0]?.dynamodb?.SequenceNumber;
-    return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
-  }
-  logger.info('published', { records: records.length, events: events.length });
-  return { batchItemFailures: [] };
-};

@@ -1,41 +1,7 @@
-import { callerIdentities } from '../../shared/adapters/connect/event';
-import { caseResponse } from '../../shared/adapters/connect/formats';
-import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
-import { intakeContact } from '../../shared/domain/contact-center';
-import { ValidationError } from '../../shared/domain/errors';
-import { connectHandler, connectRuntime } from '../../shared/runtime/connect-runtime';
+import { loadRuntime } from '../../shared/runtime/runtime';
+import { makeConnectCaseHandler } from './function';
 
-/**
- * Opens a case on the topic the caller chose, or appends this contact to their open case on it, whatever the
- * channel. Parameters: `topic` (catalogue id), optional `request`, and for web chat `document`/`email`.
- */
-const runtime = connectRuntime(process.env, 'connect-case', __dirname);
-const { deployment, catalogue, calendar } = runtime.config;
-const intake = new DynamoContactStore(runtime.doc, runtime.tables, {
-  retentionDays: deployment.retentionDays,
-});
-
-export const handler = connectHandler(runtime, async (invocation) => {
-  const identity = callerIdentities(invocation)[0];
-  if (!identity) throw new ValidationError('customer', 'no phone, email or document identifies the caller');
-  const topicId = invocation.parameters.topic;
-  if (!topicId) throw new ValidationError('topic', 'is required');
-  const outcome = await intakeContact(
-    { intake, catalogue, calendar, clock: runtime.clock, random: runtime.random, newId: runtime.newId },
-    {
-      identity,
-      contactId: invocation.contactId,
-      initialContactId: invocation.initialContactId,
-      channel: invocation.channel,
-      topicId,
-      ...(invocation.parameters.request ? { request: invocation.parameters.request } : {}),
-      ...(invocation.language ? { language: invocation.language } : {}),
-    },
-  );
-  runtime.logger.info('case intake', {
-    contactId: invocation.contactId,
-    ticket: outcome.ticket,
-    result: outcome.result,
-  });
-  return caseResponse(outcome);
-});
+/** The AWS entry: the function built once, at cold start, from its environment. */
+export const handler = makeConnectCaseHandler(
+  loadRuntime(process.env, { service: 'connect-case', dir: __dirname }),
+);

@@ -1,18 +1,7 @@
-import { callerIdentities } from '../../shared/adapters/connect/event';
-import { lookupResponse } from '../../shared/adapters/connect/formats';
-import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
-import { lookupCaller } from '../../shared/domain/contact-center';
-import { maskIdentity } from '../../shared/domain/identity';
-import { connectHandler, connectRuntime } from '../../shared/runtime/connect-runtime';
+import { loadRuntime } from '../../shared/runtime/runtime';
+import { makeConnectLookupHandler } from './function';
 
-/** Who is calling? The screen pop from one read of the identity the contact arrives with. */
-const runtime = connectRuntime(process.env, 'connect-lookup', __dirname);
-const screenPops = new DynamoContactStore(runtime.doc, runtime.tables);
-const { deployment, catalogue } = runtime.config;
-
-export const handler = connectHandler(runtime, async (invocation) => {
-  const identity = callerIdentities(invocation)[0];
-  if (identity) runtime.logger.appendKeys({ caller: maskIdentity(identity) });
-  const result = await lookupCaller({ screenPops, clock: runtime.clock }, identity, invocation.contactId);
-  return lookupResponse(result, catalogue, invocation.language ?? deployment.defaultLanguage);
-});
+/** The AWS entry: the function built once, at cold start, from its environment. */
+export const handler = makeConnectLookupHandler(
+  loadRuntime(process.env, { service: 'connect-lookup', dir: __dirname }),
+);

@@ -145,3 +145,21 @@ export function calendarOf(
     new Set(deployment.holidays.map((h) => h.date)),
   );
 }
+
+/**
+ * The local date of an ISO instant, remembered per minute: the date changes only at a minute boundary, and
+ * time-zone rules are costly to apply to every record of a large batch.
+ */
+export function localDateByMinute(calendar: Pick<BusinessCalendar, 'local'>): (at: string) => string {
+  const dates = new Map<number, string>();
+  return (at) => {
+    const minute = Math.floor(Date.parse(at) / 60_000);
+    let date = dates.get(minute);
+    if (!date) {
+      if (dates.size > 10_000) dates.clear();
+      date = calendar.local(new Date(at)).date;
+      dates.set(minute, date);
+    }
+    return date;
+  };
+}

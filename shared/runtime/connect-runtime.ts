@@ -1,41 +1,8 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClientFromEnv } from './dynamodb';
-import type { StoreTables } from '../adapters/dynamodb/case-repository';
 import { parseConnectEvent, type ConnectInvocation } from '../adapters/connect/event';
 import { stringMap, type ConnectOutcome, type StringMap } from '../adapters/connect/response';
-import { readCompiledConfig } from '../config/compiled';
-import type { LoadedConfig } from '../config/load';
 import { DomainError } from '../domain/errors';
-import type { Clock } from '../domain/ports';
 import { withDeadline } from './deadline';
-import { ENV, required, type Env } from './env';
-import { createLogger, type Logger } from './logger';
-
-/** What every Connect-invoked function composes from, built once at cold start. */
-export interface ConnectRuntime {
-  readonly config: LoadedConfig;
-  readonly doc: DynamoDBDocumentClient;
-  readonly tables: StoreTables;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  /** Uniform in [0, 1) from the operating system's CSPRNG: tickets must not be guessable. */
-  readonly random: () => number;
-  readonly newId: () => string;
-}
-
-export function connectRuntime(env: Env, service: string, baseDir: string): ConnectRuntime {
-  return {
-    config: readCompiledConfig(env[ENV.CONFIG_FILE] ?? join(baseDir, 'config.json')),
-    doc: documentClientFromEnv(env),
-    tables: { citizens: required(env, ENV.CITIZENS_TABLE), cases: required(env, ENV.CASES_TABLE) },
-    logger: createLogger(service),
-    clock: { now: () => new Date() },
-    random: () => randomInt(0, 2 ** 47) / 2 ** 47,
-    newId: randomUUID,
-  };
-}
+import type { Runtime } from './runtime';
 
 /** Expected results a flow branches on; anything else is unexpected and throws. */
 const OUTCOME_OF: Record<string, ConnectOutcome> = {
@@ -44,7 +11,7 @@ const OUTCOME_OF: Record<string, ConnectOutcome> = {
   NOT_FOUND: 'NOT_FOUND',
 };
 
-/** Answer well inside the flow's InvocationTimeLimitSeconds (3 s in our flows). */
+/** Answer well inside the flows' InvocationTimeLimitSeconds (4 s: `INVOKE_TIME_LIMIT_SECONDS` of the flow builder). */
 export const CONNECT_BUDGET_MS = 2000;
 
 /**
@@ -53,7 +20,7 @@ export const CONNECT_BUDGET_MS = 2000;
  * and rethrown, so the flow's error branch takes the caller to a person.
  */
 export function connectHandler(
-  runtime: Pick<ConnectRuntime, 'logger'>,
+  runtime: Pick<Runtime, 'logger'>,
   run: (invocation: ConnectInvocation) => Promise<StringMap>,
   budgetMs = CONNECT_BUDGET_MS,
 ): (event: unknown) => Promise<StringMap> {

@@ -1,4 +1,5 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
+import { QueueMap } from '../../shared/domain/departments';
 import { ConnectMessageSender, ConnectTaskSink } from '../../shared/adapters/connect/outbound';
 import { exportKeys, importOf } from '../../shared/adapters/s3/exchange';
 import { MessagingUnavailableError } from '../../shared/domain/errors';
@@ -89,7 +90,7 @@ describe('Connect outbound adapters', () => {
     const sink = new ConnectTaskSink(client, {
       instanceId: 'inst-1',
       flowId: 'flow-task',
-      queues: { tax: 'arn:aws:connect:us-east-1:111122223333:instance/i/queue/q-tax' },
+      queues: new QueueMap([['arn:aws:connect:us-east-1:111122223333:instance/i/queue/q-tax', 'tax']]),
     });
     const task: FollowUpTask = {
       id: 'followup:2026-12-01:4829137756',

@@ -1,3 +1,4 @@
+import { QueueMap } from '../../shared/domain/departments';
 import { createServer, request, type Server } from 'node:http';
 import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
@@ -32,7 +33,9 @@ describe('live events for the local dashboard', () => {
 
   it('pushes the live view at once on connect, and again within a second of a new contact queuing', async () => {
     const { doc, names } = await freshTables();
-    const store = new DynamoMetricsStore(doc, names.metrics, { queues: new Map([['arn:queue/tax', 'tax']]) });
+    const store = new DynamoMetricsStore(doc, names.metrics, {
+      queues: new QueueMap([['arn:queue/tax', 'tax']]),
+    });
     const live = liveEvents({ reader: store, clock: { now: () => new Date() }, pollMs: 5000 });
     server = createServer((req, res) => live.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

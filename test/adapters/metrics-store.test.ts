@@ -1,3 +1,4 @@
+import { QueueMap } from '../../shared/domain/departments';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { InMemoryMetricsStore } from '../../shared/adapters/memory/metrics-store';
 import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
@@ -42,7 +43,9 @@ describe('metrics store on DynamoDB Local', () => {
     }
     const now = day.end;
     const live = reference.live(now);
-    const reader = new DynamoMetricsStore(doc, names.metrics, { queues: new Map(QUEUES.map((q) => [q, q])) });
+    const reader = new DynamoMetricsStore(doc, names.metrics, {
+      queues: new QueueMap(QUEUES.map((q) => [q, q])),
+    });
     const stored = await reader.live(now);
     for (const queue of QUEUES)
       expect(stored.queues.find((q) => q.queue === queue)).toMatchObject(

@@ -1,3 +1,4 @@
+import { testDynamoEndpoint } from '../support/dynamo';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -33,15 +34,16 @@ describe('any day, any hour', () => {
     async (_when, clock, day) => {
       const { stdout } = await run(
         'scripts/at-clock.sh',
-        [clock, 'npx', 'tsx', 'test/support/clock-probe.ts'],
-        {
-          env: {
-            ...process.env,
-            POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          },
-          maxBuffer: 10 * 1024 * 1024,
-        },
+        [
+          clock,
+          'env',
+          'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true',
+          'npx',
+          'tsx',
+          'test/support/clock-probe.ts',
+          testDynamoEndpoint(),
+        ],
+        { maxBuffer: 10 * 1024 * 1024 },
       );
       const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
         wall: string;

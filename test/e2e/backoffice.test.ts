@@ -4,7 +4,7 @@ import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice
 import { caseKeys } from '../../shared/adapters/dynamodb/case-items';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { ensureTables, tableNames } from '../../shared/adapters/dynamodb/setup';
-import { startDynamoLocal, type DynamoLocal } from '../../infra/local/dynamodb-local';
+import { startDynamoLocal, type DynamoLocal } from '../../local/dynamodb-local';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { loadConfig } from '../../shared/config/load';

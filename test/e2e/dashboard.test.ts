@@ -4,17 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { localTarget, simulate, type SimulationReport } from '../../infra/local/simulator/run';
+import { localTarget, simulate, type SimulationReport } from '../../local/simulator/run';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { dynamoClient } from '../support/dynamo';
-import { EVENT_STREAM, localQueue, startLocalStack } from '../../infra/local/stack';
+import { EVENT_STREAM, startLocalBackEnd } from '../../local/back-end';
+import { localQueue } from '../../local/contact-center';
 import { loadConfig } from '../../shared/config/load';
-import { realClockEnv } from '../../infra/local/dynamodb-local';
+import { testDynamoEndpoint } from '../support/dynamo';
 import { count, duration, percent } from '../../web/src/view';
 
 const CHROMIUM = '/usr/bin/chromium';
-type Stack = Awaited<ReturnType<typeof startLocalStack>>;
-let stack: Stack;
+type Stack = Awaited<ReturnType<typeof startLocalBackEnd>>;
+let backEnd: Stack;
 let browser: Browser;
 let page: Page;
 
@@ -46,7 +47,9 @@ interface Live {
 }
 
 const api = async <T>(path: string): Promise<T> => {
-  const res = await fetch(`${stack.url}/api${path}`, { headers: { authorization: `Bearer ${stack.token}` } });
+  const res = await fetch(`${backEnd.url}/api${path}`, {
+    headers: { authorization: `Bearer ${backEnd.token}` },
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 };
@@ -78,19 +81,18 @@ beforeAll(async () => {
       `The dashboard test drives Debian's Chromium at ${CHROMIUM}, which is not installed: ` +
         'install the Debian package "chromium" (sudo apt-get install chromium). .ci/run installs it.',
     );
-  process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-  stack = await startLocalStack({
+  backEnd = await startLocalBackEnd({
     configDir: 'config/city-hall',
-    dynamoEndpoint: process.env.TEST_DYNAMO_ENDPOINT!,
+    dynamoEndpoint: testDynamoEndpoint(),
+    logLevel: 'CRITICAL',
     tablePrefix: `w${randomUUID().slice(0, 8)}-`,
     port: 0,
   });
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    // Chromium itself, without a faked clock when the tests run under one (see the script).
+    executablePath: 'scripts/chromium-real-clock.sh',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-    // The page needs no faked clock; Chromium under libfaketime's preload is slow (see realClockEnv).
-    env: realClockEnv(),
   });
   // In a context of its own: the accessibility check opens a page beside it.
   const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, locale: 'es-PA' });
@@ -99,15 +101,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  if (stack) await dropTables(dynamoClient(), stack.names);
+  await backEnd?.stop();
+  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
 });
 
 describe('the supervisor dashboard in Chromium', () => {
   it('shows nothing without signing in, and refuses a wrong password', async () => {
-    const res = await fetch(`${stack.url}/api/metrics/summary`);
+    const res = await fetch(`${backEnd.url}/api/metrics/summary`);
     expect(res.status).toBe(401);
-    await page.goto(`${stack.url}/dashboard/`);
+    await page.goto(`${backEnd.url}/dashboard/`);
     await page.locator('#login').waitFor();
     expect(await page.locator('#dashboard').isHidden()).toBe(true);
     await page.fill('#username', 'supervisora');
@@ -126,7 +128,7 @@ describe('the supervisor dashboard in Chromium', () => {
     await page.locator('[data-tile="tax.waiting"]').waitFor();
     // A short, understaffed morning, paced so that the page is read while it plays.
     let running = true;
-    const played = simulate(localTarget(stack, config), {
+    const played = simulate(localTarget(backEnd, config), {
       contacts: 300,
       agents: 'auto',
       preset: 'understaffed-morning',
@@ -280,7 +282,7 @@ describe('the supervisor dashboard in Chromium', () => {
   it('shows new contacts in the queue within 2 seconds', async () => {
     const before = Number(await tileValue('tax.waiting'));
     const started = Date.now();
-    await stack.kinesis.send(
+    await backEnd.kinesis.send(
       new PutRecordsCommand({
         StreamName: EVENT_STREAM,
         Records: [1, 2, 3].map((i) => ({
@@ -326,7 +328,7 @@ describe('the supervisor dashboard in Chromium', () => {
 
   it('says clearly when the data stops coming', async () => {
     await page.route('**/api/**', (route) => route.abort());
-    stack.live.close(); // the stream ends; the page cannot reconnect
+    backEnd.live.close(); // the stream ends; the page cannot reconnect
     await page.locator('#stale').waitFor({ state: 'visible', timeout: 16_000 });
     expect(await text('#stale')).toMatch(/No update for 1\d s/);
   }, 30_000);

@@ -1,33 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { localTarget, simulate } from '../../infra/local/simulator/run';
+import { localTarget, simulate } from '../../local/simulator/run';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
-import { dynamoClient } from '../support/dynamo';
-import { startLocalStack } from '../../infra/local/stack';
+import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+import { startLocalBackEnd } from '../../local/back-end';
 import { loadConfig } from '../../shared/config/load';
 
-type Stack = Awaited<ReturnType<typeof startLocalStack>>;
-let stack: Stack;
+type Stack = Awaited<ReturnType<typeof startLocalBackEnd>>;
+let backEnd: Stack;
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-  stack = await startLocalStack({
+  backEnd = await startLocalBackEnd({
     configDir: 'config/city-hall',
-    dynamoEndpoint: process.env.TEST_DYNAMO_ENDPOINT!,
+    dynamoEndpoint: testDynamoEndpoint(),
+    logLevel: 'CRITICAL',
     tablePrefix: `s${randomUUID().slice(0, 8)}-`,
     port: 0,
   });
 }, 60_000);
 afterAll(async () => {
-  await stack?.stop();
+  await backEnd?.stop();
   // DynamoDB Local keeps everything in memory: hand it back for the suites after this one.
-  if (stack) await dropTables(dynamoClient(), stack.names);
+  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
 });
 
 describe('npm run simulate on the local back end', () => {
   it('plays 2,000 contacts with 60 agents: none lost, the stored metrics equal the ground truth', async () => {
     const config = loadConfig('config/city-hall');
-    const report = await simulate(localTarget(stack, config), {
+    const report = await simulate(localTarget(backEnd, config), {
       contacts: 2000,
       agents: 60,
       hours: 4,
@@ -48,7 +48,7 @@ describe('npm run simulate on the local back end', () => {
     // The cases are real: every one created is counted through the cases table's stream, open — or resolved
     // when the caller asked self-service for the link, which was texted to them (one message each).
     const counted = async () => {
-      const live = await stack.metrics.live(new Date());
+      const live = await backEnd.metrics.live(new Date());
       const sum = (status: 'OPEN' | 'RESOLVED') =>
         Object.values(live.cases).reduce((n, byStatus) => n + (byStatus[status] ?? 0), 0);
       return { open: sum('OPEN'), resolved: sum('RESOLVED') };
@@ -60,7 +60,7 @@ describe('npm run simulate on the local back end', () => {
     }
     expect(cases.open + cases.resolved).toBe(report.casesCreated);
     expect(cases.resolved).toBeGreaterThan(0);
-    const links = (await new DynamoOutbox(stack.doc, stack.names.cases).list(1000)).filter((m) =>
+    const links = (await new DynamoOutbox(backEnd.doc, backEnd.names.cases).list(1000)).filter((m) =>
       m.id.endsWith('#link'),
     );
     expect(links).toHaveLength(cases.resolved);

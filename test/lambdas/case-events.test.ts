@@ -14,10 +14,13 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
-import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
+import { createKinesisClient, KinesisPublisher } from '../../shared/adapters/kinesis/publisher';
+import { createLogger } from '../../shared/runtime/logger';
+import { makeCaseEventsHandler } from '../../lambdas/case-events/function';
+import { testDynamoEndpoint } from '../support/dynamo';
 import { parseTicket } from '../../shared/domain/ticket';
 import { changeCaseStatus } from '../../shared/domain/use-cases';
-import { startKinesalite, type LocalKinesis } from '../../infra/local/kinesalite';
+import { startKinesalite, type LocalKinesis } from '../../local/kinesalite';
 import { connectEvent, loadConnectHandlers } from '../support/connect';
 
 let kinesis: LocalKinesis;
@@ -27,7 +30,7 @@ afterAll(() => kinesis?.stop());
 async function tableStreamRecords(doc: DynamoDBClient, table: string) {
   const { Table } = await doc.send(new DescribeTableCommand({ TableName: table }));
   const streams = new DynamoDBStreamsClient({
-    endpoint: process.env.TEST_DYNAMO_ENDPOINT,
+    endpoint: testDynamoEndpoint(),
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
@@ -77,14 +80,13 @@ describe('case events', () => {
     );
 
     const records = await tableStreamRecords(store.doc as unknown as DynamoDBClient, store.names.cases);
-    Object.assign(process.env, { EVENT_STREAM: 'events', KINESIS_ENDPOINT: kinesis.endpoint });
-    let handler: ((e: unknown) => Promise<{ batchItemFailures: unknown[] }>) | undefined;
-    await jest.isolateModulesAsync(async () => {
-      handler = (await import('../../lambdas/case-events/handler')).handler;
-    });
+    const handler = makeCaseEventsHandler(
+      { logger: createLogger('case-events') },
+      { publisher: new KinesisPublisher(client, 'events') },
+    );
     const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      expect(await handler!({ Records: records })).toEqual({ batchItemFailures: [] });
+      expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
     } finally {
       quiet.mockRestore();
     }

@@ -95,11 +95,7 @@ describe('when DynamoDB does not answer', () => {
     await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
     const address = blackhole.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    let handlers: Awaited<ReturnType<typeof loadConnectHandlers>> | undefined;
-    await jest.isolateModulesAsync(async () => {
-      handlers = await loadConnectHandlers(`http://127.0.0.1:${port}`);
-    });
-    const { lookup, createCase, status } = handlers!;
+    const { lookup, createCase, status } = await loadConnectHandlers(`http://127.0.0.1:${port}`);
     const silence = [process.stdout, process.stderr].map((stream) =>
       jest.spyOn(stream, 'write').mockImplementation(() => true),
     );

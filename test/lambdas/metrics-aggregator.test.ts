@@ -1,27 +1,23 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
-import { compileConfig } from '../../shared/config/load';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { loadConfig } from '../../shared/config/load';
+import { createRuntime } from '../../shared/runtime/runtime';
+import { makeMetricsAggregatorHandler } from '../../lambdas/metrics-aggregator/function';
 import { asKinesis, morning } from '../support/morning';
-import { freshTables } from '../support/dynamo';
+import { freshTables, testDynamoEndpoint } from '../support/dynamo';
 
 type Handler = (event: unknown) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 
-async function load(table: string): Promise<Handler> {
-  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-config-')), 'config.json');
-  writeFileSync(configFile, JSON.stringify(compileConfig('config/city-hall')));
-  Object.assign(process.env, {
-    CONFIG_FILE: configFile,
-    METRICS_TABLE: table,
-    DYNAMODB_ENDPOINT: process.env.TEST_DYNAMO_ENDPOINT,
-    QUEUE_DEPARTMENTS: JSON.stringify([['arn:queue/tax', 'tax']]),
-  });
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../lambdas/metrics-aggregator/handler')).handler as Handler;
-  });
-  return handler!;
+/** The function composed as at a cold start, on the given metrics table. */
+function load(table: string): Handler {
+  return makeMetricsAggregatorHandler(
+    createRuntime({
+      service: 'metrics-aggregator',
+      config: loadConfig('config/city-hall'),
+      doc: createDocumentClient({ endpoint: testDynamoEndpoint(), requestTimeoutMs: 2000 }),
+      settings: { metricsTable: table, queueDepartments: [['arn:queue/tax', 'tax']] },
+    }),
+  );
 }
 
 describe('metrics-aggregator function', () => {
@@ -30,7 +26,7 @@ describe('metrics-aggregator function', () => {
 
   it('applies a Kinesis batch and reports no failures; a redelivery changes nothing', async () => {
     const { doc, names } = await freshTables();
-    const handler = await load(names.metrics);
+    const handler = load(names.metrics);
     const day = morning(60, 3);
     const event = { Records: asKinesis(day.payloads) };
     const spies = silence();
@@ -56,7 +52,7 @@ describe('metrics-aggregator function', () => {
   });
 
   it('reports the first record it could not apply, so the stream retries from there', async () => {
-    const handler = await load('no-such-table');
+    const handler = load('no-such-table');
     const records = asKinesis(morning(5, 1).payloads);
     const spies = silence();
     try {

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localHttpServer } from '../../infra/local/http-server';
-import { readRunningStack, runningStacks, writeRunningStack } from '../../infra/local/running';
-import { listen, PortInUseError, startLocalStack } from '../../infra/local/stack';
-import { localSessions } from '../../infra/local/session';
+import { localHttpServer } from '../../local/http-server';
+import { readRunningBackEnd, runningBackEnds, writeRunningBackEnd } from '../../local/running';
+import { listen, PortInUseError, startLocalBackEnd } from '../../local/back-end';
+import { localSessions } from '../../local/session';
 
 const endpoints = {
   dynamoEndpoint: 'http://127.0.0.1:1',
@@ -20,7 +20,7 @@ describe('local mode and a careless user', () => {
     const port = await listen(other, 0);
     try {
       const started = Date.now();
-      const error = await startLocalStack({ configDir: 'config/city-hall', port }).catch((e: unknown) => e);
+      const error = await startLocalBackEnd({ configDir: 'config/city-hall', port }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PortInUseError);
       expect((error as Error).message).toBe(
         `port ${port} is already in use (is another npm start running?): start this one with --port N, or --port 0 for a free one`,
@@ -33,30 +33,33 @@ describe('local mode and a careless user', () => {
 
   it('keeps one discovery file per port, and asks which to join when several run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ventanilla-running-'));
-    expect(readRunningStack(undefined, dir)).toBeUndefined();
-    const forgetA = writeRunningStack(
+    expect(readRunningBackEnd(undefined, dir)).toBeUndefined();
+    const forgetA = writeRunningBackEnd(
       { ...endpoints, pid: process.pid, port: 3000, url: 'http://127.0.0.1:3000' },
       dir,
     );
-    expect(readRunningStack(undefined, dir)?.port).toBe(3000);
-    const forgetB = writeRunningStack(
+    expect(readRunningBackEnd(undefined, dir)?.port).toBe(3000);
+    const forgetB = writeRunningBackEnd(
       { ...endpoints, pid: process.pid, port: 3001, url: 'http://127.0.0.1:3001' },
       dir,
     );
     // A dead process's file does not count.
-    writeRunningStack({ ...endpoints, pid: 2 ** 22 + 12345, port: 3002, url: 'http://127.0.0.1:3002' }, dir);
-    expect(runningStacks(dir).map((s) => s.port)).toEqual([3000, 3001]);
-    expect(() => readRunningStack(undefined, dir)).toThrow(
+    writeRunningBackEnd(
+      { ...endpoints, pid: 2 ** 22 + 12345, port: 3002, url: 'http://127.0.0.1:3002' },
+      dir,
+    );
+    expect(runningBackEnds(dir).map((s) => s.port)).toEqual([3000, 3001]);
+    expect(() => readRunningBackEnd(undefined, dir)).toThrow(
       '2 local contact centers are running (ports 3000, 3001): say which to join with --port N',
     );
-    expect(readRunningStack(3001, dir)?.url).toBe('http://127.0.0.1:3001');
-    expect(() => readRunningStack(3005, dir)).toThrow(
+    expect(readRunningBackEnd(3001, dir)?.url).toBe('http://127.0.0.1:3001');
+    expect(() => readRunningBackEnd(3005, dir)).toThrow(
       'no local contact center is running on port 3005 (running: 3000, 3001)',
     );
     forgetA();
-    expect(readRunningStack(undefined, dir)?.port).toBe(3001);
+    expect(readRunningBackEnd(undefined, dir)?.port).toBe(3001);
     forgetB();
-    expect(runningStacks(dir)).toEqual([]);
+    expect(runningBackEnds(dir)).toEqual([]);
   });
 
   it('logs an unexpected 500 in the terminal with its request id, and never the error text', async () => {

@@ -1,3 +1,4 @@
+import { QueueMap } from '../../shared/domain/departments';
 import {
   inboundTextFlow,
   inboundVoiceFlow,
@@ -8,7 +9,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { DEPLOY_ONLY_BLOCK_TYPES, ENGINE_BLOCK_TYPES } from '../../infra/flows/flow-language';
 import { botDefinition } from '../../infra/flows/lex-bot';
-import { runContact, type FlowEngineDeps } from '../../infra/local/flow-engine';
+import { runContact, type FlowEngineDeps } from '../../local/flow-engine';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { loadConfig } from '../../shared/config/load';
@@ -53,7 +54,7 @@ beforeAll(async () => {
       'local:fn:case': store.createCase,
       'local:fn:status': store.status,
     },
-    queueDepartments: Object.fromEntries(deployment.departments.map((d) => [queue(d.id), d.id])),
+    queues: new QueueMap(deployment.departments.map((d) => [queue(d.id), d.id])),
     calendar,
     bot: botDefinition(deployment.languages, catalogue.entries),
     now: () => TUESDAY_10AM,
@@ -190,7 +191,7 @@ describe('the local flow engine running the generated flows', () => {
 
   it('runs exactly the block types the validator lets a local flow use: one list', () => {
     // The engine's own dispatch, read from its source: one `case` per block type it runs.
-    const source = readFileSync('infra/local/flow-engine.ts', 'utf8');
+    const source = readFileSync('local/flow-engine.ts', 'utf8');
     const blocks = new Set<string>([...ENGINE_BLOCK_TYPES, ...DEPLOY_ONLY_BLOCK_TYPES]);
     const cases = [...source.matchAll(/case '([A-Za-z]+)':/g)].map((m) => m[1]!).filter((t) => blocks.has(t));
     expect(cases.sort()).toEqual([...ENGINE_BLOCK_TYPES].sort());

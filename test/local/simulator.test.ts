@@ -2,12 +2,12 @@ import { parseKinesisRecord, toMetricEvent } from '../../shared/adapters/connect
 import { InMemoryMetricsStore } from '../../shared/adapters/memory/metrics-store';
 import { loadConfig } from '../../shared/config/load';
 import { aggregateBatch } from '../../shared/domain/metrics/aggregate';
-import { parseSimulateArgs } from '../../infra/local/simulate';
-import { LOCAL_INSTANCE } from '../../infra/local/simulator/connect-records';
-import { simulateDay, type PlannedAgent } from '../../infra/local/simulator/routing';
-import { planAgents, simulatedDay, spreadAgents } from '../../infra/local/simulator/run';
-import { planDay, script, type PlannedContact } from '../../infra/local/simulator/traffic';
-import { differences, expectedIntervals } from '../../infra/local/simulator/truth';
+import { parseSimulateArgs } from '../../local/simulate';
+import { LOCAL_INSTANCE } from '../../local/simulator/connect-records';
+import { simulateDay, type PlannedAgent } from '../../local/simulator/routing';
+import { planAgents, simulatedDay, spreadAgents } from '../../local/simulator/run';
+import { planDay, script, type PlannedContact } from '../../local/simulator/traffic';
+import { differences, expectedIntervals } from '../../local/simulator/truth';
 import { asKinesis } from '../support/morning';
 
 const config = loadConfig('config/city-hall');

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../shared/config/load';
-import { agentsNeeded, erlangC, serviceLevel } from '../../infra/local/simulator/staffing';
-import { planAgents, simulatedDay, staffForDay, UNDERSTAFFED_SHARE } from '../../infra/local/simulator/run';
-import { planDay } from '../../infra/local/simulator/traffic';
+import { agentsNeeded, erlangC, serviceLevel } from '../../local/simulator/staffing';
+import { planAgents, simulatedDay, staffForDay, UNDERSTAFFED_SHARE } from '../../local/simulator/run';
+import { planDay } from '../../local/simulator/traffic';
 
 /** Erlang C straight from its textbook form (factorials and a sum), to check the recurrence against. */
 function erlangCByTheBook(a: number, n: number): number {

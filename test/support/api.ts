@@ -1,31 +1,29 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compileConfig } from '../../shared/config/load';
+import { loadConfig } from '../../shared/config/load';
+import { FileStaffDirectory } from '../../shared/adapters/file/staff-directory';
+import { createRuntime } from '../../shared/runtime/runtime';
+import { makeApiHandler } from '../../lambdas/api/function';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { testDynamoEndpoint } from './dynamo';
 
 type Handler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
 
-/** The staff API handler, loaded fresh and pointed at the given tables, as Lambda's environment would. */
+/** The staff API composed on the given tables as at a cold start in Lambda (the users file for the pool). */
 export async function loadApiHandler(
   names: { metrics: string; cases: string; citizens: string },
   queues: readonly (readonly [string, string])[] = [],
 ): Promise<Handler> {
-  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-config-')), 'config.json');
-  writeFileSync(configFile, JSON.stringify(compileConfig('config/city-hall')));
-  Object.assign(process.env, {
-    CONFIG_FILE: configFile,
-    METRICS_TABLE: names.metrics,
-    CASES_TABLE: names.cases,
-    CITIZENS_TABLE: names.citizens,
-    DYNAMODB_ENDPOINT: process.env.TEST_DYNAMO_ENDPOINT,
-    QUEUE_DEPARTMENTS: JSON.stringify(queues),
-    STAFF_FILE: 'config/city-hall/users.json',
+  const runtime = createRuntime({
+    service: 'api',
+    config: loadConfig('config/city-hall'),
+    doc: createDocumentClient({ endpoint: testDynamoEndpoint(), requestTimeoutMs: 2000 }),
+    settings: {
+      metricsTable: names.metrics,
+      casesTable: names.cases,
+      citizensTable: names.citizens,
+      queueDepartments: queues,
+    },
   });
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../lambdas/api/handler')).handler as Handler;
-  });
-  return handler!;
+  return makeApiHandler(runtime, { staff: new FileStaffDirectory('config/city-hall/users.json') });
 }
 
 export interface CallOptions {

@@ -5,8 +5,8 @@
  * the export's batch and date column. Prints one JSON line.
  */
 import { randomUUID } from 'node:crypto';
-import { localTarget, simulate } from '../../infra/local/simulator/run';
-import { startLocalStack } from '../../infra/local/stack';
+import { localTarget, simulate } from '../../local/simulator/run';
+import { startLocalBackEnd } from '../../local/back-end';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
 import { loadConfig } from '../../shared/config/load';
@@ -15,16 +15,18 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 async function main() {
   const config = loadConfig('config/city-hall');
-  const stack = await startLocalStack({
+  const backEnd = await startLocalBackEnd({
     configDir: 'config/city-hall',
-    dynamoEndpoint: process.env.TEST_DYNAMO_ENDPOINT!,
+    // The run's DynamoDB Local, as the test that started this process names it.
+    dynamoEndpoint: process.argv[2]!,
+    logLevel: 'CRITICAL',
     tablePrefix: `k${randomUUID().slice(0, 8)}-`,
     port: 0,
   });
   let result: string;
   try {
     const wall = new Date();
-    const report = await simulate(localTarget(stack, config), {
+    const report = await simulate(localTarget(backEnd, config), {
       contacts: 150,
       agents: 'auto',
       preset: 'understaffed-morning',
@@ -33,8 +35,8 @@ async function main() {
       seed: 7,
       settleMs: 20_000,
     });
-    const res = await fetch(`${stack.url}/api/metrics/summary`, {
-      headers: { authorization: `Bearer ${stack.token}` },
+    const res = await fetch(`${backEnd.url}/api/metrics/summary`, {
+      headers: { authorization: `Bearer ${backEnd.token}` },
     });
     const summary = (await res.json()) as {
       date: string;
@@ -42,7 +44,7 @@ async function main() {
       departments: { oldestWaitSeconds: number; today: { offered: number } }[];
     };
     const exported = await runExport(
-      new DynamoBackOfficeStore(stack.doc, stack.names),
+      new DynamoBackOfficeStore(backEnd.doc, backEnd.names),
       {
         catalogue: config.catalogue,
         now: () => new Date(),
@@ -68,8 +70,8 @@ async function main() {
       },
     })}\n`;
   } finally {
-    await dropTables(stack.doc as unknown as DynamoDBClient, stack.names).catch(() => undefined);
-    await stack.stop();
+    await dropTables(backEnd.doc as unknown as DynamoDBClient, backEnd.names).catch(() => undefined);
+    await backEnd.stop();
   }
   process.stdout.write(result);
 }

@@ -1,8 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { compileConfig } from '../../shared/config/load';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshTables } from './dynamo';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { loadConfig } from '../../shared/config/load';
+import { createRuntime } from '../../shared/runtime/runtime';
+import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
+import { makeConnectCaseStatusHandler } from '../../lambdas/connect-case-status/function';
+import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function';
+import { freshTables, testDynamoEndpoint } from './dynamo';
+
+const CONFIG = loadConfig(join(__dirname, '..', '..', 'config', 'city-hall'));
 
 export type Fixture =
   | 'voice-inbound-docs'
@@ -40,21 +46,22 @@ export function connectEvent(name: Fixture, options: EventOptions = {}): any {
 
 export type Handler = (event: unknown) => Promise<Record<string, string>>;
 
-/** Fresh tables, the environment the functions read at cold start, and the three handlers loaded on it. */
+/**
+ * Fresh tables and the three Connect functions composed on them as at a cold start in Lambda: their own
+ * document client with Lambda's time bounds, on the run's DynamoDB Local or the given endpoint.
+ */
 export async function loadConnectHandlers(endpoint?: string) {
   const store = await freshTables();
-  process.env.CITIZENS_TABLE = store.names.citizens;
-  process.env.CASES_TABLE = store.names.cases;
-  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-config-')), 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify(compileConfig(join(__dirname, '..', '..', 'config', 'city-hall'))),
-  );
-  process.env.CONFIG_FILE = configFile;
-  process.env.DYNAMODB_ENDPOINT = endpoint ?? process.env.TEST_DYNAMO_ENDPOINT;
-  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  const lookup = (await import('../../lambdas/connect-lookup/handler')).handler as Handler;
-  const createCase = (await import('../../lambdas/connect-case/handler')).handler as Handler;
-  const status = (await import('../../lambdas/connect-case-status/handler')).handler as Handler;
+  const runtime = (service: string) =>
+    createRuntime({
+      service,
+      config: CONFIG,
+      doc: createDocumentClient({ endpoint: endpoint ?? testDynamoEndpoint() }),
+      settings: { citizensTable: store.names.citizens, casesTable: store.names.cases },
+      logLevel: 'INFO',
+    });
+  const lookup: Handler = makeConnectLookupHandler(runtime('connect-lookup'));
+  const createCase: Handler = makeConnectCaseHandler(runtime('connect-case'));
+  const status: Handler = makeConnectCaseStatusHandler(runtime('connect-case-status'));
   return { ...store, lookup, createCase, status };
 }

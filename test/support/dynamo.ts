@@ -3,10 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { ensureTables, tableNames } from '../../shared/adapters/dynamodb/setup';
 
+/**
+ * The run's DynamoDB Local, started by the global setup on the port jest.config.js chose (a jest global, so
+ * nothing is handed over through the environment).
+ */
+export function testDynamoEndpoint(): string {
+  const port = (globalThis as { TEST_DYNAMO_PORT?: unknown }).TEST_DYNAMO_PORT;
+  if (typeof port !== 'number')
+    throw new Error('no DynamoDB Local for this run: run the tests through jest (npm test)');
+  return `http://127.0.0.1:${port}`;
+}
+
 /** Fresh tables on the run's DynamoDB Local, under a prefix no other test file uses. */
 export async function freshTables() {
-  const endpoint = process.env.TEST_DYNAMO_ENDPOINT;
-  if (!endpoint) throw new Error('TEST_DYNAMO_ENDPOINT is not set: run the tests through jest (npm test)');
+  const endpoint = testDynamoEndpoint();
   // Generous bounds: tests share two cores with DynamoDB Local.
   const doc = createDocumentClient({ endpoint, requestTimeoutMs: 5000, connectionTimeoutMs: 2000 });
   const names = tableNames(`t${randomUUID().slice(0, 8)}-`);
@@ -17,7 +27,7 @@ export async function freshTables() {
 /** A client for the run's DynamoDB Local (table administration in tests). */
 export function dynamoClient(): DynamoDBClient {
   return createDocumentClient({
-    endpoint: process.env.TEST_DYNAMO_ENDPOINT!,
+    endpoint: testDynamoEndpoint(),
     requestTimeoutMs: 10_000,
   }) as unknown as DynamoDBClient;
 }

@@ -1,4 +1,4 @@
-import type { DynamoLocal } from '../../infra/local/dynamodb-local';
+import type { DynamoLocal } from '../../local/dynamodb-local';
 
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { __dynamo?: DynamoLocal }).__dynamo?.stop();

@@ -4,6 +4,7 @@ import {
   type ConnectClient,
 } from '@aws-sdk/client-connect';
 import { MessagingUnavailableError } from '../../domain/errors';
+import type { QueueMap } from '../../domain/departments';
 import type { FollowUpSink, FollowUpTask } from '../../domain/follow-up';
 import type { MessageSender, OutgoingMessage } from '../../domain/messaging';
 
@@ -56,7 +57,7 @@ export interface ConnectTaskOptions {
   /** The follow-up task flow: it queues the task on `$.Attributes.queueArn` (the general queue otherwise). */
   readonly flowId: string;
   /** The queue ARN of each department. */
-  readonly queues: Readonly<Record<string, string>>;
+  readonly queues: Pick<QueueMap, 'queueOf'>;
 }
 
 /** Follow-up work as Connect tasks, routed to the department's queue; the task id is the idempotency token. */
@@ -67,7 +68,7 @@ export class ConnectTaskSink implements FollowUpSink {
   ) {}
 
   async create(task: FollowUpTask): Promise<void> {
-    const queueArn = this.options.queues[task.departmentId];
+    const queueArn = this.options.queues.queueOf(task.departmentId);
     await this.client.send(
       new StartTaskContactCommand({
         InstanceId: this.options.instanceId,

@@ -1,6 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseMetricEvent } from '../../domain/metrics/model';
+import type { CaseChange } from '../../domain/notifier';
+import { caseContactFromItem, caseFromItem } from './case-items';
 
 /** A DynamoDB Streams record as Lambda hands it over (the fields read here). */
 export interface CaseStreamRecord {
@@ -79,3 +81,22 @@ export const caseEventPayload = (event: CaseMetricEvent) => ({
   ...(event.to ? { to: event.to } : {}),
   ...(event.repeat !== undefined ? { repeat: event.repeat } : {}),
 });
+
+/**
+ * The change a record of the cases table's stream carries, in the domain's terms: a case written (with its
+ * previous state) or a contact linked to a case; undefined for the table's other items and for removals.
+ */
+export function caseChangeOf(record: CaseStreamRecord): CaseChange | undefined {
+  const next = image(record.dynamodb?.NewImage);
+  if (!next) return undefined;
+  const inserted = record.eventName === 'INSERT';
+  if (next.type === 'CASE_CONTACT') return { kind: 'contact', inserted, contact: caseContactFromItem(next) };
+  if (next.type !== 'CASE') return undefined;
+  const previous = image(record.dynamodb?.OldImage);
+  return {
+    kind: 'case',
+    inserted,
+    next: caseFromItem(next),
+    ...(previous?.type === 'CASE' ? { previous: caseFromItem(previous) } : {}),
+  };
+}

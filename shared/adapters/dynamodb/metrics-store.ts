@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { QueueMap } from '../../domain/departments';
 import {
   PutCommand,
   QueryCommand,
@@ -54,14 +55,14 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     private readonly options: {
       retentionDays?: number;
       now?: () => Date;
-      /** Queue → department, for the live view; queues not listed are not shown. */
-      queues?: ReadonlyMap<string, string>;
+      /** Queue ↔ department, for the live view; queues not listed are not shown. */
+      queues?: QueueMap;
     } = {},
   ) {}
 
   /** The live view, measured against the events' clock (the wall clock while the events are live). */
   async live(wallNow: Date): Promise<LiveMetrics> {
-    const queues = [...(this.options.queues ?? new Map<string, string>()).entries()];
+    const queues = this.options.queues?.pairs ?? [];
     // The clocks first: a contact still waiting after them had not left by their time, so its wait measured
     // against them is never more than it really waited.
     const clocks = await this.clocks();
@@ -118,7 +119,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
   }
 
   async intervals(query: IntervalQuery): Promise<readonly IntervalRow[]> {
-    const departments = new Set((this.options.queues ?? new Map()).values());
+    const departments = new Set((this.options.queues?.pairs ?? []).map(([, department]) => department));
     const scopes: Omit<Scope, 'channel'>[] = query.queue
       ? [{ dimension: 'queue', id: query.queue }]
       : query.department

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { LiveEvents } from '../../shared/adapters/http/live-events';
-import { buildDashboard, type DashboardFile } from '../../web/build';
+import type { LiveEvents } from '../shared/adapters/http/live-events';
+import { buildDashboard, type DashboardFile } from '../web/build';
 import { cookieValue, SESSION_COOKIE, type localSessions, type SessionClaims } from './session';
 
 type ApiHandler = (event: unknown) => Promise<unknown>;

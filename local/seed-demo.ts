@@ -1,12 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
-import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
-import type { TableId } from '../../shared/adapters/dynamodb/tables';
-import type { LoadedConfig } from '../../shared/config/load';
-import { newCitizen } from '../../shared/domain/citizen';
-import { IdentityTakenError } from '../../shared/domain/errors';
-import { emailIdentity, normalizeDocument, phoneIdentity } from '../../shared/domain/identity';
-import { openCaseOnTopic } from '../../shared/domain/use-cases';
+import { DynamoCaseRepository } from '../shared/adapters/dynamodb/case-repository';
+import { DynamoCitizenRepository } from '../shared/adapters/dynamodb/citizen-repository';
+import type { TableId } from '../shared/adapters/dynamodb/tables';
+import type { LoadedConfig } from '../shared/config/load';
+import { newCitizen } from '../shared/domain/citizen';
+import { IdentityTakenError } from '../shared/domain/errors';
+import { emailIdentity, normalizeDocument, phoneIdentity } from '../shared/domain/identity';
+import { openCaseOnTopic } from '../shared/domain/use-cases';
 import { randomUUID } from 'node:crypto';
 
 /** Fictional citizens for the demo; numbers are in Panama's 6xxx-xxxx mobile range. */

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypt
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import type { Role } from '../../shared/adapters/http/api';
+import type { Role } from '../shared/adapters/http/api';
 
 /**
  * Local sign-in, standing in for Cognito on this machine: the users of `config/<deployment>/users.json`

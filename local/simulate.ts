@@ -9,12 +9,12 @@
  *
  * Ctrl-C stops the day where it is: contacts under way end, agents log out, and the report follows.
  */
-import { loadConfig } from '../../shared/config/load';
-import { isCalendarDate } from '../../shared/domain/calendar';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
-import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
-import { readRunningStack } from './running';
+import { loadConfig } from '../shared/config/load';
+import { isCalendarDate } from '../shared/domain/calendar';
+import { createDocumentClient } from '../shared/adapters/dynamodb/client';
+import { DynamoMetricsStore } from '../shared/adapters/dynamodb/metrics-store';
+import { createKinesisClient } from '../shared/adapters/kinesis/publisher';
+import { readRunningBackEnd } from './running';
 import {
   localTarget,
   PRESETS,
@@ -23,7 +23,8 @@ import {
   type SimulationOptions,
   type SimulationTarget,
 } from './simulator/run';
-import { EVENT_STREAM, loadLocalHandlers, localQueue, startLocalStack } from './stack';
+import { EVENT_STREAM, localFunctions, startLocalBackEnd } from './back-end';
+import { localQueues } from './contact-center';
 
 interface Args extends SimulationOptions {
   readonly config: string;
@@ -111,14 +112,13 @@ function progressBar() {
 
 async function main() {
   const args = parseSimulateArgs(process.argv.slice(2));
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const config = loadConfig(args.config);
-  const running = args.standalone ? undefined : readRunningStack(args.port);
+  const running = args.standalone ? undefined : readRunningBackEnd(args.port);
   let target: SimulationTarget;
   let stop: () => Promise<void>;
   if (running) {
     process.stderr.write(`Joining the local contact center at ${running.url}\n`);
-    const handlers = await loadLocalHandlers(running);
+    const handlers = localFunctions(running, { config, logLevel: 'ERROR' });
     const doc = createDocumentClient({ endpoint: running.dynamoEndpoint, requestTimeoutMs: 5000 });
     const kinesis = createKinesisClient({ endpoint: running.kinesisEndpoint });
     target = {
@@ -127,18 +127,19 @@ async function main() {
       kinesis,
       stream: EVENT_STREAM,
       metrics: new DynamoMetricsStore(doc, running.names.metrics, {
-        queues: new Map(config.deployment.departments.map((d) => [localQueue(d.id), d.id])),
+        queues: localQueues(config.deployment),
       }),
     };
     stop = async () => {
+      handlers.close();
       doc.destroy();
       kinesis.destroy();
     };
   } else {
     process.stderr.write('Starting a local back end for this run (npm start is not running)…\n');
-    const stack = await startLocalStack({ configDir: args.config, port: 0 });
-    target = localTarget(stack, config);
-    stop = () => stack.stop();
+    const backEnd = await startLocalBackEnd({ configDir: args.config, port: 0, logLevel: 'ERROR' });
+    target = localTarget(backEnd, config);
+    stop = () => backEnd.stop();
   }
   // Ctrl-C ends the day where it is (contacts end, agents log out) and still prints the report; a second
   // Ctrl-C leaves at once.

@@ -1,13 +1,21 @@
-import type { LoadedConfig } from '../../shared/config/load';
+import type { LoadedConfig } from '../shared/config/load';
+import { generalDepartment, QueueMap } from '../shared/domain/departments';
 import {
   customerQueueFlow,
   inboundTextFlow,
   inboundVoiceFlow,
   statusLineFlow,
   type FlowTargets,
-} from '../flows/contact-flows';
-import { botDefinition } from '../flows/lex-bot';
+} from '../infra/flows/contact-flows';
+import { botDefinition } from '../infra/flows/lex-bot';
 import type { FlowEngineDeps, FlowFunction } from './flow-engine';
+
+/** Locally each department's queue is named after it. */
+export const localQueue = (department: string) => `queue/${department}`;
+
+/** The local queues and the departments they serve. */
+export const localQueues = (deployment: Pick<LoadedConfig['deployment'], 'departments'>) =>
+  new QueueMap(deployment.departments.map((d) => [localQueue(d.id), d.id] as const));
 
 /** Local names for what CDK would create: ARN-like ids the flow engine resolves to local handlers. */
 export const LOCAL = {
@@ -15,7 +23,7 @@ export const LOCAL = {
   textFlow: 'local:flow:inbound-text',
   statusFlow: 'local:flow:status-line',
   queueFlow: 'local:flow:customer-queue',
-  queue: (department: string) => `queue/${department}`,
+  queue: localQueue,
   functions: {
     lookup: 'local:fn:connect-lookup',
     createCase: 'local:fn:connect-case',
@@ -33,7 +41,7 @@ export function localFlowEngine(
   const targets: FlowTargets = {
     functions: LOCAL.functions,
     queues: Object.fromEntries(deployment.departments.map((d) => [d.id, LOCAL.queue(d.id)])),
-    generalDepartment: deployment.departments.at(-1)!.id,
+    generalDepartment: generalDepartment(deployment),
     customerQueueFlow: LOCAL.queueFlow,
     statusLineFlow: LOCAL.statusFlow,
     lexAliases: Object.fromEntries(deployment.languages.map((l) => [l, 'local:lex'])),
@@ -50,7 +58,7 @@ export function localFlowEngine(
       [LOCAL.functions.createCase]: handlers.createCase,
       [LOCAL.functions.status]: handlers.caseStatus,
     },
-    queueDepartments: Object.fromEntries(deployment.departments.map((d) => [LOCAL.queue(d.id), d.id])),
+    queues: localQueues(deployment),
     calendar,
     bot: botDefinition(deployment.languages, catalogue.entries),
     now,

@@ -7,16 +7,16 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { importIdOf } from '../../shared/adapters/http/backoffice-routes';
-import { loadConfig } from '../../shared/config/load';
-import { EXPORT_COLUMNS, runExport, runImport } from '../../shared/domain/backoffice';
-import { toCsv } from '../../shared/domain/csv';
-import { followUpDeps, runFollowUps } from '../../shared/domain/follow-up';
-import { DynamoFollowUpStore } from '../../shared/adapters/dynamodb/follow-up-store';
-import { DynamoTaskOutbox } from '../../shared/adapters/dynamodb/outbox';
-import { readRunningStack } from './running';
+import { DynamoBackOfficeStore } from '../shared/adapters/dynamodb/backoffice-store';
+import { createDocumentClient } from '../shared/adapters/dynamodb/client';
+import { importIdOf } from '../shared/adapters/http/backoffice-routes';
+import { loadConfig } from '../shared/config/load';
+import { EXPORT_COLUMNS, runExport, runImport } from '../shared/domain/backoffice';
+import { toCsv } from '../shared/domain/csv';
+import { followUpDeps, runFollowUps } from '../shared/domain/follow-up';
+import { DynamoFollowUpStore } from '../shared/adapters/dynamodb/follow-up-store';
+import { DynamoTaskOutbox } from '../shared/adapters/dynamodb/outbox';
+import { readRunningBackEnd } from './running';
 
 function bar(label: string) {
   return (done: number, total?: number) => {
@@ -44,7 +44,7 @@ async function main() {
   const { catalogue, calendar, deployment } = loadConfig(configDir);
   const port = flags.get('--port');
   if (port !== undefined && !/^\d+$/.test(String(port))) throw new Error('--port must be a port number');
-  const running = readRunningStack(port === undefined ? undefined : Number(port));
+  const running = readRunningBackEnd(port === undefined ? undefined : Number(port));
   if (!running) throw new Error('the local contact center is not running: start it first with `npm start`');
   const doc = createDocumentClient({ endpoint: running.dynamoEndpoint, requestTimeoutMs: 10_000 });
   const store = new DynamoBackOfficeStore(doc, running.names);

@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import { loadConfig } from '../../shared/config/load';
+import { loadConfig } from '../shared/config/load';
 import { localFlowEngine, LOCAL } from './contact-center';
 import { runContact, type Caller } from './flow-engine';
-import { startLocalStack } from './stack';
+import { startLocalBackEnd } from './back-end';
 
 const CHANNELS: Record<string, { channel: 'VOICE' | 'CHAT'; subtype?: string; flow: string }> = {
   voice: { channel: 'VOICE', flow: LOCAL.voiceFlow },
@@ -53,11 +53,10 @@ function parseArgs(argv: readonly string[]) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const config = loadConfig(args.config);
-  const stack = await startLocalStack({ configDir: args.config, port: 0 });
+  const backEnd = await startLocalBackEnd({ configDir: args.config, port: 0, logLevel: 'ERROR' });
   try {
-    const engine = localFlowEngine(config, stack.handlers);
+    const engine = localFlowEngine(config, backEnd.handlers);
     const channel = CHANNELS[args.channel]!;
     let caller: Caller = {
       channel: channel.channel,
@@ -95,7 +94,7 @@ async function main() {
     process.stdout.write(`${outcome.transcript.join('\n')}\n`);
     report(outcome);
   } finally {
-    await stack.stop();
+    await backEnd.stop();
   }
 }
 

@@ -1,26 +1,26 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalEndpoints } from './stack';
+import type { LocalEndpoints } from './back-end';
 
 /** Where each `npm start` says it is running (one file per HTTP port), for the other local commands to join it. */
 export const RUNNING_DIR = '.ventanilla';
 const fileOf = (dir: string, port: number) => join(dir, `local-${port}.json`);
 
-export interface RunningStack extends LocalEndpoints {
+export interface RunningBackEnd extends LocalEndpoints {
   readonly pid: number;
   readonly url: string;
   readonly port: number;
 }
 
 /** Writes this back end's discovery file; the returned function removes it (only if it is still this one's). */
-export function writeRunningStack(stack: RunningStack, dir = RUNNING_DIR): () => void {
+export function writeRunningBackEnd(backEnd: RunningBackEnd, dir = RUNNING_DIR): () => void {
   mkdirSync(dir, { recursive: true });
-  const file = fileOf(dir, stack.port);
-  writeFileSync(file, JSON.stringify(stack, null, 2));
+  const file = fileOf(dir, backEnd.port);
+  writeFileSync(file, JSON.stringify(backEnd, null, 2));
   return () => {
     try {
-      const current = JSON.parse(readFileSync(file, 'utf8')) as RunningStack;
-      if (current.pid === stack.pid) rmSync(file);
+      const current = JSON.parse(readFileSync(file, 'utf8')) as RunningBackEnd;
+      if (current.pid === backEnd.pid) rmSync(file);
     } catch {
       // already gone
     }
@@ -37,18 +37,18 @@ const alive = (pid: number) => {
 };
 
 /** Every back end `npm start` is running on this machine, by port. */
-export function runningStacks(dir = RUNNING_DIR): RunningStack[] {
+export function runningBackEnds(dir = RUNNING_DIR): RunningBackEnd[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /^local-\d+\.json$/.test(n));
   } catch {
     return [];
   }
-  const stacks: RunningStack[] = [];
+  const stacks: RunningBackEnd[] = [];
   for (const name of names)
     try {
-      const stack = JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunningStack;
-      if (alive(stack.pid)) stacks.push(stack);
+      const backEnd = JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunningBackEnd;
+      if (alive(backEnd.pid)) stacks.push(backEnd);
     } catch {
       // a file being written or removed: not a running back end
     }
@@ -59,8 +59,8 @@ export function runningStacks(dir = RUNNING_DIR): RunningStack[] {
  * The back end to join: the one on `port` when given, or the only one running. Several running and no port
  * given is an error that lists them; none running is undefined.
  */
-export function readRunningStack(port?: number, dir = RUNNING_DIR): RunningStack | undefined {
-  const stacks = runningStacks(dir);
+export function readRunningBackEnd(port?: number, dir = RUNNING_DIR): RunningBackEnd | undefined {
+  const stacks = runningBackEnds(dir);
   if (port !== undefined) {
     const found = stacks.find((s) => s.port === port);
     if (!found)

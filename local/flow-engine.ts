@@ -1,7 +1,8 @@
-import type { BusinessCalendar } from '../../shared/domain/calendar';
-import type { Language } from '../../shared/domain/citizen';
-import { DEPLOY_ONLY_BLOCK_TYPES, type Action, type Flow } from '../flows/flow-language';
-import { matchIntent, type BotLocale } from '../flows/lex-bot';
+import type { BusinessCalendar } from '../shared/domain/calendar';
+import type { Language } from '../shared/domain/citizen';
+import type { QueueMap } from '../shared/domain/departments';
+import { DEPLOY_ONLY_BLOCK_TYPES, type Action, type Flow } from '../infra/flows/flow-language';
+import { matchIntent, type BotLocale } from '../infra/flows/lex-bot';
 
 /** A simulated caller: the keys they press and the messages they type, in order. */
 export interface Caller {
@@ -25,7 +26,7 @@ export interface FlowEngineDeps {
   /** Local function per ARN used in the flows. */
   readonly functions: Readonly<Record<string, FlowFunction>>;
   /** Department of each queue, for hours checks. */
-  readonly queueDepartments: Readonly<Record<string, string>>;
+  readonly queues: Pick<QueueMap, 'departmentOf'>;
   readonly calendar: BusinessCalendar;
   readonly bot: readonly BotLocale[];
   readonly now: () => Date;
@@ -282,7 +283,7 @@ export async function runContact(
         current = queue ? next(action, action.Transitions.NextAction) : error(action, 'NoMatchingError');
         break;
       case 'CheckHoursOfOperation': {
-        const department = deps.queueDepartments[queue];
+        const department = deps.queues.departmentOf(queue);
         if (!department) {
           current = error(action, 'NoMatchingError');
           break;

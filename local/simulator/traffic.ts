@@ -1,5 +1,5 @@
-import type { CatalogueEntry } from '../../../shared/domain/catalogue';
-import { seededRandom } from '../../../shared/domain/random';
+import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import { seededRandom } from '../../shared/domain/random';
 
 /** How a contact reaches the city: the Connect channel, its subtype, and the local flow it starts in. */
 export type Medium = 'voice' | 'chat' | 'sms' | 'whatsapp';

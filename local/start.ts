@@ -7,10 +7,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../shared/config/load';
+import { loadConfig } from '../shared/config/load';
 import { seedDemo } from './seed-demo';
-import { writeRunningStack } from './running';
-import { startLocalStack } from './stack';
+import { writeRunningBackEnd } from './running';
+import { startLocalBackEnd } from './back-end';
 
 interface Options {
   config: string;
@@ -49,38 +49,43 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   loadConfig(options.config); // fail fast, naming the bad field
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const stack = await startLocalStack({
+  const backEnd = await startLocalBackEnd({
     configDir: options.config,
     port: options.port,
     ...(options.dynamoPort ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}),
   });
-  const forget = writeRunningStack({ pid: process.pid, url: stack.url, port: stack.port, ...stack.local });
+  const forget = writeRunningBackEnd({
+    pid: process.pid,
+    url: backEnd.url,
+    port: backEnd.port,
+    ...backEnd.local,
+  });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nStopping…\n');
     forget();
-    await stack.stop();
+    await backEnd.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   try {
-    const seeded = await seedDemo(stack.doc, stack.names, loadConfig(options.config));
-    const { deployment, catalogue } = stack.config;
+    const seeded = await seedDemo(backEnd.doc, backEnd.names, backEnd.config);
+    const { deployment, catalogue } = backEnd.config;
     const seconds = process.uptime().toFixed(1);
     process.stdout.write(
       [
         `Ventanilla local — ${deployment.name.en} (${deployment.timeZone})`,
-        `  dashboard        ${stack.url}/dashboard/   (demo users in ${options.config}/users.json: supervisora / ventanilla-demo)`,
-        `  staff API        ${stack.url}/api/…   (signed-in cookie, or header  Authorization: Bearer ${stack.token})`,
-        `  DynamoDB Local   ${stack.dynamoEndpoint}${options.dataDir ? `  (data in ${options.dataDir})` : '  (in memory)'}`,
-        `  Kinesis          ${stack.kinesisEndpoint}  (kinesalite)`,
-        `  tables           ${Object.values(stack.names).join(', ')}`,
+        `  dashboard        ${backEnd.url}/dashboard/   (demo users in ${options.config}/users.json: supervisora / ventanilla-demo)`,
+        `  staff API        ${backEnd.url}/api/…   (signed-in cookie, or header  Authorization: Bearer ${backEnd.token})`,
+        `  DynamoDB Local   ${backEnd.dynamoEndpoint}${options.dataDir ? `  (data in ${options.dataDir})` : '  (in memory)'}`,
+        `  Kinesis          ${backEnd.kinesisEndpoint}  (kinesalite)`,
+        `  tables           ${Object.values(backEnd.names).join(', ')}`,
         `  demo data        ${seeded.citizens} citizens, ${seeded.cases} cases${seeded.cases ? '' : ' (already there)'}`,
-        `  catalogue        ${catalogue.length} procedures in ${deployment.departments.length} departments`,
+        `  catalogue        ${catalogue.entries.length} procedures in ${deployment.departments.length} departments`,
         `  simulate a day   npm run simulate -- --contacts 2000 --speed 500   (in another terminal; the dashboard follows it)`,
         `  back office      npm run export -- --department tax · npm run import -- answers.csv [--dry-run] · npm run follow-up`,
         `Ready ${seconds} s after the command started. Press Ctrl-C to stop.`,

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { DynamoMetricsStore } from '../../../shared/adapters/dynamodb/metrics-store';
-import { KinesisPublisher } from '../../../shared/adapters/kinesis/publisher';
-import type { LoadedConfig } from '../../../shared/config/load';
-import { addDays } from '../../../shared/domain/calendar';
-import { CHANNELS as CASE_CHANNELS } from '../../../shared/domain/case';
-import type { CatalogueEntry } from '../../../shared/domain/catalogue';
-import { INTERVAL_COUNTERS, type Scope } from '../../../shared/domain/metrics/effects';
-import { seededRandom } from '../../../shared/domain/random';
+import type { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
+import { KinesisPublisher } from '../../shared/adapters/kinesis/publisher';
+import type { LoadedConfig } from '../../shared/config/load';
+import { addDays } from '../../shared/domain/calendar';
+import { CHANNELS as CASE_CHANNELS } from '../../shared/domain/case';
+import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import { INTERVAL_COUNTERS, type Scope } from '../../shared/domain/metrics/effects';
+import { seededRandom } from '../../shared/domain/random';
 import { agentsNeeded } from './staffing';
 import { localFlowEngine, LOCAL } from '../contact-center';
-import { EVENT_STREAM } from '../stack';
+import { EVENT_STREAM } from '../back-end';
 import { runContact, type FlowFunction } from '../flow-engine';
 import { simulateDay, type ContactOutcome, type PlannedAgent } from './routing';
 import { differences, expectedIntervals } from './truth';
@@ -92,14 +92,14 @@ const DEPARTMENT_CHANNELS = ['VOICE', 'CHAT'] as const;
 
 /** A local back end started in this process, as the target of a simulation. */
 export const localTarget = (
-  stack: Pick<SimulationTarget, 'handlers' | 'kinesis' | 'metrics'>,
+  backEnd: Pick<SimulationTarget, 'handlers' | 'kinesis' | 'metrics'>,
   config: LoadedConfig,
 ): SimulationTarget => ({
   config,
-  handlers: stack.handlers,
-  kinesis: stack.kinesis,
+  handlers: backEnd.handlers,
+  kinesis: backEnd.kinesis,
   stream: EVENT_STREAM,
-  metrics: stack.metrics,
+  metrics: backEnd.metrics,
 });
 
 /**

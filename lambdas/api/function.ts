@@ -1,0 +1,86 @@
+import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
+import { DynamoCitizenLinks } from '../../shared/adapters/dynamodb/citizen-links';
+import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
+import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
+import { DynamoOutbox, DynamoTaskOutbox } from '../../shared/adapters/dynamodb/outbox';
+import { adminRoutes } from '../../shared/adapters/http/admin-routes';
+import { parseApiEvent, route, type Route } from '../../shared/adapters/http/api';
+import { backOfficeRoutes } from '../../shared/adapters/http/backoffice-routes';
+import { metricsRoutes } from '../../shared/adapters/http/metrics-routes';
+import { workbenchRoutes } from '../../shared/adapters/http/workbench-routes';
+import { QueueMap } from '../../shared/domain/departments';
+import { DEFAULT_DASHBOARD } from '../../shared/domain/deployment';
+import type { StaffDirectory } from '../../shared/domain/staff';
+import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
+
+/** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
+export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory }) {
+  const { calendar, deployment, catalogue } = runtime.config;
+  const { doc, logger, clock } = runtime;
+  const tables = storeTables(runtime);
+  const cases = new DynamoCaseRepository(doc, tables);
+  const core = {
+    citizens: new DynamoCitizenRepository(doc, tables.citizens),
+    cases,
+    notes: cases,
+    links: new DynamoCitizenLinks(doc, tables),
+    clock,
+    random: runtime.random,
+    newId: runtime.newId,
+    calendar,
+    catalogue,
+    deployment,
+  };
+  const metrics = metricsRoutes({
+    reader: new DynamoMetricsStore(doc, need(runtime.settings, 'metricsTable'), {
+      queues: new QueueMap(runtime.settings.queueDepartments),
+    }),
+    clock,
+    localDate: (at) => calendar.local(new Date(at)).date,
+    deployment: {
+      timeZone: deployment.timeZone,
+      serviceLevelSeconds: deployment.serviceLevelSeconds,
+      settings: deployment.dashboard ?? DEFAULT_DASHBOARD,
+      departments: deployment.departments.map((d) => ({ id: d.id, name: d.name })),
+      topics: catalogue.entries.map((t) => ({ id: t.id, name: t.name })),
+      dayStart: (date) => calendar.instantAt(date, 0),
+    },
+  });
+  const backOffice = backOfficeRoutes({
+    store: new DynamoBackOfficeStore(doc, tables),
+    catalogue,
+    now: clock.now,
+    localDate: (at) => calendar.local(at).date,
+  });
+  const outbox = new DynamoOutbox(doc, tables.cases);
+  /** Locally, what would have been sent by SMS or WhatsApp. */
+  const outboxRoute: Route = {
+    method: 'GET',
+    path: '/outbox',
+    roles: ['supervisor', 'admin'],
+    handle: async () => ({ items: await outbox.list() }),
+  };
+  const tasks = new DynamoTaskOutbox(doc, tables.cases);
+  /** Locally, the follow-up tasks agents would have been handed in Connect. */
+  const tasksRoute: Route = {
+    method: 'GET',
+    path: '/tasks',
+    roles: ['supervisor', 'admin'],
+    handle: async () => ({ items: await tasks.list() }),
+  };
+  const admin = adminRoutes({ staff: ports.staff, deployment, catalogue: catalogue.entries });
+  const routes = [...metrics, ...workbenchRoutes(core), ...backOffice, ...admin, outboxRoute, tasksRoute];
+
+  return async (event: unknown) => {
+    const request = parseApiEvent(event);
+    const response = await route(routes, request);
+    logger.info('request', {
+      method: request.method,
+      path: request.path,
+      status: response.statusCode,
+      user: request.user,
+    });
+    return response;
+  };
+}

@@ -1,0 +1,64 @@
+import * as z from 'zod/mini';
+import { caseChangeOf, type CaseStreamRecord } from '../../shared/adapters/dynamodb/case-stream';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
+import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
+import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
+import type { MessageSender } from '../../shared/domain/messaging';
+import { notifyCaseChange, wasSent } from '../../shared/domain/notifier';
+import { parseInput } from '../../shared/domain/schema';
+import { storeTables, type Runtime } from '../../shared/runtime/runtime';
+
+const streamEvent = z.object({
+  Records: z.array(
+    z.object({
+      eventName: z.optional(z.string()),
+      dynamodb: z.optional(
+        z.object({
+          SequenceNumber: z.optional(z.string()),
+          NewImage: z.optional(z.record(z.string(), z.unknown())),
+          OldImage: z.optional(z.record(z.string(), z.unknown())),
+        }),
+      ),
+    }),
+  ),
+});
+
+/**
+ * Tells citizens their answer as soon as it exists: reads the cases table's stream and carries out what each
+ * change asks (`dutiesOf` in the domain): the answer of a case that reached PENDING_COMMUNICATION, the link a
+ * self-service request asked for, the screen pops of a case a back-office batch changed. Idempotent (message
+ * ids are per ticket and version; screen pops take only newer versions); reports the record to retry from.
+ */
+export function makeCaseNotifierHandler(runtime: Runtime, ports: { sender: MessageSender }) {
+  const { logger } = runtime;
+  const tables = storeTables(runtime);
+  const deps = {
+    catalogue: runtime.config.catalogue,
+    screenPops: new DynamoContactStore(runtime.doc, tables),
+    cases: new DynamoCaseRepository(runtime.doc, tables),
+    citizens: new DynamoCitizenRepository(runtime.doc, tables.citizens),
+    clock: runtime.clock,
+    sender: ports.sender,
+  };
+  return async (event: unknown) => {
+    const { Records } = parseInput(streamEvent, event);
+    let sent = 0;
+    for (const record of Records as CaseStreamRecord[]) {
+      const change = caseChangeOf(record);
+      if (!change) continue;
+      const ticket = change.kind === 'case' ? change.next.ticket : change.contact.ticket;
+      try {
+        const outcome = await notifyCaseChange(deps, change);
+        if (wasSent(outcome)) sent++;
+        else if (outcome && outcome.result !== 'not-requested')
+          logger.info('message not sent', { ticket, result: outcome.result });
+      } catch (error) {
+        logger.error('notify failed', { ticket, errorType: (error as Error)?.name });
+        const id = record.dynamodb?.SequenceNumber;
+        return { batchItemFailures: id ? [{ itemIdentifier: id }] : [] };
+      }
+    }
+    logger.info('batch done', { records: Records.length, sent });
+    return { batchItemFailures: [] };
+  };
+}
