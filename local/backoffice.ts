@@ -11,8 +11,7 @@ import { DynamoBackOfficeStore } from '../shared/adapters/dynamodb/backoffice-st
 import { createDocumentClient } from '../shared/adapters/dynamodb/client';
 import { importIdOf } from '../shared/adapters/http/backoffice-routes';
 import { loadConfig } from '../shared/config/load';
-import { EXPORT_COLUMNS, runExport, runImport } from '../shared/domain/backoffice';
-import { toCsv } from '../shared/domain/csv';
+import { exportCsv, runExport, runImport } from '../shared/domain/backoffice';
 import { followUpDeps, runFollowUps } from '../shared/domain/follow-up';
 import { DynamoFollowUpStore } from '../shared/adapters/dynamodb/follow-up-store';
 import { DynamoTaskOutbox } from '../shared/adapters/dynamodb/outbox';
@@ -66,13 +65,7 @@ async function main() {
       const out = String(flags.get('--out') ?? 'exports');
       mkdirSync(out, { recursive: true });
       const base = join(out, report.batchId.replace(/:/g, '-'));
-      writeFileSync(
-        `${base}.csv`,
-        toCsv(
-          EXPORT_COLUMNS,
-          report.rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])),
-        ),
-      );
+      writeFileSync(`${base}.csv`, exportCsv(report.rows));
       writeFileSync(`${base}.json`, JSON.stringify(report.rows, null, 2));
       process.stderr.write('\n');
       process.stdout.write(

@@ -71,7 +71,9 @@ export async function seedDemo(
         givenNames: demo.givenNames,
         surnames: demo.surnames,
         identities,
-        ...('document' in demo ? { document: normalizeDocument('CEDULA', demo.document) } : {}),
+        ...('document' in demo
+          ? { document: normalizeDocument(config.deployment.defaultDocumentType, demo.document) }
+          : {}),
         consents: { sms: true, whatsapp: true },
       },
       deps.newId(),

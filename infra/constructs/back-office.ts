@@ -15,6 +15,7 @@ import type { CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
 import { BundledFunction, grantItems } from './bundled-function';
 import { DailySchedule, deadLetterQueue } from './daily-schedule';
+import { INDEXES } from '../../shared/adapters/dynamodb/tables';
 
 export interface BackOfficeProps {
   readonly config: CompiledConfig;
@@ -49,7 +50,8 @@ export function grantCaseWrites(
   citizens: { table: dynamodb.ITableV2; actions: readonly string[] },
 ): void {
   grantItems(fn, cases.tableArn, ...CASE_WRITES);
-  for (const index of ['byStatus', 'byCitizen']) grantItems(fn, `${cases.tableArn}/index/${index}`, 'Query');
+  for (const index of [INDEXES.byStatus.name, INDEXES.byCitizen.name])
+    grantItems(fn, `${cases.tableArn}/index/${index}`, 'Query');
   if (citizens.actions.length) grantItems(fn, citizens.table.tableArn, ...citizens.actions);
 }
 

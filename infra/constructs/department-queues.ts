@@ -1,6 +1,6 @@
 import { aws_connect as connect } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { WEEKDAYS } from '../../shared/domain/calendar';
+import { WEEKDAYS } from '../../shared/domain/week';
 import type { Deployment } from '../../shared/domain/deployment';
 
 const DAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {

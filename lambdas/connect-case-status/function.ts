@@ -21,7 +21,7 @@ export function makeConnectCaseStatusHandler(runtime: Runtime) {
   return connectHandler(runtime, async (invocation) => {
     const result = await caseStatusForCaller(deps, {
       ticket: invocation.parameters.ticket ?? '',
-      identities: callerIdentities(invocation),
+      identities: callerIdentities(invocation, deployment.defaultDocumentType),
       language: invocation.language ?? deployment.defaultLanguage,
     });
     return statusResponse(result);

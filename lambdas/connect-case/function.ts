@@ -24,7 +24,7 @@ export function makeConnectCaseHandler(runtime: Runtime) {
     newId: runtime.newId,
   };
   return connectHandler(runtime, async (invocation) => {
-    const identity = callerIdentities(invocation)[0];
+    const identity = callerIdentities(invocation, deployment.defaultDocumentType)[0];
     if (!identity) throw new ValidationError('customer', 'no phone, email or document identifies the caller');
     const topicId = invocation.parameters.topic;
     if (!topicId) throw new ValidationError('topic', 'is required');

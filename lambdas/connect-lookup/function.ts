@@ -11,7 +11,7 @@ export function makeConnectLookupHandler(runtime: Runtime) {
   const screenPops = new DynamoContactStore(runtime.doc, storeTables(runtime));
   const { deployment, catalogue } = runtime.config;
   return connectHandler(runtime, async (invocation) => {
-    const identity = callerIdentities(invocation)[0];
+    const identity = callerIdentities(invocation, deployment.defaultDocumentType)[0];
     if (identity) runtime.logger.appendKeys({ caller: maskIdentity(identity) });
     const result = await lookupCaller({ screenPops, clock: runtime.clock }, identity, invocation.contactId);
     return lookupResponse(result, catalogue, invocation.language ?? deployment.defaultLanguage);

@@ -1,7 +1,6 @@
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
 import { exportKeys, type S3Exchange } from '../../shared/adapters/s3/exchange';
-import { EXPORT_COLUMNS, runExport } from '../../shared/domain/backoffice';
-import { toCsv } from '../../shared/domain/csv';
+import { exportCsv, runExport } from '../../shared/domain/backoffice';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
 
 /**
@@ -27,8 +26,7 @@ export function makeDailyExportHandler(runtime: Runtime, ports: { exchange: Pick
         department,
       );
       const keys = exportKeys(date, department, report.batchId);
-      const rows = report.rows.map((r) => EXPORT_COLUMNS.map((c) => r[c]));
-      await exchange.put(keys.csv, toCsv(EXPORT_COLUMNS, rows), 'text/csv; charset=utf-8');
+      await exchange.put(keys.csv, exportCsv(report.rows), 'text/csv; charset=utf-8');
       await exchange.put(keys.json, JSON.stringify(report.rows), 'application/json');
       done.push({ department, batchId: report.batchId, rows: report.rows.length, exported: report.exported });
     }

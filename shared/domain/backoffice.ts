@@ -1,7 +1,7 @@
 import { MAX_TEXT, transitionCase, type AuditEvent, type Case } from './case';
 import type { Catalogue } from './catalogue';
 import type { Citizen } from './citizen';
-import { parseCsv } from './csv';
+import { parseCsv, toCsv } from './csv';
 import { DomainError } from './errors';
 import { normalizeName } from './text';
 import { parseTicket, type Ticket } from './ticket';
@@ -15,6 +15,13 @@ import { parseTicket, type Ticket } from './ticket';
 
 export const EXPORT_COLUMNS = ['ticket', 'date', 'name', 'document', 'phone', 'topic', 'request'] as const;
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string>;
+
+/** An export's rows as the agency's CSV file (UTF-8 with BOM, so Excel opens it as it is). */
+export const exportCsv = (rows: readonly ExportRow[]): string =>
+  toCsv(
+    EXPORT_COLUMNS,
+    rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])),
+  );
 
 export const BACKOFFICE_ACTOR = { id: 'backoffice-batch', role: 'backoffice' } as const;
 

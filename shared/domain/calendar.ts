@@ -1,19 +1,16 @@
 import type { Deployment } from './deployment';
 import { ValidationError } from './errors';
-
-/** Weekday keys, Monday first. */
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-/** An opening span in local time, "HH:MM" to "HH:MM" (close after open, same day). */
-export interface OpeningSpan {
-  readonly open: string;
-  readonly close: string;
-}
-export type WeeklyHours = Partial<Record<Weekday, readonly OpeningSpan[]>>;
+import { WEEKDAYS, type OpeningSpan, type Weekday, type WeeklyHours } from './week';
 
 const DAY_MS = 86_400_000;
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** An instant as given (an ISO date or date-time), as an ISO instant in UTC; a ValidationError naming `field` otherwise. */
+export function parseInstant(raw: string, field: string): string {
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) throw new ValidationError(field, 'must be an ISO date or date-time');
+  return new Date(ms).toISOString();
+}
 
 /** A calendar date "YYYY-MM-DD" that exists (not 2026-02-30). */
 export function isCalendarDate(raw: string): boolean {
@@ -141,7 +138,7 @@ export function calendarOf(
 ): BusinessCalendar {
   return new BusinessCalendar(
     deployment.timeZone,
-    new Map(deployment.departments.map((d) => [d.id, d.hours as WeeklyHours])),
+    new Map(deployment.departments.map((d) => [d.id, d.hours])),
     new Set(deployment.holidays.map((h) => h.date)),
   );
 }

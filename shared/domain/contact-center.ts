@@ -15,7 +15,7 @@ import type { CaseRepository, Clock, ContactIntakeStore, IntakeOutcome, ScreenPo
 import {
   contactsToPrune,
   emptySummary,
-  openCaseOnTopic,
+  openTicketOnTopic,
   screenPop,
   type ScreenPop,
   type ScreenPopSummary,
@@ -86,7 +86,7 @@ export async function intakeContact(deps: IntakeDeps, req: IntakeRequest): Promi
           at,
         );
     const summary = found ?? emptySummary(citizen!);
-    const existing = openCaseOnTopic(summary, topic.id);
+    const existing = openTicketOnTopic(summary, topic.id);
     let created: { case: Case; audit: ReturnType<typeof openCase>['audit'] } | undefined;
     let ticket: Ticket;
     if (existing) ticket = existing;

@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import { getCountries } from 'libphonenumber-js/min';
-import { WEEKDAYS } from './calendar';
+import { WEEKDAYS } from './week';
 import { LANGUAGES, type Language } from './citizen';
 import { ConfigError } from './errors';
 import * as z from 'zod/mini';
@@ -95,6 +95,11 @@ const deploymentSchema = z.strictObject({
   timeZone: z.string().check(z.refine(validTimeZone, 'must be an IANA time zone like "America/Panama"')),
   languages: z.array(z.enum(LANGUAGES)).check(z.minLength(1)),
   defaultLanguage: z.enum(LANGUAGES),
+  /** The national document a number is taken to be when no type is given (a caller keying it, a search). */
+  defaultDocumentType: z._default(
+    z.string().check(z.regex(/^[A-Z_]{2,16}$/, 'must be 2 to 16 capital letters, like "CEDULA" or "DNI"')),
+    'CEDULA',
+  ),
   departments: z.array(departmentSchema).check(z.minLength(1)),
   holidays: z.array(z.strictObject({ date: isoDate, name: localized })),
   /** Seconds within which an answered or abandoned contact counts toward the service level. */

@@ -2,7 +2,9 @@ import { isClosed, type Actor, type Case } from './case';
 import type { Citizen } from './citizen';
 import { ForbiddenError, IdentityTakenError, MergeConflictError, NotFoundError } from './errors';
 import { documentIdentity, type Identity } from './identity';
+import type { ContactRecord } from './contact';
 import type { CitizenRepository, Clock } from './ports';
+import { normalizeName } from './text';
 import { contactsToPrune, emptySummary, type ScreenPopSummary } from './screen-pop';
 
 /** The summary stored on one identity item, with the revision a write must still find there. */
@@ -236,4 +238,70 @@ export async function linkIdentities(
   const stored = await deps.links.summaries(citizen);
   await deps.links.commitLink(next, fresh, mergedSummary(next, stored, deps.clock.now()), stored);
   return { citizen: next, added: fresh };
+}
+
+/** How many merges a citizen id is followed through to the citizen that holds its record now. */
+export const MAX_MERGE_HOPS = 5;
+
+/** The citizen that holds an id's record now, following merge pointers; NotFoundError when there is none. */
+export async function currentCitizen(
+  citizens: Pick<CitizenRepository, 'byId'>,
+  id: string,
+): Promise<Citizen> {
+  let citizen = await citizens.byId(id);
+  for (let hop = 0; citizen?.mergedInto && hop < MAX_MERGE_HOPS; hop++)
+    citizen = await citizens.byId(citizen.mergedInto);
+  if (!citizen || citizen.mergedInto) throw new NotFoundError('citizen');
+  return citizen;
+}
+
+/**
+ * A citizen's contacts on every channel, newest first: a merged citizen's timeline holds the contacts
+ * recorded under each id it was merged from.
+ */
+export async function citizenTimeline(
+  citizens: Pick<CitizenRepository, 'contacts'>,
+  citizen: Citizen,
+  limit = 50,
+): Promise<ContactRecord[]> {
+  const ids = [citizen.id, ...(citizen.mergedFrom ?? [])];
+  const timelines = await Promise.all(ids.map((id) => citizens.contacts(id, { limit })));
+  return timelines
+    .flatMap((t) => t.items)
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, limit);
+}
+
+/** Names given that contradict the ones on record mean another person: no verification then. */
+export function namesAgree(known: Citizen, given: Pick<Citizen, 'givenNames' | 'surnames'>): boolean {
+  const same = (a?: string, b?: string) => !a || !b || normalizeName(a) === normalizeName(b);
+  return same(known.givenNames, given.givenNames) && same(known.surnames, given.surnames);
+}
+
+export type Registration =
+  | { readonly result: 'created'; readonly citizen: Citizen }
+  | { readonly result: 'verified'; readonly citizen: Citizen; readonly added: readonly Identity[] };
+
+/**
+ * Registers a citizen, or verifies an existing one: when identities given are already known, they must all
+ * belong to one citizen whose names do not contradict the ones given — that citizen is the answer, and the
+ * identities and details not yet theirs are added (a provisional caller gets their name and document).
+ * Anything else is IdentityTakenError: another person holds one of them.
+ */
+export async function registerCitizen(
+  deps: { citizens: CitizenRepository; links: CitizenLinkStore; clock: Clock },
+  citizen: Citizen,
+  given: Partial<Pick<Citizen, 'givenNames' | 'surnames' | 'document'>>,
+): Promise<Registration> {
+  try {
+    return { result: 'created', citizen: await deps.citizens.create(citizen) };
+  } catch (error) {
+    if (!(error instanceof IdentityTakenError)) throw error;
+    const owners = await Promise.all(citizen.identities.map((i) => deps.citizens.byIdentity(i)));
+    const ids = new Set(owners.filter((o) => o !== undefined).map((o) => o.id));
+    const owner = owners.find((o) => o !== undefined);
+    if (ids.size !== 1 || !owner || !namesAgree(owner, citizen)) throw error;
+    const linked = await linkIdentities(deps, owner.id, citizen.identities, given);
+    return { result: 'verified', citizen: linked.citizen, added: linked.added };
+  }
 }

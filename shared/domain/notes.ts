@@ -1,4 +1,5 @@
-import type { Actor } from './case';
+import { MAX_TEXT, type Actor } from './case';
+import { ValidationError } from './errors';
 import type { Ticket } from './ticket';
 
 /** A staff note on a case: free text, never shown to the citizen. */
@@ -15,4 +16,18 @@ export interface CaseNotes {
   addNote(note: CaseNote): Promise<void>;
   /** The notes of a case, oldest first. */
   notes(ticket: Ticket): Promise<readonly CaseNote[]>;
+}
+
+/** A note as staff write it: trimmed, required, and within the text limit every free text of a case shares. */
+export function newNote(input: {
+  ticket: Ticket;
+  id: string;
+  at: string;
+  author: Actor;
+  text: string;
+}): CaseNote {
+  const text = input.text.trim();
+  if (!text) throw new ValidationError('text', 'is required');
+  if (text.length > MAX_TEXT) throw new ValidationError('text', `must be at most ${MAX_TEXT} characters`);
+  return { ...input, text };
 }

@@ -1,4 +1,4 @@
-import type { Case } from './case';
+import { isClosed, type Case } from './case';
 import type { CaseContact } from './contact';
 import {
   communicateAnswer,
@@ -10,7 +10,6 @@ import {
 } from './messaging';
 import type { CaseRepository, CitizenRepository, Clock, ScreenPopRefresher } from './ports';
 import type { Catalogue } from './catalogue';
-import { showBatchChange } from './screen-pop';
 
 /** One committed change of a case or of a contact's link to it, in the domain's terms. */
 export type CaseChange =
@@ -78,3 +77,17 @@ export async function notifyCaseChange(
 /** Whether a notification went out (for the function's count of messages sent). */
 export const wasSent = (outcome: CommunicateResult | LinkResult | undefined) =>
   outcome?.result === 'communicated' || outcome?.result === 'sent';
+
+/**
+ * After a back-office batch changed a case (it does not write screen pops itself), shows the new status on
+ * the owner's screen pops. Safe to repeat and to run late: an older version never replaces a newer one, and
+ * a case closed meanwhile is not brought back.
+ */
+async function showBatchChange(
+  deps: { citizens: CitizenRepository; screenPops: ScreenPopRefresher },
+  c: Case,
+): Promise<number> {
+  if (isClosed(c.status)) return 0;
+  const owner = await deps.citizens.byId(c.citizenId);
+  return owner ? deps.screenPops.showOpenCase(owner.identities, c) : 0;
+}

@@ -1,5 +1,4 @@
 import { isClosed, type Case, type CaseStatus, type Channel } from './case';
-import type { CitizenRepository, ScreenPopRefresher } from './ports';
 import type { Citizen, Language } from './citizen';
 import type { Identity } from './identity';
 import type { Ticket } from './ticket';
@@ -59,7 +58,7 @@ export const openCaseChange = (c: Case): OpenCaseEntry | null =>
   isClosed(c.status) ? null : openCaseEntry(c);
 
 /** The open case on a topic, if the citizen has one. */
-export function openCaseOnTopic(summary: ScreenPopSummary, topicId: string): Ticket | undefined {
+export function openTicketOnTopic(summary: ScreenPopSummary, topicId: string): Ticket | undefined {
   return Object.entries(summary.openCases).find(([, entry]) => entry.topicId === topicId)?.[0] as
     Ticket | undefined;
 }
@@ -101,18 +100,4 @@ export function screenPop(summary: ScreenPopSummary, now: Date, currentContactId
     repeatContact: recent.some(([, c]) => c.ticket !== undefined && c.ticket in summary.openCases),
     ...(last ? { lastChannel: last.channel } : {}),
   };
-}
-
-/**
- * After a back-office batch changed a case (it does not write screen pops itself), shows the new status on
- * the owner's screen pops. Safe to repeat and to run late: an older version never replaces a newer one, and
- * a case closed meanwhile is not brought back.
- */
-export async function showBatchChange(
-  deps: { citizens: CitizenRepository; screenPops: ScreenPopRefresher },
-  c: Case,
-): Promise<number> {
-  if (isClosed(c.status)) return 0;
-  const owner = await deps.citizens.byId(c.citizenId);
-  return owner ? deps.screenPops.showOpenCase(owner.identities, c) : 0;
 }

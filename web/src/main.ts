@@ -1,16 +1,8 @@
 import uPlot from 'uplot';
+import type { DashboardView } from '../../shared/domain/metrics/summary';
+import type { LiveMetrics } from '../../shared/domain/metrics/read-model';
 import { fill, TEXT, type Language, type Words } from './i18n';
-import {
-  clock,
-  clockDuration,
-  count,
-  duration,
-  level,
-  LEVEL_ICON,
-  percent,
-  type Band,
-  type Level,
-} from './view';
+import { clock, clockDuration, count, duration, level, LEVEL_ICON, percent, type Level } from './view';
 
 /** Where the API is and how to sign in: locally a session cookie, in AWS Cognito's hosted sign-in. */
 interface AppConfig {
@@ -19,57 +11,9 @@ interface AppConfig {
   readonly cognito?: { readonly domain: string; readonly clientId: string; readonly redirectUri: string };
 }
 
-type Figures = {
-  offered: number;
-  answered: number;
-  abandoned: number;
-  serviceLevel: number | null;
-  abandonmentRate: number | null;
-  averageSpeedOfAnswer: number | null;
-  averageHandleTime: number | null;
-};
-interface Summary {
-  at: string;
-  /** The day shown; `today` is the wall clock's, `eventsDay` the latest events'. */
-  date: string;
-  today: string;
-  eventsDay: string;
-  eventsLive: boolean;
-  timeZone?: string;
-  serviceLevelSeconds: number;
-  settings: {
-    serviceLevelTarget: number;
-    thresholds: Record<
-      'waiting' | 'oldestWaitSeconds' | 'serviceLevel' | 'abandonmentRate' | 'averageSpeedOfAnswerSeconds',
-      Band
-    >;
-  };
-  departments: {
-    id: string;
-    name: { es: string; en: string };
-    waiting: number;
-    oldestWaitSeconds: number;
-    today: Figures;
-    last15: Figures;
-    channels: { channel: string; today: Figures; last15: Figures }[];
-  }[];
-  agents: Record<string, number>;
-  cases: {
-    byStatus: Record<string, number>;
-    byChannel: Record<string, number>;
-    byTopic: { topicId: string; name: { es: string; en: string }; created: number }[];
-    created: number;
-    appended: number;
-    repeatRate: number | null;
-  };
-  trend: { start: string; offered: number; answered: number; serviceLevel: number | null }[];
-}
-interface Live {
-  at: string;
-  queues: { queue: string; department?: string; waiting: number; oldestWaitSeconds: number }[];
-  agents: Record<string, number>;
-  cases: Record<string, Record<string, number>>;
-}
+/** What GET /metrics/summary and the live events answer: the server's own types. */
+type Summary = DashboardView;
+type Live = LiveMetrics;
 
 const STALE_MS = 10_000;
 const SUMMARY_MS = 5_000;
@@ -387,7 +331,7 @@ function renderLive() {
   // Only what the live stream carries, without waiting for the next summary.
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.tile;
   renderDepartments();
-  const agents = live?.agents ?? summary?.agents ?? {};
+  const agents: Readonly<Record<string, number>> = live?.agents ?? summary?.agents ?? {};
   list(
     '#agents',
     Object.entries(words.states).map(([k, label]) => [k, label, agents[k] ?? 0]),

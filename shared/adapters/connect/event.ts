@@ -97,16 +97,18 @@ export function parseConnectEvent(raw: unknown): ConnectInvocation {
 }
 
 /**
- * The identities a flow invocation names. Parameters the caller keyed or typed (a document, an email) must be
+ * The identities a flow invocation names (a document without a type is of the deployment's default type). Parameters the caller keyed or typed (a document, an email) must be
  * valid, or it is INVALID_INPUT. The network's customer endpoint (E.164 for voice, SMS and WhatsApp; an
  * address for email) is taken when it parses and otherwise treated as an anonymous caller (withheld
  * numbers, odd formats).
  */
-export function callerIdentities(invocation: ConnectInvocation): Identity[] {
+export function callerIdentities(invocation: ConnectInvocation, defaultDocumentType: string): Identity[] {
   const out: Identity[] = [];
   const p = invocation.parameters;
   if (p.document)
-    out.push(documentIdentity(normalizeDocument(p.documentType || 'CEDULA', p.document, 'document')));
+    out.push(
+      documentIdentity(normalizeDocument(p.documentType || defaultDocumentType, p.document, 'document')),
+    );
   if (p.email) out.push(emailIdentity(p.email, 'email'));
   const endpoint = invocation.customerAddress;
   if (endpoint) {

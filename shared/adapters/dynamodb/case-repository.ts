@@ -29,6 +29,7 @@ import {
 import { decodeCursor, encodeCursor, pageLimit } from './pagination';
 import { summaryUpdates } from './screen-pop-items';
 import { TransactionCancelled, transactWrite } from './transact';
+import { INDEXES, type IndexSpec } from './tables';
 
 const ABSENT = 'attribute_not_exists(pk)';
 
@@ -168,7 +169,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseNotes {
   }
 
   byCitizen(citizenId: string, page: PageRequest = {}): Promise<Page<Case>> {
-    return this.indexPage('byCitizen', 'gsi1pk', caseKeys.citizenPartition(citizenId), page, false);
+    return this.indexPage(INDEXES.byCitizen, caseKeys.citizenPartition(citizenId), page, false);
   }
 
   byStatusAndDepartment(
@@ -176,7 +177,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseNotes {
     departmentId: string,
     page: PageRequest & { from?: string; to?: string } = {},
   ): Promise<Page<Case>> {
-    return this.indexPage('byStatus', 'gsi2pk', caseKeys.statusPartition(status, departmentId), page, true, {
+    return this.indexPage(INDEXES.byStatus, caseKeys.statusPartition(status, departmentId), page, true, {
       from: page.from,
       to: page.to,
     });
@@ -216,8 +217,7 @@ export class DynamoCaseRepository implements CaseRepository, CaseNotes {
   }
 
   private async indexPage(
-    index: string,
-    keyName: string,
+    index: IndexSpec,
     key: string,
     page: PageRequest,
     oldestFirst: boolean,
@@ -230,10 +230,10 @@ export class DynamoCaseRepository implements CaseRepository, CaseNotes {
     const result = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: index,
+        IndexName: index.name,
         KeyConditionExpression: ranged
-          ? `${keyName} = :k AND ${keyName.replace(/pk$/, 'sk')} BETWEEN :f AND :t`
-          : `${keyName} = :k`,
+          ? `${index.partitionKey} = :k AND ${index.sortKey} BETWEEN :f AND :t`
+          : `${index.partitionKey} = :k`,
         ExpressionAttributeValues: { ':k': key, ...(ranged ? { ':f': from, ':t': to } : {}) },
         ScanIndexForward: oldestFirst,
         Limit: pageLimit(page.limit),

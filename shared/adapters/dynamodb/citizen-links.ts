@@ -18,6 +18,7 @@ import { citizenFromItem, citizenKeys, identityItem, profileItem } from './citiz
 import { revOfItem, summaryFromItem } from './screen-pop-items';
 import type { StoreTables } from './case-repository';
 import { TransactionCancelled, transactWrite } from './transact';
+import { INDEXES } from './tables';
 
 type TransactItems = Parameters<typeof transactWrite>[1];
 
@@ -90,8 +91,8 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
     const out: Case[] = [];
     const query = {
       TableName: this.tables.cases,
-      IndexName: 'byCitizen',
-      KeyConditionExpression: 'gsi1pk = :k',
+      IndexName: INDEXES.byCitizen.name,
+      KeyConditionExpression: `${INDEXES.byCitizen.partitionKey} = :k`,
       ExpressionAttributeValues: { ':k': caseKeys.citizenPartition(citizenId) },
     };
     for await (const page of queryPages(this.doc, query, caseFromItem)) out.push(...page);

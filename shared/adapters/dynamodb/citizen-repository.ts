@@ -16,6 +16,7 @@ import {
 } from './citizen-items';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination';
 import { TransactionCancelled, transactWrite } from './transact';
+import { INDEXES } from './tables';
 
 export interface CitizenRepositoryOptions {
   /** Days a timeline entry is kept before TTL removes it; unset keeps it. */
@@ -83,8 +84,8 @@ export class DynamoCitizenRepository implements CitizenRepository {
     const result = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'bySurname',
-        KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :q)',
+        IndexName: INDEXES.bySurname.name,
+        KeyConditionExpression: `${INDEXES.bySurname.partitionKey} = :p AND begins_with(${INDEXES.bySurname.sortKey}, :q)`,
         ExpressionAttributeValues: { ':p': citizenKeys.surnamePartition(normalized), ':q': normalized },
         Limit: pageLimit(page.limit),
         ExclusiveStartKey: decodeCursor(page.cursor),

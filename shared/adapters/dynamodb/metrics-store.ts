@@ -15,6 +15,7 @@ import type { MetricsStore } from '../../domain/ports';
 import { TransactionCancelled, transactWrite } from './transact';
 import { CHANNELS as CASE_CHANNELS } from '../../domain/case';
 import { forEachConcurrently } from '../../domain/concurrency';
+import { INDEXES } from './tables';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -302,8 +303,8 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: 'byWaitingQueue',
-          KeyConditionExpression: 'waitingQueue = :q',
+          IndexName: INDEXES.byWaitingQueue.name,
+          KeyConditionExpression: `${INDEXES.byWaitingQueue.partitionKey} = :q`,
           ExpressionAttributeValues: { ':q': queue },
           ProjectionExpression: 'enqueuedAt',
           ExclusiveStartKey: start,
@@ -343,7 +344,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
         CASE_CHANNELS.map((channel) => ({ dimension: 'department' as const, id, channel })),
       ),
       ...scopes.topics.flatMap((id) =>
-        CASE_CHANNELS.map((channel) => ({ dimension: 'queue' as const, id: `topic:${id}`, channel })),
+        CASE_CHANNELS.map((channel) => ({ dimension: 'topic' as const, id, channel })),
       ),
     ];
     const rows = await Promise.all(

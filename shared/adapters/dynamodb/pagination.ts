@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
+import { INDEXES } from './tables';
 
 export const DEFAULT_PAGE = 25;
 export const MAX_PAGE = 100;
@@ -51,8 +52,8 @@ export async function* queryPages<T>(
 /** The cases of a status partition (one department), oldest first, `limit` a page. */
 export const statusPartitionQuery = (table: string, partition: string, limit = 500) => ({
   TableName: table,
-  IndexName: 'byStatus',
-  KeyConditionExpression: 'gsi2pk = :k',
+  IndexName: INDEXES.byStatus.name,
+  KeyConditionExpression: `${INDEXES.byStatus.partitionKey} = :k`,
   ExpressionAttributeValues: { ':k': partition },
   Limit: limit,
 });

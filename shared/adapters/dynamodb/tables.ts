@@ -10,6 +10,18 @@ export interface IndexSpec {
   readonly sortKey: string;
 }
 export type TableId = 'citizens' | 'cases' | 'metrics';
+
+/** The secondary indexes, by name: queries and grants take their names and keys from here. */
+export const INDEXES = {
+  /** Citizens by normalised surname. */
+  bySurname: { name: 'bySurname', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** A citizen's cases, and merge links by citizen. */
+  byCitizen: { name: 'byCitizen', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Cases by status and department. */
+  byStatus: { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /** Contacts waiting in a queue, oldest first. */
+  byWaitingQueue: { name: 'byWaitingQueue', partitionKey: 'waitingQueue', sortKey: 'enqueuedAt' },
+} as const satisfies Record<string, IndexSpec>;
 export interface TableSpec {
   /** Logical name; physical names come from the deployment (CDK) or a prefix (local). */
   readonly id: TableId;
@@ -26,7 +38,7 @@ export const CITIZENS_TABLE: TableSpec = {
   id: 'citizens',
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: [{ name: 'bySurname', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  indexes: [INDEXES.bySurname],
   ttlAttribute: 'expiresAt',
 };
 
@@ -34,10 +46,7 @@ export const CASES_TABLE: TableSpec = {
   id: 'cases',
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: [
-    { name: 'byCitizen', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    { name: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  ],
+  indexes: [INDEXES.byCitizen, INDEXES.byStatus],
   ttlAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
 };
@@ -47,7 +56,7 @@ export const METRICS_TABLE: TableSpec = {
   id: 'metrics',
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: [{ name: 'byWaitingQueue', partitionKey: 'waitingQueue', sortKey: 'enqueuedAt' }],
+  indexes: [INDEXES.byWaitingQueue],
   ttlAttribute: 'expiresAt',
 };
 

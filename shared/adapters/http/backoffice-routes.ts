@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { EXPORT_COLUMNS, runExport, runImport, type BackOfficeStore } from '../../domain/backoffice';
+import { exportCsv, runExport, runImport, type BackOfficeStore } from '../../domain/backoffice';
 import type { Catalogue } from '../../domain/catalogue';
-import { toCsv } from '../../domain/csv';
 import { ForbiddenError, ValidationError } from '../../domain/errors';
 import { parseInput } from '../../domain/schema';
 import type { ApiRequest, Route } from './api';
@@ -48,10 +47,7 @@ export function backOfficeRoutes(deps: {
         const report = await runExport(deps.store, deps, department);
         return {
           ...report,
-          csv: toCsv(
-            EXPORT_COLUMNS,
-            report.rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])),
-          ),
+          csv: exportCsv(report.rows),
         };
       },
     },

@@ -1,19 +1,16 @@
 import { ValidationError } from '../../domain/errors';
 import type { MetricsReader } from '../../domain/metrics/read-model';
 import type { Clock } from '../../domain/ports';
-import { addDays, isCalendarDate } from '../../domain/calendar';
+import { addDays, isCalendarDate, parseInstant } from '../../domain/calendar';
 import type { DashboardSettings } from '../../domain/deployment';
-import { dashboardSummary, type DashboardSummary } from '../../domain/metrics/summary';
+import { dashboardSummary, type DashboardView } from '../../domain/metrics/summary';
 import type { ApiRequest, Role, Route } from './api';
 
 const MAX_RANGE_DAYS: Record<'15m' | 'day', number> = { '15m': 7, day: 92 };
 
 function instant(query: Readonly<Record<string, string>>, name: string, fallback: Date): string {
   const raw = query[name];
-  if (raw === undefined) return fallback.toISOString();
-  const ms = Date.parse(raw);
-  if (Number.isNaN(ms)) throw new ValidationError(name, 'must be an ISO date or date-time');
-  return new Date(ms).toISOString();
+  return raw === undefined ? fallback.toISOString() : parseInstant(raw, name);
 }
 
 /** What the dashboard summary needs to know of the deployment. */
@@ -28,15 +25,6 @@ export interface SummaryDeployment {
 }
 
 const SUMMARY_CACHE_MS = 1000;
-
-/** GET /metrics/summary: the summary of a day, with the wall clock's date and the events' beside it. */
-export type DashboardView = DashboardSummary & {
-  /** The wall clock's local date. */
-  readonly today: string;
-  /** The local date of the events' clock: today while they are live, a simulated or replayed day's otherwise. */
-  readonly eventsDay: string;
-  readonly eventsLive: boolean;
-};
 
 /** GET /metrics/live, /metrics/intervals and /metrics/summary, for supervisors and admins. */
 export function metricsRoutes(deps: {

@@ -2,8 +2,15 @@ import * as z from 'zod/mini';
 import { CASE_STATUSES, CHANNELS, type ActorRole, type Case, type CaseStatus } from '../../domain/case';
 import { newCitizen, type Citizen } from '../../domain/citizen';
 import type { Deployment } from '../../domain/deployment';
-import { IdentityTakenError, NotFoundError, ValidationError } from '../../domain/errors';
-import { linkIdentities, mergeCitizens, type CitizenLinkStore } from '../../domain/merge';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import {
+  citizenTimeline,
+  currentCitizen,
+  linkIdentities,
+  mergeCitizens,
+  registerCitizen,
+  type CitizenLinkStore,
+} from '../../domain/merge';
 import {
   emailIdentity,
   normalizeDocument,
@@ -11,10 +18,10 @@ import {
   documentIdentity,
   type Identity,
 } from '../../domain/identity';
-import type { CaseNote, CaseNotes } from '../../domain/notes';
+import { newNote, type CaseNotes } from '../../domain/notes';
 import { parseInput } from '../../domain/schema';
-import { normalizeName } from '../../domain/text';
 import { parseTicket } from '../../domain/ticket';
+import { parseInstant } from '../../domain/calendar';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
 import type { ApiRequest, Role, Route } from './api';
 
@@ -81,24 +88,20 @@ const mergeBody = z.strictObject({
   reason: z.string(),
 });
 const SUPERVISORS: Role[] = ['supervisor', 'admin'];
-/** Follows merges from a citizen id to the citizen that holds its record now. */
-const MAX_MERGE_HOPS = 5;
 
 /**
  * The agents' and supervisors' workbench: find and register citizens, see a citizen's timeline, open cases
  * during a contact, move them through the state machine with optimistic concurrency, and keep notes.
  */
 export function workbenchRoutes(
-  deps: CoreDeps & { notes: CaseNotes; links: CitizenLinkStore; deployment: Pick<Deployment, 'country'> },
+  deps: CoreDeps & {
+    notes: CaseNotes;
+    links: CitizenLinkStore;
+    deployment: Pick<Deployment, 'country' | 'languages' | 'defaultDocumentType'>;
+  },
 ): Route[] {
-  const country = deps.deployment.country;
-  const current = async (id: string): Promise<Citizen> => {
-    let citizen = await deps.citizens.byId(id);
-    for (let hop = 0; citizen?.mergedInto && hop < MAX_MERGE_HOPS; hop++)
-      citizen = await deps.citizens.byId(citizen.mergedInto);
-    if (!citizen || citizen.mergedInto) throw new NotFoundError('citizen');
-    return citizen;
-  };
+  const { country, languages, defaultDocumentType } = deps.deployment;
+  const current = (id: string) => currentCitizen(deps.citizens, id);
   /** Phone, email and document of a body, normalised; the document also as its own value. */
   const identitiesOf = (body: z.infer<typeof registerBody>) => {
     const document = body.document ? normalizeDocument(body.document.type, body.document.number) : undefined;
@@ -119,7 +122,7 @@ export function workbenchRoutes(
     if (query.document !== undefined) {
       const [type, ...rest] = query.document.includes(':')
         ? query.document.split(':')
-        : ['CEDULA', query.document];
+        : [defaultDocumentType, query.document];
       return documentIdentity(normalizeDocument(type, rest.join(':'), 'document'));
     }
     return undefined;
@@ -148,17 +151,11 @@ export function workbenchRoutes(
       roles: STAFF,
       handle: async ({ params, query }) => {
         const citizen = await current(params.id!);
-        // A merged citizen's timeline holds the contacts recorded under each id it was merged from.
-        const ids = [citizen.id, ...(citizen.mergedFrom ?? [])];
-        const [cases, timelines, merges] = await Promise.all([
+        const [cases, contacts, merges] = await Promise.all([
           deps.cases.byCitizen(citizen.id, pageOf(query)),
-          Promise.all(ids.map((id) => deps.citizens.contacts(id, { limit: 50 }))),
+          citizenTimeline(deps.citizens, citizen),
           deps.links.merges(citizen.id),
         ]);
-        const contacts = timelines
-          .flatMap((t) => t.items)
-          .sort((a, b) => b.at.localeCompare(a.at))
-          .slice(0, 50);
         return {
           citizen,
           ...(citizen.id !== params.id ? { requestedId: params.id } : {}),
@@ -176,6 +173,8 @@ export function workbenchRoutes(
       status: 201,
       handle: async (request) => {
         const body = parseInput(registerBody, json(request));
+        if (body.language !== undefined && !languages.includes(body.language))
+          throw new ValidationError('language', `must be one of ${languages.join(', ')}`);
         const { identities, document } = identitiesOf(body);
         const details = {
           ...(body.givenNames !== undefined ? { givenNames: body.givenNames } : {}),
@@ -192,23 +191,11 @@ export function workbenchRoutes(
           deps.newId(),
           deps.clock.now().toISOString(),
         );
-        try {
-          return { result: 'created', citizen: await deps.citizens.create(citizen) };
-        } catch (error) {
-          if (!(error instanceof IdentityTakenError)) throw error;
-          // Verification: the identities given that are known all belong to one citizen — that one is the
-          // answer, and the ones not yet theirs are added (a provisional caller gets their name and document).
-          const owners = await Promise.all(citizen.identities.map((i) => deps.citizens.byIdentity(i)));
-          const ids = new Set(owners.filter((o) => o !== undefined).map((o) => o.id));
-          const owner = owners.find((o) => o !== undefined);
-          if (ids.size !== 1 || !owner || !sameName(owner, citizen)) throw error;
-          const linked = await linkIdentities(deps, owner.id, citizen.identities, {
-            ...(body.givenNames !== undefined ? { givenNames: citizen.givenNames } : {}),
-            ...(body.surnames !== undefined ? { surnames: citizen.surnames } : {}),
-            ...(document ? { document } : {}),
-          });
-          return { result: 'verified', citizen: linked.citizen, added: linked.added };
-        }
+        return registerCitizen(deps, citizen, {
+          ...(body.givenNames !== undefined ? { givenNames: citizen.givenNames } : {}),
+          ...(body.surnames !== undefined ? { surnames: citizen.surnames } : {}),
+          ...(document ? { document } : {}),
+        });
       },
     },
     {
@@ -253,8 +240,8 @@ export function workbenchRoutes(
           throw new ValidationError('status', `must be one of ${CASE_STATUSES.join(', ')}`);
         if (!query.department) throw new ValidationError('department', 'is required');
         const range = {
-          ...(query.from ? { from: isoOf(query.from, 'from') } : {}),
-          ...(query.to ? { to: isoOf(query.to, 'to') } : {}),
+          ...(query.from ? { from: parseInstant(query.from, 'from') } : {}),
+          ...(query.to ? { to: parseInstant(query.to, 'to') } : {}),
         };
         return deps.cases.byStatusAndDepartment(status, query.department, { ...pageOf(query), ...range });
       },
@@ -312,32 +299,16 @@ export function workbenchRoutes(
       status: 201,
       handle: async (request) => {
         const body = parseInput(noteBody, json(request));
-        const ticket = parseTicket(request.params.ticket!);
-        const text = body.text.trim();
-        if (!text) throw new ValidationError('text', 'is required');
-        if (text.length > 2000) throw new ValidationError('text', 'must be at most 2000 characters');
-        const note: CaseNote = {
-          ticket,
+        const note = newNote({
+          ticket: parseTicket(request.params.ticket!),
           id: deps.newId(),
           at: deps.clock.now().toISOString(),
           author: actorOf(request),
-          text,
-        };
+          text: body.text,
+        });
         await deps.notes.addNote(note);
         return note;
       },
     },
   ];
-}
-
-/** Names given that contradict the ones on record mean another person: no verification then. */
-function sameName(known: Citizen, given: Citizen): boolean {
-  const same = (a?: string, b?: string) => !a || !b || normalizeName(a) === normalizeName(b);
-  return same(known.givenNames, given.givenNames) && same(known.surnames, given.surnames);
-}
-
-function isoOf(raw: string, field: string): string {
-  const ms = Date.parse(raw);
-  if (Number.isNaN(ms)) throw new ValidationError(field, 'must be an ISO date or date-time');
-  return new Date(ms).toISOString();
 }

@@ -1,8 +1,11 @@
 import { intervalStart, type AgentState, type MetricEvent } from './model';
 
-/** Where interval counters accumulate: one queue on one channel, or one department on one channel. */
+/**
+ * Where interval counters accumulate, on one channel: a queue (contact figures), a department (contact and
+ * case figures) or a topic of the catalogue (case figures).
+ */
 export interface Scope {
-  readonly dimension: 'queue' | 'department';
+  readonly dimension: 'queue' | 'department' | 'topic';
   readonly id: string;
   readonly channel: string;
 }
@@ -138,7 +141,7 @@ export function effectsOf(event: MetricEvent, settings: MetricsSettings): Effect
         { op: 'add', scope, period: 'day', start: day, counters },
         {
           op: 'add',
-          scope: { dimension: 'queue', id: `topic:${event.topicId}`, channel: event.channel },
+          scope: { dimension: 'topic', id: event.topicId, channel: event.channel },
           period: 'day',
           start: day,
           counters,

@@ -1,3 +1,4 @@
+import type { Scope } from './effects';
 import type { AgentState } from './model';
 
 /** What the dashboard and the metrics API show now. */
@@ -27,11 +28,7 @@ export interface IntervalQuery {
 }
 
 export interface IntervalRow {
-  readonly scope: {
-    readonly dimension: 'queue' | 'department';
-    readonly id: string;
-    readonly channel: string;
-  };
+  readonly scope: Scope;
   readonly start: string;
   readonly counters: Readonly<Record<string, number>>;
   readonly serviceLevel: number | null;
@@ -49,7 +46,5 @@ export interface MetricsReader {
   caseRows(
     date: string,
     scopes: { readonly departments: readonly string[]; readonly topics: readonly string[] },
-  ): Promise<
-    readonly { readonly scope: IntervalRow['scope']; readonly counters: Readonly<Record<string, number>> }[]
-  >;
+  ): Promise<readonly { readonly scope: Scope; readonly counters: Readonly<Record<string, number>> }[]>;
 }

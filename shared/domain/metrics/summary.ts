@@ -63,6 +63,15 @@ export interface DashboardSummary {
   }[];
 }
 
+/** GET /metrics/summary: the summary of a day, with the wall clock's date and the events' beside it. */
+export type DashboardView = DashboardSummary & {
+  /** The wall clock's local date. */
+  readonly today: string;
+  /** The local date of the events' clock: today while they are live, a simulated or replayed day's otherwise. */
+  readonly eventsDay: string;
+  readonly eventsLive: boolean;
+};
+
 /** The statuses the dashboard shows (cancelled cases are not work). */
 export const DASHBOARD_STATUSES = CASE_STATUSES.filter((s) => s !== 'CANCELLED');
 
@@ -137,8 +146,8 @@ export function dashboardSummary(input: SummaryInput): DashboardSummary {
   for (const row of departmentCases)
     byChannel[row.scope.channel] = (byChannel[row.scope.channel] ?? 0) + (row.counters.casesCreated ?? 0);
   const topics = new Map<string, number>();
-  for (const row of input.caseRows.filter((r) => r.scope.id.startsWith('topic:'))) {
-    const id = row.scope.id.slice('topic:'.length);
+  for (const row of input.caseRows.filter((r) => r.scope.dimension === 'topic')) {
+    const id = row.scope.id;
     topics.set(id, (topics.get(id) ?? 0) + (row.counters.casesCreated ?? 0));
   }
   const totals = sum(departmentCases);
