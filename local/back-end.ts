@@ -137,8 +137,9 @@ export type LocalFunctions = ReturnType<typeof localFunctions>;
 
 /**
  * The whole back end on this machine: DynamoDB Local and kinesalite with the tables and stream of the CDK
- * stacks, the production handlers in-process, pollers that feed them as Lambda's event sources do, and an
- * HTTP server for the staff API and the dashboard's live events. Nothing here runs in AWS.
+ * stacks, the production functions in-process (composed as in AWS), pollers that feed them as Lambda's
+ * event sources do, and an HTTP server for the staff API and the dashboard's live events. Nothing here runs
+ * in AWS.
  */
 export async function startLocalBackEnd(options: LocalBackEndOptions) {
   const config = loadConfig(options.configDir);

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the local contact center on this machine. Starts DynamoDB Local and kinesalite with the tables
- * and stream of the CDK stacks, runs the production handlers in-process fed by local event-source pollers,
+ * and stream of the CDK stacks, runs the production functions in-process fed by local event-source pollers,
  * seeds demo citizens and cases from config/, serves the staff API and live metrics, and runs until Ctrl-C.
  *
  *   npm start -- [--port 3000] [--config config/city-hall] [--dynamo-port N] [--data-dir .data/dynamodb]

@@ -1,6 +1,6 @@
 /**
  * The Amazon Connect flow language (Version 2019-10-30), as typed objects. Flows are built from these and
- * serialised token-aware by the stack; never hand-edited JSON. See CONNECT.md §2.
+ * serialised token-aware by the stack; never hand-edited JSON. See docs/connect-formats.md §2.
  */
 export const FLOW_VERSION = '2019-10-30';
 export const MAX_ACTIONS = 250;

@@ -41,7 +41,8 @@ export function makeMetricsAggregatorHandler(runtime: Runtime) {
       store,
       settings,
       concurrency: 16,
-      ...(shard ? { shard, now: clock.now } : {}),
+      now: clock.now,
+      ...(shard ? { shard } : {}),
     });
     for (const record of parsed)
       if (record.status === 'unknown')

@@ -1,5 +1,5 @@
 /**
- * The payloads Amazon Connect puts on the stream, in its own formats (CONNECT.md §4): contact records at
+ * The payloads Amazon Connect puts on the stream, in its own formats (docs/connect-formats.md §3): contact records at
  * contact end, agent events on every state change and as heartbeats, and contact events as EventBridge
  * delivers them. Built from the simulator's timeline; nothing here reads a clock.
  */

@@ -97,12 +97,7 @@ export type LinkResult =
   | { readonly result: 'sent'; readonly messageId: string }
   | { readonly result: 'not-requested' | 'no-link' | 'no-phone' | 'no-sender' | 'changed-meanwhile' };
 
-/**
- * Self-service's "send me the link": texts the topic's link to the caller's phone (WhatsApp if they wrote
- * from WhatsApp, SMS otherwise) and resolves the request. Without a link or a phone it stays OPEN, and the
- * daily follow-up hands it to a person. Safe to repeat: the message id is the ticket's, and only an
- * untouched OPEN request is resolved.
- */
+/** What texting a link needs. */
 type LinkDeps = {
   cases: CaseRepository;
   citizens: CitizenRepository;
@@ -140,6 +135,12 @@ async function textLink(
   return sent ? { result: 'sent', messageId, channel } : { result: 'no-sender' };
 }
 
+/**
+ * Self-service's "send me the link": texts the topic's link to the caller's phone (WhatsApp if they wrote
+ * from WhatsApp, SMS otherwise) and resolves the request. Without a link or a phone it stays OPEN, and the
+ * daily follow-up hands it to a person. Safe to repeat: the message id is the ticket's, and only an
+ * untouched OPEN request is resolved.
+ */
 export async function sendRequestedLink(deps: LinkDeps, current: Case): Promise<LinkResult> {
   if (current.status !== 'OPEN' || !current.request || !FOLLOW_UP_REQUESTS.includes(current.request))
     return { result: 'not-requested' };

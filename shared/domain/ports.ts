@@ -4,6 +4,7 @@ import type { CaseContact, ContactRecord } from './contact';
 import type { Identity } from './identity';
 import type { ShardClock } from './metrics/clock';
 import type { Effect } from './metrics/effects';
+import type { Addition } from './metrics/versions';
 import type { ScreenPopSummary } from './screen-pop';
 import type { Ticket } from './ticket';
 
@@ -128,6 +129,17 @@ export interface MetricsStore {
   applyIdempotent(effects: readonly Effect[]): Promise<void>;
   /** Applies the effects of one event exactly once; false when an earlier delivery already applied it. */
   applyOnce(key: string, effects: readonly Effect[]): Promise<boolean>;
+  /**
+   * Applies one version of a contact's record: the first version seen adds its counters; a newer one
+   * replaces that contribution (the difference, applied atomically and once); an older version, or the same
+   * one again, changes nothing. The applied version is remembered until `expiresAt`.
+   */
+  applyVersion(
+    contactId: string,
+    version: string,
+    additions: readonly Addition[],
+    expiresAt: Date,
+  ): Promise<'applied' | 'replaced' | 'stale'>;
   /** Keeps a shard's clock: the newest live event of its latest batch (the latest batch wins). */
   recordClock(clock: ShardClock): Promise<void>;
 }

@@ -16,6 +16,8 @@ function load(table: string): Handler {
       config: loadConfig('config/city-hall'),
       doc: createDocumentClient({ endpoint: testDynamoEndpoint(), requestTimeoutMs: 2000 }),
       settings: { metricsTable: table, queueDepartments: [['arn:queue/tax', 'tax']] },
+      // The afternoon of the morning replayed: its contact records are well inside the version window.
+      clock: { now: () => new Date('2026-11-24T22:00:00.000Z') },
     }),
   );
 }

@@ -5,7 +5,7 @@ import { aggregateBatch, coalesce } from '../../shared/domain/metrics/aggregate'
 import { derived, effectsOf, type Effect, type MetricsSettings } from '../../shared/domain/metrics/effects';
 import { intervalStart } from '../../shared/domain/metrics/model';
 import type { MetricsStore } from '../../shared/domain/ports';
-import { asKinesis, morning, QUEUES } from '../support/morning';
+import { asKinesis, morning, QUEUES, recordedMorning } from '../support/morning';
 
 const sample = (name: string) => JSON.parse(readFileSync(`test/fixtures/stream/${name}.json`, 'utf8'));
 const settings: MetricsSettings = {
@@ -162,17 +162,6 @@ async function run(store: MetricsStore, records: ReturnType<typeof asKinesis>, b
   }
 }
 
-/** The recorded morning (scripts/record-morning.ts wrote it): payloads as delivered, and the ground truth. */
-function recordedMorning(): ReturnType<typeof morning> {
-  const recorded = JSON.parse(readFileSync('test/fixtures/stream/morning-600.json', 'utf8'));
-  return {
-    payloads: recorded.payloads,
-    truth: recorded.truth.map((c: { enqueuedAt: string }) => ({ ...c, enqueuedAt: new Date(c.enqueuedAt) })),
-    agentStates: recorded.agentStates,
-    end: new Date(recorded.end),
-  };
-}
-
 describe('aggregating a recorded morning of traffic', () => {
   const day = recordedMorning();
 
@@ -231,6 +220,12 @@ describe('aggregating a recorded morning of traffic', () => {
           return Promise.reject(Object.assign(new Error('throttled'), { code: 'ThrottlingException' }));
         return inner.applyOnce(key, effects);
       },
+      applyVersion: (...version) => {
+        calls++;
+        if (calls === 150)
+          return Promise.reject(Object.assign(new Error('throttled'), { code: 'ThrottlingException' }));
+        return inner.applyVersion(...version);
+      },
     };
     const records = asKinesis(day.payloads).map(parseKinesisRecord);
     let from = 0;
@@ -267,6 +262,7 @@ describe('aggregating a recorded morning of traffic', () => {
       applyIdempotent: () =>
         Promise.reject(Object.assign(new Error('busy'), { name: 'ProvisionedThroughputExceeded' })),
       applyOnce: (key, effects) => inner.applyOnce(key, effects),
+      applyVersion: (...version) => inner.applyVersion(...version),
       recordClock: (clock) => inner.recordClock(clock),
     };
     const records = asKinesis(day.payloads.slice(0, 50)).map(parseKinesisRecord);
@@ -360,13 +356,14 @@ describe('case events', () => {
       const store: MetricsStore = {
         applyIdempotent: (effects) => inner.applyIdempotent(effects),
         applyOnce: (key, effects) => inner.applyOnce(key, effects),
+        applyVersion: (...version) => inner.applyVersion(...version),
         recordClock: (clock) => {
           if (fail) return Promise.reject(Object.assign(new Error('busy'), { name: 'ThrottlingException' }));
           return inner.recordClock(clock);
         },
       };
       const records = asKinesis(day.payloads.slice(0, 120)).map(parseKinesisRecord);
-      const deps = { store, settings, shard: 'shardId-2', now: () => new Date() };
+      const deps = { store, settings, shard: 'shardId-2', now: () => new Date('2026-11-29T23:30:00.000Z') };
       const first = await aggregateBatch(records, deps);
       const last = records.at(-1)!;
       expect(first.failures).toEqual([{ id: last.id, reason: 'ThrottlingException' }]);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { seededRandom } from '../../shared/domain/random';
 
 /**
@@ -159,3 +160,59 @@ export const asKinesis = (payloads: readonly unknown[]) =>
       sequenceNumber: String(1_000_000 + i),
     },
   }));
+
+/** The recorded morning (scripts/record-morning.ts wrote it): payloads as delivered, and the ground truth. */
+export function recordedMorning(): ReturnType<typeof morning> {
+  const recorded = JSON.parse(readFileSync('test/fixtures/stream/morning-600.json', 'utf8'));
+  return {
+    payloads: recorded.payloads,
+    truth: recorded.truth.map((c: { enqueuedAt: string }) => ({ ...c, enqueuedAt: new Date(c.enqueuedAt) })),
+    agentStates: recorded.agentStates,
+    end: new Date(recorded.end),
+  };
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- contact records are raw Connect JSON */
+const isContactRecord = (p: any) =>
+  typeof p?.ContactId === 'string' && typeof p?.LastUpdateTimestamp === 'string';
+
+/**
+ * An earlier version of a contact record, as Connect published it before a later update: `minutesBefore` its
+ * final LastUpdateTimestamp, with after-contact work not yet finished and a transfer leg not yet completed,
+ * and, when `elsewhere` is given, first recorded against another queue and agent.
+ */
+export function earlierVersion(
+  record: any,
+  minutesBefore: number,
+  elsewhere?: { queue: string; agent: string },
+) {
+  const version = structuredClone(record);
+  version.LastUpdateTimestamp = new Date(Date.parse(record.LastUpdateTimestamp) - minutesBefore * 60_000)
+    .toISOString()
+    .replace('.000Z', 'Z');
+  version.NextContactId = null;
+  if (version.Agent)
+    version.Agent.AfterContactWorkDuration = Math.floor((version.Agent.AfterContactWorkDuration ?? 0) / 3);
+  if (elsewhere) {
+    version.Queue = { ...version.Queue, ARN: elsewhere.queue, Name: elsewhere.queue.split('/')[1] };
+    if (version.Agent) version.Agent.ARN = elsewhere.agent;
+  }
+  return version;
+}
+
+/**
+ * A day's payloads where about a `fraction` of the contacts also arrive in one or two earlier versions (after-
+ * contact work and transfers not yet finished): the final version of each is the original record.
+ */
+export function withEarlierVersions(payloads: readonly unknown[], fraction: number, seed = 11): unknown[] {
+  const random = seededRandom(seed);
+  const out: unknown[] = [];
+  for (const p of payloads) {
+    out.push(p);
+    if (!isContactRecord(p) || random() >= fraction) continue;
+    const count = random() < 0.5 ? 1 : 2;
+    for (let k = 1; k <= count; k++) out.push(earlierVersion(p, k * 90));
+  }
+  return out;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */

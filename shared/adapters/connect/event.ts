@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { parseInput } from '../../domain/schema';
 
 /**
- * The event Amazon Connect sends to a function invoked from a flow (CONNECT.md §1). Our own schema: the
+ * The event Amazon Connect sends to a function invoked from a flow (docs/connect-formats.md §1). Our own schema: the
  * community types narrow Channel to VOICE | CHAT. Unknown fields are tolerated; nullable ones may be null.
  */
 const text = z.string().check(z.maxLength(4096));

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { QueueMap } from '../../domain/departments';
 import {
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -16,12 +17,15 @@ import { TransactionCancelled, transactWrite } from './transact';
 import { CHANNELS as CASE_CHANNELS } from '../../domain/case';
 import { forEachConcurrently } from '../../domain/concurrency';
 import { INDEXES } from './tables';
+import { contributionDiff, isNewerVersion, type Addition } from '../../domain/metrics/versions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Key builders of the metrics table. See docs/access-patterns.md. */
 export const metricsKeys = {
   applied: (key: string) => ({ pk: `APPLIED#${key}`, sk: 'APPLIED' }),
+  /** The version of a contact's record whose counts are in the figures, with those counts. */
+  version: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'VERSION' }),
   interval: (scope: Scope, period: string, start: string) => ({
     pk: `INTERVAL#${period}#${scope.dimension}#${scope.id}#${scope.channel}`,
     sk: start,
@@ -196,6 +200,43 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     } catch (error) {
       if (error instanceof TransactionCancelled && error.failedCondition() === 0) return false;
       throw error;
+    }
+  }
+
+  async applyVersion(
+    contactId: string,
+    version: string,
+    additions: readonly Addition[],
+    expiresAt: Date,
+  ): Promise<'applied' | 'replaced' | 'stale'> {
+    const key = metricsKeys.version(contactId);
+    const rowsExpire = this.expiresAt((this.options.now ?? (() => new Date()))());
+    // Two consumers (or two versions in one batch) may race: the write is conditional on the version read,
+    // and the loser reads again and decides again.
+    for (let attempt = 0; ; attempt++) {
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+      );
+      const current = Item as { version: string; additions: Addition[] } | undefined;
+      if (current && !isNewerVersion(version, current.version)) return 'stale';
+      const diff = contributionDiff(current?.additions ?? [], additions);
+      try {
+        await transactWrite(this.doc, [
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...key, version, additions, expiresAt: Math.floor(expiresAt.getTime() / 1000) },
+              ...(current
+                ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          },
+          ...diff.flatMap((e) => this.additive(e, rowsExpire)),
+        ]);
+        return current ? 'replaced' : 'applied';
+      } catch (error) {
+        if (!(error instanceof TransactionCancelled && error.failedCondition() === 0) || attempt >= 4) throw error;
+      }
     }
   }
 

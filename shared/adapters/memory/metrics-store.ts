@@ -1,6 +1,7 @@
 import type { Counter, Effect, Period, Scope } from '../../domain/metrics/effects';
 import type { AgentState } from '../../domain/metrics/model';
 import type { ShardClock } from '../../domain/metrics/clock';
+import { contributionDiff, isNewerVersion, type Addition } from '../../domain/metrics/versions';
 import type { MetricsStore } from '../../domain/ports';
 
 export interface IntervalFigures {
@@ -12,12 +13,13 @@ export interface IntervalFigures {
 }
 
 /**
- * Metrics held in memory, with the same semantics as the stored ones: each event applies once; counters
- * add; maxima keep the largest; a contact that has left a queue is never counted back into it; an agent's
+ * Metrics held in memory, with the same semantics as the stored ones: each event applies once, and each
+ * contact's record in its newest version; counters add; maxima keep the largest; a contact that has left a queue is never counted back into it; an agent's
  * state is the one with the latest event time. For tests and for checking the stored figures.
  */
 export class InMemoryMetricsStore implements MetricsStore {
   private readonly applied = new Set<string>();
+  private readonly versions = new Map<string, { version: string; additions: readonly Addition[] }>();
   private readonly intervals = new Map<string, IntervalFigures>();
   private readonly waiting = new Map<string, { queue: string; channel: string; since: string }>();
   private readonly left = new Map<string, string>();
@@ -31,6 +33,19 @@ export class InMemoryMetricsStore implements MetricsStore {
 
   async applyIdempotent(effects: readonly Effect[]): Promise<void> {
     for (const effect of effects) if (effect.op !== 'add' && effect.op !== 'caseStatus') this.apply(effect);
+  }
+
+  async applyVersion(
+    contactId: string,
+    version: string,
+    additions: readonly Addition[],
+    _expiresAt?: Date,
+  ): Promise<'applied' | 'replaced' | 'stale'> {
+    const current = this.versions.get(contactId);
+    if (current && !isNewerVersion(version, current.version)) return 'stale';
+    for (const effect of contributionDiff(current?.additions ?? [], additions)) this.apply(effect);
+    this.versions.set(contactId, { version, additions });
+    return current ? 'replaced' : 'applied';
   }
 
   async applyOnce(key: string, effects: readonly Effect[]): Promise<boolean> {

@@ -2,6 +2,14 @@ import type { MetricsStore } from '../ports';
 import { newestLiveEvent } from './clock';
 import { effectsOf, type Effect, type MetricsSettings } from './effects';
 import type { MetricEvent } from './model';
+import { CONTACT_VERSION_WINDOW_DAYS, pastVersionWindow } from './versions';
+
+/** The version of a contact's record an event is, and until when that version is remembered. */
+interface ContactVersion {
+  readonly contactId: string;
+  readonly version: string;
+  readonly expiresAt: Date;
+}
 
 /** One stream record as the aggregator sees it: parsed to an event, not one we know, or unreadable. */
 export type ParsedRecord =
@@ -11,7 +19,11 @@ export type ParsedRecord =
 
 export interface BatchReport {
   readonly applied: number;
+  /** Contact records whose newer version replaced an earlier one's counts. */
+  readonly replaced: number;
   readonly duplicates: number;
+  /** Contact records queued longer ago than the version window: not counted (see versions.ts). */
+  readonly expired: number;
   readonly unknown: number;
   readonly invalid: number;
   /** The record to retry from, with why it failed: the stream redelivers it and everything after it. */
@@ -74,25 +86,52 @@ export async function aggregateBatch(
     concurrency?: number;
     /** The stream shard the batch came from, and the wall clock: with both, the shard's clock is kept. */
     shard?: string;
+    /** The wall clock; with it, contact records older than the version window are not counted. */
     now?: () => Date;
   },
 ): Promise<BatchReport> {
   let applied = 0;
+  let replaced = 0;
   let duplicates = 0;
   let unknown = 0;
   let invalid = 0;
-  const events: { id: string; key: string; additions: Effect[] }[] = [];
+  let expired = 0;
+  const events: { id: string; key: string; additions: Effect[]; version?: ContactVersion }[] = [];
   const idempotent: Effect[] = [];
   for (const record of records) {
     if (record.status === 'unknown') unknown++;
     else if (record.status === 'invalid') invalid++;
     else {
-      const effects = effectsOf(record.event, deps.settings);
+      const { event } = record;
+      // With a wall clock: a record of a contact queued before the version window is not counted (Connect
+      // sends none; one arriving would find its earlier versions forgotten).
+      const { now } = deps;
+      if (
+        event.kind === 'contact-record' &&
+        event.enqueuedAt &&
+        now &&
+        pastVersionWindow(event.enqueuedAt, now())
+      ) {
+        expired++;
+        continue;
+      }
+      const effects = effectsOf(event, deps.settings);
       for (const e of effects) if (!isAdditive(e)) idempotent.push(e);
+      const additions = effects.filter(isAdditive);
       events.push({
         id: record.id,
-        key: `${record.event.kind}#${record.event.key}`,
-        additions: effects.filter(isAdditive),
+        key: `${event.kind}#${event.key}`,
+        additions,
+        // A contact record is one version of its contact's record: it replaces the earlier one's counts.
+        ...(event.kind === 'contact-record' && event.enqueuedAt
+          ? {
+              version: {
+                contactId: event.contactId,
+                version: event.at,
+                expiresAt: new Date(Date.parse(event.enqueuedAt) + CONTACT_VERSION_WINDOW_DAYS * 86_400_000),
+              },
+            }
+          : {}),
       });
     }
   }
@@ -104,9 +143,11 @@ export async function aggregateBatch(
     } catch (error) {
       return {
         applied,
+        replaced,
         duplicates,
         unknown,
         invalid,
+        expired,
         failures: [{ id: events[0]!.id, reason: reasonOf(error) }],
       };
     }
@@ -125,7 +166,18 @@ export async function aggregateBatch(
         continue;
       }
       try {
-        if (await deps.store.applyOnce(event.key, event.additions)) applied++;
+        if (event.version) {
+          const { contactId, version, expiresAt } = event.version;
+          const result = await deps.store.applyVersion(
+            contactId,
+            version,
+            event.additions.filter((e) => e.op === 'add'),
+            expiresAt,
+          );
+          if (result === 'applied') applied++;
+          else if (result === 'replaced') replaced++;
+          else duplicates++;
+        } else if (await deps.store.applyOnce(event.key, event.additions)) applied++;
         else duplicates++;
       } catch (error) {
         fail({ index, id: event.id, reason: reasonOf(error) });
@@ -146,9 +198,11 @@ export async function aggregateBatch(
     }
   return {
     applied,
+    replaced,
     duplicates,
     unknown,
     invalid,
+    expired,
     failures: failed ? [{ id: failed.id, reason: failed.reason }] : [],
   };
 }
