@@ -11,6 +11,7 @@
  */
 import { loadConfig } from '../shared/config/load';
 import { isCalendarDate } from '../shared/domain/calendar';
+import { CONTACT_VERSION_WINDOW_DAYS, pastVersionWindow } from '../shared/domain/metrics/versions';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../shared/adapters/dynamodb/metrics-store';
 import { createKinesisClient } from '../shared/adapters/kinesis/publisher';
@@ -77,6 +78,10 @@ export function parseSimulateArgs(argv: readonly string[]): Args {
     else if (flag === '--date') {
       const raw = value();
       if (!isCalendarDate(raw)) throw new Error(`--date must be YYYY-MM-DD, not "${raw}"`);
+      if (pastVersionWindow(`${raw}T23:59:59Z`, new Date()))
+        throw new Error(
+          `--date ${raw} is more than ${CONTACT_VERSION_WINDOW_DAYS} days ago: Connect sends no contact record that old, and the figures would not count it`,
+        );
       out.date = raw;
     } else if (flag === '--config') out.config = value();
     else if (flag === '--port') out.port = positive(flag, value());
