@@ -95,6 +95,8 @@ async function main() {
       );
       process.stderr.write('\n');
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      // Tasks not created are not remembered: running the command again creates them.
+      if (report.failed) process.exitCode = 1;
     } else throw new Error('use `export`, `import` or `follow-up`');
   } finally {
     doc.destroy();

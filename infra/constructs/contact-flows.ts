@@ -30,6 +30,9 @@ export interface ContactFlowsProps {
  * The flows, generated from the deployment config, validated at synth, and serialised token-aware so the
  * ARNs CloudFormation resolves land inside the content.
  */
+const FOLLOW_UP_TASK = 'Follow-up task to the department queue';
+const flowName = (description: string) => `Ventanilla ${description}`;
+
 export class ContactFlows extends Construct {
   readonly inboundVoiceArn: string;
   readonly statusLineArn: string;
@@ -38,6 +41,8 @@ export class ContactFlows extends Construct {
   readonly outboundMessageArn: string;
   /** The flow follow-up tasks run: the department's queue, else the general one. */
   readonly followUpTaskArn: string;
+  /** Its name, which Connect's flow metrics (ContactFlowErrors) are reported under. */
+  readonly followUpTaskName: string;
 
   constructor(scope: Construct, id: string, props: ContactFlowsProps) {
     super(scope, id);
@@ -87,13 +92,14 @@ export class ContactFlows extends Construct {
       outboundMessageFlow(),
       props,
     ).attrContactFlowArn;
+    this.followUpTaskName = flowName(FOLLOW_UP_TASK);
     this.followUpTaskArn = this.flow(
       'follow-up-task',
       'CONTACT_FLOW',
-      'Follow-up task to the department queue',
+      FOLLOW_UP_TASK,
       followUpTaskFlow({ queues: props.queues, generalDepartment: props.generalDepartment }),
       props,
-      { noCaller: true },
+      { task: true },
     ).attrContactFlowArn;
   }
 
@@ -103,7 +109,7 @@ export class ContactFlows extends Construct {
     description: string,
     generated: GeneratedFlow,
     props: ContactFlowsProps,
-    rules: { noCaller?: boolean } = {},
+    rules: { task?: boolean } = {},
   ) {
     assertValidFlow(name, generated.flow, {
       ...rules,
@@ -116,7 +122,7 @@ export class ContactFlows extends Construct {
     });
     return new connect.CfnContactFlow(this, name, {
       instanceArn: props.instanceArn,
-      name: `Ventanilla ${description}`,
+      name: flowName(description),
       description,
       type,
       state: 'ACTIVE',

@@ -1,4 +1,11 @@
-import { Duration, Fn, Validations, type aws_dynamodb as dynamodb, aws_iam as iam } from 'aws-cdk-lib';
+import {
+  Duration,
+  Fn,
+  Validations,
+  aws_cloudwatch as cloudwatch,
+  type aws_dynamodb as dynamodb,
+  aws_iam as iam,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
@@ -16,6 +23,8 @@ export interface OutboundContactsProps {
   readonly instanceArnInPolicy: string;
   readonly outboundMessageFlowArn: string;
   readonly followUpTaskFlowArn: string;
+  /** The follow-up task flow's name, for its error alarm. */
+  readonly followUpTaskFlowName: string;
   /** JSON [queue ARN, department] pairs. */
   readonly queueDepartments: string;
   /** Local hour of the follow-up. Default 8. */
@@ -34,6 +43,7 @@ const arnPart = (arn: string, index: number) =>
 export class OutboundContacts extends Construct {
   readonly notifier: BundledFunction;
   readonly followUp: BundledFunction;
+  readonly followUpAlarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: OutboundContactsProps) {
     super(scope, id);
@@ -104,12 +114,51 @@ export class OutboundContacts extends Construct {
         resources: [contacts, props.followUpTaskFlowArn],
       }),
     );
-    new DailySchedule(this, 'FollowUpSchedule', {
+    const schedule = new DailySchedule(this, 'FollowUpSchedule', {
       fn: this.followUp.fn,
       description: 'Ventanilla daily follow-up; the business calendar decides per department',
       hour: props.followUpHour ?? 8,
       timeZone: config.deployment.timeZone,
     });
+
+    // No follow-up is lost unseen: a run that could not start every task fails (retried twice, then kept in
+    // the schedule's dead-letter queue), and a task both queues refused takes its flow's error branch.
+    const alarm = (name: string, metric: cloudwatch.IMetric, description: string) =>
+      new cloudwatch.Alarm(this, name, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.followUpAlarms = [
+      alarm(
+        'FollowUpErrors',
+        this.followUp.fn.metricErrors({ period: Duration.minutes(5) }),
+        'The daily follow-up could not start every task: the run is retried; tasks not started are started by the next run',
+      ),
+      alarm(
+        'FollowUpDeadLetters',
+        schedule.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        'The daily follow-up failed after its retries: run it again (tasks already started are not repeated)',
+      ),
+      alarm(
+        'FollowUpTaskFlowErrors',
+        new cloudwatch.Metric({
+          namespace: 'AWS/Connect',
+          metricName: 'ContactFlowErrors',
+          dimensionsMap: {
+            InstanceId: instanceId,
+            MetricGroup: 'ContactFlow',
+            ContactFlowName: props.followUpTaskFlowName,
+          },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
+        "A follow-up task was refused by its department's queue and the general queue: it ended unqueued; the next daily run follows the case up again",
+      ),
+    ];
 
     for (const fn of [this.notifier, this.followUp])
       Validations.of(fn.role).acknowledge({

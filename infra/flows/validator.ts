@@ -16,10 +16,11 @@ export interface FlowContext {
    */
   readonly flowType?: string;
   /**
-   * The flow runs for a task, which has no caller to drop: every error branch is still required, but its last
-   * resort may end the contact.
+   * The flow runs for a task, which has no caller to drop but is work that must not be lost: every error
+   * branch is still required, and no path may end the task before it is in a queue — unless two different
+   * queues (its own and the general one) refused it, which Connect counts as a flow error (an alarm).
    */
-  readonly noCaller?: boolean;
+  readonly task?: boolean;
   /**
    * The flow must be playable by the local flow engine (our generated contact flows): a block that only
    * Connect runs is then an error too. Unknown block types are errors always.
@@ -90,6 +91,56 @@ function targets(action: Action): string[] {
 }
 
 /**
+ * The paths of a task flow that end the task before it is in a queue and before two different queues refused
+ * it. Follows every path from the start, keeping the queue targeted (the last UpdateContactTargetQueue), the
+ * queues that refused the task, and whether a transfer succeeded.
+ */
+function tasksEndedWithoutQueue(flow: Flow, byId: ReadonlyMap<string, Action>): string[] {
+  const problems = new Set<string>();
+  const seen = new Set<string>();
+  type State = { id: string; target: string; refused: readonly string[]; queued: boolean };
+  const pending: State[] = [{ id: flow.StartAction, target: '', refused: [], queued: false }];
+  while (pending.length) {
+    const state = pending.pop()!;
+    const key = `${state.id}|${state.target}|${state.refused.join(',')}|${state.queued}`;
+    const action = byId.get(state.id);
+    if (seen.has(key) || !action) continue;
+    seen.add(key);
+    if (TERMINAL.has(action.Type)) {
+      if (!state.queued && state.refused.length < 2)
+        problems.add(
+          `action "${action.Identifier}" (${action.Type}): a path ends the task before it is in a queue ` +
+            '(only after its own queue and the general one refused it may a task end)',
+        );
+      continue;
+    }
+    const setsQueue = action.Type === 'UpdateContactTargetQueue';
+    const target = setsQueue ? String(action.Parameters.QueueId ?? '') : state.target;
+    const refusing = setsQueue ? target : state.target;
+    const refused = (queue: string) =>
+      state.refused.includes(queue) ? state.refused : [...state.refused, queue].slice(-2);
+    const t = action.Transitions;
+    if (t.NextAction)
+      pending.push({
+        id: t.NextAction,
+        target,
+        refused: state.refused,
+        queued: state.queued || action.Type === 'TransferContactToQueue',
+      });
+    for (const e of t.Errors ?? [])
+      pending.push({
+        id: e.NextAction,
+        target: state.target,
+        refused: setsQueue || action.Type === 'TransferContactToQueue' ? refused(refusing) : state.refused,
+        queued: state.queued,
+      });
+    for (const c of t.Conditions ?? [])
+      pending.push({ id: c.NextAction, target, refused: state.refused, queued: state.queued });
+  }
+  return [...problems];
+}
+
+/**
  * Checks a flow against the flow language's rules and ours. Returns every problem found (empty when the flow
  * is sound); `assertValidFlow` throws them together.
  */
@@ -118,7 +169,7 @@ export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
   if (!byId.has(flow.StartAction)) problems.push(`StartAction "${flow.StartAction}" is not an action`);
 
   const contactFlow = (context.flowType ?? 'CONTACT_FLOW') === 'CONTACT_FLOW';
-  const callerSafety = contactFlow && !context.noCaller;
+  const callerSafety = contactFlow && !context.task;
   const isDisconnect = (id: string) => byId.get(id)?.Type === 'DisconnectParticipant';
   for (const action of actions) {
     const where = `action "${action.Identifier}" (${action.Type})`;
@@ -183,6 +234,8 @@ export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
         if (!/^[0-9*#]$/.test(key)) problems.push(`${where}: condition on "${key}", which is not one key`);
     }
   }
+
+  if (context.task) problems.push(...tasksEndedWithoutQueue(flow, byId));
 
   // Everything must be reachable from the start.
   const seen = new Set<string>();

@@ -106,6 +106,7 @@ export class ContactCenterStack extends Stack {
       instanceArnInPolicy: instance.arnInPolicy,
       outboundMessageFlowArn: flows.outboundMessageArn,
       followUpTaskFlowArn: flows.followUpTaskArn,
+      followUpTaskFlowName: flows.followUpTaskName,
       queueDepartments: this.toJsonString(
         Object.entries(this.queueArns).map(([department, arn]) => [arn, department]),
       ),

@@ -117,6 +117,14 @@ export interface FollowUpReport {
   readonly byReason: Readonly<Record<FollowUpReason, number>>;
   /** Departments not worked today (weekend or holiday): nothing created for them. */
   readonly closedDepartments: readonly string[];
+  /**
+   * Tasks Connect would not start (throttled, an error): not remembered as created, so the next run — the
+   * schedule's retry, or tomorrow's — starts them; the function fails the run so that it is retried and
+   * alarmed.
+   */
+  readonly failed: number;
+  /** The kind of the first failure, for the log (never a citizen's data). */
+  readonly firstFailure?: string;
 }
 
 /**
@@ -136,6 +144,8 @@ export async function runFollowUps(
   const closedDepartments: string[] = [];
   let created = 0;
   let alreadyCreated = 0;
+  let failed = 0;
+  let firstFailure: string | undefined;
   for (const departmentId of departments) {
     if (!deps.isBusinessDay(departmentId, date)) {
       closedDepartments.push(departmentId);
@@ -154,8 +164,15 @@ export async function runFollowUps(
             alreadyCreated++;
             continue;
           }
-          // Created first, remembered second: a crash between them is healed by the sink's idempotency.
-          await deps.sink.create(task);
+          // Created first, remembered second: a crash between them is healed by the sink's idempotency. A
+          // task Connect refuses is not remembered, and the others go on.
+          try {
+            await deps.sink.create(task);
+          } catch (error) {
+            failed++;
+            firstFailure ??= (error as { name?: string } | undefined)?.name ?? 'Error';
+            continue;
+          }
           await deps.store.markCreated(task);
           byReason[task.reason]++;
           created++;
@@ -163,7 +180,15 @@ export async function runFollowUps(
         }
       }
   }
-  return { date, created, alreadyCreated, byReason, closedDepartments };
+  return {
+    date,
+    created,
+    alreadyCreated,
+    byReason,
+    closedDepartments,
+    failed,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
 }
 
 function taskFor(deps: FollowUpDeps, c: Case, reason: FollowUpReason, date: string): FollowUpTask {

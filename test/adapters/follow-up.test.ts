@@ -13,12 +13,15 @@ import {
 import { seededRandom } from '../../shared/domain/random';
 import { generateTicket } from '../../shared/domain/ticket';
 import { freshTables } from '../support/dynamo';
+import { createRuntime } from '../../shared/runtime/runtime';
+import { FollowUpIncompleteError, makeFollowUpHandler } from '../../lambdas/follow-up/function';
 
 const config = loadConfig('config/city-hall');
 const departments = config.deployment.departments.map((d) => d.id);
 const random = seededRandom(7);
 let store: DynamoFollowUpStore;
 let outbox: DynamoTaskOutbox;
+let tables: Awaited<ReturnType<typeof freshTables>>;
 const tickets: Record<string, string> = {};
 
 function aCase(name: string, fields: Partial<Case>): Case {
@@ -40,7 +43,8 @@ function aCase(name: string, fields: Partial<Case>): Case {
 }
 
 beforeAll(async () => {
-  const { doc, names } = await freshTables();
+  tables = await freshTables();
+  const { doc, names } = tables;
   store = new DynamoFollowUpStore(doc, names.cases);
   outbox = new DynamoTaskOutbox(doc, names.cases);
   const cases = [
@@ -69,18 +73,19 @@ const run = (at: string, sink: FollowUpSink = outbox) =>
 const DUE = ['overdueOpen', 'overduePending', 'linkYesterday', 'otherDepartment'];
 
 describe('daily follow-up on DynamoDB Local', () => {
-  it('resumes a run that failed half way without creating any task twice', async () => {
+  it('never drops a task Connect refuses: the others are created, and the next run creates it, once', async () => {
     let calls = 0;
     const flaky: FollowUpSink = {
       create: async (task: FollowUpTask) => {
-        if (++calls === 2) throw new Error('Connect unavailable');
+        if (++calls === 2)
+          throw Object.assign(new Error('Connect unavailable'), { name: 'ThrottlingException' });
         await outbox.create(task);
       },
     };
-    await expect(run('2026-12-01T14:00:00.000Z', flaky)).rejects.toThrow('Connect unavailable');
+    const first = await run('2026-12-01T14:00:00.000Z', flaky);
+    expect(first).toMatchObject({ created: DUE.length - 1, failed: 1, firstFailure: 'ThrottlingException' });
     const resumed = await run('2026-12-01T14:00:00.000Z');
-    expect(resumed.created + resumed.alreadyCreated).toBe(DUE.length);
-    expect(resumed.alreadyCreated).toBe(1);
+    expect(resumed).toMatchObject({ created: 1, alreadyCreated: DUE.length - 1, failed: 0 });
   });
 
   it('has one task per case due today: past its SLA, or self-service left unsettled from an earlier day', async () => {
@@ -111,5 +116,32 @@ describe('daily follow-up on DynamoDB Local', () => {
     const holiday = await run('2026-12-08T14:00:00.000Z');
     expect(holiday.created).toBe(0);
     expect(holiday.closedDepartments).toEqual(expect.arrayContaining(['tax', 'vehicles']));
+  });
+
+  it('fails the function’s run when a task could not be started, so that it is retried and alarmed', async () => {
+    const handler = makeFollowUpHandler(
+      createRuntime({
+        service: 'follow-up',
+        config,
+        doc: tables.doc,
+        settings: { casesTable: tables.names.cases },
+        clock: { now: () => new Date('2026-12-03T14:00:00.000Z') },
+        logLevel: 'SILENT',
+      }),
+      {
+        sink: {
+          create: () =>
+            Promise.reject(Object.assign(new Error('refused'), { name: 'InternalServiceException' })),
+        },
+      },
+    );
+    const error = await handler().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FollowUpIncompleteError);
+    expect(error).toMatchObject({ failed: DUE.length + 1, firstFailure: 'InternalServiceException' });
+    // Nothing was remembered as created: the retry starts them all.
+    expect(await run('2026-12-03T15:00:00.000Z')).toMatchObject({
+      created: DUE.length + 1,
+      alreadyCreated: 0,
+    });
   });
 });

@@ -159,6 +159,26 @@ describe('contacts Ventanilla starts', () => {
     expect(JSON.stringify(schedule.Properties.Target.Arn)).toContain(functionId('Outboundfollowup'));
   });
 
+  it("alarms when a follow-up could not be started or queued: the run's errors, its dead letters, the task flow's errors", () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const flowErrors = alarms.find((a) => a.MetricName === 'ContactFlowErrors');
+    expect(flowErrors).toMatchObject({
+      Namespace: 'AWS/Connect',
+      Threshold: 1,
+      Dimensions: expect.arrayContaining([
+        { Name: 'MetricGroup', Value: 'ContactFlow' },
+        { Name: 'ContactFlowName', Value: 'Ventanilla Follow-up task to the department queue' },
+      ]),
+    });
+    expect(
+      alarms.some(
+        (a) =>
+          a.MetricName === 'Errors' && JSON.stringify(a.Dimensions).includes(functionId('Outboundfollowup')),
+      ),
+    ).toBe(true);
+    expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
+  });
+
   it('lets each function start only its own kind of contact', () => {
     expect(policyActions('Outboundfollowup')).toContain('connect:StartTaskContact');
     expect(policyActions('Outboundfollowup')).not.toContain('connect:StartOutboundChatContact');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../shared/config/load';
 import {
   customerQueueFlow,
+  followUpTaskFlow,
   inboundTextFlow,
   inboundVoiceFlow,
   menuTree,
@@ -327,5 +328,45 @@ describe('text channels', () => {
       const all = locale.intents.flatMap((i) => i.utterances.map((u) => u.toLowerCase()));
       expect(new Set(all).size).toBe(all.length);
     }
+  });
+});
+
+describe('task flows: no work item is dropped', () => {
+  const task = followUpTaskFlow(targets).flow;
+  const rules = { ...context, task: true, runsLocally: false };
+  const rewire = (flow: Flow, id: string, change: (a: Action) => Action): Flow => ({
+    ...flow,
+    Actions: flow.Actions.map((a) => (a.Identifier === id ? change(a) : a)),
+  });
+
+  it('accepts the follow-up task flow: its own queue, else the general one, before it may end', () => {
+    expect(validateFlow(task, rules)).toEqual([]);
+  });
+
+  it('refuses a task flow that ends a task its own queue refused without trying the general one', () => {
+    const dropped = rewire(task, 'transfer', (a) => ({
+      ...a,
+      Transitions: {
+        ...a.Transitions,
+        Errors: a.Transitions.Errors!.map((e) => ({ ...e, NextAction: 'end' })),
+      },
+    }));
+    expect(validateFlow(dropped, rules)).toEqual([
+      expect.stringMatching(
+        /action "end" \(DisconnectParticipant\): a path ends the task before it is in a queue/,
+      ),
+    ]);
+    // The same flow as a contact flow with a caller is judged by the caller rules instead.
+    expect(validateFlow(dropped, { ...context, runsLocally: false })).not.toEqual([]);
+  });
+
+  it('refuses a task flow that ends a task straight away, or retries the same queue and gives up', () => {
+    const straight = rewire(task, 'start', (a) => ({ ...a, Transitions: { NextAction: 'end' } }));
+    expect(validateFlow(straight, rules).join('\n')).toMatch(/ends the task before it is in a queue/);
+    const sameQueueTwice = rewire(task, 'general-queue', (a) => ({
+      ...a,
+      Parameters: { QueueId: '$.Attributes.queueArn' },
+    }));
+    expect(validateFlow(sameQueueTwice, rules).join('\n')).toMatch(/ends the task before it is in a queue/);
   });
 });

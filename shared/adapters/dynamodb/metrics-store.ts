@@ -227,7 +227,10 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
               TableName: this.table,
               Item: { ...key, version, additions, expiresAt: Math.floor(expiresAt.getTime() / 1000) },
               ...(current
-                ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': current.version } }
+                ? {
+                    ConditionExpression: 'version = :v',
+                    ExpressionAttributeValues: { ':v': current.version },
+                  }
                 : { ConditionExpression: 'attribute_not_exists(pk)' }),
             },
           },
@@ -235,7 +238,8 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
         ]);
         return current ? 'replaced' : 'applied';
       } catch (error) {
-        if (!(error instanceof TransactionCancelled && error.failedCondition() === 0) || attempt >= 4) throw error;
+        if (!(error instanceof TransactionCancelled && error.failedCondition() === 0) || attempt >= 4)
+          throw error;
       }
     }
   }

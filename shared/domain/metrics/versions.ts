@@ -21,8 +21,7 @@ export function pastVersionWindow(queuedAt: string, now: Date): boolean {
   return now.getTime() - Date.parse(queuedAt) > CONTACT_VERSION_WINDOW_DAYS * 86_400_000;
 }
 
-const where = (a: Addition) =>
-  `${a.scope.dimension}|${a.scope.id}|${a.scope.channel}|${a.period}|${a.start}`;
+const where = (a: Addition) => `${a.scope.dimension}|${a.scope.id}|${a.scope.channel}|${a.period}|${a.start}`;
 
 /**
  * The additions that turn what one version of a contact added into what another adds: for every interval
