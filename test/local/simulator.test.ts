@@ -247,7 +247,9 @@ describe('the routing simulator', () => {
     );
     expect(() => parseSimulateArgs(['--date', '24/11/2026'])).toThrow('--date must be YYYY-MM-DD');
     expect(() => parseSimulateArgs(['--date', '2026-02-30'])).toThrow('--date must be YYYY-MM-DD');
-    expect(() => parseSimulateArgs(['--date', '2020-01-06'])).toThrow(/--date 2020-01-06 is more than 762 days ago/);
+    expect(() => parseSimulateArgs(['--date', '2020-01-06'])).toThrow(
+      /--date 2020-01-06 is more than 762 days ago/,
+    );
     expect(() => parseSimulateArgs(['--agents'])).toThrow('--agents needs a value');
     expect(() => parseSimulateArgs(['--fast'])).toThrow('unknown option --fast');
   });
