@@ -2,6 +2,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { compileConfig, loadConfig } from '../shared/config/load';
+import type { readCompiledConfig } from '../shared/config/compiled';
 import { createRuntime } from '../shared/runtime/runtime';
 import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
 import { makeConnectLookupHandler } from '../lambdas/connect-lookup/function';
@@ -172,8 +173,37 @@ export async function run(): Promise<void> {
       operations: Object.fromEntries(proxy.counts),
     });
 
-    // Latency: the lookup against one raw GetItem, straight to DynamoDB Local, interleaved.
-    const lookup: Handler = makeConnectLookupHandler(runtime('connect-lookup', dynamo.endpoint));
+    // Latency: the lookup as Lambda runs it — its factory and runtime bundled as the CDK stacks bundle the
+    // function, composed on the bundle's config — against one raw GetItem, straight to DynamoDB Local,
+    // interleaved.
+    const entry = join(dir, 'lookup-entry.ts');
+    writeFileSync(
+      entry,
+      [
+        `export { makeConnectLookupHandler } from ${JSON.stringify(resolve('lambdas/connect-lookup/function'))};`,
+        `export { createRuntime } from ${JSON.stringify(resolve('shared/runtime/runtime'))};`,
+        `export { createDocumentClient } from ${JSON.stringify(resolve('shared/adapters/dynamodb/client'))};`,
+        `export { readCompiledConfig } from ${JSON.stringify(resolve('shared/config/compiled'))};`,
+      ].join('\n'),
+    );
+    const lookupBundle = join(dir, 'lookup-entry', 'index.js');
+    await build({ ...bundleOptions(entry, lookupBundle), nodePaths: [resolve('node_modules')] });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundled = require(lookupBundle) as {
+      makeConnectLookupHandler: typeof makeConnectLookupHandler;
+      createRuntime: typeof createRuntime;
+      createDocumentClient: typeof createDocumentClient;
+      readCompiledConfig: typeof readCompiledConfig;
+    };
+    const lookup: Handler = bundled.makeConnectLookupHandler(
+      bundled.createRuntime({
+        service: 'connect-lookup',
+        config: bundled.readCompiledConfig(join(dir, 'connect-lookup', 'config.json')),
+        doc: bundled.createDocumentClient({ endpoint: dynamo.endpoint }),
+        settings: { citizensTable: names.citizens, casesTable: names.cases },
+        logLevel: 'ERROR',
+      }),
+    );
     const raw = createDocumentClient({ endpoint: dynamo.endpoint });
     const key = citizenKeys.identity(phoneIdentity(phone, 'PA'));
     const lookupMs: number[] = [];

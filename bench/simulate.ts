@@ -23,7 +23,6 @@ export async function run(): Promise<void> {
       hours: 8,
       speed: Infinity,
       seed: 10_000,
-      date: '2026-11-24',
       settleMs: 60_000,
       onProgress: ({ ended, total }) => {
         if (Math.floor((ended / total) * 10) > tenth) {

@@ -10,7 +10,7 @@ import { Validations, aws_apigatewayv2 as apigw, aws_iam as iam } from 'aws-cdk-
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
 import { CASES_TABLE, CITIZENS_TABLE } from '../../shared/adapters/dynamodb/tables';
-import { ENV } from '../../shared/runtime/env';
+import { ENV, queueDepartmentPairs } from '../../shared/runtime/env';
 import { BundledFunction, grantItems } from '../constructs/bundled-function';
 import { StreamConsumer } from '../constructs/stream-consumer';
 import type { Construct } from 'constructs';
@@ -67,9 +67,7 @@ export class ApplicationStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApplicationStackProps) {
     super(scope, id, props);
-    const queueDepartments = this.toJsonString(
-      Object.entries(props.queueArns).map(([department, arn]) => [arn, department]),
-    );
+    const queueDepartments = this.toJsonString(queueDepartmentPairs(props.queueArns));
     this.aggregator = new BundledFunction(this, 'metrics-aggregator', {
       name: 'metrics-aggregator',
       description: 'Contact records, agent, contact and case events into live and interval metrics',

@@ -1,8 +1,9 @@
+import { generalDepartment } from '../../shared/domain/departments';
 import { Stack, type StackProps, aws_dynamodb as dynamodb, aws_kinesis as kinesis } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TableId } from '../../shared/adapters/dynamodb/tables';
 import type { CompiledConfig } from '../../shared/config/load';
-import { ENV } from '../../shared/runtime/env';
+import { ENV, queueDepartmentPairs } from '../../shared/runtime/env';
 import { grantItems } from '../constructs/bundled-function';
 import { ConnectFunction } from '../constructs/connect-function';
 import { ConnectInstance } from '../constructs/connect-instance';
@@ -76,7 +77,7 @@ export class ContactCenterStack extends Stack {
       'ConditionCheckItem',
     );
 
-    const generalDepartment = props.generalDepartment ?? deployment.departments.at(-1)!.id;
+    const general = props.generalDepartment ?? generalDepartment(deployment);
     const arns = {
       lookup: this.functions.lookup.fn.functionArn,
       createCase: this.functions.createCase.fn.functionArn,
@@ -95,7 +96,7 @@ export class ContactCenterStack extends Stack {
       catalogue: config.catalogue,
       functions: arns,
       queues: queues.queueArns,
-      generalDepartment,
+      generalDepartment: general,
       connectFunctions: new Set(Object.values(arns)),
     });
     this.outbound = new OutboundContacts(this, 'Outbound', {
@@ -107,9 +108,7 @@ export class ContactCenterStack extends Stack {
       outboundMessageFlowArn: flows.outboundMessageArn,
       followUpTaskFlowArn: flows.followUpTaskArn,
       followUpTaskFlowName: flows.followUpTaskName,
-      queueDepartments: this.toJsonString(
-        Object.entries(this.queueArns).map(([department, arn]) => [arn, department]),
-      ),
+      queueDepartments: this.toJsonString(queueDepartmentPairs(this.queueArns)),
     });
     const flowArns = {
       'inbound-voice': flows.inboundVoiceArn,

@@ -1,3 +1,4 @@
+import { generalDepartment } from '../../shared/domain/departments';
 import { randomBytes } from 'node:crypto';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
@@ -9,7 +10,7 @@ import type { CatalogueEntry } from '../../shared/domain/catalogue';
 import { INTERVAL_COUNTERS, type Scope } from '../../shared/domain/metrics/effects';
 import { seededRandom } from '../../shared/domain/random';
 import { agentsNeeded } from './staffing';
-import { localFlowEngine, LOCAL } from '../contact-center';
+import { localFlowEngine, localQueues, LOCAL } from '../contact-center';
 import { EVENT_STREAM } from '../back-end';
 import { runContact, type FlowFunction } from '../flow-engine';
 import { simulateDay, type ContactOutcome, type PlannedAgent } from './routing';
@@ -134,7 +135,7 @@ export interface Staff {
 /** `count` agents spread over departments by the work their topics bring, all from the opening. */
 export function spreadAgents(count: number, config: LoadedConfig): Map<string, Staff> {
   const departments = config.deployment.departments.map((d) => d.id);
-  const general = departments.at(-1)!;
+  const general = generalDepartment(config.deployment);
   const demand = new Map(departments.map((d) => [d, 0]));
   for (const t of config.catalogue.entries as readonly CatalogueEntry[]) {
     if (t.needsPerson) demand.set(t.department, demand.get(t.department)! + 1);
@@ -207,7 +208,7 @@ export function planAgents(
 ): PlannedAgent[] {
   const random = seededRandom(seed ^ 0x5eed);
   const departments = config.deployment.departments.map((d) => d.id);
-  const general = departments.at(-1)!;
+  const general = generalDepartment(config.deployment);
   const profiles = new Map<string, RoutingProfile>(
     departments.map((d) => [
       d,
@@ -268,15 +269,17 @@ export async function simulate(
       ? staffForDay(contacts, config, start, options.preset)
       : spreadAgents(options.agents, config);
   const agents = planAgents(staff, config, options.hours, runId, seed);
-  const queueDepartments = new Map(deployment.departments.map((d) => [LOCAL.queue(d.id), d.id]));
+  const queues = localQueues(deployment);
   const localDate = (at: Date) => calendar.local(at).date;
   const scopes = [
-    ...[...queueDepartments.keys()].flatMap((q) =>
-      DEPARTMENT_CHANNELS.map((channel) => ({
-        scope: { dimension: 'queue', id: q, channel } as Scope,
-        period: '15m' as const,
-      })),
-    ),
+    ...queues.pairs
+      .map(([q]) => q)
+      .flatMap((q) =>
+        DEPARTMENT_CHANNELS.map((channel) => ({
+          scope: { dimension: 'queue', id: q, channel } as Scope,
+          period: '15m' as const,
+        })),
+      ),
     ...deployment.departments.flatMap((d) =>
       DEPARTMENT_CHANNELS.map((channel) => ({
         scope: { dimension: 'department', id: d.id, channel } as Scope,
@@ -466,7 +469,7 @@ export async function simulate(
   const casesAppended = [...caseResults.values()].filter((r) => r === 'appended').length;
   const expected = expectedIntervals(outcomes, {
     serviceLevelSeconds: deployment.serviceLevelSeconds,
-    departmentOf: (q) => queueDepartments.get(q),
+    departmentOf: (q) => queues.departmentOf(q),
     localDate,
   });
 

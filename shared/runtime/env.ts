@@ -35,6 +35,10 @@ export const ENV = {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** QUEUE_DEPARTMENTS's pairs from each department's queue ARN, as the runtime parses them. */
+export const queueDepartmentPairs = (queueArns: Readonly<Record<string, string>>): [string, string][] =>
+  Object.entries(queueArns).map(([department, arn]) => [arn, department]);
+
 export function required(env: Env, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);

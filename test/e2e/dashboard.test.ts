@@ -21,7 +21,13 @@ let page: Page;
 
 const config = loadConfig('config/city-hall');
 /** The machine's clock for this suite: a Sunday at 20:00 in Panama, when every department is closed. */
-const SUNDAY_EVENING = new Date('2026-11-30T01:00:00.000Z');
+/** The latest Sunday evening (20:00 in Panama: 01:00 UTC on the Monday) before now, whatever the year. */
+const SUNDAY_EVENING = (() => {
+  const at = new Date();
+  at.setUTCHours(1, 0, 0, 0);
+  while (at.getUTCDay() !== 1 || at.getTime() > Date.now()) at.setUTCDate(at.getUTCDate() - 1);
+  return at;
+})();
 
 interface Summary {
   date: string;
@@ -158,7 +164,12 @@ describe('the supervisor dashboard in Chromium', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     report = await played;
-    expect(report).toMatchObject({ lost: 0, metricsMatch: true, date: '2026-11-27' });
+    expect(report).toMatchObject({ lost: 0, metricsMatch: true });
+    // The working day before that Sunday: within the week before it, every department open.
+    const day = Date.parse(`${report.date}T12:00:00Z`);
+    expect(day).toBeLessThan(SUNDAY_EVENING.getTime());
+    expect(day).toBeGreaterThan(SUNDAY_EVENING.getTime() - 8 * 86_400_000);
+    for (const d of departments) expect(config.calendar.isBusinessDay(d, report.date)).toBe(true);
     expect(sawWaiting).toBe(true);
     expect(sawTrend).toBe(true);
     expect(oldest).toBeGreaterThan(0);
@@ -166,7 +177,14 @@ describe('the supervisor dashboard in Chromium', () => {
     // The page says which day it shows, and that it is not today.
     await eventually(async () => {
       expect(await page.locator('#day-banner').isVisible()).toBe(true);
-      expect(await text('#day-text')).toContain('27 de noviembre de 2026');
+      expect(await text('#day-text')).toContain(
+        new Intl.DateTimeFormat('es-PA', {
+          day: 'numeric',
+          month: 'long',
+          year: 'numeric',
+          timeZone: 'UTC',
+        }).format(new Date(`${report.date}T12:00:00Z`)),
+      );
     }, 10_000);
   }, 180_000);
 

@@ -33,7 +33,6 @@ describe('npm run simulate on the local back end', () => {
       hours: 4,
       speed: Infinity,
       seed: 11,
-      date: '2026-11-24',
       settleMs: 30_000,
     });
     expect(report.mismatches).toEqual([]);
