@@ -1,4 +1,5 @@
 import { ForbiddenError, IllegalTransitionError, ValidationError } from './errors';
+import { cleanText } from './text';
 import type { Ticket } from './ticket';
 
 export const CASE_STATUSES = [
@@ -82,7 +83,7 @@ export const canTransition = (from: CaseStatus, to: CaseStatus): boolean => FORW
 
 export const MAX_TEXT = 2000;
 function text(field: string, value: string | undefined, required: boolean): string | undefined {
-  const trimmed = value?.trim();
+  const trimmed = value === undefined ? undefined : cleanText(value);
   if (!trimmed) {
     if (required) throw new ValidationError(field, 'is required');
     return undefined;

@@ -1,6 +1,6 @@
 import { ValidationError } from './errors';
 import { documentIdentity, type Identity, type NationalDocument } from './identity';
-import { normalizeName } from './text';
+import { cleanText, FORMULA_START, normalizeName } from './text';
 
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -46,8 +46,9 @@ export interface NewCitizenInput {
 
 const MAX_NAME = 100;
 function name(field: string, value: string | undefined): string | undefined {
-  const trimmed = value?.replace(/\s+/g, ' ').trim();
+  const trimmed = value === undefined ? undefined : cleanText(value).replace(/\s+/g, ' ');
   if (!trimmed) return undefined;
+  if (FORMULA_START.test(trimmed)) throw new ValidationError(field, 'must not begin with =, +, - or @');
   if (trimmed.length > MAX_NAME) throw new ValidationError(field, `must be at most ${MAX_NAME} characters`);
   if (normalizeName(trimmed) === '') throw new ValidationError(field, 'must contain letters');
   return trimmed;

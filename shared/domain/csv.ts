@@ -1,12 +1,25 @@
 /** CSV as spreadsheets write it (RFC 4180): comma-separated, fields with commas, quotes or line breaks quoted. */
 
+import { FORMULA_START } from './text';
+
 export const BOM = '\uFEFF';
 
 const quote = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
-/** Rows to CSV text, UTF-8 with a byte-order mark so spreadsheet programs read the accents right. */
+/**
+ * A cell a spreadsheet will not run: one that begins like a formula gets a leading apostrophe (OWASP's
+ * CSV-injection guidance), except a phone number in E.164, which keeps its "+".
+ */
+export const spreadsheetSafe = (value: string) =>
+  FORMULA_START.test(value) && !/^\+\d{7,15}$/.test(value) ? `'${value}` : value;
+
+/**
+ * Rows to CSV text, UTF-8 with a byte-order mark so spreadsheet programs read the accents right, and every
+ * cell safe to open in one.
+ */
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return `${BOM}${[header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
+  const line = (r: readonly string[]) => r.map((v) => quote(spreadsheetSafe(v))).join(',');
+  return `${BOM}${[header, ...rows].map(line).join('\r\n')}\r\n`;
 }
 
 export type CsvRecord =

@@ -1,5 +1,6 @@
 import { MAX_TEXT, type Actor } from './case';
 import { ValidationError } from './errors';
+import { cleanText } from './text';
 import type { Ticket } from './ticket';
 
 /** A staff note on a case: free text, never shown to the citizen. */
@@ -26,7 +27,7 @@ export function newNote(input: {
   author: Actor;
   text: string;
 }): CaseNote {
-  const text = input.text.trim();
+  const text = cleanText(input.text);
   if (!text) throw new ValidationError('text', 'is required');
   if (text.length > MAX_TEXT) throw new ValidationError('text', `must be at most ${MAX_TEXT} characters`);
   return { ...input, text };

@@ -12,3 +12,19 @@ export function normalizeName(raw: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
+
+/** Control characters (but line breaks) and the bidirectional controls that can disguise what text says. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Free text as it is stored and shown: line breaks kept (as "\n"), tabs as spaces, every other control
+ * character and bidirectional override removed, so a note, an answer or a name reads as it is written
+ * wherever it is shown or exported. Trimmed.
+ */
+export function cleanText(raw: string): string {
+  return raw.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(UNSAFE, '').trim();
+}
+
+/** What a spreadsheet would take as a formula when it begins a cell (OWASP, "CSV Injection"). */
+export const FORMULA_START = /^[=+\-@\t\r]/;

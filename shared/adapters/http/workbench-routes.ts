@@ -21,6 +21,7 @@ import {
 import { newNote, type CaseNotes } from '../../domain/notes';
 import { parseInput } from '../../domain/schema';
 import { parseTicket } from '../../domain/ticket';
+import { cleanText } from '../../domain/text';
 import { parseInstant } from '../../domain/calendar';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
 import type { ApiRequest, Role, Route } from './api';
@@ -218,7 +219,7 @@ export function workbenchRoutes(
       roles: SUPERVISORS,
       handle: async (request) => {
         const body = parseInput(mergeBody, json(request));
-        const reason = body.reason.trim();
+        const reason = cleanText(body.reason);
         if (!reason) throw new ValidationError('reason', 'is required');
         if (reason.length > 500) throw new ValidationError('reason', 'must be at most 500 characters');
         const plan = await mergeCitizens(deps, {
