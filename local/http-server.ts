@@ -1,3 +1,4 @@
+import { pageCsp } from '../web/csp';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LiveEvents } from '../shared/adapters/http/live-events';
@@ -16,8 +17,7 @@ const SECURITY_HEADERS = {
 };
 const PAGE_HEADERS = {
   ...SECURITY_HEADERS,
-  'content-security-policy':
-    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy': pageCsp(),
   'cache-control': 'no-cache',
 };
 

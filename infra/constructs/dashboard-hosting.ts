@@ -13,6 +13,7 @@ import {
   aws_s3_deployment as s3deploy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { pageCsp } from '../../web/csp';
 import { writeDashboard } from '../../web/build';
 
 /** Paths ending in "/" are folders: serve their index.html (S3 has no directory index behind OAC). */
@@ -22,6 +23,10 @@ const INDEX_REWRITE = `function handler(event) {
   else if (request.uri.endsWith('/')) request.uri += 'index.html';
   return request;
 }`;
+
+/** The pages' policy in AWS: the API (API Gateway) and the hosted sign-in (Cognito) of the region. */
+export const DASHBOARD_CSP = (region: string) =>
+  pageCsp([`https://*.execute-api.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`]);
 
 /**
  * The supervisor dashboard's hosting: a private, encrypted bucket reachable only through CloudFront with
@@ -63,7 +68,23 @@ export class DashboardHosting extends Construct {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
+          comment: 'Ventanilla staff pages: the same security headers as the local server',
+          securityHeadersBehavior: {
+            contentSecurityPolicy: {
+              contentSecurityPolicy: DASHBOARD_CSP(Stack.of(this).region),
+              override: true,
+            },
+            contentTypeOptions: { override: true },
+            frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+            referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+            strictTransportSecurity: {
+              accessControlMaxAge: Duration.days(365),
+              includeSubdomains: true,
+              override: true,
+            },
+          },
+        }),
         functionAssociations: [
           {
             eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,

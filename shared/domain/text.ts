@@ -14,9 +14,10 @@ export function normalizeName(raw: string): string {
 }
 
 /** Control characters (but line breaks) and the bidirectional controls that can disguise what text says. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
+/* eslint-disable no-control-regex -- matching control characters is the point */
 const UNSAFE =
   /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
 
 /**
  * Free text as it is stored and shown: line breaks kept (as "\n"), tabs as spaces, every other control

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { compileConfig } from '../../shared/config/load';
 import { API_ROUTES, ApplicationStack } from '../../infra/stacks/application-stack';
 import { DataStack } from '../../infra/stacks/data-stack';
+import { pageCsp } from '../../web/csp';
 
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 const data = new DataStack(app, 'Data');
@@ -117,6 +118,30 @@ describe('application stack', () => {
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
       }),
     });
+  });
+
+  it("serves the dashboard with the local server's Content-Security-Policy, the API and sign-in hosts added", () => {
+    const [policy] = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    const headers = policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+    const directives = (text: string) => text.replace(/^"|"$/g, '').split('; ');
+    const local = directives(pageCsp());
+    // Every directive of the local page's policy, word for word, but connect-src, which adds the two hosts.
+    for (const directive of local.filter((d) => !d.startsWith('connect-src')))
+      expect(csp).toContain(directive);
+    expect(csp).toContain("connect-src 'self' https://*.execute-api.");
+    expect(csp).toContain('https://*.auth.');
+    expect(headers).toMatchObject({
+      FrameOptions: { FrameOption: 'DENY' },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer' },
+      ContentTypeOptions: { Override: true },
+    });
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    expect(
+      JSON.stringify(
+        distribution!.Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId,
+      ),
+    ).toContain(Object.keys(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]);
   });
 
   it('runs the morning export every day at 07:00 in the deployment time zone, retried, with a dead-letter queue', () => {

@@ -1,0 +1,16 @@
+/**
+ * The Content-Security-Policy of the staff pages, one text for every place that serves them: nothing but the
+ * page's own origin, plus — in AWS, where the API and the hosted sign-in live on their own hosts — the
+ * sources it talks to.
+ */
+export function pageCsp(connectSources: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src ${["'self'", ...connectSources].join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
