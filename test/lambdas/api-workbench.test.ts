@@ -68,6 +68,28 @@ describe('workbench API: roles', () => {
   });
 });
 
+describe('workbench API: edges', () => {
+  it('answers 400 naming the parameter for a malformed percent-encoding in a path, never 500', async () => {
+    const res = await call('/cases/%E0%A4%A', '[agent]');
+    expect(res).toEqual({
+      status: 400,
+      body: { code: 'INVALID_INPUT', message: 'ticket: is not valid percent-encoding', field: 'ticket' },
+    });
+    expect((await call('/citizens/%ZZ', '[agent]')).body.field).toBe('id');
+  });
+
+  it('refuses ids and query values longer than any real one, naming them', async () => {
+    expect(await call(`/citizens/${'a'.repeat(129)}`, '[agent]')).toMatchObject({
+      status: 400,
+      body: { field: 'id', message: 'id: must be at most 128 characters' },
+    });
+    expect(await call('/citizens', '[agent]', { query: { surname: 'P'.repeat(257) } })).toMatchObject({
+      status: 400,
+      body: { field: 'surname', message: 'surname: must be at most 256 characters' },
+    });
+  });
+});
+
 describe('workbench API: citizens and cases', () => {
   let citizenId: string;
   let ticket: string;

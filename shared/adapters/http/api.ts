@@ -104,11 +104,11 @@ const json = (statusCode: number, body: unknown): ApiResponse => ({
   body: JSON.stringify(body),
 });
 
-/**
- * Routes a request: unknown path 404, wrong method 405, a role the route does not allow 403, then the route.
- * Domain errors become `{code, message}` with their status (a validation error names its field); anything
- * else is rethrown for the platform to log and answer 500 without detail.
- */
+/** The longest path parameter and query value accepted: ids, tickets and searches are far shorter. */
+const MAX_PARAM = 128;
+const MAX_QUERY_VALUE = 256;
+
+/** A route's parameters from a path, or undefined when the path is not the route's. */
 function paramsOf(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
   const got = path.split('/');
@@ -118,15 +118,38 @@ function paramsOf(pattern: string, path: string): Record<string, string> | undef
     const w = want[i]!;
     if (w.startsWith('{') && w.endsWith('}')) {
       if (!got[i]) return undefined;
-      params[w.slice(1, -1)] = decodeURIComponent(got[i]!);
+      const name = w.slice(1, -1);
+      let value: string;
+      try {
+        value = decodeURIComponent(got[i]!);
+      } catch {
+        throw new ValidationError(name, 'is not valid percent-encoding');
+      }
+      if (value.length > MAX_PARAM)
+        throw new ValidationError(name, `must be at most ${MAX_PARAM} characters`);
+      params[name] = value;
     } else if (w !== got[i]) return undefined;
   }
   return params;
 }
 
+/**
+ * Routes a request: unknown path 404, wrong method 405, a role the route does not allow 403, then the route.
+ * Domain errors become `{code, message}` with their status (a validation error names its field); anything
+ * else is rethrown for the platform to log and answer 500 without detail.
+ */
 export async function route(routes: readonly Route[], request: ApiRequest): Promise<ApiResponse> {
-  const onPath = routes
-    .map((r) => ({ r, params: paramsOf(r.path, request.path) }))
+  let matches: { r: Route; params: Record<string, string> | undefined }[];
+  try {
+    for (const [name, value] of Object.entries(request.query))
+      if (value.length > MAX_QUERY_VALUE)
+        throw new ValidationError(name, `must be at most ${MAX_QUERY_VALUE} characters`);
+    matches = routes.map((r) => ({ r, params: paramsOf(r.path, request.path) }));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return json(400, { code: error.code, message: error.message, field: error.field });
+  }
+  const onPath = matches
     .filter((m) => m.params !== undefined)
     // A fixed segment beats a parameter: /cases/export before /cases/{ticket}.
     .sort((a, b) => a.r.path.split('{').length - b.r.path.split('{').length);
