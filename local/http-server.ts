@@ -79,6 +79,22 @@ export function localHttpServer(deps: {
   async function serve(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
+    // Only this machine's own names for this server: a page on another site whose name resolves here (DNS
+    // rebinding) is refused.
+    const port = (server.address() as { port: number } | null)?.port;
+    const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+    if (!hosts.has(req.headers.host ?? ''))
+      return fail(res, 421, 'WRONG_HOST', `this server answers only to http://127.0.0.1:${port}`);
+    // A change comes from this server's own page as JSON: a form or a page of another origin cannot post
+    // here in a signed-in supervisor's name (CSRF).
+    if (method !== 'GET' && method !== 'HEAD') {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !hosts.has(origin.replace(/^http:\/\//, '')))
+        return fail(res, 403, 'CROSS_ORIGIN', 'requests from another origin are refused');
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (method !== 'DELETE' && type !== 'application/json')
+        return fail(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+    }
     if (url.pathname === '/' || url.pathname === '/dashboard') {
       res.writeHead(302, { location: '/dashboard/', ...SECURITY_HEADERS });
       return res.end();
@@ -170,7 +186,7 @@ export function localHttpServer(deps: {
     res.end(response.body);
   }
 
-  return createServer((req, res) => {
+  const server: Server = createServer((req, res) => {
     const requestId = randomUUID();
     void serve(req, res, requestId).catch((error: unknown) => {
       const status = (error as { status?: number }).status;
@@ -179,6 +195,7 @@ export function localHttpServer(deps: {
       fail(res, 500, 'INTERNAL', `internal error (request ${requestId})`, requestId);
     });
   });
+  return server;
 }
 
 export const closeServer = (server: Server) =>

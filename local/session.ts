@@ -58,6 +58,7 @@ export interface SessionClaims {
 export const SESSION_COOKIE = 'ventanilla_session';
 const SESSION_HOURS = 12;
 /** Failed sign-ins allowed per user name within a minute. */
+const MAX_TRACKED = 1000;
 const ATTEMPTS_PER_MINUTE = 5;
 
 export function localSessions(users: readonly LocalUser[], secret = randomBytes(32)) {
@@ -93,6 +94,14 @@ export function localSessions(users: readonly LocalUser[], secret = randomBytes(
     ):
       | { token: string; user: Omit<LocalUser, 'password'> }
       | { error: 'INVALID_CREDENTIALS' | 'TOO_MANY_ATTEMPTS' } {
+      // The limiter remembers at most MAX_TRACKED names, so a flood of made-up ones cannot fill the memory:
+      // names whose failures are over a minute old are forgotten, and while it is still full a name it does
+      // not know is refused (it fails closed; forgetting a real user's failures would reopen the door).
+      if (failures.size >= MAX_TRACKED) {
+        for (const [name, times] of failures)
+          if (times.every((t) => now - t >= 60_000)) failures.delete(name);
+        if (failures.size >= MAX_TRACKED && !failures.has(username)) return { error: 'TOO_MANY_ATTEMPTS' };
+      }
       const recent = (failures.get(username) ?? []).filter((t) => now - t < 60_000);
       if (recent.length >= ATTEMPTS_PER_MINUTE) return { error: 'TOO_MANY_ATTEMPTS' };
       const user = users.find((u) => u.username === username);

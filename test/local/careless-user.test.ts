@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localHttpServer } from '../../local/http-server';
 import { readRunningBackEnd, runningBackEnds, writeRunningBackEnd } from '../../local/running';
 import { listen, PortInUseError, startLocalBackEnd } from '../../local/back-end';
-import { localSessions } from '../../local/session';
+import { loadUsers, localSessions } from '../../local/session';
 
 const endpoints = {
   dynamoEndpoint: 'http://127.0.0.1:1',
@@ -87,5 +87,68 @@ describe('local mode and a careless user', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('local mode on a developer’s laptop', () => {
+  const sessions = localSessions(loadUsers('config/city-hall'));
+  const token = sessions.sign({ sub: 's', name: 'S', role: 'supervisor' });
+  let port: number;
+  let server: ReturnType<typeof localHttpServer>;
+  const reached: string[] = [];
+  beforeAll(async () => {
+    server = localHttpServer({
+      sessions,
+      api: async (event) => {
+        reached.push(String((event as { rawPath: string }).rawPath));
+        return { statusCode: 200, headers: {}, body: '{}' };
+      },
+      live: { handle: () => undefined, refresh: async () => undefined, close: () => undefined },
+      log: () => undefined,
+    });
+    port = await listen(server, 0);
+  });
+  afterAll(() => server.close());
+
+  /** A raw request, so that the Host and Origin headers are exactly what a browser elsewhere would send. */
+  const send = (headers: Record<string, string>, method = 'GET', body?: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/api/cases', method, headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const auth = { authorization: `Bearer ${token}` };
+
+  it('answers only to its own loopback name and port (DNS rebinding)', async () => {
+    expect(await send({ ...auth, host: `127.0.0.1:${port}` })).toBe(200);
+    expect(await send({ ...auth, host: `localhost:${port}` })).toBe(200);
+    expect(await send({ ...auth, host: `attacker.example:${port}` })).toBe(421);
+    expect(await send({ ...auth, host: '127.0.0.1:80' })).toBe(421);
+  });
+
+  it('refuses a change from another origin or not sent as JSON (CSRF)', async () => {
+    const host = { ...auth, host: `127.0.0.1:${port}` };
+    const json = { ...host, 'content-type': 'application/json' };
+    expect(await send(json, 'POST', '{}')).toBe(200);
+    expect(await send({ ...json, origin: `http://127.0.0.1:${port}` }, 'POST', '{}')).toBe(200);
+    expect(await send({ ...json, origin: 'http://attacker.example' }, 'POST', '{}')).toBe(403);
+    expect(await send({ ...host, 'content-type': 'text/plain' }, 'POST', '{}')).toBe(415);
+    expect(await send({ ...host, 'content-type': 'application/x-www-form-urlencoded' }, 'POST', 'a=1')).toBe(
+      415,
+    );
+    expect(reached).toEqual(['/cases', '/cases', '/cases', '/cases']);
+  });
+
+  it('remembers a bounded number of failed sign-ins, and refuses new names while it is full', () => {
+    const limited = localSessions(loadUsers('config/city-hall'));
+    const now = Date.now();
+    for (let i = 0; i < 1000; i++)
+      expect(limited.signIn(`nobody-${i}`, 'x', now)).toEqual({ error: 'INVALID_CREDENTIALS' });
+    expect(limited.signIn('supervisora', 'wrong', now)).toEqual({ error: 'TOO_MANY_ATTEMPTS' });
+    // A minute later the old failures are forgotten, and the real user may try again.
+    expect('token' in limited.signIn('supervisora', 'ventanilla-demo', now + 61_000)).toBe(true);
   });
 });
