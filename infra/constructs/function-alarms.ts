@@ -1,4 +1,4 @@
-import { Duration, aws_cloudwatch as cloudwatch, aws_lambda as lambda } from 'aws-cdk-lib';
+import { Duration, aws_cloudwatch as cloudwatch, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 /** An alarm on any error of each function: a caller who took a flow's error branch is worth a look. */
@@ -19,5 +19,36 @@ export class FunctionErrorAlarms extends Construct {
         }),
       ),
     );
+  }
+}
+
+/**
+ * An alarm on a message a function logs (JSON logs: `message`), counted by a metric filter in the
+ * `Ventanilla` namespace: records a consumer skipped because no retry could fix them.
+ */
+export class LoggedMessageAlarm extends Construct {
+  readonly alarm: cloudwatch.Alarm;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { logGroup: logs.ILogGroup; message: string; metricName: string; description: string },
+  ) {
+    super(scope, id);
+    const filter = new logs.MetricFilter(this, 'Filter', {
+      logGroup: props.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', props.message),
+      metricNamespace: 'Ventanilla',
+      metricName: props.metricName,
+      metricValue: '1',
+    });
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription: props.description,
+      metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 }

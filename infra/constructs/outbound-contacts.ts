@@ -12,6 +12,7 @@ import { ENV } from '../../shared/runtime/env';
 import { CASE_WRITES, grantCaseWrites } from './back-office';
 import { BundledFunction, grantItems } from './bundled-function';
 import { DailySchedule } from './daily-schedule';
+import { LoggedMessageAlarm } from './function-alarms';
 import { StreamConsumer } from './stream-consumer';
 
 export interface OutboundContactsProps {
@@ -84,6 +85,12 @@ export class OutboundContacts extends Construct {
         ],
       }),
     );
+    new LoggedMessageAlarm(this, 'NotifierSkippedRecords', {
+      logGroup: this.notifier.logGroup,
+      message: 'record skipped',
+      metricName: 'NotifierSkippedRecords',
+      description: 'The notifier passed a change no retry could fix: a citizen may not have been told',
+    });
     // The cases table's stream has two readers: the case events and this one.
     new StreamConsumer(this, 'NotifierConsumer', {
       fn: this.notifier.fn,

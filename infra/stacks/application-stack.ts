@@ -12,6 +12,7 @@ import type { CompiledConfig } from '../../shared/config/load';
 import { CASES_TABLE, CITIZENS_TABLE } from '../../shared/adapters/dynamodb/tables';
 import { ENV, queueDepartmentPairs } from '../../shared/runtime/env';
 import { BundledFunction, grantItems } from '../constructs/bundled-function';
+import { LoggedMessageAlarm } from '../constructs/function-alarms';
 import { StreamConsumer } from '../constructs/stream-consumer';
 import type { Construct } from 'constructs';
 import { BackOffice, CASE_WRITES } from '../constructs/back-office';
@@ -81,6 +82,12 @@ export class ApplicationStack extends Stack {
     });
     grantItems(this.aggregator, props.metricsTable.tableArn, 'PutItem', 'UpdateItem');
     new StreamConsumer(this, 'MetricsConsumer', { fn: this.aggregator.fn, stream: props.stream });
+    new LoggedMessageAlarm(this, 'InvalidStreamRecords', {
+      logGroup: this.aggregator.logGroup,
+      message: 'invalid record skipped',
+      metricName: 'InvalidStreamRecords',
+      description: 'The aggregator skipped stream records that fail validation: they are not in the figures',
+    });
 
     // Case events: from the cases table's stream (the outbox) onto the event stream.
     this.caseEvents = new BundledFunction(this, 'case-events', {

@@ -3,10 +3,14 @@ import { caseChangeOf, type CaseStreamRecord } from '../../shared/adapters/dynam
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
+import { DomainError } from '../../shared/domain/errors';
 import type { MessageSender } from '../../shared/domain/messaging';
 import { notifyCaseChange, wasSent } from '../../shared/domain/notifier';
 import { parseInput } from '../../shared/domain/schema';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
+
+/** Domain errors a later attempt may not meet again: another writer got there first. */
+const RETRYABLE = new Set(['CONCURRENT_CHANGE', 'VERSION_CONFLICT']);
 
 const streamEvent = z.object({
   Records: z.array(
@@ -43,22 +47,34 @@ export function makeCaseNotifierHandler(runtime: Runtime, ports: { sender: Messa
   return async (event: unknown) => {
     const { Records } = parseInput(streamEvent, event);
     let sent = 0;
+    let skipped = 0;
     for (const record of Records as CaseStreamRecord[]) {
-      const change = caseChangeOf(record);
-      if (!change) continue;
-      const ticket = change.kind === 'case' ? change.next.ticket : change.contact.ticket;
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      let ticket: string | undefined;
       try {
+        const change = caseChangeOf(record);
+        if (!change) continue;
+        ticket = change.kind === 'case' ? change.next.ticket : change.contact.ticket;
         const outcome = await notifyCaseChange(deps, change);
         if (wasSent(outcome)) sent++;
         else if (outcome && outcome.result !== 'not-requested')
           logger.info('message not sent', { ticket, result: outcome.result });
       } catch (error) {
-        logger.error('notify failed', { ticket, errorType: (error as Error)?.name });
-        const id = record.dynamodb?.SequenceNumber;
-        return { batchItemFailures: id ? [{ itemIdentifier: id }] : [] };
+        const errorType = (error as Error)?.name ?? typeof error;
+        // A record no retry can fix (an item that does not read as a case, a rule that refuses it) is
+        // counted (the "record skipped" metric raises an alarm) and passed, so it never holds its shard.
+        const permanent =
+          error instanceof z.core.$ZodError || (error instanceof DomainError && !RETRYABLE.has(error.code));
+        if (permanent) {
+          skipped++;
+          logger.error('record skipped', { ticket, sequenceNumber, errorType });
+          continue;
+        }
+        logger.error('notify failed', { ticket, sequenceNumber, errorType });
+        return { batchItemFailures: sequenceNumber ? [{ itemIdentifier: sequenceNumber }] : [] };
       }
     }
-    logger.info('batch done', { records: Records.length, sent });
+    logger.info('batch done', { records: Records.length, sent, skipped });
     return { batchItemFailures: [] };
   };
 }

@@ -120,6 +120,21 @@ describe('application stack', () => {
     });
   });
 
+  it('counts the stream records the aggregator skips as invalid, and alarms on them', () => {
+    const [filter] = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    expect(filter!.Properties).toMatchObject({
+      FilterPattern: '{ $.message = "invalid record skipped" }',
+      MetricTransformations: [
+        { MetricNamespace: 'Ventanilla', MetricName: 'InvalidStreamRecords', MetricValue: '1' },
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Ventanilla',
+      MetricName: 'InvalidStreamRecords',
+      Threshold: 1,
+    });
+  });
+
   it("serves the dashboard with the local server's Content-Security-Policy, the API and sign-in hosts added", () => {
     const [policy] = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
     const headers = policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;

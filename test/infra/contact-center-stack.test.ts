@@ -179,6 +179,21 @@ describe('contacts Ventanilla starts', () => {
     expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
   });
 
+  it('counts the changes the notifier passes because no retry could fix them, and alarms on them', () => {
+    const filters = resources('AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    expect(filters).toContainEqual(
+      expect.objectContaining({
+        FilterPattern: '{ $.message = "record skipped" }',
+        MetricTransformations: [expect.objectContaining({ MetricName: 'NotifierSkippedRecords' })],
+      }),
+    );
+    expect(
+      resources('AWS::CloudWatch::Alarm').some(
+        ([, a]) => a.Properties.MetricName === 'NotifierSkippedRecords',
+      ),
+    ).toBe(true);
+  });
+
   it('lets each function start only its own kind of contact', () => {
     expect(policyActions('Outboundfollowup')).toContain('connect:StartTaskContact');
     expect(policyActions('Outboundfollowup')).not.toContain('connect:StartOutboundChatContact');

@@ -168,6 +168,40 @@ describe('proactive answers', () => {
     expect((await caseOf(ticket)).status).toBe('COMMUNICATED');
   });
 
+  it('passes a record no retry can fix (counted as skipped) instead of holding the stream on it', async () => {
+    const written: string[] = [];
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk) => {
+        written.push(String(chunk));
+        return true;
+      }),
+    );
+    let result: unknown;
+    try {
+      result = await backEnd.handlers.caseNotifier({
+        Records: [
+          {
+            eventName: 'MODIFY',
+            dynamodb: {
+              SequenceNumber: '7',
+              // A case item that does not read as a case: no retry will ever change that.
+              NewImage: {
+                type: { S: 'CASE' },
+                ticket: { S: '4829137756' },
+                status: { S: 'PENDING_COMMUNICATION' },
+              },
+            },
+          },
+        ],
+      });
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    expect(result).toEqual({ batchItemFailures: [] });
+    const skipped = written.map((line) => JSON.parse(line)).find((l) => l.message === 'record skipped');
+    expect(skipped).toMatchObject({ level: 'ERROR', sequenceNumber: '7', errorType: '$ZodError' });
+  });
+
   it('texts the link self-service promised to a caller and resolves the request; without a link it waits for a person', async () => {
     const request = async (topic: string, phone: string, ask: string | null = 'link-by-sms') => {
       const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
