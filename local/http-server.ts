@@ -1,4 +1,5 @@
 import { pageCsp } from '../web/csp';
+import { departmentGroup } from '../shared/domain/staff';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LiveEvents } from '../shared/adapters/http/live-events';
@@ -170,8 +171,7 @@ export function localHttpServer(deps: {
           jwt: {
             claims: {
               sub: claims.sub,
-              'cognito:groups': `[${claims.role}]`,
-              ...(claims.departments ? { 'custom:departments': claims.departments.join(',') } : {}),
+              'cognito:groups': `[${[claims.role, ...(claims.departments ?? []).map(departmentGroup)].join(' ')}]`,
             },
           },
         },

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, aws_cognito as cognito } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { departmentGroup } from '../../shared/domain/staff';
 
 /** The roles of the people who use Ventanilla; every API route checks one. */
 export const USER_GROUPS = ['agent', 'supervisor', 'backoffice', 'admin'] as const;
@@ -14,7 +15,11 @@ export class StaffIdentity extends Construct {
   /** The hosted sign-in (https://<prefix>.auth.<region>.amazoncognito.com). */
   readonly signInDomain: string;
 
-  constructor(scope: Construct, id: string, props: { callbackUrls: string[]; domainPrefix: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { callbackUrls: string[]; domainPrefix: string; departments: readonly string[] },
+  ) {
     super(scope, id);
     this.userPool = new cognito.UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
@@ -39,6 +44,15 @@ export class StaffIdentity extends Construct {
       new cognito.CfnUserPoolGroup(this, `group-${group}`, {
         userPoolId: this.userPool.userPoolId,
         groupName: group,
+      });
+    // A back-office user's departments are groups too: only an administrator can add a user to a group, and
+    // groups reach the token as `cognito:groups` (a user-writable attribute would let users grant themselves
+    // a department).
+    for (const department of props.departments)
+      new cognito.CfnUserPoolGroup(this, `group-${departmentGroup(department)}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: departmentGroup(department),
+        description: `Back office of department ${department}`,
       });
     this.dashboardClient = this.userPool.addClient('Dashboard', {
       generateSecret: false,

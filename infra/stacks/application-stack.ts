@@ -110,6 +110,7 @@ export class ApplicationStack extends Stack {
       callbackUrls: [`${origin}/dashboard/`],
       // Unique per account: the hosted sign-in's domain prefix is global within a region.
       domainPrefix: `ventanilla-${props.config.deployment.id}-${this.account}`,
+      departments: props.config.deployment.departments.map((d) => d.id),
     });
     this.api = new StaffApi(this, 'Api', {
       userPool: this.identity.userPool,

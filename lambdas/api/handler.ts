@@ -10,6 +10,10 @@ const { settings } = runtime;
 export const handler = makeApiHandler(runtime, {
   // The user pool in AWS; a deployment's users file where there is none (locally).
   staff: settings.userPoolId
-    ? new CognitoStaffDirectory(new CognitoIdentityProviderClient({}), settings.userPoolId)
+    ? new CognitoStaffDirectory(
+        new CognitoIdentityProviderClient({}),
+        settings.userPoolId,
+        runtime.config.deployment.departments.map((d) => d.id),
+      )
     : new FileStaffDirectory(need(settings, 'staffFile')),
 });

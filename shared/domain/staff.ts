@@ -12,3 +12,14 @@ export interface StaffMember {
 export interface StaffDirectory {
   list(): Promise<readonly StaffMember[]>;
 }
+
+/**
+ * The group a back-office user's department comes from. Groups are set by an administrator (in Cognito, only
+ * an admin API can add a user to one); a user cannot write them into their own token.
+ */
+export const DEPARTMENT_GROUP_PREFIX = 'department-';
+export const departmentGroup = (departmentId: string) => `${DEPARTMENT_GROUP_PREFIX}${departmentId}`;
+export const departmentsOfGroups = (groups: readonly string[]) =>
+  groups
+    .filter((g) => g.startsWith(DEPARTMENT_GROUP_PREFIX))
+    .map((g) => g.slice(DEPARTMENT_GROUP_PREFIX.length));

@@ -28,7 +28,12 @@ describe('application stack', () => {
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
       (g) => g.Properties.GroupName,
     );
-    expect(groups.sort()).toEqual(['admin', 'agent', 'backoffice', 'supervisor']);
+    expect(groups.filter((g: string) => !g.startsWith('department-')).sort()).toEqual([
+      'admin',
+      'agent',
+      'backoffice',
+      'supervisor',
+    ]);
   });
 
   it('protects the API with a JWT authorizer on the staff pool, and logs access', () => {
@@ -118,6 +123,21 @@ describe('application stack', () => {
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
       }),
     });
+  });
+
+  it('carries back-office departments in groups only an administrator sets, never in a writable attribute', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+      (g) => g.Properties.GroupName as string,
+    );
+    expect(groups).toEqual(expect.arrayContaining(['department-tax', 'department-vehicles', 'backoffice']));
+    const [pool] = Object.values(template.findResources('AWS::Cognito::UserPool'));
+    const custom = ((pool!.Properties.Schema ?? []) as { Name: string }[]).filter(
+      (a) => a.Name.startsWith('custom:') || a.Name === 'departments',
+    );
+    expect(custom).toEqual([]);
+    // The dashboard's client may write no attribute that decides access.
+    for (const client of Object.values(template.findResources('AWS::Cognito::UserPoolClient')))
+      expect(JSON.stringify(client.Properties.WriteAttributes ?? [])).not.toMatch(/custom:|department/);
   });
 
   it('counts the stream records the aggregator skips as invalid, and alarms on them', () => {

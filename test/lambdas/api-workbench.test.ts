@@ -247,6 +247,13 @@ describe('back-office API', () => {
       body: { department: 'vehicles' },
     });
     expect(other.status).toBe(403);
+    // A department a user wrote into their own attributes counts for nothing: only groups do.
+    const forged = await call('/backoffice/exports', '[backoffice]', {
+      method: 'POST',
+      forgedDepartments: 'vehicles',
+      body: { department: 'vehicles' },
+    });
+    expect(forged.status).toBe(403);
     const exported = await call('/backoffice/exports', '[backoffice]', {
       method: 'POST',
       departments: 'vehicles',

@@ -33,6 +33,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   user?: string;
   departments?: string;
+  /** A claim a user might forge in their own attributes: it must count for nothing. */
+  forgedDepartments?: string;
 }
 export type ApiCall = (
   path: string,
@@ -58,8 +60,13 @@ export function apiCaller(handler: Handler): ApiCall {
             jwt: {
               claims: {
                 sub: options.user ?? 'user-1',
-                'cognito:groups': groups,
-                ...(options.departments ? { 'custom:departments': options.departments } : {}),
+                'cognito:groups': options.departments
+                  ? `${groups.replace(/\]$/, '')} ${options.departments
+                      .split(',')
+                      .map((d) => `department-${d}`)
+                      .join(' ')}]`
+                  : groups,
+                ...(options.forgedDepartments ? { 'custom:departments': options.forgedDepartments } : {}),
               },
             },
           },

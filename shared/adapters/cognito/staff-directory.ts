@@ -3,7 +3,7 @@ import {
   type CognitoIdentityProviderClient,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { StaffDirectory, StaffMember } from '../../domain/staff';
+import { departmentGroup, type StaffDirectory, type StaffMember } from '../../domain/staff';
 
 const ROLES = ['admin', 'supervisor', 'backoffice', 'agent'] as const;
 
@@ -12,37 +12,49 @@ export class CognitoStaffDirectory implements StaffDirectory {
   constructor(
     private readonly client: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
+    /** The deployment's departments, whose groups say who works for each. */
+    private readonly departments: readonly string[] = [],
   ) {}
 
+  private async *members(group: string): AsyncGenerator<UserType> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListUsersInGroupCommand({ UserPoolId: this.userPoolId, GroupName: group, NextToken: token }),
+      );
+      yield* page.Users ?? [];
+      token = page.NextToken;
+    } while (token);
+  }
+
   async list(): Promise<readonly StaffMember[]> {
+    const departmentsOf = new Map<string, string[]>();
+    for (const department of this.departments)
+      for await (const user of this.members(departmentGroup(department)))
+        if (user.Username)
+          departmentsOf.set(user.Username, [...(departmentsOf.get(user.Username) ?? []), department]);
     const byName = new Map<string, StaffMember>();
-    for (const role of ROLES) {
-      let token: string | undefined;
-      do {
-        const page = await this.client.send(
-          new ListUsersInGroupCommand({ UserPoolId: this.userPoolId, GroupName: role, NextToken: token }),
-        );
-        for (const user of page.Users ?? []) {
-          const member = memberOf(user, role);
-          if (member && !byName.has(member.username)) byName.set(member.username, member);
-        }
-        token = page.NextToken;
-      } while (token);
-    }
+    for (const role of ROLES)
+      for await (const user of this.members(role)) {
+        const member = memberOf(user, role, departmentsOf.get(user.Username ?? '') ?? []);
+        if (member && !byName.has(member.username)) byName.set(member.username, member);
+      }
     return [...byName.values()].sort((a, b) => a.username.localeCompare(b.username));
   }
 }
 
-function memberOf(user: UserType, role: StaffMember['role']): StaffMember | undefined {
+function memberOf(
+  user: UserType,
+  role: StaffMember['role'],
+  departments: readonly string[],
+): StaffMember | undefined {
   if (!user.Username) return undefined;
-  const attribute = (name: string) => user.Attributes?.find((a) => a.Name === name)?.Value;
-  const name = attribute('name');
-  const departments = attribute('custom:departments')?.split(',').filter(Boolean);
+  const name = user.Attributes?.find((a) => a.Name === 'name')?.Value;
   return {
     username: user.Username,
     ...(name ? { name } : {}),
     role,
-    ...(departments?.length ? { departments } : {}),
+    ...(departments.length ? { departments } : {}),
     enabled: user.Enabled !== false,
   };
 }

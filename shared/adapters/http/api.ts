@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { departmentsOfGroups } from '../../domain/staff';
 import { DomainError, ValidationError } from '../../domain/errors';
 import { parseInput } from '../../domain/schema';
 
@@ -15,7 +16,7 @@ export interface ApiRequest {
   readonly body?: string;
   readonly roles: ReadonlySet<Role>;
   readonly user: string;
-  /** Departments a back-office user works for (`custom:departments`, comma-separated). */
+  /** Departments a back-office user works for: their `department-<id>` groups. */
   readonly departments: readonly string[];
   /** Values of the route's `{name}` segments. */
   readonly params: Readonly<Record<string, string>>;
@@ -55,16 +56,17 @@ const httpApiEvent = z.object({
 const ROLES = new Set<Role>(['agent', 'supervisor', 'backoffice', 'admin']);
 
 /** Cognito puts the groups in `cognito:groups`; through API Gateway an array claim arrives as "[a b]". */
-function rolesOf(claim: string | string[] | undefined): Set<Role> {
-  const raw = Array.isArray(claim) ? claim : (claim ?? '').replace(/^\[|\]$/g, '').split(/[\s,]+/);
-  return new Set(raw.filter((r): r is Role => ROLES.has(r as Role)));
+function groupsOf(claim: string | string[] | undefined): string[] {
+  return (Array.isArray(claim) ? claim : (claim ?? '').replace(/^\[|\]$/g, '').split(/[\s,]+/)).filter(
+    Boolean,
+  );
 }
 
 export function parseApiEvent(raw: unknown): ApiRequest {
   const event = parseInput(httpApiEvent, raw);
   const claims = event.requestContext.authorizer?.jwt.claims ?? {};
   const sub = claims.sub;
-  const departments = claims['custom:departments'];
+  const groups = groupsOf(claims['cognito:groups']);
   const body =
     event.body == null
       ? undefined
@@ -77,9 +79,10 @@ export function parseApiEvent(raw: unknown): ApiRequest {
     query: event.queryStringParameters ?? {},
     headers: Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     ...(body !== undefined ? { body } : {}),
-    roles: rolesOf(claims['cognito:groups']),
+    roles: new Set(groups.filter((g): g is Role => ROLES.has(g as Role))),
     user: typeof sub === 'string' ? sub : 'unknown',
-    departments: typeof departments === 'string' ? departments.split(',').filter(Boolean) : [],
+    // Only from groups, which an administrator sets: never from an attribute a user could write.
+    departments: departmentsOfGroups(groups),
     params: {},
   };
 }
