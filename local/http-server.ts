@@ -86,15 +86,21 @@ export function localHttpServer(deps: {
     const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
     if (!hosts.has(req.headers.host ?? ''))
       return fail(res, 421, 'WRONG_HOST', `this server answers only to http://127.0.0.1:${port}`);
-    // A change comes from this server's own page as JSON: a form or a page of another origin cannot post
-    // here in a signed-in supervisor's name (CSRF).
+    // A change comes from this server's own page as JSON (or a CSV file): a form or a page of another origin
+    // cannot post here in a signed-in supervisor's name (CSRF).
     if (method !== 'GET' && method !== 'HEAD') {
       const origin = req.headers.origin;
       if (origin !== undefined && !hosts.has(origin.replace(/^http:\/\//, '')))
         return fail(res, 403, 'CROSS_ORIGIN', 'requests from another origin are refused');
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (method !== 'DELETE' && type !== 'application/json')
-        return fail(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+      // Neither is a type a form of another site can send without the browser asking first (CORS).
+      if (method !== 'DELETE' && type !== 'application/json' && type !== 'text/csv')
+        return fail(
+          res,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          'send the body as application/json (or text/csv for a file)',
+        );
     }
     if (url.pathname === '/' || url.pathname === '/dashboard') {
       res.writeHead(302, { location: '/dashboard/', ...SECURITY_HEADERS });

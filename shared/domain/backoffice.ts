@@ -1,4 +1,4 @@
-import { MAX_TEXT, transitionCase, type AuditEvent, type Case } from './case';
+import { MAX_TEXT, transitionCase, type Actor, type AuditEvent, type Case } from './case';
 import type { Catalogue } from './catalogue';
 import type { Citizen } from './citizen';
 import { parseCsv, toCsv } from './csv';
@@ -63,13 +63,14 @@ export function planExport(
   owners: ReadonlyMap<string, Citizen>,
   batchId: string,
   now: string,
+  actor: Actor = BACKOFFICE_ACTOR,
 ) {
   return cases
     .filter((c) => c.status === 'OPEN')
     .map((c): PlannedChange => {
       const { case: next, audit } = transitionCase(c, {
         to: 'PENDING_RESPONSE',
-        actor: BACKOFFICE_ACTOR,
+        actor,
         now,
         batchId,
         reason: 'sent to the back office',
@@ -170,6 +171,7 @@ export function planImport(
   cases: ReadonlyMap<string, Case>,
   importId: string,
   now: string,
+  actor: Actor = BACKOFFICE_ACTOR,
 ): { changes: (PlannedChange & { row: ParsedAnswer })[]; reports: ImportRowReport[] } {
   const changes: (PlannedChange & { row: ParsedAnswer })[] = [];
   const reports: ImportRowReport[] = [];
@@ -192,7 +194,7 @@ export function planImport(
     const more = asksForMoreInformation(row.answer);
     const { case: next, audit } = transitionCase(current, {
       to: more ? 'OPEN' : 'PENDING_COMMUNICATION',
-      actor: BACKOFFICE_ACTOR,
+      actor,
       now,
       batchId: importId,
       ...(more ? { reason: 'the back office needs more information' } : { answer: row.answer }),
@@ -244,7 +246,13 @@ export interface ExportReport {
  */
 export async function runExport(
   store: BackOfficeStore,
-  deps: { catalogue: Catalogue; now: () => Date; localDate: (at: Date) => string },
+  deps: {
+    catalogue: Catalogue;
+    now: () => Date;
+    localDate: (at: Date) => string;
+    /** Who exports: the signed-in user through the API, the schedule's batch otherwise. */
+    actor?: Actor;
+  },
   departmentId: string,
   onProgress?: (exported: number) => void,
 ): Promise<ExportReport> {
@@ -270,7 +278,7 @@ export async function runExport(
     loading = load();
     // If this page's write fails, the read under way must not surface as an unhandled rejection.
     loading.catch(() => undefined);
-    const changes = planExport(page, owners, batchId, now.toISOString());
+    const changes = planExport(page, owners, batchId, now.toISOString(), deps.actor);
     const pageRows = new Map(
       changes.map((c) => [
         c.next.ticket as string,
@@ -307,7 +315,12 @@ const IMPORT_CHUNK = 1000;
  */
 export async function runImport(
   store: BackOfficeStore,
-  deps: { now: () => Date; importIdOf: (text: string) => string },
+  deps: {
+    now: () => Date;
+    importIdOf: (text: string) => string;
+    /** Who imports: the signed-in user through the API, the batch for a file dropped in the bucket. */
+    actor?: Actor;
+  },
   text: string,
   options: {
     dryRun?: boolean;
@@ -327,7 +340,7 @@ export async function runImport(
     const cases = options.departments
       ? new Map([...found].filter(([, c]) => options.departments!.includes(c.departmentId)))
       : found;
-    const plan = planImport(chunk, cases, importId, now);
+    const plan = planImport(chunk, cases, importId, now, deps.actor);
     if (!options.dryRun && plan.changes.length) {
       const { conflicts } = await store.commit(plan.changes, { id: importId });
       const lost = new Set(conflicts.map((c) => c.next.ticket as string));

@@ -257,9 +257,16 @@ describe('back-office API', () => {
     const exported = await call('/backoffice/exports', '[backoffice]', {
       method: 'POST',
       departments: 'vehicles',
+      user: 'clerk-7',
       body: { department: 'vehicles' },
     });
     expect(exported.status).toBe(200);
+    // The audit names the clerk who exported, not an anonymous batch.
+    const audited = await call(`/cases/${opened.body.ticket}`, '[agent]');
+    expect(audited.body.audit.at(-1)).toMatchObject({
+      to: 'PENDING_RESPONSE',
+      actor: { id: 'clerk-7', role: 'backoffice' },
+    });
     expect(exported.body.exported).toBe(1);
     expect(exported.body.csv.startsWith('\uFEFFticket,date,name,document,phone,topic,request\r\n')).toBe(
       true,

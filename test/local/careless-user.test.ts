@@ -135,11 +135,12 @@ describe('local mode on a developer’s laptop', () => {
     expect(await send(json, 'POST', '{}')).toBe(200);
     expect(await send({ ...json, origin: `http://127.0.0.1:${port}` }, 'POST', '{}')).toBe(200);
     expect(await send({ ...json, origin: 'http://attacker.example' }, 'POST', '{}')).toBe(403);
+    expect(await send({ ...host, 'content-type': 'text/csv' }, 'POST', 'ticket,answer')).toBe(200);
     expect(await send({ ...host, 'content-type': 'text/plain' }, 'POST', '{}')).toBe(415);
     expect(await send({ ...host, 'content-type': 'application/x-www-form-urlencoded' }, 'POST', 'a=1')).toBe(
       415,
     );
-    expect(reached).toEqual(['/cases', '/cases', '/cases', '/cases']);
+    expect(reached).toEqual(['/cases', '/cases', '/cases', '/cases', '/cases']);
   });
 
   it('remembers a bounded number of failed sign-ins, and refuses new names while it is full', () => {

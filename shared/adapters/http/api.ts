@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { Actor } from '../../domain/case';
 import { departmentsOfGroups } from '../../domain/staff';
 import { DomainError, ValidationError } from '../../domain/errors';
 import { parseInput } from '../../domain/schema';
@@ -177,4 +178,11 @@ export async function route(routes: readonly Route[], request: ApiRequest): Prom
       });
     throw error;
   }
+}
+
+const RANK: readonly Role[] = ['admin', 'supervisor', 'agent', 'backoffice'];
+
+/** The user a request acts as, with the role they act with: their highest. */
+export function actorOf(request: ApiRequest): Actor {
+  return { id: request.user, role: RANK.find((r) => request.roles.has(r)) ?? 'agent' };
 }

@@ -4,7 +4,7 @@ import { exportCsv, runExport, runImport, type BackOfficeStore } from '../../dom
 import type { Catalogue } from '../../domain/catalogue';
 import { ForbiddenError, ValidationError } from '../../domain/errors';
 import { parseInput } from '../../domain/schema';
-import type { ApiRequest, Route } from './api';
+import { actorOf, type ApiRequest, type Route } from './api';
 
 /** A file's id is its content's hash: the same file imported twice is one import. */
 export const importIdOf = (text: string) =>
@@ -44,7 +44,7 @@ export function backOfficeRoutes(deps: {
         const { department } = parseInput(exportBody, raw);
         const allowed = departmentsOf(request);
         if (allowed && !allowed.includes(department)) throw new ForbiddenError(`export for ${department}`);
-        const report = await runExport(deps.store, deps, department);
+        const report = await runExport(deps.store, { ...deps, actor: actorOf(request) }, department);
         return {
           ...report,
           csv: exportCsv(report.rows),
@@ -60,7 +60,7 @@ export function backOfficeRoutes(deps: {
         if (!text.trim()) throw new ValidationError('body', 'the answers file (CSV) is required');
         if (text.length > MAX_IMPORT) throw new ValidationError('body', 'at most 5 MB a file; split it');
         const departments = departmentsOf(request);
-        return runImport(deps.store, { now: deps.now, importIdOf }, text, {
+        return runImport(deps.store, { now: deps.now, importIdOf, actor: actorOf(request) }, text, {
           dryRun: request.query.dryRun === 'true',
           ...(departments ? { departments } : {}),
         });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CASE_STATUSES, CHANNELS, type ActorRole, type Case, type CaseStatus } from '../../domain/case';
+import { CASE_STATUSES, CHANNELS, type Case, type CaseStatus } from '../../domain/case';
 import { newCitizen, type Citizen } from '../../domain/citizen';
 import type { Deployment } from '../../domain/deployment';
 import { NotFoundError, ValidationError } from '../../domain/errors';
@@ -24,15 +24,9 @@ import { parseTicket } from '../../domain/ticket';
 import { cleanText } from '../../domain/text';
 import { parseInstant } from '../../domain/calendar';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
-import type { ApiRequest, Role, Route } from './api';
+import { actorOf, type ApiRequest, type Role, type Route } from './api';
 
 const STAFF: Role[] = ['agent', 'supervisor', 'admin'];
-const RANK: readonly Role[] = ['admin', 'supervisor', 'agent', 'backoffice'];
-
-/** The role a user acts with: their highest. */
-export function actorOf(request: ApiRequest): { id: string; role: ActorRole } {
-  return { id: request.user, role: RANK.find((r) => request.roles.has(r)) ?? 'agent' };
-}
 
 function json(request: ApiRequest): unknown {
   if (!request.body) throw new ValidationError('body', 'a JSON body is required');
