@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import {
   caseEventOf,
   caseEventPayload,
+  skippedCaseChange,
   type CaseStreamRecord,
 } from '../../shared/adapters/dynamodb/case-stream';
 import type { StreamPublisher } from '../../shared/adapters/kinesis/publisher';
@@ -29,6 +30,10 @@ export function makeCaseEventsHandler(
     const { Records } = parseInput(streamEvent, event);
     const records = Records as CaseStreamRecord[];
     const events = records.map(caseEventOf).filter((e) => e !== undefined);
+    for (const record of records) {
+      const reason = skippedCaseChange(record);
+      if (reason) logger.warn('record skipped', { sequenceNumber: record.dynamodb?.SequenceNumber, reason });
+    }
     try {
       await publisher.publish(events.map((e) => ({ partitionKey: e.ticket, data: caseEventPayload(e) })));
     } catch (error) {

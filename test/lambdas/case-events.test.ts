@@ -116,3 +116,44 @@ describe('case events', () => {
     client.destroy();
   });
 });
+
+describe('case events it cannot publish', () => {
+  it('logs a change that should have been an event but lacks what the figures are keyed by, and goes on', async () => {
+    const published: unknown[] = [];
+    const handler = makeCaseEventsHandler(
+      { logger: createLogger('case-events', 'INFO') },
+      { publisher: { publish: async (records) => void published.push(...records) } },
+    );
+    const written: string[] = [];
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk) => {
+        written.push(String(chunk));
+        return true;
+      }),
+    );
+    let result: unknown;
+    try {
+      result = await handler({
+        Records: [
+          {
+            eventName: 'INSERT',
+            dynamodb: {
+              SequenceNumber: '11',
+              NewImage: { type: { S: 'CASE_CONTACT' }, ticket: { S: '4829137756' }, contactId: { S: 'c-1' } },
+            },
+          },
+          // An audit item is not an event, and not a skip either.
+          { eventName: 'INSERT', dynamodb: { SequenceNumber: '12', NewImage: { type: { S: 'AUDIT' } } } },
+        ],
+      });
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(published).toEqual([]);
+    const skipped = written.map((l) => JSON.parse(l)).filter((l) => l.message === 'record skipped');
+    expect(skipped).toEqual([
+      expect.objectContaining({ sequenceNumber: '11', reason: 'a contact link without topic or department' }),
+    ]);
+  });
+});

@@ -67,6 +67,20 @@ export function caseEventOf(record: CaseStreamRecord): CaseMetricEvent | undefin
   return undefined;
 }
 
+/**
+ * Why a change that should have been a case event is not one (a case or contact link missing what the
+ * figures are keyed by), or undefined: the case-events function logs these rather than pass them silently.
+ */
+export function skippedCaseChange(record: CaseStreamRecord): string | undefined {
+  const next = image(record.dynamodb?.NewImage);
+  if (!next || caseEventOf(record) !== undefined) return undefined;
+  if (next.type === 'CASE' && (!str(next.topicId) || !str(next.departmentId) || !str(next.ticket)))
+    return 'a case without ticket, topic or department';
+  if (next.type === 'CASE_CONTACT' && record.eventName === 'INSERT' && next.opening !== true)
+    return 'a contact link without topic or department';
+  return undefined;
+}
+
 /** The stream payload of a case event, as the aggregator reads it. */
 export const caseEventPayload = (event: CaseMetricEvent) => ({
   ventanilla: 'case-event',
