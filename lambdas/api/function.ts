@@ -53,22 +53,18 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
     now: clock.now,
     localDate: (at) => calendar.local(at).date,
   });
+  /** A supervisors' list of what would have left the system, locally. */
+  const listing = (path: string, list: () => Promise<readonly unknown[]>): Route => ({
+    method: 'GET',
+    path,
+    roles: ['supervisor', 'admin'],
+    handle: async () => ({ items: await list() }),
+  });
   const outbox = new DynamoOutbox(doc, tables.cases);
-  /** Locally, what would have been sent by SMS or WhatsApp. */
-  const outboxRoute: Route = {
-    method: 'GET',
-    path: '/outbox',
-    roles: ['supervisor', 'admin'],
-    handle: async () => ({ items: await outbox.list() }),
-  };
   const tasks = new DynamoTaskOutbox(doc, tables.cases);
-  /** Locally, the follow-up tasks agents would have been handed in Connect. */
-  const tasksRoute: Route = {
-    method: 'GET',
-    path: '/tasks',
-    roles: ['supervisor', 'admin'],
-    handle: async () => ({ items: await tasks.list() }),
-  };
+  // Locally, what would have been sent by SMS or WhatsApp, and the follow-up tasks agents would have had.
+  const outboxRoute = listing('/outbox', () => outbox.list());
+  const tasksRoute = listing('/tasks', () => tasks.list());
   const admin = adminRoutes({ staff: ports.staff, deployment, catalogue: catalogue.entries });
   const routes = [...metrics, ...workbenchRoutes(core), ...backOffice, ...admin, outboxRoute, tasksRoute];
 

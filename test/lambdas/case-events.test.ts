@@ -18,6 +18,7 @@ import { createKinesisClient, KinesisPublisher } from '../../shared/adapters/kin
 import { createLogger } from '../../shared/runtime/logger';
 import { makeCaseEventsHandler } from '../../lambdas/case-events/function';
 import { testDynamoEndpoint } from '../support/dynamo';
+import { withCapturedLogs } from '../support/logs';
 import { parseTicket } from '../../shared/domain/ticket';
 import { changeCaseStatus } from '../../shared/domain/use-cases';
 import { startKinesalite, type LocalKinesis } from '../../local/kinesalite';
@@ -124,16 +125,8 @@ describe('case events it cannot publish', () => {
       { logger: createLogger('case-events', 'INFO') },
       { publisher: { publish: async (records) => void published.push(...records) } },
     );
-    const written: string[] = [];
-    const spies = [process.stdout, process.stderr].map((stream) =>
-      jest.spyOn(stream, 'write').mockImplementation((chunk) => {
-        written.push(String(chunk));
-        return true;
-      }),
-    );
-    let result: unknown;
-    try {
-      result = await handler({
+    const { result, logs } = await withCapturedLogs(() =>
+      handler({
         Records: [
           {
             eventName: 'INSERT',
@@ -145,13 +138,11 @@ describe('case events it cannot publish', () => {
           // An audit item is not an event, and not a skip either.
           { eventName: 'INSERT', dynamodb: { SequenceNumber: '12', NewImage: { type: { S: 'AUDIT' } } } },
         ],
-      });
-    } finally {
-      spies.forEach((spy) => spy.mockRestore());
-    }
+      }),
+    );
     expect(result).toEqual({ batchItemFailures: [] });
     expect(published).toEqual([]);
-    const skipped = written.map((l) => JSON.parse(l)).filter((l) => l.message === 'record skipped');
+    const skipped = logs.filter((l) => l.message === 'record skipped');
     expect(skipped).toEqual([
       expect.objectContaining({ sequenceNumber: '11', reason: 'a contact link without topic or department' }),
     ]);

@@ -1,4 +1,5 @@
 import { testDynamoEndpoint } from '../support/dynamo';
+import { withCapturedLogs } from '../support/logs';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STREAM, startLocalBackEnd } from '../../local/back-end';
@@ -169,16 +170,8 @@ describe('proactive answers', () => {
   });
 
   it('passes a record no retry can fix (counted as skipped) instead of holding the stream on it', async () => {
-    const written: string[] = [];
-    const spies = [process.stdout, process.stderr].map((stream) =>
-      jest.spyOn(stream, 'write').mockImplementation((chunk) => {
-        written.push(String(chunk));
-        return true;
-      }),
-    );
-    let result: unknown;
-    try {
-      result = await backEnd.handlers.caseNotifier({
+    const { result, logs } = await withCapturedLogs(() =>
+      backEnd.handlers.caseNotifier({
         Records: [
           {
             eventName: 'MODIFY',
@@ -193,12 +186,10 @@ describe('proactive answers', () => {
             },
           },
         ],
-      });
-    } finally {
-      spies.forEach((spy) => spy.mockRestore());
-    }
+      }),
+    );
     expect(result).toEqual({ batchItemFailures: [] });
-    const skipped = written.map((line) => JSON.parse(line)).find((l) => l.message === 'record skipped');
+    const skipped = logs.find((l) => l.message === 'record skipped');
     expect(skipped).toMatchObject({ level: 'ERROR', sequenceNumber: '7', errorType: '$ZodError' });
   });
 
