@@ -29,6 +29,7 @@ import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startKinesalite, type LocalKinesis } from './kinesalite';
 import { closeServer, localHttpServer } from './http-server';
 import { pollKinesis, pollTableStream } from './pollers';
+import { demoPasswords } from './passwords';
 import { loadUsers, localSessions } from './session';
 
 export interface LocalBackEndOptions {
@@ -42,6 +43,8 @@ export interface LocalBackEndOptions {
   readonly tablePrefix?: string;
   /** The functions' log level (WARN by default). */
   readonly logLevel?: LogLevel;
+  /** Where the demo users' password hashes are kept; without one, each start makes new passwords. */
+  readonly passwordFile?: string;
 }
 
 export const EVENT_STREAM = 'ventanilla-events';
@@ -213,7 +216,8 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
     closers.push(() => casesPoller.stop());
 
     // Sign-in with the users of the config; scripts get a supervisor session of their own for this run.
-    const sessions = localSessions(loadUsers(options.configDir));
+    const passwords = demoPasswords(loadUsers(options.configDir), options.passwordFile);
+    const sessions = localSessions(passwords.users);
     const token = sessions.sign({ sub: 'local-scripts', name: 'Local scripts', role: 'supervisor' });
     const server = localHttpServer({ sessions, api: handlers.api, live });
     const port = await listen(server, options.port ?? 3000);
@@ -227,6 +231,8 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       live,
       token,
       sessions,
+      /** The demo passwords made on this start (printed once, kept nowhere), by user name. */
+      newPasswords: passwords.generated,
       dynamoEndpoint,
       kinesisEndpoint: kinesis.endpoint,
       names,

@@ -5,20 +5,22 @@ import * as z from 'zod/mini';
 import type { Role } from '../shared/adapters/http/api';
 
 /**
- * Local sign-in, standing in for Cognito on this machine: the users of `config/<deployment>/users.json`
- * (scrypt password hashes) and a signed session (HMAC-SHA256, expiring) in an HttpOnly cookie.
+ * Local sign-in, standing in for Cognito on this machine: the users of `config/<deployment>/users.json` with
+ * the scrypt hashes of passwords generated on this machine (`passwords.ts`), and a signed session
+ * (HMAC-SHA256, expiring) in an HttpOnly cookie.
  */
 const userSchema = z.strictObject({
   username: z.string().check(z.regex(/^[a-z][a-z0-9.-]{1,39}$/, 'must be a lower-case user name')),
   name: z.string().check(z.minLength(1)),
   role: z.enum(['agent', 'supervisor', 'backoffice', 'admin']),
   departments: z.optional(z.array(z.string())),
-  password: z.string().check(z.regex(/^scrypt\$[0-9a-f]{32}\$[0-9a-f]{128}$/, 'must be a scrypt hash')),
 });
 const usersSchema = z.strictObject({ users: z.array(userSchema) });
-export type LocalUser = z.infer<typeof userSchema>;
+/** A user of the file, with the scrypt hash of their password. */
+export type LocalUser = z.infer<typeof userSchema> & { readonly password: string };
 
-export function loadUsers(configDir: string): LocalUser[] {
+/** The deployment's staff, without passwords (none is in the repository). */
+export function loadUsers(configDir: string): z.infer<typeof userSchema>[] {
   const file = join(configDir, 'users.json');
   let raw: unknown;
   try {

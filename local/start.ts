@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../shared/config/load';
 import { seedDemo } from './seed-demo';
-import { writeRunningBackEnd } from './running';
+import { passwordFileOf } from './passwords';
+import { RUNNING_DIR, writeRunningBackEnd } from './running';
 import { startLocalBackEnd } from './back-end';
 
 interface Options {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     port: options.port,
     ...(options.dynamoPort ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}),
+    passwordFile: passwordFileOf(options.config, RUNNING_DIR),
   });
   const forget = writeRunningBackEnd({
     pid: process.pid,
@@ -76,10 +78,18 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(backEnd.doc, backEnd.names, backEnd.config);
     const { deployment, catalogue } = backEnd.config;
     const seconds = process.uptime().toFixed(1);
+    const passwordFile = passwordFileOf(options.config, RUNNING_DIR);
+    const newPasswords = [...backEnd.newPasswords].map(([user, password]) => `${user} / ${password}`);
     process.stdout.write(
       [
         `Ventanilla local — ${deployment.name.en} (${deployment.timeZone})`,
-        `  dashboard        ${backEnd.url}/dashboard/   (demo users in ${options.config}/users.json: supervisora / ventanilla-demo)`,
+        `  dashboard        ${backEnd.url}/dashboard/   (users in ${options.config}/users.json)`,
+        ...(newPasswords.length
+          ? [
+              `  new passwords    ${newPasswords.join(' · ')}`,
+              `                   shown this once; only their hashes are kept, in ${passwordFile}`,
+            ]
+          : [`  passwords        shown on the first start; delete ${passwordFile} for new ones`]),
         `  staff API        ${backEnd.url}/api/…   (signed-in cookie, or header  Authorization: Bearer ${backEnd.token})`,
         `  DynamoDB Local   ${backEnd.dynamoEndpoint}${options.dataDir ? `  (data in ${options.dataDir})` : '  (in memory)'}`,
         `  Kinesis          ${backEnd.kinesisEndpoint}  (kinesalite)`,

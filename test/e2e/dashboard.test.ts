@@ -129,7 +129,7 @@ describe('the supervisor dashboard in Chromium', () => {
 
   it("plays a day on a Sunday evening's clock: the queue tiles and both charts fill as it goes", async () => {
     await page.fill('#username', 'supervisora');
-    await page.fill('#password', 'ventanilla-demo');
+    await page.fill('#password', backEnd.newPasswords.get('supervisora')!);
     await page.press('#password', 'Enter');
     await page.locator('[data-tile="tax.waiting"]').waitFor();
     // A short, understaffed morning, paced so that the page is read while it plays.

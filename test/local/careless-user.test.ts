@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localHttpServer } from '../../local/http-server';
 import { readRunningBackEnd, runningBackEnds, writeRunningBackEnd } from '../../local/running';
 import { listen, PortInUseError, startLocalBackEnd } from '../../local/back-end';
+import { demoPasswords } from '../../local/passwords';
 import { loadUsers, localSessions } from '../../local/session';
 
 const endpoints = {
@@ -91,7 +92,7 @@ describe('local mode and a careless user', () => {
 });
 
 describe('local mode on a developer’s laptop', () => {
-  const sessions = localSessions(loadUsers('config/city-hall'));
+  const sessions = localSessions(demoPasswords(loadUsers('config/city-hall')).users);
   const token = sessions.sign({ sub: 's', name: 'S', role: 'supervisor' });
   let port: number;
   let server: ReturnType<typeof localHttpServer>;
@@ -144,12 +145,38 @@ describe('local mode on a developer’s laptop', () => {
   });
 
   it('remembers a bounded number of failed sign-ins, and refuses new names while it is full', () => {
-    const limited = localSessions(loadUsers('config/city-hall'));
+    const passwords = demoPasswords(loadUsers('config/city-hall'));
+    const limited = localSessions(passwords.users);
     const now = Date.now();
     for (let i = 0; i < 1000; i++)
       expect(limited.signIn(`nobody-${i}`, 'x', now)).toEqual({ error: 'INVALID_CREDENTIALS' });
     expect(limited.signIn('supervisora', 'wrong', now)).toEqual({ error: 'TOO_MANY_ATTEMPTS' });
     // A minute later the old failures are forgotten, and the real user may try again.
-    expect('token' in limited.signIn('supervisora', 'ventanilla-demo', now + 61_000)).toBe(true);
+    const password = passwords.generated.get('supervisora')!;
+    expect('token' in limited.signIn('supervisora', password, now + 61_000)).toBe(true);
+  });
+
+  it('keeps no password in the repository: the first start makes them, later starts keep them', () => {
+    expect(readFileSync('config/city-hall/users.json', 'utf8')).not.toMatch(/password|scrypt/i);
+    const file = join(mkdtempSync(join(tmpdir(), 'passwords-')), 'city-hall-passwords.json');
+    const users = loadUsers('config/city-hall');
+    const first = demoPasswords(users, file);
+    expect([...first.generated.keys()].sort()).toEqual(users.map((u) => u.username).sort());
+    const passwords = [...first.generated.values()];
+    expect(new Set(passwords).size).toBe(users.length);
+    for (const password of passwords) expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    // Only the hashes are kept, readable by the owner alone.
+    const kept = readFileSync(file, 'utf8');
+    for (const password of passwords) expect(kept).not.toContain(password);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // The next start makes none and still signs the same people in.
+    const second = demoPasswords(users, file);
+    expect(second.generated.size).toBe(0);
+    const sessions = localSessions(second.users);
+    expect('token' in sessions.signIn('admin', first.generated.get('admin')!)).toBe(true);
+    expect(sessions.signIn('admin', 'ventanilla-demo')).toEqual({ error: 'INVALID_CREDENTIALS' });
+    // A user added to the file gets a password of their own on the next start.
+    const third = demoPasswords([...users, { username: 'nueva', name: 'Nueva', role: 'agent' }], file);
+    expect([...third.generated.keys()]).toEqual(['nueva']);
   });
 });
