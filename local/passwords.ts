@@ -37,7 +37,9 @@ export function demoPasswords(users: readonly Omit<LocalUser, 'password'>[], fil
       hashes = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw new Error(`${file} is not readable JSON: delete it to make new demo passwords`);
+        throw new Error(`${file} is not readable JSON: delete it to make new demo passwords`, {
+          cause: error,
+        });
     }
   const parsed = hashesSchema.safeParse(hashes);
   if (!parsed.success) throw new Error(`${file} is damaged: delete it to make new demo passwords`);
