@@ -27,6 +27,8 @@ export class StaffApi extends Construct {
         allowOrigins: props.allowOrigins,
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST],
         allowHeaders: ['authorization', 'content-type', 'if-match'],
+        // A case's version, read before a change (If-Match).
+        exposeHeaders: ['etag'],
       },
     });
     this.authorizer = new apigw.HttpAuthorizer(this, 'Staff', {

@@ -4,7 +4,7 @@ import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store
 import { ConcurrentChangeError } from '../../shared/domain/errors';
 import { phoneIdentity } from '../../shared/domain/identity';
 import { planMerge } from '../../shared/domain/merge';
-import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
+import { apiCaller, loadApiHandler, transition, type ApiCall } from '../support/api';
 import { freshTables } from '../support/dynamo';
 
 let call: ApiCall;
@@ -133,10 +133,7 @@ describe('citizen merge', () => {
     expect(refused.body.message).toContain(clash);
     expect((await call(`/citizens/${duplicate}`, '[agent]')).body.citizen.mergedInto).toBeUndefined();
 
-    await call(`/cases/${clash}/transitions`, '[supervisor]', {
-      method: 'POST',
-      body: { to: 'CANCELLED', reason: 'duplicado' },
-    });
+    await transition(call, clash, '[supervisor]', { to: 'CANCELLED', reason: 'duplicado' });
     const merged = await merge('[supervisor]', { duplicateId: duplicate, reason: 'misma persona' });
     expect(merged.status).toBe(200);
     expect(merged.body.merge).toMatchObject({ duplicateId: duplicate, actor: { role: 'supervisor' } });
@@ -160,10 +157,7 @@ describe('citizen merge', () => {
     });
     expect(second.body.code).toBe('OPEN_CASE_EXISTS');
     // Transitions of a moved case update the survivor's screen pops.
-    await call(`/cases/${moved}/transitions`, '[agent]', {
-      method: 'POST',
-      body: { to: 'RESOLVED' },
-    });
+    await transition(call, moved, '[agent]', { to: 'RESOLVED' });
     expect(await openTickets('6300-0002')).toEqual([kept]);
     const twice = await merge('[supervisor]', { duplicateId: duplicate, reason: 'otra vez' });
     expect(twice.body.code).toBe('MERGE_CONFLICT');

@@ -1,7 +1,7 @@
 import { API_ROUTES } from '../../infra/stacks/application-stack';
 import { seededRandom } from '../../shared/domain/random';
 import { generateTicket } from '../../shared/domain/ticket';
-import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
+import { apiCaller, loadApiHandler, transition, type ApiCall } from '../support/api';
 import { freshTables } from '../support/dynamo';
 
 let call: ApiCall;
@@ -71,7 +71,7 @@ describe('workbench API: roles', () => {
 describe('workbench API: edges', () => {
   it('answers 400 naming the parameter for a malformed percent-encoding in a path, never 500', async () => {
     const res = await call('/cases/%E0%A4%A', '[agent]');
-    expect(res).toEqual({
+    expect(res).toMatchObject({
       status: 400,
       body: { code: 'INVALID_INPUT', message: 'ticket: is not valid percent-encoding', field: 'ticket' },
     });
@@ -165,6 +165,14 @@ describe('workbench API: citizens and cases', () => {
   });
 
   it('enforces the state machine and the version (If-Match), and keeps reopening for supervisors', async () => {
+    const unsaid = await call(`/cases/${ticket}/transitions`, '[agent]', {
+      method: 'POST',
+      body: { to: 'PENDING_RESPONSE' },
+    });
+    expect(unsaid.status).toBe(428);
+    expect(unsaid.body.code).toBe('PRECONDITION_REQUIRED');
+    const read = await call(`/cases/${ticket}`, '[agent]');
+    expect(read.headers.etag).toBe('"1"');
     const stale = await call(`/cases/${ticket}/transitions`, '[agent]', {
       method: 'POST',
       headers: { 'If-Match': '"7"' },
@@ -179,30 +187,19 @@ describe('workbench API: citizens and cases', () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ status: 'PENDING_RESPONSE', version: 2 });
-    const illegal = await call(`/cases/${ticket}/transitions`, '[agent]', {
-      method: 'POST',
-      body: { to: 'RESOLVED' },
-    });
+    expect(moved.headers.etag).toBe('"2"');
+    const illegal = await transition(call, ticket, '[agent]', { to: 'RESOLVED' });
     expect(illegal.status).toBe(409);
     expect(illegal.body.code).toBe('ILLEGAL_TRANSITION');
-    const noAnswer = await call(`/cases/${ticket}/transitions`, '[agent]', {
-      method: 'POST',
-      body: { to: 'PENDING_COMMUNICATION' },
-    });
+    const noAnswer = await transition(call, ticket, '[agent]', { to: 'PENDING_COMMUNICATION' });
     expect(noAnswer.status).toBe(400);
     expect(noAnswer.body.field).toBe('answer');
-    await call(`/cases/${ticket}/transitions`, '[agent]', {
-      method: 'POST',
-      body: { to: 'CANCELLED', reason: 'duplicado' },
-    });
-    const agentReopen = await call(`/cases/${ticket}/transitions`, '[agent]', {
-      method: 'POST',
-      body: { to: 'OPEN', reason: 'error' },
-    });
+    await transition(call, ticket, '[agent]', { to: 'CANCELLED', reason: 'duplicado' });
+    const agentReopen = await transition(call, ticket, '[agent]', { to: 'OPEN', reason: 'error' });
     expect(agentReopen.status).toBe(403);
-    const reopen = await call(`/cases/${ticket}/transitions`, '[supervisor]', {
-      method: 'POST',
-      body: { to: 'OPEN', reason: 'cancelado por error' },
+    const reopen = await transition(call, ticket, '[supervisor]', {
+      to: 'OPEN',
+      reason: 'cancelado por error',
     });
     expect(reopen.status).toBe(200);
     const audit = (await call(`/cases/${ticket}`, '[agent]')).body.audit;

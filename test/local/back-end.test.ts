@@ -97,13 +97,21 @@ describe('local back end', () => {
 });
 
 describe('proactive answers', () => {
-  const api = async (path: string, method = 'GET', body?: unknown) => {
+  const api = async (path: string, method = 'GET', body?: unknown, ifMatch?: string) => {
     const res = await fetch(`${backEnd.url}/api${path}`, {
       method,
-      headers: { authorization: `Bearer ${backEnd.token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${backEnd.token}`,
+        'content-type': 'application/json',
+        ...(ifMatch ? { 'if-match': ifMatch } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> & { ticket: string } };
+    return {
+      status: res.status,
+      etag: res.headers.get('etag'),
+      body: (await res.json()) as Record<string, unknown> & { ticket: string },
+    };
   };
   const caseOf = async (ticket: string) =>
     (await api(`/cases/${ticket}`)).body.case as { status: string; version: number };
@@ -112,11 +120,15 @@ describe('proactive answers', () => {
     const id = (citizen.body.citizen as { id: string }).id;
     const opened = await api('/cases', 'POST', { citizenId: id, topicId: 'plate-renewal', channel });
     const ticket = opened.body.ticket;
-    await api(`/cases/${ticket}/transitions`, 'POST', { to: 'PENDING_RESPONSE' });
-    await api(`/cases/${ticket}/transitions`, 'POST', {
-      to: 'PENDING_COMMUNICATION',
-      answer: 'Su placa está lista.',
-    });
+    await api(`/cases/${ticket}/transitions`, 'POST', { to: 'PENDING_RESPONSE' }, '"1"');
+    const moved = await api(
+      `/cases/${ticket}/transitions`,
+      'POST',
+      { to: 'PENDING_COMMUNICATION', answer: 'Su placa está lista.' },
+      '"2"',
+    );
+    // The local server passes the version on, as API Gateway does.
+    expect(moved.etag).toBe('"3"');
     return ticket;
   }
 

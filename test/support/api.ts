@@ -5,7 +5,9 @@ import { makeApiHandler } from '../../lambdas/api/function';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { testDynamoEndpoint } from './dynamo';
 
-type Handler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
+type Handler = (
+  event: unknown,
+) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string }>;
 
 /** The staff API composed on the given tables as at a cold start in Lambda (the users file for the pool). */
 export async function loadApiHandler(
@@ -40,7 +42,7 @@ export type ApiCall = (
   path: string,
   groups: string,
   options?: CallOptions,
-) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+) => Promise<{ status: number; headers: Record<string, string>; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Calls the handler as API Gateway would for a signed-in user of the given groups ("[agent]"); quiet logs. */
 export function apiCaller(handler: Handler): ApiCall {
@@ -72,9 +74,28 @@ export function apiCaller(handler: Handler): ApiCall {
           },
         },
       });
-      return { status: response.statusCode, body: JSON.parse(response.body) };
+      return {
+        status: response.statusCode,
+        headers: response.headers ?? {},
+        body: JSON.parse(response.body),
+      };
     } finally {
       spy.mockRestore();
     }
   };
+}
+
+/** A case transition as a client makes it: read the case, then change it on the version read (If-Match). */
+export async function transition(
+  call: ApiCall,
+  ticket: string,
+  groups: string,
+  body: Record<string, unknown>,
+) {
+  const read = await call(`/cases/${ticket}`, groups);
+  return call(`/cases/${ticket}/transitions`, groups, {
+    method: 'POST',
+    headers: { 'if-match': read.headers.etag ?? '' },
+    body,
+  });
 }

@@ -37,6 +37,32 @@ export interface Route {
   readonly handle: (request: ApiRequest) => Promise<unknown>;
 }
 
+/** An answer with the version of what it shows, sent as its `ETag` for the next change's `If-Match`. */
+export class Versioned {
+  constructor(
+    readonly body: unknown,
+    readonly version: number,
+  ) {}
+}
+
+/** A change that must say which version it was made on (`If-Match`), and did not. */
+export class PreconditionRequiredError extends DomainError {
+  readonly code = 'PRECONDITION_REQUIRED';
+  constructor(what: string) {
+    super(`If-Match: the ${what} version you read (its ETag, e.g. "3") is required to change it`);
+  }
+}
+
+/** If-Match: "3", W/"3" or 3: the version a change was made on. */
+export function ifMatch(request: ApiRequest, what: string): number {
+  const header = request.headers['if-match'];
+  if (header === undefined) throw new PreconditionRequiredError(what);
+  const version = Number(header.trim().replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(version) || version < 1)
+    throw new ValidationError('If-Match', `must be the ${what} version, e.g. "3"`);
+  return version;
+}
+
 /** API Gateway HTTP API (payload 2.0) with a JWT authorizer; the same shape the local server builds. */
 const httpApiEvent = z.object({
   rawPath: z.string(),
@@ -100,6 +126,7 @@ const STATUS: Record<string, number> = {
   OPEN_CASE_EXISTS: 409,
   IDENTITY_TAKEN: 409,
   MERGE_CONFLICT: 409,
+  PRECONDITION_REQUIRED: 428,
 };
 
 const json = (statusCode: number, body: unknown): ApiResponse => ({
@@ -168,7 +195,10 @@ export async function route(routes: readonly Route[], request: ApiRequest): Prom
   if (!match.roles.some((role) => request.roles.has(role)))
     return json(403, { code: 'FORBIDDEN', message: `requires one of: ${match.roles.join(', ')}` });
   try {
-    return json(match.status ?? 200, await match.handle({ ...request, params: found.params! }));
+    const result = await match.handle({ ...request, params: found.params! });
+    if (!(result instanceof Versioned)) return json(match.status ?? 200, result);
+    const answer = json(match.status ?? 200, result.body);
+    return { ...answer, headers: { ...answer.headers, etag: `"${result.version}"` } };
   } catch (error) {
     if (error instanceof DomainError)
       return json(STATUS[error.code] ?? 400, {

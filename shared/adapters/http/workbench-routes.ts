@@ -24,7 +24,7 @@ import { parseTicket } from '../../domain/ticket';
 import { cleanText } from '../../domain/text';
 import { parseInstant } from '../../domain/calendar';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
-import { actorOf, type ApiRequest, type Role, type Route } from './api';
+import { actorOf, ifMatch, Versioned, type ApiRequest, type Role, type Route } from './api';
 
 const STAFF: Role[] = ['agent', 'supervisor', 'admin'];
 
@@ -43,18 +43,6 @@ const pageOf = (query: Readonly<Record<string, string>>) => {
     throw new ValidationError('limit', 'must be a whole number from 1 to 100');
   return { ...(limit ? { limit } : {}), ...(query.cursor ? { cursor: query.cursor } : {}) };
 };
-
-/** If-Match: "3", W/"3" or 3; or `version` in the body. */
-function expectedVersion(request: ApiRequest, body: { version?: number | undefined }): number | undefined {
-  const header = request.headers['if-match'];
-  if (header !== undefined) {
-    const v = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-    if (!Number.isInteger(v) || v < 1)
-      throw new ValidationError('If-Match', 'must be the case version, e.g. "3"');
-    return v;
-  }
-  return body.version;
-}
 
 const registerBody = z.strictObject({
   givenNames: z.optional(z.string()),
@@ -75,7 +63,6 @@ const transitionBody = z.strictObject({
   to: z.enum(CASE_STATUSES),
   reason: z.optional(z.string()),
   answer: z.optional(z.string()),
-  version: z.optional(z.number().check(z.int(), z.gte(1))),
 });
 const noteBody = z.strictObject({ text: z.string() });
 const mergeBody = z.strictObject({
@@ -248,7 +235,7 @@ export function workbenchRoutes(
       handle: async ({ params }) => {
         const found = await deps.cases.byTicket(parseTicket(params.ticket!));
         if (!found) throw new NotFoundError('case');
-        return caseView(found);
+        return new Versioned(await caseView(found), found.version);
       },
     },
     {
@@ -274,7 +261,7 @@ export function workbenchRoutes(
       roles: STAFF,
       handle: async (request) => {
         const body = parseInput(transitionBody, json(request));
-        return changeCaseStatus(
+        const changed = await changeCaseStatus(
           deps,
           parseTicket(request.params.ticket!),
           {
@@ -283,8 +270,9 @@ export function workbenchRoutes(
             ...(body.reason !== undefined ? { reason: body.reason } : {}),
             ...(body.answer !== undefined ? { answer: body.answer } : {}),
           },
-          expectedVersion(request, body),
+          ifMatch(request, 'case'),
         );
+        return new Versioned(changed, changed.version);
       },
     },
     {
