@@ -24,7 +24,8 @@ export class FunctionErrorAlarms extends Construct {
 
 /**
  * An alarm on a message a function logs (JSON logs: `message`), counted by a metric filter in the
- * `Ventanilla` namespace: records a consumer skipped because no retry could fix them.
+ * `Ventanilla` namespace: records a consumer skipped because no retry could fix them (each line counts 1, one
+ * is too many), or messages sent (each line counts its `value` field, an hour's sum above a threshold).
  */
 export class LoggedMessageAlarm extends Construct {
   readonly alarm: cloudwatch.Alarm;
@@ -32,7 +33,17 @@ export class LoggedMessageAlarm extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { logGroup: logs.ILogGroup; message: string; metricName: string; description: string },
+    props: {
+      logGroup: logs.ILogGroup;
+      message: string;
+      metricName: string;
+      description: string;
+      /** A numeric field of the line to add up, instead of counting lines. */
+      value?: string;
+      /** The sum that raises the alarm (1) over the period (5 minutes). */
+      threshold?: number;
+      period?: Duration;
+    },
   ) {
     super(scope, id);
     const filter = new logs.MetricFilter(this, 'Filter', {
@@ -40,12 +51,12 @@ export class LoggedMessageAlarm extends Construct {
       filterPattern: logs.FilterPattern.stringValue('$.message', '=', props.message),
       metricNamespace: 'Ventanilla',
       metricName: props.metricName,
-      metricValue: '1',
+      metricValue: props.value ? `$.${props.value}` : '1',
     });
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
       alarmDescription: props.description,
-      metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
+      metric: filter.metric({ statistic: 'Sum', period: props.period ?? Duration.minutes(5) }),
+      threshold: props.threshold ?? 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -91,6 +91,15 @@ export class OutboundContacts extends Construct {
       metricName: 'NotifierSkippedRecords',
       description: 'The notifier passed a change no retry could fix: a citizen may not have been told',
     });
+    new LoggedMessageAlarm(this, 'OutboundVolume', {
+      logGroup: this.notifier.logGroup,
+      message: 'batch done',
+      value: 'sent',
+      metricName: 'MessagesSent',
+      threshold: config.deployment.outbound.alarmPerHour,
+      period: Duration.hours(1),
+      description: 'More SMS/WhatsApp messages sent in an hour than the deployment expects (outbound.alarmPerHour)',
+    });
     // The cases table's stream has two readers: the case events and this one.
     new StreamConsumer(this, 'NotifierConsumer', {
       fn: this.notifier.fn,

@@ -3,8 +3,9 @@ import { caseChangeOf, type CaseStreamRecord } from '../../shared/adapters/dynam
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
+import { DynamoMessageQuota } from '../../shared/adapters/dynamodb/message-quota';
 import { DomainError } from '../../shared/domain/errors';
-import type { MessageSender } from '../../shared/domain/messaging';
+import { outboundRulesOf, type MessageSender } from '../../shared/domain/messaging';
 import { notifyCaseChange, wasSent } from '../../shared/domain/notifier';
 import { parseInput } from '../../shared/domain/schema';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
@@ -43,6 +44,8 @@ export function makeCaseNotifierHandler(runtime: Runtime, ports: { sender: Messa
     citizens: new DynamoCitizenRepository(runtime.doc, tables.citizens),
     clock: runtime.clock,
     sender: ports.sender,
+    outbound: outboundRulesOf(runtime.config.deployment, runtime.config.calendar),
+    quota: new DynamoMessageQuota(runtime.doc, tables.citizens),
   };
   return async (event: unknown) => {
     const { Records } = parseInput(streamEvent, event);

@@ -135,6 +135,27 @@ const deploymentSchema = z.strictObject({
   messaging: z.optional(
     z.strictObject({ sms: z.optional(phoneNumberArn), whatsapp: z.optional(phoneNumberArn) }),
   ),
+  /**
+   * Limits on what leaves for citizens' phones. Messages a citizen sets off themselves ("send me the link")
+   * are at most `perNumberPerDay` to one number in a local day; no message goes to a number outside
+   * `countries` (the deployment's own unless listed); more than `alarmPerHour` sent in an hour raises an alarm.
+   */
+  outbound: z._default(
+    z.strictObject({
+      perNumberPerDay: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 3),
+      countries: z.optional(
+        z
+          .array(
+            z
+              .string()
+              .check(z.refine((c) => countries.has(c), 'must be an ISO country code libphonenumber knows')),
+          )
+          .check(z.minLength(1)),
+      ),
+      alarmPerHour: z._default(z.number().check(z.int(), z.gte(1)), 500),
+    }),
+    { perNumberPerDay: 3, alarmPerHour: 500 },
+  ),
 });
 
 export type Department = z.infer<typeof departmentSchema>;

@@ -1,6 +1,9 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import { isClosed, type Case } from './case';
 import type { CaseContact } from './contact';
+import type { BusinessCalendar } from './calendar';
 import type { Catalogue } from './catalogue';
+import type { Deployment } from './deployment';
 import { FOLLOW_UP_REQUESTS } from './follow-up';
 import type { Language } from './citizen';
 import { MessagingUnavailableError, NotFoundError, VersionConflictError } from './errors';
@@ -34,20 +37,71 @@ const LINK_TEXT: Record<Language, (topic: string, link: string, ticket: string) 
   en: (topic, link, ticket) => `${topic}: ${link} (request ${ticket})`,
 };
 
-/** Sends, or says there is no sender for the channel (false); other failures are thrown for a retry. */
-async function sendOrSkip(sender: MessageSender, message: OutgoingMessage): Promise<boolean> {
+/** Counts the messages citizens set off themselves, per number and local day (an item that expires). */
+export interface MessageQuota {
+  /**
+   * Counts message `id` to `to` on local `day` unless `cap` messages are counted there already (false then).
+   * An id counted before is not counted again and is allowed: a retry is the same message.
+   */
+  take(to: string, day: string, id: string, cap: number): Promise<boolean>;
+}
+
+/** The deployment's limits on outbound messages (its `outbound` section). */
+export interface OutboundRules {
+  readonly perNumberPerDay: number;
+  /** Countries a message may go to. */
+  readonly countries: readonly CountryCode[];
+  /** The deployment's local date of an instant. */
+  readonly dayOf: (at: Date) => string;
+}
+
+/** The rules of a deployment's `outbound` section, days by its calendar. */
+export function outboundRulesOf(
+  deployment: Pick<Deployment, 'country' | 'outbound'>,
+  calendar: Pick<BusinessCalendar, 'local'>,
+): OutboundRules {
+  return {
+    perNumberPerDay: deployment.outbound.perNumberPerDay,
+    countries: (deployment.outbound.countries as CountryCode[] | undefined) ?? [deployment.country],
+    dayOf: (at) => calendar.local(at).date,
+  };
+}
+
+/** The country of an E.164 number, when its numbering plan says (a +1 number may be US, CA, PR…). */
+export function countryOfNumber(e164: string): CountryCode | undefined {
+  return parsePhoneNumberFromString(e164)?.country;
+}
+
+type Refusal = 'foreign-number' | 'daily-limit' | 'no-sender';
+
+/**
+ * Sends, or says why not: the number is outside the deployment's countries, a message the citizen set off
+ * would pass their number's daily limit, or there is no sender for the channel. Other failures are thrown
+ * for a retry.
+ */
+async function sendOrSkip(
+  deps: { sender: MessageSender; outbound: OutboundRules; clock: Clock; quota?: MessageQuota },
+  message: OutgoingMessage,
+): Promise<Refusal | undefined> {
+  const country = countryOfNumber(message.to);
+  if (!country || !deps.outbound.countries.includes(country)) return 'foreign-number';
+  if (deps.quota) {
+    const day = deps.outbound.dayOf(deps.clock.now());
+    if (!(await deps.quota.take(message.to, day, message.id, deps.outbound.perNumberPerDay)))
+      return 'daily-limit';
+  }
   try {
-    await sender.send(message);
-    return true;
+    await deps.sender.send(message);
+    return undefined;
   } catch (error) {
-    if (error instanceof MessagingUnavailableError) return false;
+    if (error instanceof MessagingUnavailableError) return 'no-sender';
     throw error;
   }
 }
 
 export type CommunicateResult =
   | { readonly result: 'communicated'; readonly messageId: string }
-  | { readonly result: 'no-messaging-channel' | 'not-pending' | 'changed-meanwhile' };
+  | { readonly result: 'no-messaging-channel' | 'foreign-number' | 'not-pending' | 'changed-meanwhile' };
 
 /**
  * Tells the citizen the answer of a case that reached PENDING_COMMUNICATION, on the messaging channel they
@@ -56,7 +110,13 @@ export type CommunicateResult =
  * case's ticket and version, and a case already past PENDING_COMMUNICATION is left alone.
  */
 export async function communicateAnswer(
-  deps: { cases: CaseRepository; citizens: CitizenRepository; clock: Clock; sender: MessageSender },
+  deps: {
+    cases: CaseRepository;
+    citizens: CitizenRepository;
+    clock: Clock;
+    sender: MessageSender;
+    outbound: OutboundRules;
+  },
   current: Case,
 ): Promise<CommunicateResult> {
   if (current.status !== 'PENDING_COMMUNICATION' || !current.answer) return { result: 'not-pending' };
@@ -70,15 +130,20 @@ export async function communicateAnswer(
   const phone = citizen.identities.find((i) => i.kind === 'PHONE')?.value;
   if (!channel || !phone) return { result: 'no-messaging-channel' };
   const messageId = `${current.ticket}#${current.version}`;
-  const sent = await sendOrSkip(deps.sender, {
-    id: messageId,
-    ticket: current.ticket,
-    channel: channel as 'SMS' | 'WHATSAPP',
-    to: phone,
-    language: citizen.language,
-    text: TEXT[citizen.language](current.ticket, current.answer),
-  });
-  if (!sent) return { result: 'no-messaging-channel' };
+  // An answer is the administration's to give, not set off by the citizen: no daily limit.
+  const refused = await sendOrSkip(
+    { sender: deps.sender, outbound: deps.outbound, clock: deps.clock },
+    {
+      id: messageId,
+      ticket: current.ticket,
+      channel: channel as 'SMS' | 'WHATSAPP',
+      to: phone,
+      language: citizen.language,
+      text: TEXT[citizen.language](current.ticket, current.answer),
+    },
+  );
+  if (refused === 'foreign-number') return { result: 'foreign-number' };
+  if (refused) return { result: 'no-messaging-channel' };
   try {
     await changeCaseStatus(
       deps,
@@ -95,7 +160,16 @@ export async function communicateAnswer(
 
 export type LinkResult =
   | { readonly result: 'sent'; readonly messageId: string }
-  | { readonly result: 'not-requested' | 'no-link' | 'no-phone' | 'no-sender' | 'changed-meanwhile' };
+  | {
+      readonly result:
+        | 'not-requested'
+        | 'no-link'
+        | 'no-phone'
+        | 'changed-meanwhile'
+        | 'no-sender'
+        | 'foreign-number'
+        | 'daily-limit';
+    };
 
 /** What texting a link needs. */
 type LinkDeps = {
@@ -104,9 +178,14 @@ type LinkDeps = {
   clock: Clock;
   sender: MessageSender;
   catalogue: Catalogue;
+  outbound: OutboundRules;
+  quota: MessageQuota;
 };
 
-/** Texts the link of a case's topic to the citizen's phone, once per message id. */
+/**
+ * Texts the link of a case's topic to the citizen's phone, once per message id: a message the citizen set off,
+ * so counted against their number's daily limit.
+ */
 async function textLink(
   deps: LinkDeps,
   current: Case,
@@ -120,7 +199,7 @@ async function textLink(
   const phone = citizen.identities.find((i) => i.kind === 'PHONE')?.value;
   if (!phone) return { result: 'no-phone' };
   const channel = via === 'WHATSAPP' ? 'WHATSAPP' : 'SMS';
-  const sent = await sendOrSkip(deps.sender, {
+  const refused = await sendOrSkip(deps, {
     id: messageId,
     ticket: current.ticket,
     channel,
@@ -132,13 +211,13 @@ async function textLink(
       current.ticket,
     ),
   });
-  return sent ? { result: 'sent', messageId, channel } : { result: 'no-sender' };
+  return refused ? { result: refused } : { result: 'sent', messageId, channel };
 }
 
 /**
  * Self-service's "send me the link": texts the topic's link to the caller's phone (WhatsApp if they wrote
- * from WhatsApp, SMS otherwise) and resolves the request. Without a link or a phone it stays OPEN, and the
- * daily follow-up hands it to a person. Safe to repeat: the message id is the ticket's, and only an
+ * from WhatsApp, SMS otherwise) and resolves the request. Without a link or a phone, to a number abroad or
+ * past its daily limit, it stays OPEN, and the daily follow-up hands it to a person. Safe to repeat: the message id is the ticket's, and only an
  * untouched OPEN request is resolved.
  */
 export async function sendRequestedLink(deps: LinkDeps, current: Case): Promise<LinkResult> {

@@ -6,7 +6,9 @@ import {
   sendRequestedLink,
   type CommunicateResult,
   type LinkResult,
+  type MessageQuota,
   type MessageSender,
+  type OutboundRules,
 } from './messaging';
 import type { CaseRepository, CitizenRepository, Clock, ScreenPopRefresher } from './ports';
 import type { Catalogue } from './catalogue';
@@ -53,6 +55,8 @@ export interface NotifierDeps {
   readonly sender: MessageSender;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
+  readonly outbound: OutboundRules;
+  readonly quota: MessageQuota;
 }
 
 /**

@@ -5,6 +5,7 @@ import { calendarOf } from '../../shared/domain/calendar';
 import { parseDeployment } from '../../shared/domain/deployment';
 import { ConfigError } from '../../shared/domain/errors';
 import { loadConfig } from '../../shared/config/load';
+import { countryOfNumber, outboundRulesOf } from '../../shared/domain/messaging';
 
 const raw = (file: string) => JSON.parse(readFileSync(`config/city-hall/${file}`, 'utf8'));
 
@@ -45,6 +46,8 @@ describe('deployment configuration', () => {
       'phoneNumbers.0.arn',
       'must be a Connect phone-number ARN',
     ],
+    [(d: any) => (d.outbound = { perNumberPerDay: 0 }), 'outbound.perNumberPerDay', 'Too small'],
+    [(d: any) => (d.outbound = { countries: ['PA', 'ZZ'] }), 'outbound.countries.1', 'ISO country code'],
   ])('rejects a bad deployment file naming the field (%#)', (mutate, path, reason) => {
     const d = raw('deployment.json');
     mutate(d);
@@ -82,6 +85,19 @@ describe('deployment configuration', () => {
     mutate(c);
     expect(() => parseCatalogue(c, deployment, 'catalogue.json')).toThrow(expect.objectContaining({ path }));
     expect(() => parseCatalogue(c, deployment, 'catalogue.json')).toThrow(reason);
+  });
+
+  it("sends messages only to the deployment's country unless the file lists others, three a day by default", () => {
+    const { deployment, calendar } = loadConfig('config/city-hall');
+    const rules = outboundRulesOf(deployment, calendar);
+    expect(rules.perNumberPerDay).toBe(3);
+    expect(rules.countries).toEqual(['PA']);
+    // The day is the deployment's: 20:30 on the 29th in Panama is the 30th in UTC.
+    expect(rules.dayOf(new Date('2026-11-30T01:30:00Z'))).toBe('2026-11-29');
+    expect(countryOfNumber('+50762224444')).toBe('PA');
+    expect(countryOfNumber('+34912345678')).toBe('ES');
+    const wider = parseDeployment({ ...raw('deployment.json'), outbound: { countries: ['PA', 'CR'] } });
+    expect(outboundRulesOf(wider, calendar).countries).toEqual(['PA', 'CR']);
   });
 
   it('reports an unreadable or malformed file by its path', () => {

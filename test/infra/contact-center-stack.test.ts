@@ -194,6 +194,22 @@ describe('contacts Ventanilla starts', () => {
     ).toBe(true);
   });
 
+  it("alarms when an hour's outbound messages pass the deployment's expected volume", () => {
+    const filters = resources('AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    expect(filters).toContainEqual(
+      expect.objectContaining({
+        FilterPattern: '{ $.message = "batch done" }',
+        MetricTransformations: [
+          expect.objectContaining({ MetricName: 'MessagesSent', MetricValue: '$.sent' }),
+        ],
+      }),
+    );
+    const alarm = resources('AWS::CloudWatch::Alarm').find(
+      ([, a]) => a.Properties.MetricName === 'MessagesSent',
+    )?.[1].Properties;
+    expect(alarm).toMatchObject({ Threshold: 500, Period: 3600, Statistic: 'Sum' });
+  });
+
   it('lets each function start only its own kind of contact', () => {
     expect(policyActions('Outboundfollowup')).toContain('connect:StartTaskContact');
     expect(policyActions('Outboundfollowup')).not.toContain('connect:StartOutboundChatContact');

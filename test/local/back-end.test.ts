@@ -253,6 +253,53 @@ describe('proactive answers', () => {
     expect((await caseOf(joined.ticket)).status).toBe('OPEN');
   });
 
+  it('texts a number at most three messages it asked for in a day, and none abroad: the rest wait for a person', async () => {
+    const ask = async (phone: string) => {
+      const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        const made = (await backEnd.handlers.createCase(
+          connectEvent('voice-inbound-docs', {
+            phone,
+            parameters: { topic: 'plate-renewal', request: 'link-by-sms' },
+          }),
+        )) as { outcome: string; ticket: string };
+        expect(made.outcome).toBe('OK');
+        return made.ticket;
+      } finally {
+        quiet.mockRestore();
+      }
+    };
+    /** The stream is read in order: once a later request is texted, every earlier one was dealt with. */
+    const settled = async (ticket: string) =>
+      expect(
+        (
+          await until(
+            () => caseOf(ticket),
+            (c) => c.status === 'RESOLVED',
+            8000,
+          )
+        ).status,
+      ).toBe('RESOLVED');
+    const tickets = [];
+    for (let i = 0; i < 4; i++) {
+      tickets.push(await ask('+50762229991'));
+      // Resolved when texted; the next request then opens a case of its own.
+      if (i < 3) await settled(tickets[i]!);
+    }
+    // A number of another country (a premium-rate trap, or a mistake) gets nothing: the request waits.
+    const abroad = await ask('+34912345678');
+    await settled(await ask('+50762229992'));
+    expect(new Set(tickets).size).toBe(4);
+    const statuses = await Promise.all(tickets.map(async (t) => (await caseOf(t)).status));
+    expect(statuses).toEqual(['RESOLVED', 'RESOLVED', 'RESOLVED', 'OPEN']);
+    const outbox = (await api('/outbox')).body.items as { to: string }[];
+    expect(outbox.filter((m) => m.to === '+50762229991')).toHaveLength(3);
+    expect((await caseOf(abroad)).status).toBe('OPEN');
+    expect(((await api('/outbox')).body.items as { to: string }[]).map((m) => m.to)).not.toContain(
+      '+34912345678',
+    );
+  });
+
   it("shows a back-office batch's change on the citizen's screen pops, through the cases table stream", async () => {
     const citizen = await api('/citizens', 'POST', {
       givenNames: 'Ana',
