@@ -13,7 +13,7 @@ import {
 import { Construct } from 'constructs';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
-import { BundledFunction, grantItems } from './bundled-function';
+import { BundledFunction, grantTable } from './bundled-function';
 import { DailySchedule, deadLetterQueue } from './daily-schedule';
 import { INDEXES } from '../../shared/adapters/dynamodb/tables';
 
@@ -25,34 +25,6 @@ export interface BackOfficeProps {
   readonly accessLogs: s3.IBucket;
   /** Local hour of the morning export. Default 7. */
   readonly exportHour?: number;
-}
-
-/**
- * The item actions of functions that change cases: reads, conditional writes and transactions (closing a case
- * or merging citizens deletes an open-topic guard inside a transaction), and batch puts (a back-office batch
- * writes its audit events with them).
- */
-export const CASE_WRITES = [
-  'GetItem',
-  'BatchGetItem',
-  'Query',
-  'PutItem',
-  'BatchWriteItem',
-  'UpdateItem',
-  'DeleteItem',
-  'ConditionCheckItem',
-];
-
-/** Case writes on the cases table and queries on its indexes; on the citizens table, `citizens` only. */
-export function grantCaseWrites(
-  fn: BundledFunction,
-  cases: dynamodb.ITableV2,
-  citizens: { table: dynamodb.ITableV2; actions: readonly string[] },
-): void {
-  grantItems(fn, cases.tableArn, ...CASE_WRITES);
-  for (const index of [INDEXES.byStatus.name, INDEXES.byCitizen.name])
-    grantItems(fn, `${cases.tableArn}/index/${index}`, 'Query');
-  if (citizens.actions.length) grantItems(fn, citizens.table.tableArn, ...citizens.actions);
 }
 
 /**
@@ -104,7 +76,9 @@ export class BackOffice extends Construct {
       memorySize: 1024,
     });
     // The export reads the citizens for its rows; screen pops follow from the stream.
-    grantCaseWrites(this.dailyExport, casesTable, { table: citizensTable, actions: ['BatchGetItem'] });
+    // OPEN cases from the status index, the batch in transactions of puts, its audit events in batch puts.
+    grantTable(this.dailyExport, casesTable, ['Query', 'PutItem', 'BatchWriteItem'], [INDEXES.byStatus.name]);
+    grantTable(this.dailyExport, citizensTable, ['BatchGetItem']);
     objects(this.dailyExport, 's3:PutObject', 'exports');
     new DailySchedule(this, 'ExportSchedule', {
       fn: this.dailyExport.fn,
@@ -121,8 +95,11 @@ export class BackOffice extends Construct {
       environment: { ...tables, [ENV.EXCHANGE_BUCKET]: this.bucket.bucketName },
       timeout: Duration.minutes(15),
       memorySize: 1024,
+      // Uploads are imported two at a time: a burst of files waits in S3's asynchronous queue instead.
+      reservedConcurrency: 2,
     });
-    grantCaseWrites(this.answerImport, casesTable, { table: citizensTable, actions: [] });
+    // The cases of the file's tickets, and the same writes as the export; no citizen is read.
+    grantTable(this.answerImport, casesTable, ['BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem']);
     objects(this.answerImport, 's3:GetObject', 'imports');
     objects(this.answerImport, 's3:PutObject', 'reports');
     this.answerImport.fn.configureAsyncInvoke({

@@ -24,6 +24,11 @@ export interface BundledFunctionProps {
   readonly timeout?: Duration;
   /** Default 512 MB. */
   readonly memorySize?: number;
+  /**
+   * At most this many at once, taken from the account's pool and kept for it: a flood of this function's
+   * invocations cannot starve the functions callers wait on. Unset: the account's shared pool.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -63,6 +68,7 @@ export class BundledFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(3),
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: props.name },
       logGroup,
       bundling: {
@@ -102,4 +108,18 @@ export function grantItems(fn: BundledFunction, tableArn: string, ...actions: st
   fn.role.addToPolicy(
     new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [tableArn] }),
   );
+}
+
+/**
+ * Item actions on a table and queries on some of its indexes: exactly what the function's code performs (a
+ * test records each function's DynamoDB calls and compares them with its role).
+ */
+export function grantTable(
+  fn: BundledFunction,
+  table: { readonly tableArn: string },
+  actions: readonly string[],
+  indexes: readonly string[] = [],
+): void {
+  if (actions.length) grantItems(fn, table.tableArn, ...actions);
+  for (const index of indexes) grantItems(fn, `${table.tableArn}/index/${index}`, 'Query');
 }

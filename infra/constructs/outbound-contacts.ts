@@ -9,8 +9,7 @@ import {
 import { Construct } from 'constructs';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV } from '../../shared/runtime/env';
-import { CASE_WRITES, grantCaseWrites } from './back-office';
-import { BundledFunction, grantItems } from './bundled-function';
+import { BundledFunction, grantTable } from './bundled-function';
 import { DailySchedule } from './daily-schedule';
 import { LoggedMessageAlarm } from './function-alarms';
 import { StreamConsumer } from './stream-consumer';
@@ -73,8 +72,10 @@ export class OutboundContacts extends Construct {
       },
       timeout: Duration.seconds(30),
     });
-    // Transitions update the owner's screen pops: the citizens table is written too.
-    grantCaseWrites(this.notifier, casesTable, { table: citizensTable, actions: CASE_WRITES });
+    // The case, its contacts and its transition (COMMUNICATED or RESOLVED closes it: its topic's guard goes);
+    // the owner, their screen pops and the per-number message counts. Nothing deleted or batch-written there.
+    grantTable(this.notifier, casesTable, ['GetItem', 'Query', 'PutItem', 'DeleteItem']);
+    grantTable(this.notifier, citizensTable, ['GetItem', 'UpdateItem']);
     this.notifier.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['connect:StartOutboundChatContact'],
@@ -98,7 +99,8 @@ export class OutboundContacts extends Construct {
       metricName: 'MessagesSent',
       threshold: config.deployment.outbound.alarmPerHour,
       period: Duration.hours(1),
-      description: 'More SMS/WhatsApp messages sent in an hour than the deployment expects (outbound.alarmPerHour)',
+      description:
+        'More SMS/WhatsApp messages sent in an hour than the deployment expects (outbound.alarmPerHour)',
     });
     // The cases table's stream has two readers: the case events and this one.
     new StreamConsumer(this, 'NotifierConsumer', {
@@ -122,8 +124,7 @@ export class OutboundContacts extends Construct {
       memorySize: 1024,
     });
     // The follow-up reads cases from the status index, and puts and reads its markers: nothing else.
-    grantItems(this.followUp, casesTable.tableArn, 'BatchGetItem', 'PutItem');
-    grantItems(this.followUp, `${casesTable.tableArn}/index/byStatus`, 'Query');
+    grantTable(this.followUp, casesTable, ['BatchGetItem', 'PutItem'], ['byStatus']);
     this.followUp.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['connect:StartTaskContact'],

@@ -6,6 +6,10 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
+/** Requests a second, and at once, the whole staff API accepts before answering 429. */
+export const STAFF_API_RATE = 100;
+export const STAFF_API_BURST = 200;
+
 /**
  * The HTTP API agents, supervisors and back offices use. Every route requires a JWT from the staff user pool
  * (routes attach `authorizer`; the handler then checks the caller's group); access is logged. Routes
@@ -43,6 +47,19 @@ export class StaffApi extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const stage = this.api.defaultStage!.node.defaultChild as apigw.CfnStage;
+    // Throttled at the stage: room for every agent of a large centre, not for a flood; the back office's
+    // batch routes, heavy and rare, far tighter.
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: STAFF_API_RATE,
+      throttlingBurstLimit: STAFF_API_BURST,
+    };
+    stage.routeSettings = Object.fromEntries(
+      ['POST /backoffice/exports', 'POST /backoffice/imports'].map((route) => [
+        route,
+        // A free-form map in CloudFormation: its keys are written as the template spells them.
+        { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 5 },
+      ]),
+    );
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
       format: JSON.stringify({

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { TableId } from '../../shared/adapters/dynamodb/tables';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV, queueDepartmentPairs } from '../../shared/runtime/env';
-import { grantItems } from '../constructs/bundled-function';
+import { grantTable } from '../constructs/bundled-function';
 import { ConnectFunction } from '../constructs/connect-function';
 import { ConnectInstance } from '../constructs/connect-instance';
 import { ContactEventsToStream } from '../constructs/contact-events';
@@ -55,27 +55,14 @@ export class ContactCenterStack extends Stack {
       status: fn('connect-case-status', 'The ticket status line'),
     };
     // Least privilege: each function gets only the item actions its use case performs, on the tables only.
-    const { citizens, cases } = { citizens: tables.citizens.tableArn, cases: tables.cases.tableArn };
-    grantItems(this.functions.lookup, citizens, 'GetItem');
-    for (const table of [citizens, cases])
-      grantItems(
-        this.functions.createCase,
-        table,
-        'BatchGetItem',
-        'PutItem',
-        'UpdateItem',
-        'ConditionCheckItem',
-      );
-    grantItems(this.functions.status, citizens, 'BatchGetItem', 'UpdateItem');
-    grantItems(
-      this.functions.status,
-      cases,
-      'BatchGetItem',
-      'GetItem',
-      'PutItem',
-      'DeleteItem',
-      'ConditionCheckItem',
-    );
+    const { citizens, cases } = tables;
+    grantTable(this.functions.lookup, citizens, ['GetItem']);
+    // The intake: one BatchGetItem, then one transaction (the open case's guard checked or claimed).
+    grantTable(this.functions.createCase, cases, ['BatchGetItem', 'PutItem', 'ConditionCheckItem']);
+    grantTable(this.functions.createCase, citizens, ['BatchGetItem', 'PutItem', 'UpdateItem']);
+    // The status line: one BatchGetItem; reading out an answer closes the case (its guard goes).
+    grantTable(this.functions.status, cases, ['BatchGetItem', 'PutItem', 'DeleteItem']);
+    grantTable(this.functions.status, citizens, ['BatchGetItem', 'UpdateItem']);
 
     const general = props.generalDepartment ?? generalDepartment(deployment);
     const arns = {

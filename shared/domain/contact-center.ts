@@ -189,8 +189,8 @@ export async function caseStatusForCaller(
       current = await deps.cases.saveTransition(next, audit, owner.identities);
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
-      // A retry of this same call (or an agent) changed it first: read what it is now.
-      current = (await deps.cases.byTicket(ticket)) ?? current;
+      // A retry of this same call (or an agent) changed it first: read what it is now (the same read as above).
+      current = (await deps.screenPops.caseWithSummaries(ticket, req.identities)).case ?? current;
     }
   }
   return {

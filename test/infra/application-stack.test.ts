@@ -46,6 +46,21 @@ describe('application stack', () => {
     });
   });
 
+  it('throttles the API at its stage (the batch routes tighter) and caps the functions a flood would run wide', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      RouteSettings: {
+        'POST /backoffice/exports': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 5 },
+        'POST /backoffice/imports': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 5 },
+      },
+    });
+    const reserved = Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, f]) => [
+      id.replace(/Function[0-9A-F]{8}$/, ''),
+      f.Properties.ReservedConcurrentExecutions,
+    ]);
+    expect(Object.fromEntries(reserved)).toMatchObject({ api: 50, BackOfficeanswerimport: 2 });
+  });
+
   it('routes the metrics API to its function, every route behind the JWT authorizer', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(

@@ -4,20 +4,14 @@ import {
   GetShardIteratorCommand,
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand as GetStreamRecordsCommand,
-  GetShardIteratorCommand as GetStreamIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { createKinesisClient, KinesisPublisher } from '../../shared/adapters/kinesis/publisher';
 import { createLogger } from '../../shared/runtime/logger';
 import { makeCaseEventsHandler } from '../../lambdas/case-events/function';
-import { testDynamoEndpoint } from '../support/dynamo';
+import { tableStreamRecords } from '../support/dynamo';
 import { withCapturedLogs } from '../support/logs';
 import { parseTicket } from '../../shared/domain/ticket';
 import { changeCaseStatus } from '../../shared/domain/use-cases';
@@ -26,37 +20,6 @@ import { connectEvent, loadConnectHandlers } from '../support/connect';
 
 let kinesis: LocalKinesis;
 afterAll(() => kinesis?.stop());
-
-/** Every record the cases table's stream holds, as DynamoDB Local delivers them. */
-async function tableStreamRecords(doc: DynamoDBClient, table: string) {
-  const { Table } = await doc.send(new DescribeTableCommand({ TableName: table }));
-  const streams = new DynamoDBStreamsClient({
-    endpoint: testDynamoEndpoint(),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const { StreamDescription } = await streams.send(
-    new DescribeStreamCommand({ StreamArn: Table!.LatestStreamArn! }),
-  );
-  const records = [];
-  for (const shard of StreamDescription?.Shards ?? []) {
-    let { ShardIterator } = await streams.send(
-      new GetStreamIteratorCommand({
-        StreamArn: Table!.LatestStreamArn!,
-        ShardId: shard.ShardId!,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    for (let i = 0; ShardIterator && i < 20; i++) {
-      const page = await streams.send(new GetStreamRecordsCommand({ ShardIterator }));
-      records.push(...(page.Records ?? []));
-      if (!page.Records?.length) break;
-      ShardIterator = page.NextShardIterator;
-    }
-  }
-  streams.destroy();
-  return records;
-}
 
 describe('case events', () => {
   it('publishes created, appended and transitioned from the cases table stream to the event stream', async () => {

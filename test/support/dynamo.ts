@@ -1,4 +1,10 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand as GetStreamRecordsCommand,
+  GetShardIteratorCommand as GetStreamIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { ensureTables, tableNames } from '../../shared/adapters/dynamodb/setup';
@@ -30,4 +36,35 @@ export function dynamoClient(): DynamoDBClient {
     endpoint: testDynamoEndpoint(),
     requestTimeoutMs: 10_000,
   }) as unknown as DynamoDBClient;
+}
+
+/** Every record the cases table's stream holds, as DynamoDB Local delivers them. */
+export async function tableStreamRecords(doc: DynamoDBClient, table: string) {
+  const { Table } = await doc.send(new DescribeTableCommand({ TableName: table }));
+  const streams = new DynamoDBStreamsClient({
+    endpoint: testDynamoEndpoint(),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const { StreamDescription } = await streams.send(
+    new DescribeStreamCommand({ StreamArn: Table!.LatestStreamArn! }),
+  );
+  const records = [];
+  for (const shard of StreamDescription?.Shards ?? []) {
+    let { ShardIterator } = await streams.send(
+      new GetStreamIteratorCommand({
+        StreamArn: Table!.LatestStreamArn!,
+        ShardId: shard.ShardId!,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    for (let i = 0; ShardIterator && i < 20; i++) {
+      const page = await streams.send(new GetStreamRecordsCommand({ ShardIterator }));
+      records.push(...(page.Records ?? []));
+      if (!page.Records?.length) break;
+      ShardIterator = page.NextShardIterator;
+    }
+  }
+  streams.destroy();
+  return records;
 }

@@ -1,0 +1,255 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { buildApp } from '../../infra/build-app';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { FileStaffDirectory } from '../../shared/adapters/file/staff-directory';
+import { loadConfig } from '../../shared/config/load';
+import { createRuntime } from '../../shared/runtime/runtime';
+import { makeAnswerImportHandler } from '../../lambdas/answer-import/function';
+import { makeApiHandler } from '../../lambdas/api/function';
+import { makeCaseEventsHandler } from '../../lambdas/case-events/function';
+import { makeCaseNotifierHandler } from '../../lambdas/case-notifier/function';
+import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
+import { makeConnectCaseStatusHandler } from '../../lambdas/connect-case-status/function';
+import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function';
+import { makeDailyExportHandler } from '../../lambdas/daily-export/function';
+import { makeFollowUpHandler } from '../../lambdas/follow-up/function';
+import { makeMetricsAggregatorHandler } from '../../lambdas/metrics-aggregator/function';
+import { apiCaller, transition } from '../support/api';
+import { connectEvent } from '../support/connect';
+import { freshTables, tableStreamRecords, testDynamoEndpoint } from '../support/dynamo';
+import { asKinesis, morning } from '../support/morning';
+import { recordAccess } from '../support/recorded-access';
+
+/**
+ * Least privilege, exactly: each function's role allows the DynamoDB actions, on the tables and indexes, that
+ * its code performs — no fewer (it would fail in AWS) and no more (a flaw could do more than the code). What
+ * the code performs is recorded while every function does all of its work on DynamoDB Local.
+ */
+type Grants = Map<string, Set<string>>;
+
+function grantedByTemplate(): Grants {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const { contactCenter, application } = buildApp(app, 'config/city-hall');
+  const grants: Grants = new Map();
+  for (const stack of [contactCenter, application]) {
+    const template = Template.fromStack(stack);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      const role = fn.Properties.Role?.['Fn::GetAtt']?.[0] as string | undefined;
+      if (!role) continue;
+      const name = id.replace(/Function[0-9A-F]{8}$/, '');
+      const actions = new Set<string>();
+      for (const policy of policies) {
+        if (!JSON.stringify(policy.Properties.Roles).includes(`"${role}"`)) continue;
+        for (const statement of policy.Properties.PolicyDocument.Statement) {
+          const resource = JSON.stringify(statement.Resource);
+          // The stream reads are the event source mapping's (Lambda polls with the role), not the code's.
+          if (resource.includes('StreamArn')) continue;
+          const table = /Tables(cases|citizens|metrics)[0-9A-F]{8}Arn/.exec(resource)?.[1];
+          if (!table) continue;
+          const index = /\/index\/(\w+)/.exec(resource)?.[1];
+          for (const action of [statement.Action].flat() as string[])
+            if (action.startsWith('dynamodb:'))
+              actions.add(`${table}${index ? `/${index}` : ''}:${action.slice('dynamodb:'.length)}`);
+        }
+      }
+      grants.set(name, actions);
+    }
+  }
+  return grants;
+}
+
+const config = loadConfig('config/city-hall');
+const used = new Map<string, Set<string>>();
+const quiet = () =>
+  [process.stdout, process.stderr].map((s) => jest.spyOn(s, 'write').mockImplementation(() => true));
+
+beforeAll(async () => {
+  const { doc, names } = await freshTables();
+  /** Each function on a client of its own, recorded, composed as at a cold start. */
+  const runtime = (service: string, settings: Record<string, unknown> = {}, clock?: { now: () => Date }) => {
+    const own = createDocumentClient({ endpoint: testDynamoEndpoint(), requestTimeoutMs: 5000 });
+    used.set(service, recordAccess(own, names));
+    return createRuntime({
+      service,
+      config,
+      doc: own,
+      settings: {
+        citizensTable: names.citizens,
+        casesTable: names.cases,
+        metricsTable: names.metrics,
+        queueDepartments: [['arn:queue/tax', 'tax']],
+        ...settings,
+      },
+      logLevel: 'SILENT',
+      ...(clock ? { clock } : {}),
+    });
+  };
+  const lookup = makeConnectLookupHandler(runtime('connect-lookup'));
+  const createCase = makeConnectCaseHandler(runtime('connect-case'));
+  const status = makeConnectCaseStatusHandler(runtime('connect-case-status'));
+  const published: unknown[] = [];
+  const caseEvents = makeCaseEventsHandler(runtime('case-events'), {
+    publisher: { publish: async (events: readonly unknown[]) => void published.push(...events) },
+  } as never);
+  const notifier = makeCaseNotifierHandler(runtime('case-notifier'), { sender: { send: async () => {} } });
+  const aggregator = makeMetricsAggregatorHandler(runtime('metrics-aggregator'));
+  const api = apiCaller(
+    makeApiHandler(runtime('api'), { staff: new FileStaffDirectory('config/city-hall/users.json') }),
+  );
+  const files = new Map<string, string>();
+  const exchange = {
+    put: async (key: string, body: string) => void files.set(key, body),
+    text: async (key: string) => files.get(key) ?? '',
+  };
+  const dailyExport = makeDailyExportHandler(runtime('daily-export'), { exchange });
+  const answerImport = makeAnswerImportHandler(runtime('answer-import'), { exchange });
+  // The follow-up runs on a working day weeks later, when the cases are overdue.
+  let later = new Date(Date.now() + 40 * 86_400_000);
+  while (!config.calendar.isBusinessDay('tax', config.calendar.local(later).date))
+    later = new Date(later.getTime() + 86_400_000);
+  const followUp = makeFollowUpHandler(runtime('follow-up', {}, { now: () => later }), {
+    sink: { create: async () => {} },
+  });
+
+  /** The stream consumers on everything the cases table's stream holds so far (they are idempotent). */
+  const consumeStream = async () => {
+    const records = await tableStreamRecords(doc as unknown as DynamoDBClient, names.cases);
+    expect(await caseEvents({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(await notifier({ Records: records })).toEqual({ batchItemFailures: [] });
+  };
+  const spies = quiet();
+  try {
+    // The phone lines: an unknown caller opens a case, calls again (the pop), writes by SMS (joins it), asks
+    // for a link on another topic, and hears the status of the first; later its answer.
+    const phone = '+50761110001';
+    await lookup(connectEvent('voice-inbound-docs', { phone }));
+    const opened = await createCase(
+      connectEvent('voice-inbound-docs', { phone, parameters: { topic: 'complaint' } }),
+    );
+    await lookup(connectEvent('voice-inbound-docs', { phone }));
+    await createCase(connectEvent('chat-sms', { phone, parameters: { topic: 'complaint' } }));
+    const linked = await createCase(
+      connectEvent('voice-inbound-docs', {
+        phone,
+        parameters: { topic: 'plate-renewal', request: 'link-by-sms' },
+      }),
+    );
+    await status(connectEvent('voice-inbound-docs', { phone, parameters: { ticket: opened.ticket! } }));
+
+    // The staff API: every route.
+    await api('/metrics/live', '[supervisor]');
+    await api('/metrics/intervals', '[supervisor]', { query: { queue: 'arn:queue/tax' } });
+    await api('/metrics/summary', '[supervisor]');
+    await api('/admin/users', '[admin]');
+    await api('/admin/config', '[admin]');
+    const registered = await api('/citizens', '[agent]', {
+      method: 'POST',
+      body: { givenNames: 'Rosa', surnames: 'Núñez', phone: '6111-0002' },
+    });
+    const rosa = registered.body.citizen.id as string;
+    await api(`/citizens/${rosa}/identities`, '[agent]', { method: 'POST', body: { phone: '6111-0003' } });
+    await api('/citizens', '[agent]', { query: { phone: '6111-0002' } });
+    await api('/citizens', '[agent]', { query: { surname: 'nunez' } });
+    await api('/citizens', '[agent]', { query: { document: '8-123-456' } });
+    const made = await api('/cases', '[agent]', {
+      method: 'POST',
+      body: { citizenId: rosa, topicId: 'tax-clearance', channel: 'SMS' },
+    });
+    const ticket = made.body.ticket as string;
+    const note = await api(`/cases/${ticket}/notes`, '[agent]', { method: 'POST', body: { text: 'llamó' } });
+    expect(note.status).toBe(201);
+    await api('/cases', '[agent]', { query: { status: 'OPEN', department: 'tax' } });
+    await api(`/citizens/${rosa}`, '[agent]');
+    // Answered on the channel she wrote from (by the notifier); the phone line's case heard on the status line.
+    for (const t of [ticket, opened.ticket!]) {
+      expect((await transition(api, t, '[agent]', { to: 'PENDING_RESPONSE' })).status).toBe(200);
+      const answered = await transition(api, t, '[agent]', { to: 'PENDING_COMMUNICATION', answer: 'Listo.' });
+      expect(answered.status).toBe(200);
+    }
+    const heard = await status(
+      connectEvent('voice-inbound-docs', { phone, parameters: { ticket: opened.ticket! } }),
+    );
+    expect(heard).toMatchObject({ outcome: 'OK' });
+    await consumeStream();
+    expect((await api(`/cases/${ticket}`, '[agent]')).body.case.status).toBe('COMMUNICATED');
+    expect((await api(`/cases/${linked.ticket}`, '[agent]')).body.case.status).toBe('RESOLVED');
+
+    // A duplicate with an open case: cancelled (its topic's guard goes), reopened by a supervisor (it comes
+    // back), then merged into the survivor (the case and its guard move).
+    const twin = await api('/citizens', '[agent]', {
+      method: 'POST',
+      body: { givenNames: 'Rosa', surnames: 'Núñez', email: 'rosa@example.org' },
+    });
+    const twinId = twin.body.citizen.id as string;
+    expect(twinId).not.toBe(rosa);
+    const twinCase = await api('/cases', '[agent]', {
+      method: 'POST',
+      body: { citizenId: twinId, topicId: 'payment-plan', channel: 'VOICE' },
+    });
+    const other = twinCase.body.ticket as string;
+    expect((await transition(api, other, '[agent]', { to: 'CANCELLED', reason: 'duplicado' })).status).toBe(
+      200,
+    );
+    expect((await transition(api, other, '[supervisor]', { to: 'OPEN', reason: 'error' })).status).toBe(200);
+    const merged = await api(`/citizens/${rosa}/merge`, '[supervisor]', {
+      method: 'POST',
+      body: { duplicateId: twinId, reason: 'misma persona' },
+    });
+    expect(merged.status).toBe(200);
+
+    // The back office through the API, then its schedule and bucket: a morning export, an answers file
+    // (checked, then applied), and the follow-up of what is overdue.
+    expect(
+      (await api('/backoffice/exports', '[supervisor]', { method: 'POST', body: { department: 'tax' } }))
+        .status,
+    ).toBe(200);
+    for (const query of [{ dryRun: 'true' }, {}] as Record<string, string>[])
+      await api('/backoffice/imports', '[supervisor]', {
+        method: 'POST',
+        query,
+        headers: { 'content-type': 'text/csv' },
+        body: `ticket,answer\n${other},Aprobado\n`,
+      });
+    const morningCase = await createCase(
+      connectEvent('voice-inbound-docs', { phone: '+50761110004', parameters: { topic: 'tax-clearance' } }),
+    );
+    const exported = (await dailyExport()) as { exports: unknown[] };
+    expect(exported.exports.length).toBeGreaterThan(0);
+    files.set('imports/tax/answers.csv', `ticket,answer\n${morningCase.ticket},Listo\n`);
+    files.set('imports/tax/dry-run/answers.csv', `ticket,answer\n${morningCase.ticket},Listo\n`);
+    for (const key of ['imports/tax/dry-run/answers.csv', 'imports/tax/answers.csv'])
+      await answerImport({ Records: [{ s3: { object: { key } } }] });
+    await followUp();
+    await consumeStream();
+    expect(published.length).toBeGreaterThan(0);
+
+    // The metrics of a morning.
+    await aggregator({ Records: asKinesis(morning(40, 5).payloads) });
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
+}, 120_000);
+
+const granted = grantedByTemplate();
+
+describe('least privilege, derived from what each function does', () => {
+  it.each([
+    ['connect-lookup', 'connectlookup'],
+    ['connect-case', 'connectcase'],
+    ['connect-case-status', 'connectcasestatus'],
+    ['case-events', 'caseevents'],
+    ['case-notifier', 'Outboundcasenotifier'],
+    ['follow-up', 'Outboundfollowup'],
+    ['metrics-aggregator', 'metricsaggregator'],
+    ['api', 'api'],
+    ['daily-export', 'BackOfficedailyexport'],
+    ['answer-import', 'BackOfficeanswerimport'],
+  ])('%s may do exactly what its code does on DynamoDB', (service, templateName) => {
+    const needs = [...(used.get(service) ?? [])].sort();
+    const allowed = [...(granted.get(templateName) ?? [])].sort();
+    expect(allowed).toEqual(needs);
+  });
+});
