@@ -27,6 +27,23 @@ export interface MergeRecord {
   readonly identities: readonly Identity[];
 }
 
+/** The trace of identities added to a citizen: who, when, why; kept on the citizen. */
+export interface LinkRecord {
+  readonly id: string;
+  readonly at: string;
+  readonly actor: Actor;
+  readonly reason: string;
+  readonly citizenId: string;
+  readonly identities: readonly Identity[];
+}
+
+/** Who links identities to a citizen, and why. */
+export interface LinkProof {
+  readonly actor: Actor;
+  readonly reason: string;
+  readonly id: string;
+}
+
 /** Everything a merge reads before it decides. */
 export interface MergeSnapshot {
   readonly survivor: Citizen;
@@ -170,9 +187,12 @@ export interface CitizenLinkStore {
     added: readonly Identity[],
     summary: ScreenPopSummary,
     stored: readonly StoredSummary[],
+    record: LinkRecord,
   ): Promise<void>;
   /** The merges recorded on a citizen, newest first. */
   merges(citizenId: string): Promise<readonly MergeRecord[]>;
+  /** The identity links recorded on a citizen, newest first. */
+  links(citizenId: string): Promise<readonly LinkRecord[]>;
 }
 
 /** Merges a duplicate citizen into a survivor: supervisors and admins only, with a reason, audited. */
@@ -202,7 +222,8 @@ export async function linkIdentities(
   deps: { citizens: CitizenRepository; links: CitizenLinkStore; clock: Clock },
   citizenId: string,
   identities: readonly Identity[],
-  details: Partial<Pick<Citizen, 'givenNames' | 'surnames' | 'document'>> = {},
+  details: Partial<Pick<Citizen, 'givenNames' | 'surnames' | 'document'>>,
+  proof: LinkProof,
 ): Promise<{ citizen: Citizen; added: readonly Identity[] }> {
   const citizen = await deps.citizens.byId(citizenId);
   if (!citizen || citizen.mergedInto) throw new NotFoundError('citizen');
@@ -236,7 +257,15 @@ export async function linkIdentities(
     version: citizen.version + 1,
   };
   const stored = await deps.links.summaries(citizen);
-  await deps.links.commitLink(next, fresh, mergedSummary(next, stored, deps.clock.now()), stored);
+  const record: LinkRecord = {
+    id: proof.id,
+    at: next.updatedAt,
+    actor: proof.actor,
+    reason: proof.reason,
+    citizenId: citizen.id,
+    identities: fresh,
+  };
+  await deps.links.commitLink(next, fresh, mergedSummary(next, stored, deps.clock.now()), stored, record);
   return { citizen: next, added: fresh };
 }
 
@@ -272,10 +301,22 @@ export async function citizenTimeline(
     .slice(0, limit);
 }
 
-/** Names given that contradict the ones on record mean another person: no verification then. */
-export function namesAgree(known: Citizen, given: Pick<Citizen, 'givenNames' | 'surnames'>): boolean {
-  const same = (a?: string, b?: string) => !a || !b || normalizeName(a) === normalizeName(b);
-  return same(known.givenNames, given.givenNames) && same(known.surnames, given.surnames);
+/**
+ * Whether a registration proves it is the person on record, enough to link new identities to them: every
+ * name on record given and the same, and the document on record given and the same. A provisional record
+ * (a caller known by their phone alone) has nothing to compare, and is completed by the registration.
+ */
+export function provesOwner(
+  known: Citizen,
+  given: Partial<Pick<Citizen, 'givenNames' | 'surnames' | 'document'>>,
+): boolean {
+  const same = (a: string | undefined, b: string | undefined) =>
+    !a || (b !== undefined && normalizeName(a) === normalizeName(b));
+  const sameDocument =
+    !known.document ||
+    (given.document !== undefined &&
+      documentIdentity(given.document).value === documentIdentity(known.document).value);
+  return same(known.givenNames, given.givenNames) && same(known.surnames, given.surnames) && sameDocument;
 }
 
 export type Registration =
@@ -284,14 +325,16 @@ export type Registration =
 
 /**
  * Registers a citizen, or verifies an existing one: when identities given are already known, they must all
- * belong to one citizen whose names do not contradict the ones given — that citizen is the answer, and the
- * identities and details not yet theirs are added (a provisional caller gets their name and document).
+ * belong to one citizen, and the registration must prove it is them (`provesOwner`: the names and the
+ * document on record, given and the same) — that citizen is the answer, and the identities and details not
+ * yet theirs are added with a link record of who and why (a provisional caller gets their name and document).
  * Anything else is IdentityTakenError: another person holds one of them.
  */
 export async function registerCitizen(
   deps: { citizens: CitizenRepository; links: CitizenLinkStore; clock: Clock },
   citizen: Citizen,
   given: Partial<Pick<Citizen, 'givenNames' | 'surnames' | 'document'>>,
+  proof: LinkProof,
 ): Promise<Registration> {
   try {
     return { result: 'created', citizen: await deps.citizens.create(citizen) };
@@ -300,8 +343,8 @@ export async function registerCitizen(
     const owners = await Promise.all(citizen.identities.map((i) => deps.citizens.byIdentity(i)));
     const ids = new Set(owners.filter((o) => o !== undefined).map((o) => o.id));
     const owner = owners.find((o) => o !== undefined);
-    if (ids.size !== 1 || !owner || !namesAgree(owner, citizen)) throw error;
-    const linked = await linkIdentities(deps, owner.id, citizen.identities, given);
+    if (ids.size !== 1 || !owner || !provesOwner(owner, given)) throw error;
+    const linked = await linkIdentities(deps, owner.id, citizen.identities, given, proof);
     return { result: 'verified', citizen: linked.citizen, added: linked.added };
   }
 }

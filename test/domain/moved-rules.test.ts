@@ -9,7 +9,7 @@ import {
   normalizeDocument,
   phoneIdentity,
 } from '../../shared/domain/identity';
-import { citizenTimeline, currentCitizen, namesAgree, registerCitizen } from '../../shared/domain/merge';
+import { citizenTimeline, currentCitizen, provesOwner, registerCitizen } from '../../shared/domain/merge';
 import { newNote } from '../../shared/domain/notes';
 import { parseTicket, generateTicket } from '../../shared/domain/ticket';
 import { loadConfig } from '../../shared/config/load';
@@ -79,14 +79,16 @@ describe('merge pointers and timelines', () => {
 describe('registration that verifies a citizen', () => {
   const setup = () => {
     const citizens = new InMemoryCitizens();
-    const deps = { citizens, links: inMemoryLinks(citizens), clock };
-    return { citizens, deps };
+    const links = inMemoryLinks(citizens);
+    const deps = { citizens, links, clock };
+    return { citizens, deps, links };
   };
+  const proof = { actor: { id: 'agent-7', role: 'agent' as const }, reason: 'registration', id: 'link-1' };
   const given = (input: Parameters<typeof newCitizen>[0], id = 'new') => newCitizen(input, id, NOW);
 
   it('creates a new citizen when no identity is known', async () => {
     const { deps } = setup();
-    const out = await registerCitizen(deps, given({ givenNames: 'Luz', identities: [phone] }), {});
+    const out = await registerCitizen(deps, given({ givenNames: 'Luz', identities: [phone] }), {}, proof);
     expect(out).toMatchObject({ result: 'created', citizen: { id: 'new', givenNames: 'Luz' } });
   });
 
@@ -99,6 +101,7 @@ describe('registration that verifies a citizen', () => {
       deps,
       given({ givenNames: 'Luz', surnames: 'Ábrego', identities: [phone, email], document }),
       { givenNames: 'Luz', surnames: 'Ábrego', document },
+      proof,
     );
     expect(out.result).toBe('verified');
     expect(out.citizen).toMatchObject({
@@ -114,20 +117,55 @@ describe('registration that verifies a citizen', () => {
     const { citizens, deps } = setup();
     citizens.put(newCitizen({ givenNames: 'Ana', surnames: 'Pérez', identities: [phone] }, 'ana', NOW));
     await expect(
-      registerCitizen(deps, given({ givenNames: 'Luz', surnames: 'Pérez', identities: [phone] }), {}),
+      registerCitizen(deps, given({ givenNames: 'Luz', surnames: 'Pérez', identities: [phone] }), {}, proof),
     ).rejects.toBeInstanceOf(IdentityTakenError);
     const email = emailIdentity('otro@example.org');
     citizens.put(newCitizen({ identities: [email] }, 'other', NOW));
     await expect(
-      registerCitizen(deps, given({ givenNames: 'Ana', identities: [phone, email] }), {}),
+      registerCitizen(deps, given({ givenNames: 'Ana', identities: [phone, email] }), {}, proof),
     ).rejects.toBeInstanceOf(IdentityTakenError);
   });
 
-  it('compares names without accents or case, and a name not on record contradicts nothing', () => {
+  it('links a new identity to a known one only with every name and the document on record, and traces who and why', async () => {
+    const { citizens, deps, links } = setup();
+    const document = normalizeDocument('CEDULA', '8-222-333');
+    citizens.put(
+      newCitizen({ givenNames: 'Ana', surnames: 'Pérez', identities: [phone], document }, 'ana', NOW),
+    );
+    const email = emailIdentity('ana@example.org');
+    const attempt = (details: Partial<Pick<Citizen, 'givenNames' | 'surnames' | 'document'>>) =>
+      registerCitizen(deps, given({ ...details, identities: [phone, email] }), details, proof);
+    // A known phone and a name that does not contradict is not proof: the surname alone, or no document.
+    await expect(attempt({ surnames: 'Pérez', document })).rejects.toBeInstanceOf(IdentityTakenError);
+    await expect(attempt({ givenNames: 'Ana', surnames: 'Pérez' })).rejects.toBeInstanceOf(
+      IdentityTakenError,
+    );
+    const other = normalizeDocument('CEDULA', '8-999-999');
+    await expect(attempt({ givenNames: 'Ana', surnames: 'Pérez', document: other })).rejects.toBeInstanceOf(
+      IdentityTakenError,
+    );
+    expect((await citizens.byId('ana'))?.identities).toHaveLength(2);
+    expect(await links.links('ana')).toEqual([]);
+    const out = await attempt({ givenNames: 'ana', surnames: 'PEREZ', document });
+    expect(out).toMatchObject({ result: 'verified', citizen: { id: 'ana' } });
+    expect(await links.links('ana')).toEqual([
+      {
+        id: 'link-1',
+        at: NOW,
+        actor: proof.actor,
+        reason: 'registration',
+        citizenId: 'ana',
+        identities: [email],
+      },
+    ]);
+  });
+
+  it('compares names without accents or case; a record without names or document asks for none', () => {
     const known = citizen('1', { givenNames: 'José', surnames: 'Núñez' });
-    expect(namesAgree(known, { givenNames: 'jose', surnames: 'NUNEZ' })).toBe(true);
-    expect(namesAgree(known, { surnames: 'Núñez' })).toBe(true);
-    expect(namesAgree(known, { givenNames: 'Josefa' })).toBe(false);
+    expect(provesOwner(known, { givenNames: 'jose', surnames: 'NUNEZ' })).toBe(true);
+    expect(provesOwner(known, { surnames: 'Núñez' })).toBe(false);
+    expect(provesOwner(known, { givenNames: 'Josefa', surnames: 'Núñez' })).toBe(false);
+    expect(provesOwner(citizen('2', { givenNames: undefined, surnames: undefined }), {})).toBe(true);
   });
 });
 

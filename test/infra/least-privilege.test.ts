@@ -150,7 +150,11 @@ beforeAll(async () => {
       body: { givenNames: 'Rosa', surnames: 'Núñez', phone: '6111-0002' },
     });
     const rosa = registered.body.citizen.id as string;
-    await api(`/citizens/${rosa}/identities`, '[agent]', { method: 'POST', body: { phone: '6111-0003' } });
+    const withPhone = await api(`/citizens/${rosa}/identities`, '[agent]', {
+      method: 'POST',
+      body: { phone: '6111-0003', reason: 'su otro teléfono' },
+    });
+    expect(withPhone.status).toBe(200);
     await api('/citizens', '[agent]', { query: { phone: '6111-0002' } });
     await api('/citizens', '[agent]', { query: { surname: 'nunez' } });
     await api('/citizens', '[agent]', { query: { document: '8-123-456' } });

@@ -41,11 +41,26 @@ describe('citizen identities', () => {
   it('adds a phone to a citizen: found by it, carrying their open cases on its screen pop', async () => {
     const id = await register({ givenNames: 'Rosa', surnames: 'Vega', phone: '6200-0001' });
     const ticket = await open(id, 'payment-plan');
+    const unexplained = await call(`/citizens/${id}/identities`, '[agent]', {
+      method: 'POST',
+      body: { phone: '6200-0002', reason: ' ' },
+    });
+    expect(unexplained).toMatchObject({ status: 400, body: { field: 'reason' } });
     const added = await call(`/citizens/${id}/identities`, '[agent]', {
       method: 'POST',
-      body: { phone: '6200-0002', email: 'rosa@example.org' },
+      user: 'agent-7',
+      body: { phone: '6200-0002', email: 'rosa@example.org', reason: 'mostró su cédula' },
     });
     expect(added.status).toBe(200);
+    // Who linked them and why stays with the citizen.
+    const view = await call(`/citizens/${id}`, '[agent]');
+    expect(view.body.links).toEqual([
+      expect.objectContaining({
+        actor: { id: 'agent-7', role: 'agent' },
+        reason: 'mostró su cédula',
+        identities: added.body.added,
+      }),
+    ]);
     expect(added.body.added.map((i: { kind: string }) => i.kind)).toEqual(['PHONE', 'EMAIL']);
     const found = await call('/citizens', '[agent]', { query: { phone: '6200-0002' } });
     expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
@@ -57,7 +72,7 @@ describe('citizen identities', () => {
     // Adding it again changes nothing.
     const again = await call(`/citizens/${id}/identities`, '[agent]', {
       method: 'POST',
-      body: { phone: '+507 6200 0002' },
+      body: { phone: '+507 6200 0002', reason: 'otra vez' },
     });
     expect(again.body.added).toEqual([]);
   });
@@ -67,11 +82,14 @@ describe('citizen identities', () => {
     const other = await register({ givenNames: 'Ana', surnames: 'Paz', phone: '6200-0102' });
     const taken = await call(`/citizens/${other}/identities`, '[agent]', {
       method: 'POST',
-      body: { phone: '6200-0101' },
+      body: { phone: '6200-0101', reason: 'dijo que es suyo' },
     });
     expect(taken).toMatchObject({ status: 409, body: { code: 'IDENTITY_TAKEN' } });
     expect(taken.body.message).toContain(owner);
-    const empty = await call(`/citizens/${other}/identities`, '[agent]', { method: 'POST', body: {} });
+    const empty = await call(`/citizens/${other}/identities`, '[agent]', {
+      method: 'POST',
+      body: { reason: 'nada' },
+    });
     expect(empty).toMatchObject({ status: 400, body: { field: 'body' } });
   });
 
@@ -98,6 +116,42 @@ describe('citizen identities', () => {
       body: { givenNames: 'Pedro', surnames: 'Ríos', phone: '6200-0201', email: 'p@example.org' },
     });
     expect(stranger.body.code).toBe('IDENTITY_TAKEN');
+  });
+
+  it('links a new e-mail to a known phone only with the names and document on record, and answers with nothing more', async () => {
+    const owner = await register({
+      givenNames: 'Inés',
+      surnames: 'Castro',
+      phone: '6200-0301',
+      email: 'ines@example.org',
+      document: { type: 'CEDULA', number: '8-300-301' },
+    });
+    const claim = (extra: Record<string, unknown>) =>
+      call('/citizens', '[agent]', {
+        method: 'POST',
+        body: { phone: '6200-0301', email: 'otra@example.org', ...extra },
+      });
+    // The names alone are not proof when a document is on record.
+    expect((await claim({ givenNames: 'Inés', surnames: 'Castro' })).body.code).toBe('IDENTITY_TAKEN');
+    const linked = await claim({
+      givenNames: 'ines',
+      surnames: 'castro',
+      document: { type: 'CEDULA', number: '8-300-301' },
+    });
+    expect(linked.body).toMatchObject({ result: 'verified', citizen: { id: owner } });
+    // The e-mail on record was not in the request: masked. What the request carried is shown as it is.
+    const values = linked.body.citizen.identities.map((i: { value: string }) => i.value);
+    expect(values).toContain('+50762000301');
+    expect(values).toContain('otra@example.org');
+    expect(values).toContain('i***@example.org');
+    expect(values).not.toContain('ines@example.org');
+    const view = await call(`/citizens/${owner}`, '[agent]');
+    expect(view.body.links).toEqual([
+      expect.objectContaining({
+        reason: expect.stringContaining('registration'),
+        identities: [expect.objectContaining({ kind: 'EMAIL' })],
+      }),
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import type { Citizen } from '../../shared/domain/citizen';
 import type { ContactRecord } from '../../shared/domain/contact';
 import { IdentityTakenError } from '../../shared/domain/errors';
 import type { Identity } from '../../shared/domain/identity';
-import type { CitizenLinkStore } from '../../shared/domain/merge';
+import type { CitizenLinkStore, LinkRecord } from '../../shared/domain/merge';
 import type { CitizenRepository, Page } from '../../shared/domain/ports';
 
 const keyOf = (i: Identity) => `${i.kind}#${i.value}`;
@@ -56,11 +56,16 @@ export class InMemoryCitizens implements CitizenRepository {
 
 /** The linking side over the same citizens: no screen-pop summaries, a link stores the citizen it makes. */
 export function inMemoryLinks(citizens: InMemoryCitizens): CitizenLinkStore {
+  const records: LinkRecord[] = [];
   return {
     mergeSnapshot: () => Promise.reject(new Error('not used by these use cases')),
     commitMerge: () => Promise.reject(new Error('not used by these use cases')),
     summaries: async () => [],
-    commitLink: async (next) => citizens.put(next),
+    commitLink: async (next, _added, _summary, _stored, record) => {
+      citizens.put(next);
+      records.unshift(record);
+    },
+    links: async (citizenId) => records.filter((r) => r.citizenId === citizenId),
     merges: async () => [],
   };
 }

@@ -6,6 +6,7 @@ import type { Identity } from '../../domain/identity';
 import type {
   CitizenLinkStore,
   MergePlan,
+  LinkRecord,
   MergeRecord,
   MergeSnapshot,
   StoredSummary,
@@ -25,6 +26,10 @@ type TransactItems = Parameters<typeof transactWrite>[1];
 const mergeKey = (citizenId: string, at: string, id: string) => ({
   pk: `CIT#${citizenId}`,
   sk: `MERGE#${at}#${id}`,
+});
+const linkKey = (citizenId: string, at: string, id: string) => ({
+  pk: `CIT#${citizenId}`,
+  sk: `LINK#${at}#${id}`,
 });
 
 /**
@@ -133,6 +138,7 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
     added: readonly Identity[],
     summary: ScreenPopSummary,
     stored: readonly StoredSummary[],
+    record: LinkRecord,
   ): Promise<void> {
     const items: TransactItems = [
       this.profilePut(next, next.version - 1),
@@ -145,6 +151,14 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       })),
+      // The trace, last: the identity items keep the positions the error handling below expects.
+      {
+        Put: {
+          TableName: this.tables.citizens,
+          Item: { ...linkKey(next.id, record.at, record.id), type: 'LINK', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ];
     try {
       await transactWrite(this.doc, items);
@@ -152,7 +166,7 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
       if (error instanceof TransactionCancelled) {
         const failed = error.failedCondition();
         const firstNew = 1 + stored.length;
-        if (failed >= firstNew) {
+        if (failed >= firstNew && failed < firstNew + added.length) {
           const owner = error.reasons[failed]?.item?.citizenId;
           throw new IdentityTakenError(added[failed - firstNew]!.kind, String(owner ?? 'unknown'));
         }
@@ -160,6 +174,21 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
       }
       throw error;
     }
+  }
+
+  async links(citizenId: string): Promise<readonly LinkRecord[]> {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.citizens,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :l)',
+        ExpressionAttributeValues: { ':p': citizenKeys.profile(citizenId).pk, ':l': 'LINK#' },
+        ScanIndexForward: false,
+      }),
+    );
+    return (page.Items ?? []).map((item) => {
+      const { id, at, actor, reason, citizenId: owner, identities } = item as LinkRecord;
+      return { id, at, actor, reason, citizenId: owner, identities };
+    });
   }
 
   async merges(citizenId: string): Promise<readonly MergeRecord[]> {

@@ -16,6 +16,8 @@ import {
   normalizeDocument,
   phoneIdentity,
   documentIdentity,
+  maskIdentity,
+  maskMiddle,
   type Identity,
 } from '../../domain/identity';
 import { newNote, type CaseNotes } from '../../domain/notes';
@@ -52,6 +54,25 @@ const registerBody = z.strictObject({
   document: z.optional(z.strictObject({ type: z.string(), number: z.string() })),
   language: z.optional(z.enum(['es', 'en'])),
 });
+const identitiesBody = z.strictObject({ ...registerBody.shape, reason: z.string() });
+
+/** The citizen as a registration may see them: identities and document it did not carry, masked. */
+function maskedBeyond(known: Citizen, carried: Pick<Citizen, 'identities' | 'document'>): Citizen {
+  const key = (i: Identity) => `${i.kind}#${i.value}`;
+  const brought = new Set(carried.identities.map(key));
+  const sameDocument =
+    known.document &&
+    carried.document &&
+    documentIdentity(known.document).value === documentIdentity(carried.document).value;
+  return {
+    ...known,
+    identities: known.identities.map((i) => (brought.has(key(i)) ? i : { ...i, value: maskIdentity(i) })),
+    ...(known.document && !sameDocument
+      ? { document: { ...known.document, number: maskMiddle(known.document.number) } }
+      : {}),
+  };
+}
+
 const openBody = z.strictObject({
   citizenId: z.string().check(z.minLength(1)),
   topicId: z.string().check(z.minLength(1)),
@@ -133,10 +154,11 @@ export function workbenchRoutes(
       roles: STAFF,
       handle: async ({ params, query }) => {
         const citizen = await current(params.id!);
-        const [cases, contacts, merges] = await Promise.all([
+        const [cases, contacts, merges, links] = await Promise.all([
           deps.cases.byCitizen(citizen.id, pageOf(query)),
           citizenTimeline(deps.citizens, citizen),
           deps.links.merges(citizen.id),
+          deps.links.links(citizen.id),
         ]);
         return {
           citizen,
@@ -145,6 +167,7 @@ export function workbenchRoutes(
           casesCursor: cases.cursor,
           contacts,
           merges,
+          links,
         };
       },
     },
@@ -173,11 +196,24 @@ export function workbenchRoutes(
           deps.newId(),
           deps.clock.now().toISOString(),
         );
-        return registerCitizen(deps, citizen, {
-          ...(body.givenNames !== undefined ? { givenNames: citizen.givenNames } : {}),
-          ...(body.surnames !== undefined ? { surnames: citizen.surnames } : {}),
-          ...(document ? { document } : {}),
-        });
+        const registration = await registerCitizen(
+          deps,
+          citizen,
+          {
+            ...(body.givenNames !== undefined ? { givenNames: citizen.givenNames } : {}),
+            ...(body.surnames !== undefined ? { surnames: citizen.surnames } : {}),
+            ...(document ? { document } : {}),
+          },
+          {
+            actor: actorOf(request),
+            reason: 'registration giving the names and document on record',
+            id: deps.newId(),
+          },
+        );
+        // Whoever registers learns nothing they did not bring: the other identities on record are masked.
+        return registration.result === 'verified'
+          ? { ...registration, citizen: maskedBeyond(registration.citizen, citizen) }
+          : registration;
       },
     },
     {
@@ -185,13 +221,21 @@ export function workbenchRoutes(
       path: '/citizens/{id}/identities',
       roles: STAFF,
       handle: async (request) => {
-        const body = parseInput(registerBody, json(request));
+        const { reason: given, ...body } = parseInput(identitiesBody, json(request));
         if (body.language !== undefined) throw new ValidationError('language', 'is not changed here');
+        const reason = cleanText(given);
+        if (!reason)
+          throw new ValidationError('reason', 'say why these belong to the citizen (e.g. "shown ID")');
+        if (reason.length > 500) throw new ValidationError('reason', 'must be at most 500 characters');
         const { identities, document } = identitiesOf(body);
         const all = [...identities, ...(document ? [documentIdentity(document)] : [])];
         if (all.length === 0) throw new ValidationError('body', 'give a phone, email or document to add');
         const target = await current(request.params.id!);
-        return linkIdentities(deps, target.id, all, document ? { document } : {});
+        return linkIdentities(deps, target.id, all, document ? { document } : {}, {
+          actor: actorOf(request),
+          reason,
+          id: deps.newId(),
+        });
       },
     },
     {
