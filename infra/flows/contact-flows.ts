@@ -165,6 +165,67 @@ function addPersonAndGoodbye(b: FlowBuilder, { id, say, p, t, closed }: Journey)
   b.add(message(id('goodbye'), say(p.goodbye), 'end'));
 }
 
+/**
+ * The caller proves who they are by keying the document on record (the lookup function checks it and counts
+ * failures per number per day). Verified: `verified` is set for the agent's screen pop and the caller is
+ * thanked by name, then `next`. A wrong document may be keyed again while the deployment allows; locked out,
+ * nothing on record to key, or any error: a person.
+ */
+function addVerification(b: FlowBuilder, { id, p, t, l }: Journey, retries: number, next: string) {
+  b.add({
+    Identifier: id('verify-ask'),
+    Type: 'GetParticipantInput',
+    Parameters: {
+      Text: p.keyDocument,
+      StoreInput: 'True',
+      InputTimeLimitSeconds: '10',
+      InputValidation: { CustomValidation: { MaximumLength: '20' } },
+      DTMFConfiguration: { InputTerminationSequence: '#', DisableCancelKey: 'False' },
+    },
+    Transitions: {
+      NextAction: id('verify-keyed'),
+      Errors: [{ ErrorType: 'NoMatchingError', NextAction: id('agent') }],
+    },
+  });
+  b.add(
+    compare(
+      id('verify-keyed'),
+      '$.StoredCustomerInput',
+      [equals(id('verify-retry'), 'Timeout')],
+      id('verify'),
+    ),
+  );
+  b.add(
+    invoke(
+      id('verify'),
+      t.functions.lookup,
+      { verifyDocument: '$.StoredCustomerInput', language: l },
+      id('verify-outcome'),
+      id('agent'),
+    ),
+  );
+  b.add(
+    compare(
+      id('verify-outcome'),
+      '$.External.verification',
+      [equals(id('verify-keep'), 'VERIFIED'), equals(id('verify-wrong'), 'WRONG')],
+      id('verify-help'),
+    ),
+  );
+  b.add(
+    setAttributes(
+      id('verify-keep'),
+      { verified: 'true', openCaseTicket: '$.External.openCaseTicket' },
+      id('verify-thanks'),
+      id('agent'),
+    ),
+  );
+  b.add(message(id('verify-thanks'), p.verified, next));
+  b.add(message(id('verify-wrong'), p.verifyWrong, id('verify-retry')));
+  b.add(loop(id('verify-retry'), retries, id('verify-ask'), id('verify-help')));
+  b.add(message(id('verify-help'), p.verifyHelp, id('agent')));
+}
+
 /** Branches on the contact's language attribute to `<prefix>-<language>`, the default language otherwise. */
 const byLanguage = (identifier: string, deployment: Deployment, prefix: string) =>
   compare(
@@ -180,7 +241,8 @@ const BACK_KEY = '9';
 const MENU_RETRIES = 2;
 
 /**
- * The inbound voice flow: logging, caller lookup, language, greeting by name, the open case's status first,
+ * The inbound voice flow: logging, caller lookup, language, for a number on record the offer to prove who
+ * they are (then a greeting by name and the open case's status first),
  * the catalogue menu, self-service answers with an offer of the link by SMS, case creation with the ticket
  * read back twice, hours check and transfer to the department's queue, and after hours a case with a
  * next-business-day promise. Every failure reaches a person or a polite goodbye.
@@ -197,17 +259,11 @@ export function inboundVoiceFlow(
   b.add(logging('start', 'lookup'));
   b.add(invoke('lookup', t.functions.lookup, {}, 'keep-caller', 'choose-language'));
   b.add(
+    // Nothing personal in the contact's attributes (Connect keeps them for 24 months): whether the number is
+    // on record, its language, and whether the caller has proved who they are (for the agent's screen pop).
     setAttributes(
       'keep-caller',
-      {
-        found: '$.External.found',
-        citizenId: '$.External.citizenId',
-        firstName: '$.External.firstName',
-        lang: '$.External.language',
-        openCaseCount: '$.External.openCaseCount',
-        openCaseTicket: '$.External.openCaseTicket',
-        openCaseTopic: '$.External.openCaseTopic',
-      },
+      { found: '$.External.found', lang: '$.External.language', verified: 'false' },
       'known',
       'choose-language',
     ),
@@ -233,11 +289,20 @@ export function inboundVoiceFlow(
 
     b.add(setAttributes(id('welcome'), { lang: l }, id('say-welcome'), id('menu')));
     b.add(message(id('say-welcome'), say(p.welcome), id('menu')));
-    b.add(message(id('greet-known'), say(p.welcomeBack), id('has-open-case')));
+    // A number on record is not proof of who calls: a generic welcome, and the offer to prove it.
+    b.add(message(id('greet-known'), say(p.welcome), id('offer-verify')));
+    b.menu(
+      id('offer-verify'),
+      p.offerVerify,
+      { '1': id('verify-ask'), '2': id('menu') },
+      id('menu'),
+      id('menu'),
+    );
+    addVerification(b, ctx, deployment.callerVerification.maxFailuresPerDay - 1, id('has-open-case'));
     b.add(
       compare(
         id('has-open-case'),
-        '$.Attributes.openCaseCount',
+        '$.External.openCaseCount',
         [when(id('offer-status'), 'NumberGreaterThan', '0')],
         id('menu'),
       ),
@@ -254,7 +319,15 @@ export function inboundVoiceFlow(
         id('open-case-status'),
         t.functions.status,
         { ticket: '$.Attributes.openCaseTicket', language: l },
-        id('say-open-case-status'),
+        id('open-case-outcome'),
+        id('menu'),
+      ),
+    );
+    b.add(
+      compare(
+        id('open-case-outcome'),
+        '$.External.outcome',
+        [equals(id('say-open-case-status'), 'OK')],
         id('menu'),
       ),
     );
@@ -324,19 +397,30 @@ export function inboundVoiceFlow(
 }
 
 /**
- * The ticket status line: key the ticket, hear its status (and the answer, when there is one). A mistyped
- * ticket may be keyed again; anyone who cannot be helped reaches a person.
+ * The ticket status line: a caller who has not proved who they are on this contact does so first (the
+ * document on record, keyed); then they key the ticket and hear its status (and the answer, when there is
+ * one) if it is theirs. "Not found" and "not yours" sound the same. A mistyped ticket may be keyed again;
+ * anyone who cannot be helped reaches a person.
  */
 export function statusLineFlow(deployment: Deployment, t: FlowTargets): GeneratedFlow {
   const b = new FlowBuilder();
   const languages = deployment.languages;
   b.add(logging('start', 'by-language'));
-  b.add(byLanguage('by-language', deployment, 'key-ticket'));
+  b.add(byLanguage('by-language', deployment, 'check-verified'));
   for (const l of languages) {
     const p = PROMPTS[l];
     const say = (text: string) => fill(text, deployment, l);
     const id = (name: string) => `${name}-${l}`;
     const ctx: Journey = { id, say, p, t, l, closed: p.closed };
+    b.add(
+      compare(
+        id('check-verified'),
+        '$.Attributes.verified',
+        [equals(id('key-ticket'), 'true')],
+        id('verify-ask'),
+      ),
+    );
+    addVerification(b, ctx, deployment.callerVerification.maxFailuresPerDay - 1, id('key-ticket'));
     b.add({
       Identifier: id('key-ticket'),
       Type: 'GetParticipantInput',
@@ -371,7 +455,7 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
           equals(id('say-status'), 'OK'),
           equals(id('invalid'), 'INVALID_TICKET'),
           equals(id('not-found'), 'NOT_FOUND'),
-          equals(id('not-owner'), 'NOT_OWNER'),
+          equals(id('verify-ask'), 'UNVERIFIED'),
         ],
         id('agent'),
       ),
@@ -380,7 +464,6 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
     b.add(message(id('invalid'), p.invalidTicket, id('retry')));
     b.add(message(id('not-found'), p.notFound, id('retry')));
     b.add(loop(id('retry'), MENU_RETRIES, id('key-ticket'), id('agent')));
-    b.add(message(id('not-owner'), p.notOwner, id('agent')));
     addPersonAndGoodbye(b, ctx);
   }
   b.add(disconnect('end'));
@@ -436,7 +519,7 @@ export function inboundTextFlow(
   b.add(
     setAttributes(
       'keep-caller',
-      { found: '$.External.found', firstName: '$.External.firstName', lang: '$.External.language' },
+      { found: '$.External.found', lang: '$.External.language', verified: 'false' },
       'by-language',
       `welcome-${deployment.defaultLanguage}`,
     ),

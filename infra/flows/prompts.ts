@@ -4,7 +4,11 @@ import type { Language } from '../../shared/domain/citizen';
 export interface Prompts {
   readonly chooseLanguage: string;
   readonly welcome: string;
-  readonly welcomeBack: string;
+  readonly offerVerify: string;
+  readonly keyDocument: string;
+  readonly verified: string;
+  readonly verifyWrong: string;
+  readonly verifyHelp: string;
   readonly offerStatus: string;
   readonly menuIntro: string;
   readonly press: (what: string, key: string) => string;
@@ -22,7 +26,6 @@ export interface Prompts {
   readonly keyTicket: string;
   readonly invalidTicket: string;
   readonly notFound: string;
-  readonly notOwner: string;
   readonly queueHold: string;
   readonly queueSize: string;
 }
@@ -31,9 +34,14 @@ export const PROMPTS: Record<Language, Prompts> = {
   es: {
     chooseLanguage: 'Bienvenido a {name}. Para español, marque 1. For English, press 2.',
     welcome: 'Bienvenido a {name}.',
-    welcomeBack: 'Hola, $.Attributes.firstName. Gracias por llamar a {name}.',
+    offerVerify:
+      'Para consultar sus solicitudes, primero confirme su identidad: marque 1. Para otros trámites, marque 2.',
+    keyDocument: 'Marque los números de su documento de identidad, sin guiones, y luego la tecla numeral.',
+    verified: 'Gracias, $.External.firstName. Su identidad está confirmada.',
+    verifyWrong: 'Ese número no coincide con nuestros registros.',
+    verifyHelp: 'No podemos confirmar su identidad por teléfono. Un agente le ayudará.',
     offerStatus:
-      'Tiene una solicitud abierta sobre $.Attributes.openCaseTopic. Para conocer su estado, marque 1. Para otros trámites, marque 2.',
+      'Tiene una solicitud abierta sobre $.External.openCaseTopic. Para conocer su estado, marque 1. Para otros trámites, marque 2.',
     menuIntro: 'Escuche las opciones.',
     press: (what, key) => `Para ${what}, marque ${key}.`,
     ticketOption: 'consultar una solicitud con su número de ticket',
@@ -51,17 +59,21 @@ export const PROMPTS: Record<Language, Prompts> = {
     goodbye: 'Gracias por comunicarse con {name}. Hasta luego.',
     keyTicket: 'Marque los diez dígitos de su número de ticket y luego la tecla numeral.',
     invalidTicket: 'Ese número de ticket no es válido.',
-    notFound: 'No encontramos una solicitud con ese número.',
-    notOwner: 'No podemos dar información de esa solicitud a este número. Un agente le ayudará.',
+    notFound: 'No encontramos una solicitud suya con ese número.',
     queueHold: 'Gracias por esperar. Le atenderemos en el orden de llegada.',
     queueSize: 'En este momento hay $.Metrics.Queue.Size personas en la fila.',
   },
   en: {
     chooseLanguage: 'Welcome to {name}. For English, press 2. Para español, marque 1.',
     welcome: 'Welcome to {name}.',
-    welcomeBack: 'Hello, $.Attributes.firstName. Thank you for calling {name}.',
+    offerVerify:
+      'To hear about your requests, first confirm who you are: press 1. For anything else, press 2.',
+    keyDocument: 'Key the numbers of your identity document, without dashes, then the hash key.',
+    verified: 'Thank you, $.External.firstName. Your identity is confirmed.',
+    verifyWrong: 'That number does not match our records.',
+    verifyHelp: 'We cannot confirm your identity by phone. An agent will help you.',
     offerStatus:
-      'You have an open request about $.Attributes.openCaseTopic. To hear its status, press 1. For anything else, press 2.',
+      'You have an open request about $.External.openCaseTopic. To hear its status, press 1. For anything else, press 2.',
     menuIntro: 'Please listen to the options.',
     press: (what, key) => `For ${what}, press ${key}.`,
     ticketOption: 'the status of a request, with its ticket number',
@@ -79,8 +91,7 @@ export const PROMPTS: Record<Language, Prompts> = {
     goodbye: 'Thank you for contacting {name}. Goodbye.',
     keyTicket: 'Key the ten digits of your ticket number, then the hash key.',
     invalidTicket: 'That ticket number is not valid.',
-    notFound: 'We found no request with that number.',
-    notOwner: 'We cannot give details of that request to this number. An agent will help you.',
+    notFound: 'We found no request of yours with that number.',
     queueHold: 'Thank you for waiting. We will answer you in the order you called.',
     queueSize: 'There are $.Metrics.Queue.Size people waiting in the queue right now.',
   },

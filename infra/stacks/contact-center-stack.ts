@@ -56,13 +56,16 @@ export class ContactCenterStack extends Stack {
     };
     // Least privilege: each function gets only the item actions its use case performs, on the tables only.
     const { citizens, cases } = tables;
-    grantTable(this.functions.lookup, citizens, ['GetItem']);
+    // The screen pop where the number lands; a caller's proof: the number's failures of the day (read, then
+    // counted) and the contact's verification (set).
+    grantTable(this.functions.lookup, citizens, ['GetItem', 'UpdateItem']);
     // The intake: one BatchGetItem, then one transaction (the open case's guard checked or claimed).
     grantTable(this.functions.createCase, cases, ['BatchGetItem', 'PutItem', 'ConditionCheckItem']);
     grantTable(this.functions.createCase, citizens, ['BatchGetItem', 'PutItem', 'UpdateItem']);
-    // The status line: one BatchGetItem; reading out an answer closes the case (its guard goes).
+    // The status line: the contact's verification and one BatchGetItem; reading out an answer closes the case
+    // (its guard goes).
     grantTable(this.functions.status, cases, ['BatchGetItem', 'PutItem', 'DeleteItem']);
-    grantTable(this.functions.status, citizens, ['BatchGetItem', 'UpdateItem']);
+    grantTable(this.functions.status, citizens, ['GetItem', 'BatchGetItem', 'UpdateItem']);
 
     const general = props.generalDepartment ?? generalDepartment(deployment);
     const arns = {

@@ -1,14 +1,15 @@
-import { callerIdentities } from '../../shared/adapters/connect/event';
+import { endpointIdentity } from '../../shared/adapters/connect/event';
 import { statusResponse } from '../../shared/adapters/connect/formats';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
+import { DynamoVerificationStore } from '../../shared/adapters/dynamodb/verification-store';
 import { caseStatusForCaller } from '../../shared/domain/contact-center';
 import { connectHandler } from '../../shared/runtime/connect-runtime';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
 
 /**
- * The ticket status line. Parameters: `ticket` as keyed (spaces or not), and optionally `document` (with
- * `documentType`) when the caller proves ownership by document instead of their phone.
+ * The ticket status line. Parameter: `ticket` as keyed (spaces or not). The caller must have proved who they
+ * are on this contact (the lookup's verification); the case must be theirs.
  */
 export function makeConnectCaseStatusHandler(runtime: Runtime) {
   const tables = storeTables(runtime);
@@ -16,13 +17,15 @@ export function makeConnectCaseStatusHandler(runtime: Runtime) {
     screenPops: new DynamoContactStore(runtime.doc, tables),
     cases: new DynamoCaseRepository(runtime.doc, tables),
     clock: runtime.clock,
+    verification: new DynamoVerificationStore(runtime.doc, tables.citizens, runtime.clock.now),
   };
   const { deployment } = runtime.config;
   return connectHandler(runtime, async (invocation) => {
     const result = await caseStatusForCaller(deps, {
       ticket: invocation.parameters.ticket ?? '',
-      identities: callerIdentities(invocation, deployment.defaultDocumentType),
+      identities: [endpointIdentity(invocation)].filter((i) => i !== undefined),
       language: invocation.language ?? deployment.defaultLanguage,
+      contactId: invocation.contactId,
     });
     return statusResponse(result);
   });

@@ -1,19 +1,40 @@
-import { callerIdentities } from '../../shared/adapters/connect/event';
+import { callerIdentities, endpointIdentity } from '../../shared/adapters/connect/event';
 import { lookupResponse } from '../../shared/adapters/connect/formats';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
-import { lookupCaller } from '../../shared/domain/contact-center';
+import { DynamoVerificationStore } from '../../shared/adapters/dynamodb/verification-store';
+import { lookupCaller, verifyAndLookUp } from '../../shared/domain/contact-center';
 import { maskIdentity } from '../../shared/domain/identity';
 import { connectHandler } from '../../shared/runtime/connect-runtime';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
 
-/** Who is calling? The screen pop from one read of the identity the contact arrives with. */
+/**
+ * Who is calling? The screen pop from one read of the identity the contact arrives with — and nothing
+ * personal in the answer (names, topics) unless the caller proves who they are: with parameter
+ * `verifyDocument`, the digits they keyed are checked against the document on record (`verifyCaller`).
+ */
 export function makeConnectLookupHandler(runtime: Runtime) {
-  const screenPops = new DynamoContactStore(runtime.doc, storeTables(runtime));
-  const { deployment, catalogue } = runtime.config;
+  const tables = storeTables(runtime);
+  const screenPops = new DynamoContactStore(runtime.doc, tables);
+  const { deployment, catalogue, calendar } = runtime.config;
+  const verification = {
+    store: new DynamoVerificationStore(runtime.doc, tables.citizens, runtime.clock.now),
+    clock: runtime.clock,
+    maxFailuresPerDay: deployment.callerVerification.maxFailuresPerDay,
+    dayOf: (at: Date) => calendar.local(at).date,
+  };
   return connectHandler(runtime, async (invocation) => {
-    const identity = callerIdentities(invocation, deployment.defaultDocumentType)[0];
+    const keyed = invocation.parameters.verifyDocument;
+    // Proof is checked against the number the contact arrives from, never against anything passed in.
+    const identity =
+      keyed === undefined
+        ? callerIdentities(invocation, deployment.defaultDocumentType)[0]
+        : endpointIdentity(invocation);
     if (identity) runtime.logger.appendKeys({ caller: maskIdentity(identity) });
-    const result = await lookupCaller({ screenPops, clock: runtime.clock }, identity, invocation.contactId);
+    const result =
+      keyed === undefined
+        ? await lookupCaller({ screenPops, clock: runtime.clock }, identity, invocation.contactId)
+        : await verifyAndLookUp({ screenPops, verification }, identity, invocation.contactId, keyed);
+    if (result.verification) runtime.logger.info('caller verification', { outcome: result.verification });
     return lookupResponse(result, catalogue, invocation.language ?? deployment.defaultLanguage);
   });
 }

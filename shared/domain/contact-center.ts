@@ -21,12 +21,15 @@ import {
   type ScreenPopSummary,
 } from './screen-pop';
 import { generateTicket, parseTicket, type RandomSource, type Ticket } from './ticket';
+import { verifyCaller, type VerificationDeps, type VerificationOutcome, type VerificationStore } from './verification';
 
 /** Use cases behind the functions Amazon Connect invokes while a citizen is on the line. */
 
 export interface LookupResult {
   readonly summary?: ScreenPopSummary;
   readonly pop?: ScreenPop;
+  /** When the caller keyed a document to prove who they are; without VERIFIED, nothing personal is told. */
+  readonly verification?: VerificationOutcome;
 }
 
 /** Who is this? One read of the summary where the identity lands. */
@@ -38,6 +41,23 @@ export async function lookupCaller(
   if (!identity) return {};
   const summary = await deps.screenPops.summary(identity);
   return summary ? { summary, pop: screenPop(summary, deps.clock.now(), currentContactId) } : {};
+}
+
+/** The lookup of a caller who keys their document to prove who they are. */
+export async function verifyAndLookUp(
+  deps: { screenPops: ScreenPopStore; verification: VerificationDeps },
+  phone: Identity | undefined,
+  contactId: string,
+  keyed: string,
+): Promise<LookupResult> {
+  const found = await lookupCaller({ screenPops: deps.screenPops, clock: deps.verification.clock }, phone, contactId);
+  const verification = await verifyCaller(deps.verification, {
+    ...(phone ? { phone } : {}),
+    ...(found.summary ? { summary: found.summary } : {}),
+    contactId,
+    keyed,
+  });
+  return { ...found, verification };
 }
 
 export interface IntakeDeps {
@@ -141,7 +161,11 @@ export async function intakeContact(deps: IntakeDeps, req: IntakeRequest): Promi
   throw new ConcurrentChangeError('case intake');
 }
 
-export type StatusOutcome = 'OK' | 'NOT_FOUND' | 'INVALID_TICKET' | 'NOT_OWNER';
+/**
+ * NOT_FOUND stands for "no such case" and "not this caller's" alike: a caller learns nothing of a ticket that
+ * is not theirs, not even that it exists. UNVERIFIED: the caller has not proved who they are on this contact.
+ */
+export type StatusOutcome = 'OK' | 'NOT_FOUND' | 'INVALID_TICKET' | 'UNVERIFIED';
 export interface StatusResult {
   readonly outcome: StatusOutcome;
   readonly ticket?: Ticket;
@@ -154,15 +178,17 @@ export interface StatusDeps {
   readonly screenPops: ScreenPopStore;
   readonly cases: CaseRepository;
   readonly clock: Clock;
+  readonly verification: Pick<VerificationStore, 'verifiedCitizen'>;
 }
 
 /**
- * The ticket status line: the keyed ticket must check out and belong to the caller (their phone, or a document
- * they key). A case whose answer is waiting is read to them and becomes COMMUNICATED, once, even under retries.
+ * The ticket status line: only a caller who proved on this contact to be the citizen (`verifyCaller`) hears
+ * anything of a case, and only of their own: any other ticket is NOT_FOUND, whether it exists or not. A case
+ * whose answer is waiting is read to them and becomes COMMUNICATED, once, even under retries.
  */
 export async function caseStatusForCaller(
   deps: StatusDeps,
-  req: { ticket: string; identities: readonly Identity[]; language: Language },
+  req: { ticket: string; identities: readonly Identity[]; language: Language; contactId: string },
 ): Promise<StatusResult> {
   let ticket: Ticket;
   try {
@@ -171,10 +197,14 @@ export async function caseStatusForCaller(
     if (error instanceof InvalidTicketError) return { outcome: 'INVALID_TICKET', language: req.language };
     throw error;
   }
-  const { case: found, summaries } = await deps.screenPops.caseWithSummaries(ticket, req.identities);
-  if (!found) return { outcome: 'NOT_FOUND', ticket, language: req.language };
-  const owner = summaries.find((s) => s.citizenId === found.citizenId);
-  if (!owner) return { outcome: 'NOT_OWNER', ticket, language: req.language };
+  const [verified, { case: found, summaries }] = await Promise.all([
+    deps.verification.verifiedCitizen(req.contactId),
+    deps.screenPops.caseWithSummaries(ticket, req.identities),
+  ]);
+  if (!verified) return { outcome: 'UNVERIFIED', language: req.language };
+  const owner = summaries.find((s) => s.citizenId === verified);
+  if (!found || !owner || found.citizenId !== verified)
+    return { outcome: 'NOT_FOUND', language: owner?.language ?? req.language };
   const language = owner.language;
 
   let current = found;

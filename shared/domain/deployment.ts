@@ -136,6 +136,18 @@ const deploymentSchema = z.strictObject({
     z.strictObject({ sms: z.optional(phoneNumberArn), whatsapp: z.optional(phoneNumberArn) }),
   ),
   /**
+   * Who may hear personal data on the phone line: a caller whose number is on record proves to be the citizen
+   * by keying the document on record (`document`); after `maxFailuresPerDay` wrong attempts from a number in a
+   * local day, it goes to an agent. Unverified callers hear nothing personal.
+   */
+  callerVerification: z._default(
+    z.strictObject({
+      method: z._default(z.enum(['document']), 'document'),
+      maxFailuresPerDay: z._default(z.number().check(z.int(), z.gte(1), z.lte(10)), 3),
+    }),
+    { method: 'document', maxFailuresPerDay: 3 },
+  ),
+  /**
    * Limits on what leaves for citizens' phones. Messages a citizen sets off themselves ("send me the link")
    * are at most `perNumberPerDay` to one number in a local day; no message goes to a number outside
    * `countries` (the deployment's own unless listed); more than `alarmPerHour` sent in an hour raises an alarm.

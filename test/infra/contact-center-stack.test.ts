@@ -76,7 +76,9 @@ describe('contact center stack', () => {
       );
     };
     const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-    expect(actionsOf('connect-lookup')).toEqual(new Set([...logs, 'dynamodb:GetItem']));
+    expect(actionsOf('connect-lookup')).toEqual(
+      new Set([...logs, 'dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    );
     // No managed policy: the execution roles hold only these statements.
     for (const [, role] of resources('AWS::IAM::Role'))
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();

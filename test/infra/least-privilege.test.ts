@@ -137,7 +137,28 @@ beforeAll(async () => {
         parameters: { topic: 'plate-renewal', request: 'link-by-sms' },
       }),
     );
-    await status(connectEvent('voice-inbound-docs', { phone, parameters: { ticket: opened.ticket! } }));
+    // The caller proves who they are (a wrong document counted, then the right one) before the status line.
+    await api('/citizens', '[agent]', {
+      method: 'POST',
+      body: {
+        givenNames: 'Eva',
+        surnames: 'Ruiz',
+        phone: '6111-0001',
+        document: { type: 'CEDULA', number: '8-1-2' },
+      },
+    });
+    const callContact = 'least-privilege-call';
+    for (const keyed of ['999', '812'])
+      await lookup(
+        connectEvent('voice-inbound-docs', {
+          phone,
+          contactId: callContact,
+          parameters: { verifyDocument: keyed },
+        }),
+      );
+    const caller = (parameters: Record<string, string>) =>
+      connectEvent('voice-inbound-docs', { phone, contactId: callContact, parameters });
+    expect(await status(caller({ ticket: opened.ticket! }))).toMatchObject({ outcome: 'OK' });
 
     // The staff API: every route.
     await api('/metrics/live', '[supervisor]');
@@ -173,10 +194,8 @@ beforeAll(async () => {
       const answered = await transition(api, t, '[agent]', { to: 'PENDING_COMMUNICATION', answer: 'Listo.' });
       expect(answered.status).toBe(200);
     }
-    const heard = await status(
-      connectEvent('voice-inbound-docs', { phone, parameters: { ticket: opened.ticket! } }),
-    );
-    expect(heard).toMatchObject({ outcome: 'OK' });
+    const heard = await status(caller({ ticket: opened.ticket! }));
+    expect(heard).toMatchObject({ outcome: 'OK', status: 'COMMUNICATED' });
     await consumeStream();
     expect((await api(`/cases/${ticket}`, '[agent]')).body.case.status).toBe('COMMUNICATED');
     expect((await api(`/cases/${linked.ticket}`, '[agent]')).body.case.status).toBe('RESOLVED');

@@ -16,6 +16,30 @@ let cases: DynamoCaseRepository;
 let store: Awaited<ReturnType<typeof loadConnectHandlers>>;
 let phones = 0;
 const newPhone = () => `+5076${String(100_000 + ++phones).padStart(7, '0')}`;
+let contacts = 0;
+const newContact = () => `verify-${process.pid}-${++contacts}`;
+
+/** A citizen on record with a phone and a document (CEDULA 8-<n>-<n>), and the digits to key for it. */
+async function citizenWithDocument(phone: string, extra: Partial<Parameters<typeof newCitizen>[0]> = {}) {
+  const number = `8-${phones}-${contacts + 11}`;
+  const citizen = newCitizen(
+    {
+      givenNames: 'Ana María',
+      surnames: 'Pérez',
+      identities: [phoneIdentity(phone, 'PA')],
+      document: normalizeDocument('CEDULA', number),
+      language: 'es',
+      ...extra,
+    },
+    `with-doc-${phones}-${contacts}`,
+    new Date().toISOString(),
+  );
+  await citizens.create(citizen);
+  return { citizen, keyed: number.replace(/-/g, '') };
+}
+/** The caller keys a document on the contact (the flow's verification step). */
+const verify = (phone: string, contactId: string, verifyDocument: string) =>
+  lookup(connectEvent('voice-inbound-docs', { phone, contactId, parameters: { verifyDocument } }));
 
 beforeAll(async () => {
   store = await loadConnectHandlers();
@@ -65,6 +89,7 @@ describe('connect-lookup', () => {
     expect(result).toMatchObject({
       outcome: 'OK',
       found: 'false',
+      verified: 'false',
       openCaseCount: '0',
       repeatContact: 'false',
     });
@@ -72,6 +97,8 @@ describe('connect-lookup', () => {
       [
         'outcome',
         'found',
+        'verified',
+        'verification',
         'citizenId',
         'firstName',
         'language',
@@ -93,43 +120,87 @@ describe('connect-lookup', () => {
     expect(await lookup(fixture('voice-inbound-docs'))).toMatchObject({ outcome: 'OK', found: 'false' });
   });
 
-  it('finds a known caller with their open case, repeat contacts and last channel', async () => {
+  it('tells a number on record nothing personal; the caller who keys the document on record hears their name and open case', async () => {
     const phone = newPhone();
-    const citizen = newCitizen(
-      {
-        givenNames: 'Ana María',
-        surnames: 'Pérez',
-        identities: [phoneIdentity(phone, 'PA')],
-        language: 'es',
-      },
-      `lookup-${phones}`,
-      new Date().toISOString(),
-    );
-    await citizens.create(citizen);
+    const { citizen, keyed } = await citizenWithDocument(phone);
     const first = await createCase(
       connectEvent('chat-sms', { phone, parameters: { topic: 'payment-plan' } }),
     );
     await createCase(connectEvent('voice-inbound-docs', { phone, parameters: { topic: 'payment-plan' } }));
 
-    const result = await lookup(connectEvent('chat-whatsapp', { phone }));
-    expect(result).toEqual({
+    const unverified = await lookup(connectEvent('chat-whatsapp', { phone }));
+    expect(unverified).toEqual({
       outcome: 'OK',
       found: 'true',
+      verified: 'false',
+      verification: '',
+      citizenId: '',
+      firstName: '',
+      language: 'es',
+      openCaseCount: '0',
+      openCaseTicket: '',
+      openCaseTicketSpoken: '',
+      openCaseTopic: '',
+      openCaseStatus: '',
+      contactsLast7Days: '2',
+      repeatContact: 'true',
+      lastChannel: 'VOICE',
+    });
+    const verified = await verify(phone, newContact(), `${keyed}#`);
+    expect(verified).toEqual({
+      ...unverified,
+      verified: 'true',
+      verification: 'VERIFIED',
       citizenId: citizen.id,
       firstName: 'Ana',
-      language: 'es',
       openCaseCount: '1',
       openCaseTicket: first.ticket,
       openCaseTicketSpoken: speakTicket(parseTicket(first.ticket!)),
       openCaseTopic: 'Arreglo de pago',
       openCaseStatus: 'OPEN',
-      contactsLast7Days: '2',
-      repeatContact: 'true',
-      lastChannel: 'VOICE',
     });
   });
 
-  it('finds a web-chat citizen by the document the flow passes, and rejects a malformed one', async () => {
+  it('counts wrong documents per number and day, and after three sends the number to an agent even with the right one', async () => {
+    const phone = newPhone();
+    const { keyed } = await citizenWithDocument(phone);
+    const contact = newContact();
+    expect((await verify(phone, contact, '1111111')).verification).toBe('WRONG');
+    expect((await verify(phone, contact, '2222222')).verification).toBe('WRONG');
+    const third = await verify(phone, newContact(), '3333333');
+    expect(third).toMatchObject({ verification: 'LOCKED', verified: 'false', firstName: '' });
+    expect((await verify(phone, newContact(), keyed)).verification).toBe('LOCKED');
+    // Another number of the same day is not held by this one's failures.
+    const other = newPhone();
+    const { keyed: otherKeyed } = await citizenWithDocument(other);
+    expect((await verify(other, newContact(), otherKeyed)).verification).toBe('VERIFIED');
+  });
+
+  it('cannot verify an unknown number, a citizen without a keyable document, or a document passed in by the flow', async () => {
+    expect((await verify(newPhone(), newContact(), '8123456')).verification).toBe('CANNOT_VERIFY');
+    const phone = newPhone();
+    await citizens.create(
+      newCitizen(
+        { identities: [phoneIdentity(phone, 'PA')], provisional: true },
+        `prov-${phones}`,
+        new Date().toISOString(),
+      ),
+    );
+    expect((await verify(phone, newContact(), '8123456')).verification).toBe('CANNOT_VERIFY');
+    // Proof is against the number the call comes from: naming a document as well proves nothing.
+    const owner = newPhone();
+    const { keyed } = await citizenWithDocument(owner);
+    const spoofed = await lookup(
+      connectEvent('voice-inbound-docs', {
+        phone: newPhone(),
+        contactId: newContact(),
+        parameters: { verifyDocument: keyed, document: keyed },
+      }),
+    );
+    expect(spoofed).toMatchObject({ verification: 'CANNOT_VERIFY', firstName: '' });
+  });
+
+  it('finds a web-chat citizen by the document the flow passes, without telling who they are; rejects a malformed one', async () => {
     const phone = newPhone();
     const document = normalizeDocument('CEDULA', `8-${phones}-77`);
     await citizens.create(
@@ -142,17 +213,17 @@ describe('connect-lookup', () => {
     const found = await lookup(
       connectEvent('chat-web-captured', { parameters: { document: `8 ${phones} 77` } }),
     );
-    expect(found).toMatchObject({ outcome: 'OK', found: 'true', firstName: 'Luis' });
+    expect(found).toMatchObject({ outcome: 'OK', found: 'true', firstName: '' });
     const bad = await lookup(connectEvent('chat-web-captured', { parameters: { document: '8/1/77' } }));
     expect(bad).toMatchObject({ outcome: 'INVALID_INPUT', field: 'document.number' });
   });
 
-  it('finds a caller by email on the EMAIL channel', async () => {
+  it('finds a caller by email on the EMAIL channel, and says nothing of their case', async () => {
     const event = connectEvent('email', { parameters: { topic: 'complaint' } });
     const created = await createCase(event);
     expect(created.outcome).toBe('OK');
     const found = await lookup(connectEvent('email'));
-    expect(found).toMatchObject({ found: 'true', openCaseTicket: created.ticket });
+    expect(found).toMatchObject({ found: 'true', openCaseTicket: '', openCaseTopic: '' });
   });
 });
 
@@ -271,50 +342,29 @@ describe('connect-case-status', () => {
     const created = await createCase(connectEvent('voice-inbound-docs', { phone, parameters: { topic } }));
     return parseTicket(created.ticket!);
   }
-
-  it('answers INVALID_TICKET for a mistyped ticket and NOT_FOUND for a valid one that does not exist', async () => {
+  /** A citizen with a case, verified on a contact of their own. */
+  async function verifiedOwner(extra: Partial<Parameters<typeof newCitizen>[0]> = {}) {
     const phone = newPhone();
+    const { keyed } = await citizenWithDocument(phone, extra);
+    const ticket = await caseFor(phone);
+    const contactId = newContact();
+    expect((await verify(phone, contactId, keyed)).verification).toBe('VERIFIED');
+    const ask = (t: string) =>
+      status(connectEvent('voice-inbound-docs', { phone, contactId, parameters: { ticket: t } }));
+    return { phone, ticket, contactId, ask };
+  }
+
+  it('answers INVALID_TICKET for a mistyped ticket, and nothing at all to a caller who has not proved who they are', async () => {
+    const phone = newPhone();
+    await citizenWithDocument(phone);
     const ticket = await caseFor(phone);
     const typo = ticket.slice(0, 4) + ((Number(ticket[4]) + 1) % 10) + ticket.slice(5);
     expect(
       await status(connectEvent('voice-inbound-docs', { phone, parameters: { ticket: typo } })),
-    ).toMatchObject({
-      outcome: 'INVALID_TICKET',
-    });
-    expect(
-      await status(connectEvent('voice-inbound-docs', { phone, parameters: { ticket: '1000000009' } })),
-    ).toMatchObject({
-      outcome: expect.stringMatching(/NOT_FOUND|INVALID_TICKET/),
-    });
-  });
-
-  it('tells the owner the status in their language, keyed with spaces', async () => {
-    const phone = newPhone();
-    const ticket = await caseFor(phone);
-    const spaced = `${ticket.slice(0, 3)} ${ticket.slice(3, 6)} ${ticket.slice(6)}`;
-    const result = await status(
-      connectEvent('voice-inbound-docs', { phone, parameters: { ticket: spaced } }),
-    );
-    // The fixture's contact runs in en-US, so the provisional citizen was created in English.
-    expect(result).toMatchObject({ outcome: 'OK', status: 'OPEN', ticket, language: 'en' });
-    expect(result.message).toContain('registered');
-    const spanish = connectEvent('chat-sms', { phone: newPhone(), parameters: { topic: 'complaint' } });
-    const created = await createCase(spanish);
-    const inSpanish = await status({
-      ...spanish,
-      Details: { ...spanish.Details, Parameters: { ticket: created.ticket } },
-    });
-    expect(inSpanish).toMatchObject({ outcome: 'OK', language: 'es' });
-    expect(inSpanish.message).toContain('registrada');
-  });
-
-  it('reveals nothing to a caller who does not own the case', async () => {
-    const ticket = await caseFor(newPhone());
-    const result = await status(
-      connectEvent('voice-inbound-docs', { phone: newPhone(), parameters: { ticket } }),
-    );
-    expect(result).toEqual({
-      outcome: 'NOT_OWNER',
+    ).toMatchObject({ outcome: 'INVALID_TICKET' });
+    // Their own number, their own ticket: without the document on this contact, nothing.
+    expect(await status(connectEvent('voice-inbound-docs', { phone, parameters: { ticket } }))).toEqual({
+      outcome: 'UNVERIFIED',
       ticket: '',
       ticketSpoken: '',
       status: '',
@@ -323,27 +373,36 @@ describe('connect-case-status', () => {
     });
   });
 
-  it('accepts ownership proven by a document keyed after the ticket', async () => {
-    const phone = newPhone();
-    const keyed = `3-${phones}-15`;
-    const document = normalizeDocument('CEDULA', keyed);
-    await citizens.create(
-      newCitizen(
-        { identities: [phoneIdentity(phone, 'PA')], document, language: 'en' },
-        `st-${phones}`,
-        new Date().toISOString(),
-      ),
-    );
-    const ticket = await caseFor(phone);
-    const fromOtherPhone = await status(
-      connectEvent('voice-inbound-docs', { phone: newPhone(), parameters: { ticket, document: keyed } }),
-    );
-    expect(fromOtherPhone).toMatchObject({ outcome: 'OK', status: 'OPEN', language: 'en' });
+  it('tells the verified owner the status in their language, keyed with spaces', async () => {
+    const { ticket, ask } = await verifiedOwner({ language: 'en' });
+    const spaced = `${ticket.slice(0, 3)} ${ticket.slice(3, 6)} ${ticket.slice(6)}`;
+    const result = await ask(spaced);
+    expect(result).toMatchObject({ outcome: 'OK', status: 'OPEN', ticket, language: 'en' });
+    expect(result.message).toContain('registered');
+    const inSpanish = await verifiedOwner({ language: 'es' });
+    const answer = await inSpanish.ask(inSpanish.ticket);
+    expect(answer).toMatchObject({ outcome: 'OK', language: 'es' });
+    expect(answer.message).toContain('registrada');
   });
 
-  it('reads a waiting answer and moves the case to COMMUNICATED exactly once under retries', async () => {
-    const phone = newPhone();
-    const ticket = await caseFor(phone);
+  it("answers someone else's ticket exactly as one that does not exist", async () => {
+    const someoneElse = await caseFor(newPhone());
+    const { ask } = await verifiedOwner();
+    const notTheirs = await ask(someoneElse);
+    const missing = await ask('1000000009');
+    expect(notTheirs).toEqual({
+      outcome: 'NOT_FOUND',
+      ticket: '',
+      ticketSpoken: '',
+      status: '',
+      message: '',
+      language: 'es',
+    });
+    expect(missing.outcome === 'INVALID_TICKET' ? notTheirs : missing).toEqual(notTheirs);
+  });
+
+  it('reads a waiting answer only to the verified owner, and moves the case to COMMUNICATED exactly once under retries', async () => {
+    const { phone, ticket, contactId } = await verifiedOwner();
     const deps = { cases, citizens, clock: { now: () => new Date() } };
     await changeCaseStatus(deps, ticket, {
       to: 'PENDING_RESPONSE',
@@ -354,8 +413,12 @@ describe('connect-case-status', () => {
       actor: { id: 'import', role: 'backoffice' },
       answer: 'Su deuda es cero.',
     });
+    // The same number on another contact, unverified: no answer, and the case still waits.
+    const spoofed = await status(connectEvent('voice-inbound-docs', { phone, parameters: { ticket } }));
+    expect(spoofed).toMatchObject({ outcome: 'UNVERIFIED', message: '' });
+    expect((await cases.byTicket(ticket))?.status).toBe('PENDING_COMMUNICATION');
 
-    const event = connectEvent('voice-inbound-docs', { phone, parameters: { ticket } });
+    const event = connectEvent('voice-inbound-docs', { phone, contactId, parameters: { ticket } });
     const results = await Promise.all(Array.from({ length: 5 }, () => status(structuredClone(event))));
     for (const r of results) {
       expect(r).toMatchObject({ outcome: 'OK', status: 'COMMUNICATED' });
@@ -370,6 +433,6 @@ describe('connect-case-status', () => {
     ]);
     expect(trail[3]!.actor).toEqual({ id: 'ivr', role: 'ivr' });
     // The case left the caller's screen pop with it.
-    expect(await lookup(connectEvent('voice-inbound-docs', { phone }))).toMatchObject({ openCaseCount: '0' });
+    expect(await verify(phone, newContact(), '')).toMatchObject({ openCaseCount: '0' });
   });
 });

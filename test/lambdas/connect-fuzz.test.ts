@@ -16,7 +16,7 @@ const FIXTURES: Fixture[] = [
   'task',
   'email',
 ];
-const OUTCOMES = new Set(['OK', 'NOT_FOUND', 'INVALID_TICKET', 'NOT_OWNER', 'INVALID_INPUT']);
+const OUTCOMES = new Set(['OK', 'NOT_FOUND', 'INVALID_TICKET', 'UNVERIFIED', 'INVALID_INPUT']);
 
 const oddText = fc.oneof(
   fc.string(),

@@ -36,12 +36,22 @@ describe('what the Connect functions log', () => {
         .mockImplementation((...args: unknown[]) => void written.push(args.map(String).join(' '))),
     );
     try {
-      const popped = await lookup(connectEvent('voice-inbound-docs', { phone }));
-      expect(popped.firstName).toBe('Maximiliana'); // the flow gets the name; the log must not
+      // The caller keys their document (wrong, then right): the flow gets the name; the log must not.
+      const contactId = 'log-contact-1';
+      await lookup(
+        connectEvent('voice-inbound-docs', { phone, contactId, parameters: { verifyDocument: '8888999' } }),
+      );
+      const popped = await lookup(
+        connectEvent('voice-inbound-docs', { phone, contactId, parameters: { verifyDocument: '88881234' } }),
+      );
+      expect(popped.firstName).toBe('Maximiliana');
       const created = await createCase(
         connectEvent('chat-sms', { phone, parameters: { topic: 'complaint', request: 'Zúñiga' } }),
       );
-      await status(connectEvent('chat-web-captured', { parameters: { ticket: created.ticket!, document } }));
+      const heard = await status(
+        connectEvent('voice-inbound-docs', { phone, contactId, parameters: { ticket: created.ticket! } }),
+      );
+      expect(heard.outcome).toBe('OK');
       await lookup(connectEvent('chat-web-captured', { parameters: { document: '8/bad' } }));
     } finally {
       [out, err, ...logs].forEach((spy) => spy.mockRestore());

@@ -13,8 +13,11 @@ import { runContact, type FlowEngineDeps } from '../../local/flow-engine';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { loadConfig } from '../../shared/config/load';
-import { phoneIdentity } from '../../shared/domain/identity';
-import { loadConnectHandlers } from '../support/connect';
+import { newCitizen } from '../../shared/domain/citizen';
+import { normalizeDocument, phoneIdentity } from '../../shared/domain/identity';
+import { parseTicket } from '../../shared/domain/ticket';
+import { changeCaseStatus } from '../../shared/domain/use-cases';
+import { connectEvent, loadConnectHandlers } from '../support/connect';
 
 const { deployment, catalogue, calendar } = loadConfig('config/city-hall');
 const queue = (department: string) => `local:queue:${department}`;
@@ -211,31 +214,175 @@ describe('the local flow engine running the generated flows', () => {
     ).rejects.toThrow('action "x" has block type ShowView, which the local flow engine does not run');
   });
 
-  it('stores "Timeout" on silence at the ticket line, as Connect does, and asks again instead of looking it up', async () => {
-    const asked: string[] = [];
-    const watched = {
-      ...deps,
-      functions: {
-        ...deps.functions,
-        'local:fn:status': async (event: unknown) => {
-          asked.push((event as { Details: { Parameters: { ticket: string } } }).Details.Parameters.ticket);
-          return deps.functions['local:fn:status']!(event);
+  describe('a caller whose number is on record', () => {
+    /** Ana, on record with her phone and document, with a case whose answer waits to be told. */
+    async function anaWithAnAnswer() {
+      const caller = phone();
+      const n = String(phones).padStart(4, '0');
+      await new DynamoCitizenRepository(store.doc, store.names.citizens).create(
+        newCitizen(
+          {
+            givenNames: 'Anabel',
+            surnames: 'Quirós',
+            identities: [phoneIdentity(caller, 'PA')],
+            document: normalizeDocument('CEDULA', `8-${n}-77`),
+            language: 'es',
+          },
+          `ana-${n}`,
+          TUESDAY_10AM.toISOString(),
+        ),
+      );
+      const made = await quiet(() =>
+        store.createCase(
+          connectEvent('voice-inbound-docs', { phone: caller, parameters: { topic: 'payment-plan' } }),
+        ),
+      );
+      const ticket = parseTicket(made.ticket!);
+      const cases = new DynamoCaseRepository(store.doc, store.names);
+      const citizens = new DynamoCitizenRepository(store.doc, store.names.citizens);
+      const deps = { cases, citizens, clock: { now: () => TUESDAY_10AM } };
+      await changeCaseStatus(deps, ticket, {
+        to: 'PENDING_RESPONSE',
+        actor: { id: 'x', role: 'backoffice' },
+      });
+      await changeCaseStatus(deps, ticket, {
+        to: 'PENDING_COMMUNICATION',
+        actor: { id: 'x', role: 'backoffice' },
+        answer: 'Su plan de pagos fue aprobado.',
+      });
+      return { caller, ticket, document: `8${n}77`, cases };
+    }
+    // Her name, that she has a request open and on what (topic names alone are the public menu), the answer.
+    const PERSONAL = ['Anabel', 'Quirós', 'abierta sobre', 'aprobado'];
+    const heard = (transcript: readonly string[]) =>
+      transcript.filter((line) => line.startsWith('<')).join('\n');
+
+    it('hears no name, topic or answer without proving who they are, on the phone and in writing', async () => {
+      const { caller, ticket, cases } = await anaWithAnAnswer();
+      const call = await quiet(() =>
+        runContact(
+          withClock(TUESDAY_10AM),
+          'local:flow:voice',
+          { channel: 'VOICE', phone: caller, keys: ['2', '0'] },
+          'v-1',
+        ),
+      );
+      const sms = await quiet(() =>
+        runContact(
+          withClock(TUESDAY_10AM),
+          'local:flow:text',
+          { channel: 'CHAT', subtype: 'connect:SMS', phone: caller, says: ['arreglo de pago'] },
+          'v-2',
+        ),
+      );
+      const whatsapp = await quiet(() =>
+        runContact(
+          withClock(TUESDAY_10AM),
+          'local:flow:text',
+          { channel: 'CHAT', subtype: 'connect:WhatsApp', phone: caller, says: ['agente'] },
+          'v-3',
+        ),
+      );
+      // The ticket line, straight: it asks for the document before any ticket.
+      const line = await quiet(() =>
+        runContact(
+          withClock(TUESDAY_10AM),
+          'local:flow:status',
+          { channel: 'VOICE', phone: caller, keys: ['', '', ''] },
+          'v-4',
+        ),
+      );
+      for (const contact of [call, sms, whatsapp, line])
+        for (const secret of PERSONAL) expect(heard(contact.transcript)).not.toContain(secret);
+      expect(call.transcript.join('\n')).toContain('primero confirme su identidad');
+      expect(line.transcript.join('\n')).toContain('documento de identidad');
+      expect(line.transcript.join('\n')).not.toContain('diez dígitos');
+      for (const contact of [call, sms, whatsapp, line]) expect(contact.attributes.verified).not.toBe('true');
+      expect((await cases.byTicket(ticket))?.status).toBe('PENDING_COMMUNICATION');
+    });
+
+    it('hears their name, their open case and its answer once they key the document on record', async () => {
+      const { caller, ticket, document, cases } = await anaWithAnAnswer();
+      const call = await quiet(() =>
+        runContact(
+          withClock(TUESDAY_10AM),
+          'local:flow:voice',
+          { channel: 'VOICE', phone: caller, keys: ['1', `${document}#`, '1', '0'] },
+          'v-5',
+        ),
+      );
+      const said = heard(call.transcript);
+      expect(said).toContain('Gracias, Anabel');
+      expect(said).toContain('solicitud abierta sobre Arreglo de pago');
+      expect(said).toContain('Su plan de pagos fue aprobado.');
+      // The agent's screen pop shows the caller verified; the answer was told, so the case is communicated.
+      expect(call.attributes.verified).toBe('true');
+      expect(call.end).toEqual({ kind: 'queued', queue: queue('general-information') });
+      expect((await cases.byTicket(ticket))?.status).toBe('COMMUNICATED');
+    });
+
+    it('is sent to a person after three wrong documents, having heard nothing', async () => {
+      const { caller, ticket, cases } = await anaWithAnAnswer();
+      const call = await quiet(() =>
+        runContact(
+          withClock(TUESDAY_10AM),
+          'local:flow:voice',
+          { channel: 'VOICE', phone: caller, keys: ['1', '1111#', '2222#', '3333#'] },
+          'v-6',
+        ),
+      );
+      expect(call.transcript.filter((l) => l.includes('no coincide'))).toHaveLength(2);
+      expect(heard(call.transcript)).toContain('Un agente le ayudará');
+      for (const secret of PERSONAL) expect(heard(call.transcript)).not.toContain(secret);
+      expect(call.end).toEqual({ kind: 'queued', queue: queue('general-information') });
+      expect(call.attributes.verified).toBe('false');
+      expect((await cases.byTicket(ticket))?.status).toBe('PENDING_COMMUNICATION');
+    });
+
+    it('on the ticket line, proves who they are, then keys the ticket and hears the answer', async () => {
+      const { caller, ticket, document } = await anaWithAnAnswer();
+      const line = await quiet(() =>
+        runContact(
+          withClock(TUESDAY_10AM),
+          'local:flow:status',
+          { channel: 'VOICE', phone: caller, keys: [`${document}#`, `${ticket}#`] },
+          'v-7',
+        ),
+      );
+      expect(heard(line.transcript)).toContain('Su plan de pagos fue aprobado.');
+      expect(line.end).toEqual({ kind: 'disconnected' });
+    });
+
+    it('stores "Timeout" on silence at the document and the ticket, as Connect does, and asks again instead of looking it up', async () => {
+      const { caller, document } = await anaWithAnAnswer();
+      const asked: Record<string, string>[] = [];
+      const watch = (name: string) => async (event: unknown) => {
+        asked.push((event as { Details: { Parameters: Record<string, string> } }).Details.Parameters);
+        return deps.functions[name]!(event);
+      };
+      const watched = {
+        ...withClock(TUESDAY_10AM),
+        functions: {
+          ...deps.functions,
+          'local:fn:status': watch('local:fn:status'),
+          'local:fn:lookup': watch('local:fn:lookup'),
         },
-      },
-    };
-    const outcome = await quiet(() =>
-      runContact(
-        watched,
-        'local:flow:status',
-        { channel: 'VOICE', phone: phone(), keys: ['', '0000000000#'] },
-        's-1',
-      ),
-    );
-    expect(asked[0]).toBe('0000000000');
-    expect(asked).not.toContain('Timeout');
-    const prompts = outcome.transcript.filter((line) => line.includes('diez dígitos'));
-    expect(prompts.length).toBeGreaterThanOrEqual(2);
-    expect(outcome.transcript[outcome.transcript.indexOf(prompts[0]!) + 1]).toBe('> (silence)');
+      };
+      const outcome = await quiet(() =>
+        runContact(
+          watched,
+          'local:flow:status',
+          { channel: 'VOICE', phone: caller, keys: ['', `${document}#`, '', '0000000000#'] },
+          's-1',
+        ),
+      );
+      expect(asked.map((p) => p.verifyDocument ?? p.ticket)).toEqual([document, '0000000000']);
+      for (const wording of ['documento de identidad', 'diez dígitos']) {
+        const prompts = outcome.transcript.filter((line) => line.includes(wording));
+        expect(prompts.length).toBeGreaterThanOrEqual(2);
+        expect(outcome.transcript[outcome.transcript.indexOf(prompts[0]!) + 1]).toBe('> (silence)');
+      }
+    });
   });
 
   it('names the action and the path of a reference Connect does not provide, and plays SSML as text', async () => {

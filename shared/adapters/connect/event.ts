@@ -110,19 +110,24 @@ export function callerIdentities(invocation: ConnectInvocation, defaultDocumentT
       documentIdentity(normalizeDocument(p.documentType || defaultDocumentType, p.document, 'document')),
     );
   if (p.email) out.push(emailIdentity(p.email, 'email'));
+  const endpoint = endpointIdentity(invocation);
+  if (endpoint) out.push(endpoint);
+  return out;
+}
+
+/** The identity the contact arrives with (the caller's number, or the sender's e-mail): never a parameter. */
+export function endpointIdentity(invocation: ConnectInvocation): Identity | undefined {
   const endpoint = invocation.customerAddress;
-  if (endpoint) {
-    const isEmail = invocation.channel === 'EMAIL' || endpoint.type === 'EMAIL_ADDRESS';
-    if (isEmail) {
-      try {
-        out.push(emailIdentity(endpoint.address));
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-      }
-    } else {
-      const phone = parseE164(endpoint.address.replace(/^whatsapp:/i, ''));
-      if (phone) out.push({ kind: 'PHONE', value: phone });
+  if (!endpoint) return undefined;
+  const isEmail = invocation.channel === 'EMAIL' || endpoint.type === 'EMAIL_ADDRESS';
+  if (isEmail) {
+    try {
+      return emailIdentity(endpoint.address);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return undefined;
     }
   }
-  return out;
+  const phone = parseE164(endpoint.address.replace(/^whatsapp:/i, ''));
+  return phone ? { kind: 'PHONE', value: phone } : undefined;
 }

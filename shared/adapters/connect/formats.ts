@@ -5,17 +5,24 @@ import type { LookupResult, StatusResult } from '../../domain/contact-center';
 import { speakTicket } from '../../domain/ticket';
 import { stringMap, type StringMap } from './response';
 
-/** The caller lookup's answer. Every key is always present, so flows can test any of them. */
+/**
+ * The caller lookup's answer. Every key is always present, so flows can test any of them. Who the citizen is
+ * and what their cases are about is told only to a caller verified on this contact: a number alone gets
+ * whether it is on record and its language.
+ */
 export function lookupResponse(result: LookupResult, catalogue: Catalogue, fallback: Language): StringMap {
   const { summary, pop } = result;
   const language = summary?.language ?? fallback;
-  const open = pop?.openCase;
+  const verified = result.verification === 'VERIFIED';
+  const open = verified ? pop?.openCase : undefined;
   return stringMap('OK', {
     found: Boolean(summary),
-    citizenId: summary?.citizenId,
-    firstName: summary?.firstName,
+    verified,
+    verification: result.verification,
+    citizenId: verified ? summary?.citizenId : undefined,
+    firstName: verified ? summary?.firstName : undefined,
     language,
-    openCaseCount: pop?.openCaseCount ?? 0,
+    openCaseCount: verified ? (pop?.openCaseCount ?? 0) : 0,
     openCaseTicket: open?.ticket,
     openCaseTicketSpoken: open ? speakTicket(open.ticket) : undefined,
     openCaseTopic: open ? catalogue.name(open.topicId, language) : undefined,
