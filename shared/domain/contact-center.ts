@@ -21,7 +21,12 @@ import {
   type ScreenPopSummary,
 } from './screen-pop';
 import { generateTicket, parseTicket, type RandomSource, type Ticket } from './ticket';
-import { verifyCaller, type VerificationDeps, type VerificationOutcome, type VerificationStore } from './verification';
+import {
+  verifyCaller,
+  type VerificationDeps,
+  type VerificationOutcome,
+  type VerificationStore,
+} from './verification';
 
 /** Use cases behind the functions Amazon Connect invokes while a citizen is on the line. */
 
@@ -50,7 +55,11 @@ export async function verifyAndLookUp(
   contactId: string,
   keyed: string,
 ): Promise<LookupResult> {
-  const found = await lookupCaller({ screenPops: deps.screenPops, clock: deps.verification.clock }, phone, contactId);
+  const found = await lookupCaller(
+    { screenPops: deps.screenPops, clock: deps.verification.clock },
+    phone,
+    contactId,
+  );
   const verification = await verifyCaller(deps.verification, {
     ...(phone ? { phone } : {}),
     ...(found.summary ? { summary: found.summary } : {}),
