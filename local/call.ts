@@ -1,6 +1,6 @@
 /**
- * `npm run call`: be a caller. Runs one contact through the generated flows on a local back end and prints
- * the conversation, how it ended and the ticket.
+ * `npm run call`: be a caller. Runs one contact through the generated flows on a local back end (with the demo
+ * citizens) and prints the conversation, how it ended and the ticket.
  *
  *   npm run call -- --from +50760001234 --channel voice --keys 1,1,3
  *   npm run call -- --from +50760001234 --channel sms --say "paz y salvo"
@@ -12,6 +12,7 @@ import { loadConfig } from '../shared/config/load';
 import { localFlowEngine, LOCAL } from './contact-center';
 import { runContact, type Caller } from './flow-engine';
 import { startLocalBackEnd } from './back-end';
+import { seedDemo } from './seed-demo';
 
 const CHANNELS: Record<string, { channel: 'VOICE' | 'CHAT'; subtype?: string; flow: string }> = {
   voice: { channel: 'VOICE', flow: LOCAL.voiceFlow },
@@ -56,6 +57,8 @@ async function main() {
   const config = loadConfig(args.config);
   const backEnd = await startLocalBackEnd({ configDir: args.config, port: 0, logLevel: 'ERROR' });
   try {
+    // The demo citizens, as `npm start` has them: calling from one of their numbers finds them.
+    await seedDemo(backEnd.doc, backEnd.names, backEnd.config);
     const engine = localFlowEngine(config, backEnd.handlers);
     const channel = CHANNELS[args.channel]!;
     let caller: Caller = {
