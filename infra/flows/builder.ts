@@ -63,6 +63,29 @@ export const message = (id: string, text: string, next: string, onError = next):
   Transitions: { NextAction: next, Errors: [err('NoMatchingError', onError)] },
 });
 
+/**
+ * Keys stored as `$.StoredCustomerInput` (up to `maxLength`, ended by #). Stored input never times out into an
+ * error branch: on silence Connect stores "Timeout" and goes on to `next`.
+ */
+export const storeKeys = (
+  id: string,
+  text: string,
+  maxLength: number,
+  next: string,
+  onError: string,
+): Action => ({
+  Identifier: id,
+  Type: 'GetParticipantInput',
+  Parameters: {
+    Text: text,
+    StoreInput: 'True',
+    InputTimeLimitSeconds: '10',
+    InputValidation: { CustomValidation: { MaximumLength: String(maxLength) } },
+    DTMFConfiguration: { InputTerminationSequence: '#', DisableCancelKey: 'False' },
+  },
+  Transitions: { NextAction: next, Errors: [err('NoMatchingError', onError)] },
+});
+
 export const setAttributes = (
   id: string,
   attributes: Record<string, string>,

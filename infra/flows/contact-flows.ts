@@ -14,6 +14,7 @@ import {
   setAttributes,
   setCustomerQueueFlow,
   setQueue,
+  storeKeys,
   transferToFlow,
   transferToQueue,
   when,
@@ -172,21 +173,7 @@ function addPersonAndGoodbye(b: FlowBuilder, { id, say, p, t, closed }: Journey)
  * nothing on record to key, or any error: a person.
  */
 function addVerification(b: FlowBuilder, { id, p, t, l }: Journey, retries: number, next: string) {
-  b.add({
-    Identifier: id('verify-ask'),
-    Type: 'GetParticipantInput',
-    Parameters: {
-      Text: p.keyDocument,
-      StoreInput: 'True',
-      InputTimeLimitSeconds: '10',
-      InputValidation: { CustomValidation: { MaximumLength: '20' } },
-      DTMFConfiguration: { InputTerminationSequence: '#', DisableCancelKey: 'False' },
-    },
-    Transitions: {
-      NextAction: id('verify-keyed'),
-      Errors: [{ ErrorType: 'NoMatchingError', NextAction: id('agent') }],
-    },
-  });
+  b.add(storeKeys(id('verify-ask'), p.keyDocument, 20, id('verify-keyed'), id('agent')));
   b.add(
     compare(
       id('verify-keyed'),
@@ -421,22 +408,7 @@ export function statusLineFlow(deployment: Deployment, t: FlowTargets): Generate
       ),
     );
     addVerification(b, ctx, deployment.callerVerification.maxFailuresPerDay - 1, id('key-ticket'));
-    b.add({
-      Identifier: id('key-ticket'),
-      Type: 'GetParticipantInput',
-      Parameters: {
-        Text: p.keyTicket,
-        StoreInput: 'True',
-        InputTimeLimitSeconds: '10',
-        InputValidation: { CustomValidation: { MaximumLength: '12' } },
-        DTMFConfiguration: { InputTerminationSequence: '#', DisableCancelKey: 'False' },
-      },
-      // Stored input never times out into an error branch: on silence Connect stores "Timeout" and goes on.
-      Transitions: {
-        NextAction: id('keyed'),
-        Errors: [{ ErrorType: 'NoMatchingError', NextAction: id('agent') }],
-      },
-    });
+    b.add(storeKeys(id('key-ticket'), p.keyTicket, 12, id('keyed'), id('agent')));
     b.add(compare(id('keyed'), '$.StoredCustomerInput', [equals(id('retry'), 'Timeout')], id('status')));
     b.add(
       invoke(

@@ -4,8 +4,14 @@ import { parseConnectEvent } from '../../shared/adapters/connect/event';
 import { newCitizen } from '../../shared/domain/citizen';
 import { normalizeDocument, phoneIdentity } from '../../shared/domain/identity';
 import { parseTicket, speakTicket } from '../../shared/domain/ticket';
-import { changeCaseStatus } from '../../shared/domain/use-cases';
-import { connectEvent, fixture, loadConnectHandlers, type Fixture, type Handler } from '../support/connect';
+import {
+  answerCase,
+  connectEvent,
+  fixture,
+  loadConnectHandlers,
+  type Fixture,
+  type Handler,
+} from '../support/connect';
 import { inconsistencies } from '../support/consistency';
 
 let lookup: Handler;
@@ -404,15 +410,7 @@ describe('connect-case-status', () => {
   it('reads a waiting answer only to the verified owner, and moves the case to COMMUNICATED exactly once under retries', async () => {
     const { phone, ticket, contactId } = await verifiedOwner();
     const deps = { cases, citizens, clock: { now: () => new Date() } };
-    await changeCaseStatus(deps, ticket, {
-      to: 'PENDING_RESPONSE',
-      actor: { id: 'export', role: 'backoffice' },
-    });
-    await changeCaseStatus(deps, ticket, {
-      to: 'PENDING_COMMUNICATION',
-      actor: { id: 'import', role: 'backoffice' },
-      answer: 'Su deuda es cero.',
-    });
+    await answerCase(deps, ticket, 'Su deuda es cero.');
     // The same number on another contact, unverified: no answer, and the case still waits.
     const spoofed = await status(connectEvent('voice-inbound-docs', { phone, parameters: { ticket } }));
     expect(spoofed).toMatchObject({ outcome: 'UNVERIFIED', message: '' });

@@ -16,8 +16,7 @@ import { loadConfig } from '../../shared/config/load';
 import { newCitizen } from '../../shared/domain/citizen';
 import { normalizeDocument, phoneIdentity } from '../../shared/domain/identity';
 import { parseTicket } from '../../shared/domain/ticket';
-import { changeCaseStatus } from '../../shared/domain/use-cases';
-import { connectEvent, loadConnectHandlers } from '../support/connect';
+import { answerCase, connectEvent, loadConnectHandlers } from '../support/connect';
 
 const { deployment, catalogue, calendar } = loadConfig('config/city-hall');
 const queue = (department: string) => `local:queue:${department}`;
@@ -241,15 +240,7 @@ describe('the local flow engine running the generated flows', () => {
       const cases = new DynamoCaseRepository(store.doc, store.names);
       const citizens = new DynamoCitizenRepository(store.doc, store.names.citizens);
       const deps = { cases, citizens, clock: { now: () => TUESDAY_10AM } };
-      await changeCaseStatus(deps, ticket, {
-        to: 'PENDING_RESPONSE',
-        actor: { id: 'x', role: 'backoffice' },
-      });
-      await changeCaseStatus(deps, ticket, {
-        to: 'PENDING_COMMUNICATION',
-        actor: { id: 'x', role: 'backoffice' },
-        answer: 'Su plan de pagos fue aprobado.',
-      });
+      await answerCase(deps, ticket, 'Su plan de pagos fue aprobado.');
       return { caller, ticket, document: `8${n}77`, cases };
     }
     // Her name, that she has a request open and on what (topic names alone are the public menu), the answer.

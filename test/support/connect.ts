@@ -7,6 +7,8 @@ import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../../lambdas/connect-case-status/function';
 import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function';
 import { freshTables, testDynamoEndpoint } from './dynamo';
+import type { Ticket } from '../../shared/domain/ticket';
+import { changeCaseStatus } from '../../shared/domain/use-cases';
 
 const CONFIG = loadConfig(join(__dirname, '..', '..', 'config', 'city-hall'));
 
@@ -64,4 +66,21 @@ export async function loadConnectHandlers(endpoint?: string) {
   const createCase: Handler = makeConnectCaseHandler(runtime('connect-case'));
   const status: Handler = makeConnectCaseStatusHandler(runtime('connect-case-status'));
   return { ...store, lookup, createCase, status };
+}
+
+/** Takes a case to PENDING_COMMUNICATION with its answer, as the back office's export and import do. */
+export async function answerCase(
+  deps: Parameters<typeof changeCaseStatus>[0],
+  ticket: Ticket,
+  answer: string,
+): Promise<void> {
+  await changeCaseStatus(deps, ticket, {
+    to: 'PENDING_RESPONSE',
+    actor: { id: 'export', role: 'backoffice' },
+  });
+  await changeCaseStatus(deps, ticket, {
+    to: 'PENDING_COMMUNICATION',
+    actor: { id: 'import', role: 'backoffice' },
+    answer,
+  });
 }
