@@ -49,6 +49,9 @@ export interface LocalBackEndOptions {
 
 export const EVENT_STREAM = 'ventanilla-events';
 
+/** Time bounds of the local back end's DynamoDB clients: a busy two-core machine, not a data centre. */
+const LOCAL_DYNAMO_BOUNDS = { requestTimeoutMs: 5000, connectionTimeoutMs: 3000 } as const;
+
 /** The HTTP port is taken (another `npm start`, or another program). */
 export class PortInUseError extends Error {
   constructor(readonly port: number) {
@@ -102,7 +105,9 @@ export interface LocalFunctionOptions {
  */
 export function localFunctions(local: LocalEndpoints, options: LocalFunctionOptions = {}) {
   const config = options.config ?? loadConfig(local.configDir);
-  const doc = createDocumentClient({ endpoint: local.dynamoEndpoint, requestTimeoutMs: 5000 });
+  // DynamoDB Local shares this machine's cores with everything else (a browser, a simulation, tests): the
+  // functions get its time bounds generous, where Lambda's are tight. A connection refused is still fast.
+  const doc = createDocumentClient({ endpoint: local.dynamoEndpoint, ...LOCAL_DYNAMO_BOUNDS });
   const kinesis = createKinesisClient({ endpoint: local.kinesisEndpoint });
   const settings = {
     citizensTable: local.names.citizens,
@@ -158,7 +163,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
   const closers: (() => Promise<void> | void)[] = [];
   try {
     kinesis = await startKinesalite();
-    const doc = createDocumentClient({ endpoint: dynamoEndpoint, requestTimeoutMs: 5000 });
+    const doc = createDocumentClient({ endpoint: dynamoEndpoint, ...LOCAL_DYNAMO_BOUNDS });
     const names = tableNames(options.tablePrefix ?? `${config.deployment.id}-`);
     await ensureTables(doc as unknown as DynamoDBClient, names);
     const kinesisClient = createKinesisClient({ endpoint: kinesis.endpoint });
