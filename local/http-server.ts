@@ -3,7 +3,7 @@ import { departmentGroup } from '../shared/domain/staff';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LiveEvents } from '../shared/adapters/http/live-events';
-import { buildDashboard, type DashboardFile } from '../web/build';
+import { buildPage, type DashboardFile, type StaffPage } from '../web/build';
 import { cookieValue, SESSION_COOKIE, type localSessions, type SessionClaims } from './session';
 
 type ApiHandler = (event: unknown) => Promise<unknown>;
@@ -62,7 +62,7 @@ const sessionCookie = (value: string, maxAge: number) =>
   `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}`;
 
 /**
- * The local web server: the dashboard at /dashboard/, sign-in at /api/session (users of the config, a
+ * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, sign-in at /api/session (users of the config, a
  * signed session cookie), the staff API behind it (the same handler as API Gateway, given the claims a
  * Cognito JWT would carry) and the live metrics as server-sent events at /api/events.
  */
@@ -74,8 +74,13 @@ export function localHttpServer(deps: {
   log?: (line: string) => void;
 }): Server {
   const log = deps.log ?? ((line: string) => void process.stderr.write(line));
-  let dashboard: Map<string, DashboardFile> | undefined;
-  const files = () => (dashboard ??= new Map(buildDashboard().map((f) => [f.path, f])));
+  // Each page is built on its first request.
+  const built = new Map<StaffPage, Map<string, DashboardFile>>();
+  const files = (page: StaffPage) => {
+    let found = built.get(page);
+    if (!found) built.set(page, (found = new Map(buildPage(page).map((f) => [f.path, f]))));
+    return found;
+  };
 
   async function serve(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const url = new URL(req.url ?? '/', 'http://local');
@@ -102,17 +107,19 @@ export function localHttpServer(deps: {
           'send the body as application/json (or text/csv for a file)',
         );
     }
-    if (url.pathname === '/' || url.pathname === '/dashboard') {
-      res.writeHead(302, { location: '/dashboard/', ...SECURITY_HEADERS });
+    if (url.pathname === '/' || url.pathname === '/dashboard' || url.pathname === '/agent') {
+      const page = url.pathname === '/agent' ? '/agent/' : '/dashboard/';
+      res.writeHead(302, { location: page, ...SECURITY_HEADERS });
       return res.end();
     }
-    if (url.pathname.startsWith('/dashboard/')) {
-      const name = url.pathname.slice('/dashboard/'.length) || 'index.html';
+    const page = (['dashboard', 'agent'] as const).find((p) => url.pathname.startsWith(`/${p}/`));
+    if (page) {
+      const name = url.pathname.slice(page.length + 2) || 'index.html';
       if (name === 'config.json') {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...PAGE_HEADERS });
         return res.end(JSON.stringify({ mode: 'local', api: '/api' }));
       }
-      const file = files().get(name);
+      const file = files(page).get(name);
       if (!file || method !== 'GET') return fail(res, 404, 'NOT_FOUND', 'no such page');
       res.writeHead(200, { 'content-type': file.contentType, ...PAGE_HEADERS });
       return res.end(file.body);

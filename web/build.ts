@@ -11,16 +11,25 @@ export interface DashboardFile {
 
 const WEB = __dirname;
 
+/** The staff pages: each an HTML file, one script and one style sheet. */
+const PAGES = {
+  dashboard: { html: 'index.html', script: 'src/main.ts', style: 'src/app.css' },
+  agent: { html: 'agent.html', script: 'src/agent.ts', style: 'src/agent.css' },
+} as const;
+export type StaffPage = keyof typeof PAGES;
+
 /**
- * Builds the supervisors' dashboard with esbuild: the page, one script (uPlot bundled in, nothing from a
- * CDN, so it works offline) and one style sheet. The same files are served by `npm start` and deployed to S3.
+ * Builds a staff page with esbuild: the page, one script (its libraries bundled in, nothing from a CDN, so it
+ * works offline) and one style sheet, served as index.html, app.js and app.css of its folder. The same files
+ * are served by `npm start` and deployed to S3.
  */
-export function buildDashboard(options: { minify?: boolean } = {}): DashboardFile[] {
+export function buildPage(page: StaffPage, options: { minify?: boolean } = {}): DashboardFile[] {
+  const { html, script, style } = PAGES[page];
   const result = buildSync({
-    entryPoints: { app: join(WEB, 'src/main.ts'), 'app-style': join(WEB, 'src/app.css') },
+    entryPoints: { app: join(WEB, script), 'app-style': join(WEB, style) },
     bundle: true,
     write: false,
-    outdir: join(WEB, 'dist'),
+    outdir: join(WEB, 'dist', page),
     minify: options.minify ?? true,
     sourcemap: false,
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
@@ -33,7 +42,7 @@ export function buildDashboard(options: { minify?: boolean } = {}): DashboardFil
     {
       path: 'index.html',
       contentType: 'text/html; charset=utf-8',
-      body: readFileSync(join(WEB, 'index.html')),
+      body: readFileSync(join(WEB, html)),
     },
     {
       path: 'app.js',
@@ -47,6 +56,9 @@ export function buildDashboard(options: { minify?: boolean } = {}): DashboardFil
     },
   ];
 }
+
+/** The supervisors' dashboard (uPlot bundled in). */
+export const buildDashboard = (options: { minify?: boolean } = {}) => buildPage('dashboard', options);
 
 /** Writes the built files (and a config.json, when given) into a folder, for the S3 deployment. */
 export function writeDashboard(dir: string, config: unknown): string {

@@ -25,6 +25,7 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/metrics/live'],
   ['GET', '/metrics/intervals'],
   ['GET', '/metrics/summary'],
+  ['GET', '/catalogue'],
   ['GET', '/citizens'],
   ['POST', '/citizens'],
   ['GET', '/citizens/{id}'],

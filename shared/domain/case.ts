@@ -80,6 +80,8 @@ const CLOSED: readonly CaseStatus[] = ['COMMUNICATED', 'RESOLVED', 'CANCELLED'];
 
 export const isClosed = (status: CaseStatus): boolean => CLOSED.includes(status);
 export const canTransition = (from: CaseStatus, to: CaseStatus): boolean => FORWARD[from].includes(to);
+/** The forward moves a status allows (reopening a closed case is not among them). */
+export const movesFrom = (status: CaseStatus): readonly CaseStatus[] => FORWARD[status];
 
 export const MAX_TEXT = 2000;
 function text(field: string, value: string | undefined, required: boolean): string | undefined {

@@ -90,6 +90,15 @@ describe('the architecture', () => {
     expect(status).toBe(1);
   });
 
+  it('lets the web app check a ticket and a case move by the server’s own rules', async () => {
+    const { status, output } = await lint(
+      'web/src/probe.ts',
+      "import { isTicket } from '../../shared/domain/ticket';\nimport { movesFrom } from '../../shared/domain/case';\nexport const probe = [isTicket, movesFrom];\n",
+    );
+    expect(output).toBe('');
+    expect(status).toBe(0);
+  });
+
   it('lets the web app take the server’s types', async () => {
     const { status, output } = await lint(
       'web/src/probe.ts',

@@ -1,15 +1,9 @@
 import uPlot from 'uplot';
 import type { DashboardView } from '../../shared/domain/metrics/summary';
 import type { LiveMetrics } from '../../shared/domain/metrics/read-model';
+import { StaffSession } from './auth';
 import { fill, TEXT, type Language, type Words } from './i18n';
 import { clock, clockDuration, count, duration, level, LEVEL_ICON, percent, type Level } from './view';
-
-/** Where the API is and how to sign in: locally a session cookie, in AWS Cognito's hosted sign-in. */
-interface AppConfig {
-  readonly mode: 'local' | 'cognito';
-  readonly api: string;
-  readonly cognito?: { readonly domain: string; readonly clientId: string; readonly redirectUri: string };
-}
 
 /** What GET /metrics/summary and the live events answer: the server's own types. */
 type Summary = DashboardView;
@@ -24,7 +18,7 @@ const escape = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-let config: AppConfig;
+let session: StaffSession;
 let language: Language =
   (localStorage.getItem('ventanilla.lang') as Language | null) ??
   (navigator.language.toLowerCase().startsWith('en') ? 'en' : 'es');
@@ -32,7 +26,6 @@ let words: Words = TEXT[language];
 let summary: Summary | undefined;
 let live: Live | undefined;
 let lastUpdate = 0;
-let token: string | undefined = sessionStorage.getItem('ventanilla.token') ?? undefined;
 let source: EventSource | undefined;
 const timers: number[] = [];
 /**
@@ -41,19 +34,7 @@ const timers: number[] = [];
  */
 let follow: 'events' | 'today' = 'events';
 
-async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${config.api}${path}`, {
-    ...init,
-    credentials: 'same-origin',
-    headers: {
-      ...(init.body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(init.headers ?? {}),
-    },
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
-}
+const api = <T>(path: string, init: RequestInit = {}) => session.api<T>(path, init);
 
 // ---- sign-in
 
@@ -71,99 +52,20 @@ async function localSignIn(event: SubmitEvent) {
   event.preventDefault();
   const username = ($('#username') as HTMLInputElement).value.trim();
   const password = ($('#password') as HTMLInputElement).value;
-  const res = await api<{ code?: string; user?: { role: string } }>('/session', {
-    method: 'POST',
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status === 200) {
+  const result = await session.signInLocal(username, password);
+  if (result === 'ok') {
     ($('#password') as HTMLInputElement).value = '';
     return start();
   }
-  showLogin(res.body.code === 'TOO_MANY_ATTEMPTS' ? words.tooMany : words.badCredentials);
-}
-
-function randomString(bytes = 32) {
-  const data = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...data))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
-async function cognitoSignIn() {
-  const c = config.cognito!;
-  const verifier = randomString();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  const challenge = btoa(String.fromCharCode(...digest))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-  const state = randomString(16);
-  sessionStorage.setItem('ventanilla.pkce', JSON.stringify({ verifier, state }));
-  const url = new URL(`${c.domain}/oauth2/authorize`);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: c.clientId,
-    redirect_uri: c.redirectUri,
-    scope: 'openid email',
-    code_challenge_method: 'S256',
-    code_challenge: challenge,
-    state,
-  }).toString();
-  location.assign(url.toString());
-}
-
-/** Back from the hosted sign-in with a code: exchange it (PKCE) for tokens. */
-async function cognitoCallback(): Promise<boolean> {
-  const params = new URLSearchParams(location.search);
-  const code = params.get('code');
-  if (!code) return false;
-  const saved = JSON.parse(sessionStorage.getItem('ventanilla.pkce') ?? '{}') as {
-    verifier?: string;
-    state?: string;
-  };
-  history.replaceState(null, '', location.pathname);
-  if (!saved.verifier || saved.state !== params.get('state')) return false;
-  const c = config.cognito!;
-  const res = await fetch(`${c.domain}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: c.clientId,
-      code,
-      redirect_uri: c.redirectUri,
-      code_verifier: saved.verifier,
-    }),
-  });
-  if (!res.ok) return false;
-  token = ((await res.json()) as { id_token: string }).id_token;
-  sessionStorage.setItem('ventanilla.token', token);
-  sessionStorage.removeItem('ventanilla.pkce');
-  return true;
+  showLogin(result === 'too-many' ? words.tooMany : words.badCredentials);
 }
 
 async function signOut() {
   for (const t of timers.splice(0)) clearInterval(t);
   source?.close();
-  if (config.mode === 'local') await api('/session', { method: 'DELETE' });
-  token = undefined;
-  sessionStorage.removeItem('ventanilla.token');
   summary = undefined;
   live = undefined;
-  if (config.mode === 'cognito')
-    location.assign(
-      `${config.cognito!.domain}/logout?client_id=${config.cognito!.clientId}&logout_uri=${encodeURIComponent(config.cognito!.redirectUri)}`,
-    );
-  else showLogin();
-}
-
-function claimsOf(jwt: string | undefined): { email?: string } | undefined {
-  try {
-    return JSON.parse(atob(jwt!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { email?: string };
-  } catch {
-    return undefined;
-  }
+  if ((await session.signOut()) === 'signed-out') showLogin();
 }
 
 // ---- data
@@ -180,8 +82,9 @@ async function loadSummary() {
 }
 
 function startLive() {
-  if (config.mode === 'local') {
-    source = new EventSource(`${config.api}/events`);
+  const events = session.eventsUrl();
+  if (events) {
+    source = new EventSource(events);
     source.addEventListener('live', (event) => {
       live = JSON.parse((event as MessageEvent<string>).data) as Live;
       lastUpdate = Date.now();
@@ -215,15 +118,12 @@ function scheduleSummary() {
 }
 
 async function start() {
-  const me =
-    config.mode === 'local'
-      ? await api<{ user?: { name: string; role: string } }>('/session')
-      : { status: token ? 200 : 401, body: { user: { name: claimsOf(token)?.email ?? '', role: '' } } };
-  if (me.status === 401) return showLogin();
+  const me = await session.user();
+  if (!me) return showLogin();
   $('#login').hidden = true;
   $('#dashboard').hidden = false;
   $('#signout').hidden = false;
-  $('#who').textContent = me.body.user?.name ?? '';
+  $('#who').textContent = me.name;
   await loadSummary();
   if ($('#dashboard').hidden) return;
   startLive();
@@ -494,7 +394,7 @@ function render() {
 // ---- boot
 
 async function boot() {
-  config = (await (await fetch('config.json')).json()) as AppConfig;
+  session = await StaffSession.load();
   $('#lang').addEventListener('click', () => {
     language = language === 'es' ? 'en' : 'es';
     localStorage.setItem('ventanilla.lang', language);
@@ -513,12 +413,12 @@ async function boot() {
   ($('#login-form') as HTMLFormElement).addEventListener('submit', (e) => void localSignIn(e));
   window.addEventListener('resize', () => renderCharts());
   applyLanguage();
-  if (config.mode === 'cognito') {
+  if (session.config.mode === 'cognito') {
     $('#login-form').hidden = true;
     $('#cognito-signin').hidden = false;
-    $('#cognito-signin').addEventListener('click', () => void cognitoSignIn());
-    await cognitoCallback();
-    if (!token) return showLogin();
+    $('#cognito-signin').addEventListener('click', () => void session.signInCognito());
+    await session.cognitoCallback();
+    if (!session.hasToken) return showLogin();
   }
   await start();
 }

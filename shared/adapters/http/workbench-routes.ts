@@ -100,7 +100,10 @@ export function workbenchRoutes(
   deps: CoreDeps & {
     notes: CaseNotes;
     links: CitizenLinkStore;
-    deployment: Pick<Deployment, 'country' | 'languages' | 'defaultDocumentType'>;
+    deployment: Pick<
+      Deployment,
+      'country' | 'languages' | 'defaultLanguage' | 'defaultDocumentType' | 'timeZone' | 'departments'
+    >;
   },
 ): Route[] {
   const { country, languages, defaultDocumentType } = deps.deployment;
@@ -132,6 +135,25 @@ export function workbenchRoutes(
   };
 
   return [
+    {
+      // What the agent panel names and offers: the procedures (to open a case on) and the departments.
+      method: 'GET',
+      path: '/catalogue',
+      roles: [...STAFF, 'backoffice'],
+      handle: async () => ({
+        languages,
+        defaultLanguage: deps.deployment.defaultLanguage,
+        defaultDocumentType,
+        timeZone: deps.deployment.timeZone,
+        departments: deps.deployment.departments.map((d) => ({ id: d.id, name: d.name })),
+        topics: deps.catalogue.entries.map((e) => ({
+          id: e.id,
+          department: e.department,
+          name: e.name,
+          needsPerson: e.needsPerson,
+        })),
+      }),
+    },
     {
       method: 'GET',
       path: '/citizens',

@@ -1,0 +1,237 @@
+/// <reference lib="dom" />
+import { existsSync, mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startLocalBackEnd } from '../../local/back-end';
+import { dropTables } from '../../shared/adapters/dynamodb/setup';
+import { formatTicket } from '../../shared/domain/ticket';
+import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+
+const CHROMIUM = '/usr/bin/chromium';
+let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+/** The staff API as a script signed in as a supervisor: the data the agents find. */
+async function api(path: string, method = 'GET', body?: unknown, ifMatch?: string) {
+  const res = await fetch(`${backEnd.url}/api${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${backEnd.token}`,
+      'content-type': 'application/json',
+      ...(ifMatch ? { 'if-match': ifMatch } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, etag: res.headers.get('etag'), body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A page of its own (its own cookies), at 1366×768 beside the softphone, signed in as the user. */
+async function signedIn(username: string, language = 'es-PA'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: language });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${backEnd.url}/agent/`);
+  await page.fill('#username', username);
+  await page.fill('#password', backEnd.newPasswords.get(username)!);
+  await page.press('#password', 'Enter');
+  await page.locator('#search-text').waitFor();
+  return page;
+}
+
+let citizenId: string;
+let ticket: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `The agent panel test drives Debian's Chromium at ${CHROMIUM}, which is not installed: ` +
+        'install the Debian package "chromium" (sudo apt-get install chromium). .ci/run installs it.',
+    );
+  mkdirSync('test-results', { recursive: true });
+  backEnd = await startLocalBackEnd({
+    configDir: 'config/city-hall',
+    dynamoEndpoint: testDynamoEndpoint(),
+    logLevel: 'CRITICAL',
+    tablePrefix: `a${randomUUID().slice(0, 8)}-`,
+    port: 0,
+  });
+  const registered = await api('/citizens', 'POST', {
+    givenNames: 'Marisol',
+    surnames: 'Bethancourt',
+    phone: '6333-1111',
+    document: { type: 'CEDULA', number: '8-333-1111' },
+  });
+  citizenId = registered.body.citizen.id;
+  // By phone: with no SMS or WhatsApp contact, its answer waits for a person to tell it.
+  ticket = (await api('/cases', 'POST', { citizenId, topicId: 'payment-plan', channel: 'VOICE' })).body
+    .ticket;
+  browser = await chromium.launch({
+    executablePath: 'scripts/chromium-real-clock.sh',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await backEnd?.stop();
+  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
+});
+
+describe('the agent panel in Chromium', () => {
+  it("pops the caller's citizen from their number: name, document, open case with its ticket, status and channels", async () => {
+    const page = await signedIn('agente');
+    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
+    await page.locator('#citizen-h').waitFor();
+    expect(await page.textContent('#citizen-h')).toBe('Ciudadano: Marisol Bethancourt');
+    expect(await page.textContent('#identities')).toContain('CEDULA: 83331111');
+    expect(await page.textContent('#identities')).toContain('Teléfono: +50763331111');
+    const open = page.locator(`#open-cases li[data-ticket="${ticket}"]`);
+    expect(await open.textContent()).toContain(formatTicket(ticket as never));
+    expect(await open.textContent()).toContain('Arreglo de pago');
+    expect(await open.textContent()).toContain('Abierto');
+    await page.screenshot({ path: 'test-results/agent-pop.png', fullPage: true });
+  });
+
+  it('checks a ticket as it is typed, and goes to the search box with the / key', async () => {
+    const page = await signedIn('agente');
+    await page.locator('#main').focus();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-text');
+    await page.keyboard.type(ticket.slice(0, 9));
+    expect(await page.textContent('#search-hint')).toBe('Falta 1 dígito.');
+    const wrong = `${ticket.slice(0, 9)}${(Number(ticket[9]) + 1) % 10}`;
+    await page.fill('#search-text', wrong);
+    expect(await page.textContent('#search-hint')).toContain('Dígito de control incorrecto');
+    await page.fill('#search-text', formatTicket(ticket as never));
+    expect(await page.textContent('#search-hint')).toBe('Ticket válido.');
+    await page.press('#search-text', 'Enter');
+    await page.locator('#case-h').waitFor();
+    expect(await page.textContent('#case-h')).toBe(`Caso ${formatTicket(ticket as never)}`);
+  });
+
+  it('keeps a note and records an answer, moving the case only along the moves its status allows', async () => {
+    const page = await signedIn('agente');
+    await page.fill('#search-text', ticket);
+    await page.press('#search-text', 'Enter');
+    await page.locator('#case-h').waitFor();
+    expect(await page.locator('#moves button').evaluateAll((b) => b.map((x) => x.dataset.move))).toEqual([
+      'PENDING_RESPONSE',
+      'RESOLVED',
+      'CANCELLED',
+    ]);
+    await page.fill('#note-text', 'Llamó para preguntar por su arreglo.');
+    await page.click('#note-form button');
+    await page.locator('#notes li', { hasText: 'Llamó para preguntar' }).waitFor();
+    await page.click('[data-move="PENDING_RESPONSE"]');
+    await page.locator('[data-move="PENDING_COMMUNICATION"]').waitFor();
+    await page.fill('#move-answer', 'Su arreglo de pago fue aprobado.');
+    await page.click('[data-move="PENDING_COMMUNICATION"]');
+    await page.locator('[data-fact="answer"]', { hasText: 'aprobado' }).waitFor();
+    expect(await page.textContent('[data-fact="status"]')).toBe('Respuesta lista para comunicar');
+    const stored = await api(`/cases/${ticket}`);
+    expect(stored.body.case).toMatchObject({
+      status: 'PENDING_COMMUNICATION',
+      answer: 'Su arreglo de pago fue aprobado.',
+    });
+    expect(stored.body.notes.map((n: { text: string }) => n.text)).toEqual([
+      'Llamó para preguntar por su arreglo.',
+    ]);
+    // Told to the caller on the line: the agent marks it communicated.
+    expect(await page.textContent('[data-move="COMMUNICATED"]')).toBe('Ya se lo dije al ciudadano');
+    await page.click('[data-move="COMMUNICATED"]');
+    await page.locator('[data-fact="status"]', { hasText: 'Comunicado' }).waitFor();
+    expect((await api(`/cases/${ticket}`)).body.case.status).toBe('COMMUNICATED');
+  });
+
+  it("shows a change someone else made first as a conflict, keeping the agent's text", async () => {
+    const made = await api('/cases', 'POST', { citizenId, topicId: 'tax-clearance', channel: 'VOICE' });
+    const other = made.body.ticket as string;
+    const [first, second] = [await signedIn('agente'), await signedIn('supervisora')];
+    for (const page of [first, second]) {
+      await page.fill('#search-text', other);
+      await page.press('#search-text', 'Enter');
+      await page.locator('[data-move="PENDING_RESPONSE"]').waitFor();
+    }
+    await first.click('[data-move="PENDING_RESPONSE"]');
+    await first.locator('[data-move="PENDING_COMMUNICATION"]').waitFor();
+    await second.fill('#move-reason', 'El ciudadano ya no lo necesita');
+    await second.click('[data-move="CANCELLED"]');
+    await second.locator('#alert').waitFor();
+    expect(await second.textContent('#alert')).toContain('Otra persona cambió este caso');
+    expect(await second.inputValue('#move-reason')).toBe('El ciudadano ya no lo necesita');
+    // The page now shows the case as it is: the other agent's move won, and only one did.
+    expect(await second.textContent('[data-fact="status"]')).toBe('Esperando respuesta de la oficina');
+    const audit = (await api(`/cases/${other}`)).body.audit.map((a: { to: string }) => a.to);
+    expect(audit).toEqual(['OPEN', 'PENDING_RESPONSE']);
+  });
+
+  it('offers reopening to a supervisor only, and the API refuses it to an agent', async () => {
+    const made = await api('/cases', 'POST', { citizenId, topicId: 'property-tax', channel: 'VOICE' });
+    const closed = made.body.ticket as string;
+    const read = await api(`/cases/${closed}`);
+    await api(`/cases/${closed}/transitions`, 'POST', { to: 'CANCELLED', reason: 'duplicado' }, read.etag!);
+    const agent = await signedIn('agente');
+    await agent.fill('#search-text', closed);
+    await agent.press('#search-text', 'Enter');
+    await agent.locator('#case-h').waitFor();
+    expect(await agent.locator('#moves button').count()).toBe(0);
+    const refused = await agent.evaluate(async (t) => {
+      const res = await fetch(`/api/cases/${t}/transitions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'if-match': '"2"' },
+        body: JSON.stringify({ to: 'OPEN', reason: 'quiero' }),
+      });
+      return res.status;
+    }, closed);
+    expect(refused).toBe(403);
+    const supervisor = await signedIn('supervisora');
+    await supervisor.fill('#search-text', closed);
+    await supervisor.press('#search-text', 'Enter');
+    await supervisor.locator('[data-move="OPEN"]').waitFor();
+    expect(await supervisor.textContent('[data-move="OPEN"]')).toBe('Reabrir (supervisión)');
+  });
+
+  it('registers an unknown caller from the pop, and the case it opens lands on them', async () => {
+    const page = await signedIn('agente');
+    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('6333-9999')}`);
+    await page.locator('#register-form').waitFor();
+    expect(await page.inputValue('#reg-phone')).toBe('6333-9999');
+    await page.fill('#reg-given', 'Tomás');
+    await page.fill('#reg-surnames', 'Rentería');
+    await page.click('#register-form button');
+    await page.locator('#citizen-h', { hasText: 'Tomás Rentería' }).waitFor();
+    await page.selectOption('#open-topic', 'birth-certificate');
+    await page.click('#open-form button');
+    await page.locator('#case-h').waitFor();
+    const found = await api(`/citizens?phone=${encodeURIComponent('6333-9999')}`);
+    const id = found.body.items[0].id;
+    const view = await api(`/citizens/${id}`);
+    expect(view.body.cases.map((c: { topicId: string }) => c.topicId)).toEqual(['birth-certificate']);
+  });
+
+  it('has no serious or critical accessibility violation, in Spanish and in English', async () => {
+    const page = await signedIn('agente');
+    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
+    await page.locator('#citizen-h').waitFor();
+    const check = async (view: string) => {
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      expect(
+        violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${view}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      ).toEqual([]);
+    };
+    await check('citizen, es');
+    await page.click('#lang');
+    expect(await page.textContent('#citizen-h')).toBe('Citizen: Marisol Bethancourt');
+    await check('citizen, en');
+    await page.click('#open-cases li button');
+    await page.locator('#case-h').waitFor();
+    await check('case, en');
+    await page.screenshot({ path: 'test-results/agent-case.png', fullPage: true });
+  });
+});
