@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   e2e: () => import('./e2e'),
   simulate: () => import('./simulate'),
   batch: () => import('./batch'),
+  workspace: () => import('./workspace'),
 };
 
 const NUMBERS = {

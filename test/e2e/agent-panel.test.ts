@@ -195,6 +195,18 @@ describe('the agent panel in Chromium', () => {
     expect(await supervisor.textContent('[data-move="OPEN"]')).toBe('Reabrir (supervisión)');
   });
 
+  it('keeps out a back-office user, who does not work with citizens', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'es-PA' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${backEnd.url}/agent/`);
+    await page.fill('#username', 'tesoreria');
+    await page.fill('#password', backEnd.newPasswords.get('tesoreria')!);
+    await page.press('#password', 'Enter');
+    await page.locator('#login-error', { hasText: 'no trabaja con ciudadanos' }).waitFor();
+    expect(await page.locator('#panel').isHidden()).toBe(true);
+  });
+
   it('registers an unknown caller from the pop, and the case it opens lands on them', async () => {
     const page = await signedIn('agente');
     await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('6333-9999')}`);

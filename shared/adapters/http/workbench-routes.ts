@@ -139,7 +139,7 @@ export function workbenchRoutes(
       // What the agent panel names and offers: the procedures (to open a case on) and the departments.
       method: 'GET',
       path: '/catalogue',
-      roles: [...STAFF, 'backoffice'],
+      roles: STAFF,
       handle: async () => ({
         languages,
         defaultLanguage: deps.deployment.defaultLanguage,

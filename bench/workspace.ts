@@ -1,0 +1,88 @@
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { startLocalBackEnd } from '../local/back-end';
+import { buildPage } from '../web/build';
+import { percentile, progress, report, round } from './harness';
+
+const CONTACTS = 20;
+
+/**
+ * The agent panel's screen pop: from opening the panel on a caller's number to the citizen and their open
+ * case drawn, for 20 callers on the local back end in Debian's Chromium; against a floor measured in the same
+ * run (the panel opened with nothing to look up). And the size of each page's script, gzipped.
+ */
+export async function run(): Promise<void> {
+  for (const page of ['agent', 'dashboard'] as const) {
+    const script = buildPage(page).find((f) => f.path === 'app.js')!.body;
+    report({
+      name: `workspace.${page}_js_gzip_kb`,
+      value: round(gzipSync(script).length / 1024, 1),
+      unit: 'KB',
+      goal: page === 'agent' ? '<= 150' : undefined,
+      raw_kb: round(script.length / 1024, 1),
+    });
+  }
+  const backEnd = await startLocalBackEnd({
+    configDir: 'config/city-hall',
+    port: 0,
+    tablePrefix: 'bench-ws-',
+  });
+  const browser = await chromium.launch({
+    executablePath: 'scripts/chromium-real-clock.sh',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  try {
+    const api = (path: string, body: unknown) =>
+      fetch(`${backEnd.url}/api${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${backEnd.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json() as Promise<{ citizen?: { id: string }; ticket?: string }>);
+    const phones: string[] = [];
+    for (let i = 0; i < CONTACTS; i++) {
+      const phone = `+5076444${String(1000 + i)}`;
+      const made = await api('/citizens', { givenNames: `Persona ${i}`, surnames: 'Prueba', phone });
+      await api('/cases', { citizenId: made.citizen!.id, topicId: 'payment-plan', channel: 'VOICE' });
+      phones.push(phone);
+    }
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${backEnd.url}/agent/`);
+    await page.fill('#username', 'agente');
+    await page.fill('#password', backEnd.newPasswords.get('agente')!);
+    await page.press('#password', 'Enter');
+    await page.locator('#search-text').waitFor();
+    const timed = async (url: string, drawn: string) => {
+      const started = performance.now();
+      await page.goto(url);
+      await page.locator(drawn).first().waitFor();
+      return performance.now() - started;
+    };
+    const floor: number[] = [];
+    const pops: number[] = [];
+    for (const phone of phones) {
+      floor.push(await timed(`${backEnd.url}/agent/`, '#search-text'));
+      pops.push(
+        await timed(
+          `${backEnd.url}/agent/?phone=${encodeURIComponent(phone)}`,
+          '#open-cases li[data-ticket]',
+        ),
+      );
+    }
+    progress(`  ${CONTACTS} screen pops`);
+    for (const p of [50, 95])
+      report({
+        name: `workspace.screen_pop_ms.p${p}`,
+        value: round(percentile(pops, p), 1),
+        unit: 'ms',
+        ...(p === 95 ? { goal: '<= 300' } : {}),
+        floor_ms: round(percentile(floor, p), 1),
+        ratio_to_floor: round(percentile(pops, p) / percentile(floor, p), 2),
+        contacts: CONTACTS,
+      });
+  } finally {
+    await browser.close();
+    await backEnd.stop();
+  }
+}
