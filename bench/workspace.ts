@@ -5,11 +5,13 @@ import { buildPage } from '../web/build';
 import { percentile, progress, report, round } from './harness';
 
 const CONTACTS = 20;
+/** Callers popped first and not counted: the page's and DynamoDB Local's first calls are cold. */
+const WARMUP = 3;
 
 /**
- * The agent panel's screen pop: from opening the panel on a caller's number to the citizen and their open
- * case drawn, for 20 callers on the local back end in Debian's Chromium; against a floor measured in the same
- * run (the panel opened with nothing to look up). And the size of each page's script, gzipped.
+ * The agent panel's screen pop: from a contact pointing the open panel at the caller's number to the citizen
+ * and their open case drawn, for 20 callers on the local back end in Debian's Chromium; against a floor
+ * measured in the same run (the page asked for what it already shows). And each page's script size, gzipped.
  */
 export async function run(): Promise<void> {
   for (const page of ['agent', 'dashboard'] as const) {
@@ -40,7 +42,7 @@ export async function run(): Promise<void> {
         body: JSON.stringify(body),
       }).then((r) => r.json() as Promise<{ citizen?: { id: string }; ticket?: string }>);
     const phones: string[] = [];
-    for (let i = 0; i < CONTACTS; i++) {
+    for (let i = 0; i < WARMUP + CONTACTS; i++) {
       const phone = `+5076444${String(1000 + i)}`;
       const made = await api('/citizens', { givenNames: `Persona ${i}`, surnames: 'Prueba', phone });
       await api('/cases', { citizenId: made.citizen!.id, topicId: 'payment-plan', channel: 'VOICE' });
@@ -53,22 +55,23 @@ export async function run(): Promise<void> {
     await page.fill('#password', backEnd.newPasswords.get('agente')!);
     await page.press('#password', 'Enter');
     await page.locator('#search-text').waitFor();
-    const timed = async (url: string, drawn: string) => {
+    // The panel stays open, as beside the softphone; each contact points it at the caller (#pop=<number>).
+    // The floor: the same page asked to show what it already shows (no round trip to the API).
+    const timed = async (hash: string, drawn: string) => {
       const started = performance.now();
-      await page.goto(url);
+      await page.evaluate((h) => (location.hash = h), hash);
       await page.locator(drawn).first().waitFor();
       return performance.now() - started;
     };
     const floor: number[] = [];
     const pops: number[] = [];
-    for (const phone of phones) {
-      floor.push(await timed(`${backEnd.url}/agent/`, '#search-text'));
-      pops.push(
-        await timed(
-          `${backEnd.url}/agent/?phone=${encodeURIComponent(phone)}`,
-          '#open-cases li[data-ticket]',
-        ),
-      );
+    for (const [i, phone] of phones.entries()) {
+      const drawn = `#citizen-h:has-text("Persona ${i} ")`;
+      const popped = await timed(`pop=${encodeURIComponent(phone)}`, drawn);
+      const still = await timed(`still-${i}`, drawn);
+      if (i < WARMUP) continue;
+      pops.push(popped);
+      floor.push(still);
     }
     progress(`  ${CONTACTS} screen pops`);
     for (const p of [50, 95])

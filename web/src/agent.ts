@@ -100,13 +100,20 @@ async function start() {
   $('#signout').hidden = false;
   $('#who').textContent = user.name;
   fillTopics();
-  // A screen pop: the softphone (or the local caller) opens the panel with the caller's number.
-  const phone = new URLSearchParams(location.search).get('phone');
-  if (phone) {
-    $<HTMLSelectElement>('#search-kind').value = 'phone';
-    $<HTMLInputElement>('#search-text').value = phone;
-    await search();
-  } else $<HTMLInputElement>('#search-text').focus();
+  // A screen pop: the softphone (or the local caller) opens the panel on the caller's number, or, with the
+  // panel already open, points it at them (`#pop=<number>`).
+  const phone = new URLSearchParams(location.search).get('phone') ?? popOf(location.hash);
+  if (phone) await pop(phone);
+  else $<HTMLInputElement>('#search-text').focus();
+}
+
+const popOf = (hash: string) => new URLSearchParams(hash.replace(/^#/, '')).get('pop') ?? undefined;
+
+/** Shows whoever calls from the number: the citizen, or the registration form. */
+async function pop(phone: string) {
+  $<HTMLSelectElement>('#search-kind').value = 'phone';
+  $<HTMLInputElement>('#search-text').value = phone;
+  await search();
 }
 
 // ---- search
@@ -436,6 +443,10 @@ async function boot() {
     if (e.key !== '/' || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
     e.preventDefault();
     $<HTMLInputElement>('#search-text').focus();
+  });
+  window.addEventListener('hashchange', () => {
+    const phone = popOf(location.hash);
+    if (phone && user) void pop(phone);
   });
   applyLanguage();
   if (session.config.mode === 'cognito') {
