@@ -33,6 +33,7 @@ export function buildApp(app: App, configDir: string, env: { account?: string; r
     citizensTable: data.data.tables.citizens,
     stream: data.events.stream,
     queueArns: contactCenter.queueArns,
+    instanceArn: contactCenter.instanceArn,
     ...stackEnv,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -60,10 +60,10 @@ export function buildPage(page: StaffPage, options: { minify?: boolean } = {}): 
 /** The supervisors' dashboard (uPlot bundled in). */
 export const buildDashboard = (options: { minify?: boolean } = {}) => buildPage('dashboard', options);
 
-/** Writes the built files (and a config.json, when given) into a folder, for the S3 deployment. */
-export function writeDashboard(dir: string, config: unknown): string {
+/** Writes a page's built files (and a config.json, when given) into a folder, for the S3 deployment. */
+export function writePage(page: StaffPage, dir: string, config?: unknown): string {
   mkdirSync(dir, { recursive: true });
-  for (const f of buildDashboard()) writeFileSync(join(dir, f.path), f.body);
+  for (const f of buildPage(page)) writeFileSync(join(dir, f.path), f.body);
   if (config !== undefined) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   return dir;
 }

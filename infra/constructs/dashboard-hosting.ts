@@ -14,7 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { pageCsp } from '../../web/csp';
-import { writeDashboard } from '../../web/build';
+import { writePage, type StaffPage } from '../../web/build';
 
 /** Paths ending in "/" are folders: serve their index.html (S3 has no directory index behind OAC). */
 const INDEX_REWRITE = `function handler(event) {
@@ -25,13 +25,19 @@ const INDEX_REWRITE = `function handler(event) {
 }`;
 
 /** The pages' policy in AWS: the API (API Gateway) and the hosted sign-in (Cognito) of the region. */
-export const DASHBOARD_CSP = (region: string) =>
-  pageCsp([`https://*.execute-api.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`]);
+export const DASHBOARD_CSP = (region: string, frameAncestors: readonly string[] = []) =>
+  pageCsp(
+    [`https://*.execute-api.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`],
+    frameAncestors,
+  );
+
+/** Where Amazon Connect's agent workspace runs, which alone may show the agent panel in a frame. */
+export const CONNECT_WORKSPACE_ORIGINS = ['https://*.my.connect.aws', 'https://*.awsapps.com'];
 
 /**
- * The supervisor dashboard's hosting: a private, encrypted bucket reachable only through CloudFront with
- * origin access control, HTTPS only, with access logs for both; the page is built by esbuild at synth and
- * published under /dashboard/ with a config.json naming the API and the hosted sign-in.
+ * The staff pages' hosting: a private, encrypted bucket reachable only through CloudFront with origin access
+ * control, HTTPS only, with access logs for both; each page is built by esbuild at synth and published under
+ * its folder (/dashboard/, /agent/) with a config.json naming the API and the hosted sign-in.
  */
 export class DashboardHosting extends Construct {
   readonly bucket: s3.Bucket;
@@ -61,39 +67,56 @@ export class DashboardHosting extends Construct {
       serverAccessLogsPrefix: 'site/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const indexRewrite = new cloudfront.Function(this, 'IndexRewrite', {
+      code: cloudfront.FunctionCode.fromInline(INDEX_REWRITE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
+    const region = Stack.of(this).region;
+    /** The security headers of the local server; `frameAncestors` may frame the page (none by default). */
+    const headers = (id: string, comment: string, frameAncestors: readonly string[] = []) =>
+      new cloudfront.ResponseHeadersPolicy(this, id, {
+        comment,
+        securityHeadersBehavior: {
+          contentSecurityPolicy: {
+            contentSecurityPolicy: DASHBOARD_CSP(region, frameAncestors),
+            override: true,
+          },
+          contentTypeOptions: { override: true },
+          // Framing is the CSP's to allow; X-Frame-Options cannot name the workspace's origins.
+          ...(frameAncestors.length
+            ? {}
+            : { frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true } }),
+          referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.days(365),
+            includeSubdomains: true,
+            override: true,
+          },
+        },
+      });
+    const behavior = (policy: cloudfront.IResponseHeadersPolicy): cloudfront.BehaviorOptions => ({
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: policy,
+      functionAssociations: [
+        { eventType: cloudfront.FunctionEventType.VIEWER_REQUEST, function: indexRewrite },
+      ],
+    });
     this.distribution = new cloudfront.Distribution(this, 'Cdn', {
-      comment: 'Ventanilla supervisor dashboard',
+      comment: 'Ventanilla staff pages',
       defaultRootObject: 'index.html',
-      defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
-          comment: 'Ventanilla staff pages: the same security headers as the local server',
-          securityHeadersBehavior: {
-            contentSecurityPolicy: {
-              contentSecurityPolicy: DASHBOARD_CSP(Stack.of(this).region),
-              override: true,
-            },
-            contentTypeOptions: { override: true },
-            frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-            referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
-            strictTransportSecurity: {
-              accessControlMaxAge: Duration.days(365),
-              includeSubdomains: true,
-              override: true,
-            },
-          },
-        }),
-        functionAssociations: [
-          {
-            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
-            function: new cloudfront.Function(this, 'IndexRewrite', {
-              code: cloudfront.FunctionCode.fromInline(INDEX_REWRITE),
-              runtime: cloudfront.FunctionRuntime.JS_2_0,
-            }),
-          },
-        ],
+      defaultBehavior: behavior(
+        headers('Headers', 'Ventanilla staff pages: the same security headers as the local server'),
+      ),
+      additionalBehaviors: {
+        // The agent panel, which Amazon Connect's agent workspace shows in a frame.
+        '/agent/*': behavior(
+          headers('AgentHeaders', 'Ventanilla agent panel: framed by the Connect agent workspace only', [
+            ...CONNECT_WORKSPACE_ORIGINS,
+          ]),
+        ),
       },
       enableLogging: true,
       logBucket: logs,
@@ -116,23 +139,36 @@ export class DashboardHosting extends Construct {
     });
   }
 
-  /** Publishes the built page and its config.json (API address and sign-in, resolved at deploy time). */
+  /**
+   * Publishes each staff page under its folder (/dashboard/, /agent/) with its config.json: the API's address
+   * and the hosted sign-in, resolved at deploy time, returning to the page it left.
+   */
   publish(config: {
     readonly api: string;
-    readonly cognito: { readonly domain: string; readonly clientId: string; readonly redirectUri: string };
-  }): s3deploy.BucketDeployment {
-    const built = writeDashboard(mkdtempSync(join(tmpdir(), 'ventanilla-dashboard-')), undefined);
-    const deployment = new s3deploy.BucketDeployment(this, 'Publish', {
-      sources: [
-        s3deploy.Source.asset(built, { exclude: ['config.json'] }),
-        s3deploy.Source.jsonData('config.json', { mode: 'cognito', ...config }),
-      ],
-      destinationBucket: this.bucket,
-      destinationKeyPrefix: 'dashboard/',
-      distribution: this.distribution,
-      distributionPaths: ['/dashboard/*'],
-      memoryLimit: 256,
-    });
+    readonly cognito: { readonly domain: string; readonly clientId: string };
+    /** The distribution's origin, `https://…`. */
+    readonly origin: string;
+  }): s3deploy.BucketDeployment[] {
+    const deployments = (['dashboard', 'agent'] as const satisfies readonly StaffPage[]).map(
+      (page) =>
+        new s3deploy.BucketDeployment(this, page === 'dashboard' ? 'Publish' : `Publish-${page}`, {
+          sources: [
+            s3deploy.Source.asset(writePage(page, mkdtempSync(join(tmpdir(), `ventanilla-${page}-`))), {
+              exclude: ['config.json'],
+            }),
+            s3deploy.Source.jsonData('config.json', {
+              mode: 'cognito',
+              api: config.api,
+              cognito: { ...config.cognito, redirectUri: `${config.origin}/${page}/` },
+            }),
+          ],
+          destinationBucket: this.bucket,
+          destinationKeyPrefix: `${page}/`,
+          distribution: this.distribution,
+          distributionPaths: [`/${page}/*`],
+          memoryLimit: 256,
+        }),
+    );
     const handler = Stack.of(this).node.children.find((c) =>
       c.node.id.startsWith('Custom::CDKBucketDeployment'),
     );
@@ -159,13 +195,13 @@ export class DashboardHosting extends Construct {
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'CloudFront invalidations cannot be scoped to a distribution ARN by the bucket deployment; it invalidates /dashboard/* only.',
+          "CloudFront invalidations cannot be scoped to a distribution ARN by the bucket deployment; it invalidates each page's folder only.",
       });
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-L1',
         reason: "The bucket-deployment function's runtime is chosen and kept current by aws-cdk-lib.",
       });
     }
-    return deployment;
+    return deployments;
   }
 }

@@ -16,6 +16,7 @@ import { LoggedMessageAlarm } from '../constructs/function-alarms';
 import { StreamConsumer } from '../constructs/stream-consumer';
 import type { Construct } from 'constructs';
 import { BackOffice } from '../constructs/back-office';
+import { AgentWorkspaceApp } from '../constructs/agent-workspace';
 import { DashboardHosting } from '../constructs/dashboard-hosting';
 import { StaffIdentity } from '../constructs/identity';
 import { StaffApi } from '../constructs/staff-api';
@@ -51,6 +52,8 @@ export interface ApplicationStackProps extends StackProps {
   readonly stream: kinesis.IStream;
   /** Queue ARN per department id, so queue figures roll up to departments. */
   readonly queueArns: Readonly<Record<string, string>>;
+  /** The Connect instance whose agent workspace shows the agent panel (none: the panel stands alone). */
+  readonly instanceArn?: string;
 }
 
 /**
@@ -109,7 +112,7 @@ export class ApplicationStack extends Stack {
     this.dashboard = new DashboardHosting(this, 'Dashboard');
     const origin = `https://${this.dashboard.distribution.distributionDomainName}`;
     this.identity = new StaffIdentity(this, 'Identity', {
-      callbackUrls: [`${origin}/dashboard/`],
+      callbackUrls: [`${origin}/dashboard/`, `${origin}/agent/`],
       // Unique per account: the hosted sign-in's domain prefix is global within a region.
       domainPrefix: `ventanilla-${props.config.deployment.id}-${this.account}`,
       departments: props.config.deployment.departments.map((d) => d.id),
@@ -185,12 +188,19 @@ export class ApplicationStack extends Stack {
     new CfnOutput(this, 'ExchangeBucket', { value: this.backOffice.bucket.bucketName });
     this.dashboard.publish({
       api: this.api.api.apiEndpoint,
+      origin,
       cognito: {
         domain: this.identity.signInDomain,
         clientId: this.identity.dashboardClient.userPoolClientId,
-        redirectUri: `${origin}/dashboard/`,
       },
     });
+    if (props.instanceArn)
+      new AgentWorkspaceApp(this, 'AgentWorkspace', {
+        instanceArn: props.instanceArn,
+        origin,
+        name: `ventanilla-${props.config.deployment.id}-agent-panel`,
+      });
+    new CfnOutput(this, 'AgentPanelUrl', { value: `${origin}/agent/` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'DashboardUrl', { value: origin });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

@@ -31,6 +31,7 @@ export class ContactCenterStack extends Stack {
   readonly functions: Record<'lookup' | 'createCase' | 'status', ConnectFunction>;
   /** Queue ARN per department id. */
   readonly queueArns: Readonly<Record<string, string>>;
+  readonly instanceArn: string;
   /** Proactive messages and daily follow-up tasks: the contacts Ventanilla starts itself. */
   readonly outbound: OutboundContacts;
 
@@ -39,7 +40,7 @@ export class ContactCenterStack extends Stack {
     const { config, tables } = props;
     const { deployment } = config;
     const instance = new ConnectInstance(this, 'Instance', deployment);
-    const instanceArn = instance.instanceArn;
+    const instanceArn = (this.instanceArn = instance.instanceArn);
     const queues = new DepartmentQueues(this, 'Departments', { instanceArn, deployment });
     this.queueArns = queues.queueArns;
 

@@ -70,18 +70,21 @@ describe('application stack', () => {
     for (const r of routes) expect(r.Properties.AuthorizationType).toBe('JWT');
   });
 
-  it('publishes the dashboard under /dashboard/ with its config resolved at deploy time, and a hosted sign-in', () => {
+  it('publishes the dashboard and the agent panel each under its folder with its config resolved at deploy time, and a hosted sign-in', () => {
     const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
-    expect(deployments).toHaveLength(1);
-    expect(deployments[0]!.Properties).toMatchObject({
-      DestinationBucketKeyPrefix: 'dashboard/',
-      DistributionPaths: ['/dashboard/*'],
-    });
-    // Two sources: the built page, and config.json with the API and the client id filled in by CloudFormation.
-    expect(deployments[0]!.Properties.SourceObjectKeys).toHaveLength(2);
-    const markers = JSON.stringify(deployments[0]!.Properties.SourceMarkers);
-    for (const value of ['ApiEndpoint', 'IdentityStaffDashboard', 'IdentityStaffSignIn', 'DashboardCdn'])
-      expect(markers).toContain(value);
+    expect(
+      deployments.map((d) => [d.Properties.DestinationBucketKeyPrefix, d.Properties.DistributionPaths]),
+    ).toEqual([
+      ['dashboard/', ['/dashboard/*']],
+      ['agent/', ['/agent/*']],
+    ]);
+    for (const deployment of deployments) {
+      // Two sources: the built page, and config.json with the API and the client id filled in by CloudFormation.
+      expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
+      const markers = JSON.stringify(deployment.Properties.SourceMarkers);
+      for (const value of ['ApiEndpoint', 'IdentityStaffDashboard', 'IdentityStaffSignIn', 'DashboardCdn'])
+        expect(markers).toContain(value);
+    }
     template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
     template.hasResourceProperties('AWS::CloudFront::Function', {
       FunctionCode: Match.stringLikeRegexp("uri \\+= 'index.html'"),
@@ -192,6 +195,63 @@ describe('application stack', () => {
         distribution!.Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId,
       ),
     ).toContain(Object.keys(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]);
+  });
+
+  it('publishes the agent panel under /agent/, framed by the Connect agent workspace and nobody else', () => {
+    const policies = Object.entries(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    const [agentId, agent] = policies.find(([id]) => id.includes('AgentHeaders'))!;
+    const headers = agent.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain('frame-ancestors https://*.my.connect.aws https://*.awsapps.com');
+    expect(headers.FrameOptions).toBeUndefined();
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const behaviors = distribution!.Properties.DistributionConfig.CacheBehaviors as {
+      PathPattern: string;
+      ResponseHeadersPolicyId: unknown;
+    }[];
+    expect(behaviors.map((b) => b.PathPattern)).toEqual(['/agent/*']);
+    expect(JSON.stringify(behaviors[0]!.ResponseHeadersPolicyId)).toContain(agentId);
+    const prefixes = Object.values(template.findResources('Custom::CDKBucketDeployment')).map(
+      (d) => d.Properties.DestinationBucketKeyPrefix,
+    );
+    expect(prefixes.sort()).toEqual(['agent/', 'dashboard/']);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: [Match.anyValue(), Match.anyValue()],
+    });
+    expect(
+      JSON.stringify(
+        Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0]!.Properties.CallbackURLs,
+      ),
+    ).toContain('/agent/');
+  });
+
+  it('registers the agent panel as an application of the agent workspace, with only the contact permissions it uses', () => {
+    const other = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const otherData = new DataStack(other, 'Data');
+    const withInstance = Template.fromStack(
+      new ApplicationStack(other, 'WithInstance', {
+        config: compileConfig('config/city-hall'),
+        metricsTable: otherData.data.tables.metrics,
+        citizensTable: otherData.data.tables.citizens,
+        casesTable: otherData.data.tables.cases,
+        stream: otherData.events.stream,
+        queueArns: { tax: 'arn:aws:connect:us-east-1:111122223333:instance/i/queue/tax' },
+        instanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/00000000-0000-0000-0000-000000000000',
+      }),
+    );
+    withInstance.hasResourceProperties('AWS::AppIntegrations::Application', {
+      Permissions: ['Contact.Details.View', 'Contact.CustomerDetails.View'],
+      ApplicationSourceConfig: {
+        ExternalUrlConfig: { AccessUrl: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+      },
+    });
+    withInstance.hasResourceProperties('AWS::Connect::IntegrationAssociation', {
+      IntegrationType: 'APPLICATION',
+      InstanceId: Match.stringLikeRegexp('instance/'),
+    });
+    withInstance.resourceCountIs('AWS::Connect::ApprovedOrigin', 1);
+    // Without an instance (the panel on its own) there is nothing to register.
+    template.resourceCountIs('AWS::AppIntegrations::Application', 0);
   });
 
   it('runs the morning export every day at 07:00 in the deployment time zone, retried, with a dead-letter queue', () => {
