@@ -63,14 +63,18 @@ function grantedByTemplate(): Grants {
 
 const config = loadConfig('config/city-hall');
 const used = new Map<string, Set<string>>();
+const clients: { destroy(): void }[] = [];
+afterAll(() => clients.forEach((c) => c.destroy()));
 const quiet = () =>
   [process.stdout, process.stderr].map((s) => jest.spyOn(s, 'write').mockImplementation(() => true));
 
 beforeAll(async () => {
   const { doc, names } = await freshTables();
+  clients.push(doc);
   /** Each function on a client of its own, recorded, composed as at a cold start. */
   const runtime = (service: string, settings: Record<string, unknown> = {}, clock?: { now: () => Date }) => {
     const own = createDocumentClient({ endpoint: testDynamoEndpoint(), requestTimeoutMs: 5000 });
+    clients.push(own);
     used.set(service, recordAccess(own, names));
     return createRuntime({
       service,
