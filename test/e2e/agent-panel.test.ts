@@ -7,6 +7,7 @@ import { startLocalBackEnd } from '../../local/back-end';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { formatTicket } from '../../shared/domain/ticket';
 import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+import { localApi } from '../support/local-api';
 
 const CHROMIUM = '/usr/bin/chromium';
 let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
@@ -14,18 +15,8 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 /** The staff API as a script signed in as a supervisor: the data the agents find. */
-async function api(path: string, method = 'GET', body?: unknown, ifMatch?: string) {
-  const res = await fetch(`${backEnd.url}/api${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${backEnd.token}`,
-      'content-type': 'application/json',
-      ...(ifMatch ? { 'if-match': ifMatch } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, etag: res.headers.get('etag'), body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+const api = (path: string, method = 'GET', body?: unknown, ifMatch?: string) =>
+  localApi(backEnd)(path, method, body, ifMatch);
 
 /** A page of its own (its own cookies), at 1366×768 beside the softphone, signed in as the user. */
 async function signedIn(username: string, language = 'es-PA'): Promise<Page> {

@@ -5,18 +5,23 @@ import { API_ROUTES, ApplicationStack } from '../../infra/stacks/application-sta
 import { DataStack } from '../../infra/stacks/data-stack';
 import { pageCsp } from '../../web/csp';
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const data = new DataStack(app, 'Data');
-const template = Template.fromStack(
-  new ApplicationStack(app, 'Application', {
-    config: compileConfig('config/city-hall'),
-    metricsTable: data.data.tables.metrics,
-    citizensTable: data.data.tables.citizens,
-    casesTable: data.data.tables.cases,
-    stream: data.events.stream,
-    queueArns: { tax: 'arn:aws:connect:us-east-1:111122223333:instance/i/queue/tax' },
-  }),
-);
+/** The application stack of the example city hall, in an app of its own (bundling skipped). */
+function synth(extra: { instanceArn?: string } = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const data = new DataStack(app, 'Data');
+  return Template.fromStack(
+    new ApplicationStack(app, 'Application', {
+      config: compileConfig('config/city-hall'),
+      metricsTable: data.data.tables.metrics,
+      citizensTable: data.data.tables.citizens,
+      casesTable: data.data.tables.cases,
+      stream: data.events.stream,
+      queueArns: { tax: 'arn:aws:connect:us-east-1:111122223333:instance/i/queue/tax' },
+      ...extra,
+    }),
+  );
+}
+const template = synth();
 
 describe('application stack', () => {
   it('signs staff in with required MFA, strong passwords, no self sign-up and one group per role', () => {
@@ -226,19 +231,9 @@ describe('application stack', () => {
   });
 
   it('registers the agent panel as an application of the agent workspace, with only the contact permissions it uses', () => {
-    const other = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const otherData = new DataStack(other, 'Data');
-    const withInstance = Template.fromStack(
-      new ApplicationStack(other, 'WithInstance', {
-        config: compileConfig('config/city-hall'),
-        metricsTable: otherData.data.tables.metrics,
-        citizensTable: otherData.data.tables.citizens,
-        casesTable: otherData.data.tables.cases,
-        stream: otherData.events.stream,
-        queueArns: { tax: 'arn:aws:connect:us-east-1:111122223333:instance/i/queue/tax' },
-        instanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/00000000-0000-0000-0000-000000000000',
-      }),
-    );
+    const withInstance = synth({
+      instanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/00000000-0000-0000-0000-000000000000',
+    });
     withInstance.hasResourceProperties('AWS::AppIntegrations::Application', {
       Permissions: ['Contact.Details.View', 'Contact.CustomerDetails.View'],
       ApplicationSourceConfig: {

@@ -1,5 +1,6 @@
 import { testDynamoEndpoint } from '../support/dynamo';
 import { withCapturedLogs } from '../support/logs';
+import { localApi } from '../support/local-api';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STREAM, startLocalBackEnd } from '../../local/back-end';
@@ -97,22 +98,9 @@ describe('local back end', () => {
 });
 
 describe('proactive answers', () => {
-  const api = async (path: string, method = 'GET', body?: unknown, ifMatch?: string) => {
-    const res = await fetch(`${backEnd.url}/api${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${backEnd.token}`,
-        'content-type': 'application/json',
-        ...(ifMatch ? { 'if-match': ifMatch } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return {
-      status: res.status,
-      etag: res.headers.get('etag'),
-      body: (await res.json()) as Record<string, unknown> & { ticket: string },
-    };
-  };
+  const api = (path: string, method = 'GET', body?: unknown, ifMatch?: string) =>
+    localApi(backEnd)(path, method, body, ifMatch);
+
   const caseOf = async (ticket: string) =>
     (await api(`/cases/${ticket}`)).body.case as { status: string; version: number };
   async function answeredCase(phone: string, channel: string) {

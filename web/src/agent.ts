@@ -3,7 +3,7 @@ import { formatTicket, isTicket, verhoeffValid, type Ticket } from '../../shared
 import type { Citizen } from '../../shared/domain/citizen';
 import type { ContactRecord } from '../../shared/domain/contact';
 import type { CaseNote } from '../../shared/domain/notes';
-import { StaffSession, type StaffUser } from './auth';
+import { signInAndStart, StaffSession, type StaffUser } from './auth';
 import { AGENT_TEXT, type AgentLanguage, type AgentWords } from './agent-i18n';
 import { $, fillList, h } from './dom';
 import { fill } from './i18n';
@@ -75,17 +75,6 @@ function showLogin(message = '') {
   error.textContent = message;
   error.hidden = !message;
   $<HTMLInputElement>('#username').focus();
-}
-
-async function localSignIn(event: SubmitEvent) {
-  event.preventDefault();
-  const result = await session.signInLocal(
-    $<HTMLInputElement>('#username').value.trim(),
-    $<HTMLInputElement>('#password').value,
-  );
-  if (result !== 'ok') return showLogin(result === 'too-many' ? words.tooMany : words.badCredentials);
-  $<HTMLInputElement>('#password').value = '';
-  await start();
 }
 
 async function start() {
@@ -427,7 +416,6 @@ async function boot() {
   $('#signout').addEventListener('click', () => {
     void session.signOut().then((done) => done === 'signed-out' && showLogin());
   });
-  $<HTMLFormElement>('#login-form').addEventListener('submit', (e) => void localSignIn(e));
   $<HTMLFormElement>('#search').addEventListener('submit', (e) => void search(e));
   $('#search-text').addEventListener('input', updateHint);
   $('#search-kind').addEventListener('change', updateHint);
@@ -449,14 +437,7 @@ async function boot() {
     if (phone && user) void pop(phone);
   });
   applyLanguage();
-  if (session.config.mode === 'cognito') {
-    $('#login-form').hidden = true;
-    $('#cognito-signin').hidden = false;
-    $('#cognito-signin').addEventListener('click', () => void session.signInCognito());
-    await session.cognitoCallback();
-    if (!session.hasToken) return showLogin();
-  }
-  await start();
+  await signInAndStart(session, { showLogin, start, messages: () => words });
 }
 
 void boot();

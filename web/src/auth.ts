@@ -161,3 +161,41 @@ export class StaffSession {
     return 'redirected';
   }
 }
+
+/** What a page does around sign-in. */
+export interface SignInPage {
+  /** Shows the sign-in form, with a message when there is one. */
+  showLogin(message?: string): void;
+  /** The page's work, once signed in (it asks `user()` and may show the form again). */
+  start(): Promise<void>;
+  /** The page's words for a refused sign-in. */
+  messages(): { readonly tooMany: string; readonly badCredentials: string };
+}
+
+/**
+ * Wires a page's sign-in — the form (`#login-form`, `#username`, `#password`) locally, the hosted sign-in
+ * button (`#cognito-signin`) and its return in AWS — and starts the page.
+ */
+export async function signInAndStart(session: StaffSession, page: SignInPage): Promise<void> {
+  const field = (id: string) => document.querySelector(id) as HTMLInputElement;
+  (document.querySelector('#login-form') as HTMLFormElement).addEventListener('submit', (event) => {
+    event.preventDefault();
+    void session.signInLocal(field('#username').value.trim(), field('#password').value).then((result) => {
+      if (result === 'ok') {
+        field('#password').value = '';
+        return page.start();
+      }
+      const words = page.messages();
+      page.showLogin(result === 'too-many' ? words.tooMany : words.badCredentials);
+    });
+  });
+  if (session.config.mode === 'cognito') {
+    field('#login-form').hidden = true;
+    const button = field('#cognito-signin');
+    button.hidden = false;
+    button.addEventListener('click', () => void session.signInCognito());
+    await session.cognitoCallback();
+    if (!session.hasToken) return page.showLogin();
+  }
+  await page.start();
+}

@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import type { DashboardView } from '../../shared/domain/metrics/summary';
 import type { LiveMetrics } from '../../shared/domain/metrics/read-model';
-import { StaffSession } from './auth';
+import { signInAndStart, StaffSession } from './auth';
 import { fill, TEXT, type Language, type Words } from './i18n';
 import { clock, clockDuration, count, duration, level, LEVEL_ICON, percent, type Level } from './view';
 
@@ -46,18 +46,6 @@ function showLogin(message = '') {
   error.textContent = message;
   error.hidden = !message;
   ($('#username') as HTMLInputElement).focus();
-}
-
-async function localSignIn(event: SubmitEvent) {
-  event.preventDefault();
-  const username = ($('#username') as HTMLInputElement).value.trim();
-  const password = ($('#password') as HTMLInputElement).value;
-  const result = await session.signInLocal(username, password);
-  if (result === 'ok') {
-    ($('#password') as HTMLInputElement).value = '';
-    return start();
-  }
-  showLogin(result === 'too-many' ? words.tooMany : words.badCredentials);
 }
 
 async function signOut() {
@@ -410,17 +398,9 @@ async function boot() {
     follow = summary && summary.date === summary.today ? 'events' : 'today';
     void loadSummary();
   });
-  ($('#login-form') as HTMLFormElement).addEventListener('submit', (e) => void localSignIn(e));
   window.addEventListener('resize', () => renderCharts());
   applyLanguage();
-  if (session.config.mode === 'cognito') {
-    $('#login-form').hidden = true;
-    $('#cognito-signin').hidden = false;
-    $('#cognito-signin').addEventListener('click', () => void session.signInCognito());
-    await session.cognitoCallback();
-    if (!session.hasToken) return showLogin();
-  }
-  await start();
+  await signInAndStart(session, { showLogin, start, messages: () => words });
 }
 
 void boot();
