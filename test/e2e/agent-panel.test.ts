@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { existsSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
+import { axeViolations } from '../support/axe';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startLocalBackEnd } from '../../local/back-end';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
@@ -220,14 +220,7 @@ describe('the agent panel in Chromium', () => {
     const page = await signedIn('agente');
     await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
     await page.locator('#citizen-h').waitFor();
-    const check = async (view: string) => {
-      const { violations } = await new AxeBuilder({ page }).analyze();
-      expect(
-        violations.map(
-          (v) => `${view}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-        ),
-      ).toEqual([]);
-    };
+    const check = async (view: string) => expect(await axeViolations(page, view)).toEqual([]);
     await check('citizen, es');
     await page.click('#lang');
     expect(await page.textContent('#citizen-h')).toBe('Citizen: Marisol Bethancourt');

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import AxeBuilder from '@axe-core/playwright';
+import { axeViolations } from '../support/axe';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { localTarget, simulate, type SimulationReport } from '../../local/simulator/run';
 import { dropTables } from '../../shared/adapters/dynamodb/setup';
@@ -282,14 +282,7 @@ describe('the supervisor dashboard in Chromium', () => {
   });
 
   it('has no accessibility violations, with the day banner shown, in both views', async () => {
-    const check = async (view: string) => {
-      const { violations } = await new AxeBuilder({ page }).analyze();
-      expect(
-        violations.map(
-          (v) => `${view}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-        ),
-      ).toEqual([]);
-    };
+    const check = async (view: string) => expect(await axeViolations(page, view)).toEqual([]);
     expect(await page.locator('#day-banner').isVisible()).toBe(true);
     await check('dashboard');
     await page.click('#wallboard');

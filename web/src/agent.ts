@@ -3,7 +3,7 @@ import { formatTicket, isTicket, verhoeffValid, type Ticket } from '../../shared
 import type { Citizen } from '../../shared/domain/citizen';
 import type { ContactRecord } from '../../shared/domain/contact';
 import type { CaseNote } from '../../shared/domain/notes';
-import { signInAndStart, StaffSession, type StaffUser } from './auth';
+import { onLanguageButton, savedLanguage, signInAndStart, StaffSession, type StaffUser } from './auth';
 import { AGENT_TEXT, type AgentLanguage, type AgentWords } from './agent-i18n';
 import { $, fillList, h } from './dom';
 import { fill } from './i18n';
@@ -39,9 +39,7 @@ const SUPERVISING = new Set(['supervisor', 'admin']);
 
 let session: StaffSession;
 let user: StaffUser | undefined;
-let language: AgentLanguage =
-  (localStorage.getItem('ventanilla.lang') as AgentLanguage | null) ??
-  (navigator.language.toLowerCase().startsWith('en') ? 'en' : 'es');
+let language: AgentLanguage = savedLanguage();
 let words: AgentWords = AGENT_TEXT[language];
 let catalogue: CatalogueView | undefined;
 let shownCitizen: CitizenView | undefined;
@@ -408,11 +406,13 @@ function applyLanguage() {
 
 async function boot() {
   session = await StaffSession.load();
-  $('#lang').addEventListener('click', () => {
-    language = language === 'es' ? 'en' : 'es';
-    localStorage.setItem('ventanilla.lang', language);
-    applyLanguage();
-  });
+  onLanguageButton(
+    () => language,
+    (next) => {
+      language = next;
+      applyLanguage();
+    },
+  );
   $('#signout').addEventListener('click', () => {
     void session.signOut().then((done) => done === 'signed-out' && showLogin());
   });

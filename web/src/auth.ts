@@ -199,3 +199,19 @@ export async function signInAndStart(session: StaffSession, page: SignInPage): P
   }
   await page.start();
 }
+
+/** The staff pages' language: the one last chosen on this browser, else the browser's (Spanish by default). */
+export function savedLanguage(): 'es' | 'en' {
+  const saved = localStorage.getItem('ventanilla.lang');
+  if (saved === 'es' || saved === 'en') return saved;
+  return navigator.language.toLowerCase().startsWith('en') ? 'en' : 'es';
+}
+
+/** Wires the page's language button: the other language, remembered for every staff page. */
+export function onLanguageButton(current: () => 'es' | 'en', apply: (language: 'es' | 'en') => void): void {
+  document.querySelector('#lang')!.addEventListener('click', () => {
+    const next = current() === 'es' ? 'en' : 'es';
+    localStorage.setItem('ventanilla.lang', next);
+    apply(next);
+  });
+}

@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import type { DashboardView } from '../../shared/domain/metrics/summary';
 import type { LiveMetrics } from '../../shared/domain/metrics/read-model';
-import { signInAndStart, StaffSession } from './auth';
+import { onLanguageButton, savedLanguage, signInAndStart, StaffSession } from './auth';
 import { fill, TEXT, type Language, type Words } from './i18n';
 import { clock, clockDuration, count, duration, level, LEVEL_ICON, percent, type Level } from './view';
 
@@ -19,9 +19,7 @@ const escape = (text: string) =>
   );
 
 let session: StaffSession;
-let language: Language =
-  (localStorage.getItem('ventanilla.lang') as Language | null) ??
-  (navigator.language.toLowerCase().startsWith('en') ? 'en' : 'es');
+let language: Language = savedLanguage();
 let words: Words = TEXT[language];
 let summary: Summary | undefined;
 let live: Live | undefined;
@@ -383,11 +381,13 @@ function render() {
 
 async function boot() {
   session = await StaffSession.load();
-  $('#lang').addEventListener('click', () => {
-    language = language === 'es' ? 'en' : 'es';
-    localStorage.setItem('ventanilla.lang', language);
-    applyLanguage();
-  });
+  onLanguageButton(
+    () => language,
+    (next) => {
+      language = next;
+      applyLanguage();
+    },
+  );
   $('#wallboard').addEventListener('click', () => {
     const on = document.body.classList.toggle('wallboard');
     $('#wallboard').setAttribute('aria-pressed', String(on));
