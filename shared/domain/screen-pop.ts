@@ -82,6 +82,24 @@ export interface ScreenPop {
   readonly lastChannel?: Channel;
 }
 
+/**
+ * The open case the recent contacts (the last 7 days) come back to most, with how many did: why a contact is a
+ * repeat contact. Undefined when none of them concerns a case that is still open.
+ */
+export function repeatOf(
+  contacts: readonly { readonly at: string; readonly ticket?: string }[],
+  openTickets: ReadonlySet<string>,
+  now: Date,
+): { readonly ticket: Ticket; readonly contacts: number } | undefined {
+  const since = now.getTime() - RECENT_DAYS * DAY_MS;
+  const counts = new Map<string, number>();
+  for (const c of contacts)
+    if (c.ticket !== undefined && openTickets.has(c.ticket) && Date.parse(c.at) >= since)
+      counts.set(c.ticket, (counts.get(c.ticket) ?? 0) + 1);
+  const [ticket, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  return ticket ? { ticket: ticket as Ticket, contacts: count! } : undefined;
+}
+
 /** What an agent's screen pop and the flow need to know about a caller, from their summary. */
 export function screenPop(summary: ScreenPopSummary, now: Date, currentContactId?: string): ScreenPop {
   const since = now.getTime() - RECENT_DAYS * DAY_MS;
@@ -97,7 +115,12 @@ export function screenPop(summary: ScreenPopSummary, now: Date, currentContactId
     openCaseCount: open.length,
     ...(first ? { openCase: { ticket: first[0] as Ticket, ...first[1] } } : {}),
     contactsLast7Days: recent.length,
-    repeatContact: recent.some(([, c]) => c.ticket !== undefined && c.ticket in summary.openCases),
+    repeatContact:
+      repeatOf(
+        recent.map(([, c]) => c),
+        new Set(Object.keys(summary.openCases)),
+        now,
+      ) !== undefined,
     ...(last ? { lastChannel: last.channel } : {}),
   };
 }

@@ -18,6 +18,7 @@ import { callerIdentities, parseConnectEvent } from '../../shared/adapters/conne
 import type { Case } from '../../shared/domain/case';
 import { parseDeployment } from '../../shared/domain/deployment';
 import { dutiesOf, type CaseChange } from '../../shared/domain/notifier';
+import { repeatOf } from '../../shared/domain/screen-pop';
 import { connectEvent } from '../support/connect';
 import { InMemoryCitizens, inMemoryLinks } from '../support/fakes';
 
@@ -293,5 +294,26 @@ describe('which changes text a citizen', () => {
     ['a contact joining without one', { kind: 'contact', inserted: true, contact: {} }, { showBatch: false }],
   ])('%s', (_what, change, duties) => {
     expect(dutiesOf(change as CaseChange)).toEqual(duties);
+  });
+});
+
+describe('why a contact is a repeat contact', () => {
+  const now = new Date('2026-11-30T15:00:00Z');
+  const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000).toISOString();
+  it('names the open case the last 7 days came back to most, and how often; closed cases and older contacts do not count', () => {
+    const contacts = [
+      { at: at(1), ticket: 'A' },
+      { at: at(2), ticket: 'B' },
+      { at: at(3), ticket: 'B' },
+      { at: at(9), ticket: 'A' },
+      { at: at(9), ticket: 'A' },
+      { at: at(1), ticket: 'C' },
+      { at: at(1), ticket: 'C' },
+      { at: at(1), ticket: 'C' },
+      { at: at(0) },
+    ];
+    expect(repeatOf(contacts, new Set(['A', 'B']), now)).toEqual({ ticket: 'B', contacts: 2 });
+    expect(repeatOf(contacts, new Set(['A']), now)).toEqual({ ticket: 'A', contacts: 1 });
+    expect(repeatOf(contacts, new Set(['Z']), now)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { formatTicket } from '../../shared/domain/ticket';
 import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
 import { localApi } from '../support/local-api';
+import { connectEvent } from '../support/connect';
 
 const CHROMIUM = '/usr/bin/chromium';
 let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
@@ -85,6 +86,32 @@ describe('the agent panel in Chromium', () => {
     expect(await open.textContent()).toContain('Arreglo de pago');
     expect(await open.textContent()).toContain('Abierto');
     await page.screenshot({ path: 'test-results/agent-pop.png', fullPage: true });
+  });
+
+  it('flags a repeat contact with its reason, and shows the contacts on every channel', async () => {
+    // A caller of their own (their case is never answered here, so nothing texts them meanwhile).
+    const phone = '+50763332222';
+    const calls = [];
+    for (const fixture of ['voice-inbound-docs', 'chat-sms', 'chat-whatsapp'] as const)
+      calls.push(
+        await backEnd.handlers.createCase(
+          connectEvent(fixture, { phone, parameters: { topic: 'lost-plate' } }),
+        ),
+      );
+    expect(calls.map((c) => (c as { result: string }).result)).toEqual(['created', 'appended', 'appended']);
+    const repeated = (calls[0] as { ticket: string }).ticket;
+    const page = await signedIn('agente');
+    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent(phone)}`);
+    await page.locator('#repeat').waitFor();
+    expect(await page.textContent('#repeat')).toBe(
+      `Contacto repetido: 3 contactos en 7 días sobre el caso ${formatTicket(repeated as never)}, que sigue abierto.`,
+    );
+    const timeline = await page.textContent('#timeline');
+    for (const channel of ['Llamada', 'SMS', 'WhatsApp']) expect(timeline).toContain(channel);
+    // A citizen whose contacts come back to no open case is not flagged.
+    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
+    await page.locator('#citizen-h', { hasText: 'Marisol' }).waitFor();
+    expect(await page.locator('#repeat').isHidden()).toBe(true);
   });
 
   it('checks a ticket as it is typed, and goes to the search box with the / key', async () => {

@@ -23,6 +23,8 @@ interface CitizenView {
   readonly citizen: Citizen;
   readonly cases: readonly Case[];
   readonly contacts: readonly ContactRecord[];
+  /** Why this is a repeat contact, when it is. */
+  readonly repeat?: { readonly ticket: Ticket; readonly contacts: number };
 }
 interface CaseView {
   readonly case: Case;
@@ -210,7 +212,12 @@ async function openCitizen(id: string) {
 
 function renderCitizen() {
   if (!shownCitizen) return;
-  const { citizen, cases, contacts } = shownCitizen;
+  const { citizen, cases, contacts, repeat } = shownCitizen;
+  const flag = $('#repeat');
+  flag.hidden = !repeat;
+  flag.textContent = repeat
+    ? fill(words.repeat, { n: repeat.contacts, ticket: formatTicket(repeat.ticket) })
+    : '';
   $('#citizen-h').textContent = `${words.citizen}: ${nameOf(citizen)}`;
   $('#citizen-state').textContent = `${citizen.provisional ? words.provisional : words.registered} · ${
     words.languages[citizen.language]

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { CASE_STATUSES, CHANNELS, type Case, type CaseStatus } from '../../domain/case';
+import { CASE_STATUSES, CHANNELS, isClosed, type Case, type CaseStatus } from '../../domain/case';
+import { repeatOf } from '../../domain/screen-pop';
 import { newCitizen, type Citizen } from '../../domain/citizen';
 import type { Deployment } from '../../domain/deployment';
 import { NotFoundError, ValidationError } from '../../domain/errors';
@@ -182,6 +183,10 @@ export function workbenchRoutes(
           deps.links.merges(citizen.id),
           deps.links.links(citizen.id),
         ]);
+        const open = new Set(cases.items.filter((c) => !isClosed(c.status)).map((c) => c.ticket as string));
+        // A repeat contact: two or more contacts of the last 7 days about one case still open (the one under
+        // way is among them when it is on the timeline).
+        const repeat = repeatOf(contacts, open, deps.clock.now());
         return {
           citizen,
           ...(citizen.id !== params.id ? { requestedId: params.id } : {}),
@@ -190,6 +195,7 @@ export function workbenchRoutes(
           contacts,
           merges,
           links,
+          ...(repeat && repeat.contacts >= 2 ? { repeat } : {}),
         };
       },
     },
