@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       [
         `Ventanilla local — ${deployment.name.en} (${deployment.timeZone})`,
         `  dashboard        ${backEnd.url}/dashboard/   (users in ${options.config}/users.json)`,
+        `  agent panel      ${backEnd.url}/agent/   (a screen pop: ${backEnd.url}/agent/?phone=+50760001234)`,
         ...(newPasswords.length
           ? [
               `  new passwords    ${newPasswords.join(' · ')}`,
