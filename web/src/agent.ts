@@ -1,4 +1,4 @@
-import { movesFrom, type AuditEvent, type Case, type CaseStatus } from '../../shared/domain/case';
+import { isClosed, movesFrom, type AuditEvent, type Case, type CaseStatus } from '../../shared/domain/case';
 import { formatTicket, isTicket, verhoeffValid, type Ticket } from '../../shared/domain/ticket';
 import type { Citizen } from '../../shared/domain/citizen';
 import type { ContactRecord } from '../../shared/domain/contact';
@@ -204,10 +204,15 @@ async function openCitizen(id: string) {
   if (answer.status !== 200) return alertBox(fill(words.failed, { m: answer.body.message ?? '' }));
   shownCitizen = answer.body;
   renderCitizen();
+  showOnly('#citizen');
+}
+
+/** Shows one of the citizen and the case (hiding the results), and takes the focus to its heading. */
+function showOnly(section: '#citizen' | '#case') {
   $('#results').hidden = true;
-  $('#case').hidden = true;
-  $('#citizen').hidden = false;
-  $('#citizen-h').focus();
+  $('#citizen').hidden = section !== '#citizen';
+  $('#case').hidden = section !== '#case';
+  $(`${section}-h`).focus();
 }
 
 function renderCitizen() {
@@ -241,7 +246,7 @@ function renderCitizen() {
       button,
     );
   };
-  const open = cases.filter((c) => !['COMMUNICATED', 'RESOLVED', 'CANCELLED'].includes(c.status));
+  const open = cases.filter((c) => !isClosed(c.status));
   fillList('#open-cases', open.map(caseItem), words.noOpenCases);
   fillList('#closed-cases', cases.filter((c) => !open.includes(c)).map(caseItem), '–');
   fillList(
@@ -289,10 +294,7 @@ async function openCaseView(ticket: Ticket) {
   if (answer.status !== 200) return alertBox(fill(words.failed, { m: answer.body.message ?? '' }));
   shownCase = { view: answer.body, etag: answer.headers.get('etag') ?? '' };
   renderCase();
-  $('#results').hidden = true;
-  $('#citizen').hidden = true;
-  $('#case').hidden = false;
-  $('#case-h').focus();
+  showOnly('#case');
 }
 
 /** Draws the case; the agent's text in the note and answer boxes is never touched. */
