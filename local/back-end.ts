@@ -24,7 +24,9 @@ import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../lambdas/connect-case-status/function';
 import { makeConnectLookupHandler } from '../lambdas/connect-lookup/function';
 import { makeMetricsAggregatorHandler } from '../lambdas/metrics-aggregator/function';
-import { localQueues } from './contact-center';
+import { localFlowEngine, localQueue, localQueues } from './contact-center';
+import { localDesk } from './desk';
+import { localPhone } from './phone';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startKinesalite, type LocalKinesis } from './kinesalite';
 import { closeServer, localHttpServer } from './http-server';
@@ -220,11 +222,43 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
     );
     closers.push(() => casesPoller.stop());
 
+    // People as agents of the local routing, and the local telephone network that brings them contacts:
+    // what either does goes to the stream as Connect's payloads, in order, a batch at a time.
+    const publisher = new KinesisPublisher(kinesisClient, EVENT_STREAM);
+    let pending: { partitionKey: string; data: unknown }[] = [];
+    let sending = Promise.resolve();
+    const emit = (data: unknown, partitionKey: string) => {
+      pending.push({ partitionKey, data });
+      if (pending.length > 1) return;
+      sending = sending.then(async () => {
+        const batch = pending;
+        pending = [];
+        await publisher.publish(batch).catch((error: unknown) => {
+          process.stderr.write(
+            `[desk] could not put ${batch.length} events on the stream: ${String(error)}\n`,
+          );
+        });
+      });
+    };
+    const desk = localDesk({
+      emit,
+      queuesOf: (departments) =>
+        config.deployment.departments
+          .filter((d) => !departments?.length || departments.includes(d.id))
+          .map((d) => localQueue(d.id)),
+    });
+    closers.push(async () => {
+      desk.close();
+      await sending;
+    });
+    const phone = localPhone({ engine: localFlowEngine(config, handlers), desk, emit });
+
     // Sign-in with the users of the config; scripts get a supervisor session of their own for this run.
     const passwords = demoPasswords(loadUsers(options.configDir), options.passwordFile);
     const sessions = localSessions(passwords.users);
     const token = sessions.sign({ sub: 'local-scripts', name: 'Local scripts', role: 'supervisor' });
-    const server = localHttpServer({ sessions, api: handlers.api, live });
+    const users = new Map(passwords.users.map((u) => [u.username, u]));
+    const server = localHttpServer({ sessions, api: handlers.api, live, desk, phone, users });
     const port = await listen(server, options.port ?? 3000);
     closers.push(() => closeServer(server));
 
@@ -245,6 +279,8 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       doc,
       kinesis: kinesisClient,
       handlers,
+      desk,
+      phone,
       async stop() {
         for (const close of closers.reverse()) await close();
         kinesisClient.destroy();

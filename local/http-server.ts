@@ -5,11 +5,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { LiveEvents } from '../shared/adapters/http/live-events';
 import { buildPage, type DashboardFile, type StaffPage } from '../web/build';
 import { cookieValue, SESSION_COOKIE, type localSessions, type SessionClaims } from './session';
+import { DESK_STATUSES, DeskError, type DeskStatus, type LocalDesk } from './desk';
+import { PHONE_CHANNELS, PhoneError, type LocalPhone, type PhoneChannel } from './phone';
 
 type ApiHandler = (event: unknown) => Promise<unknown>;
 
 const MAX_BODY = 5 * 1024 * 1024;
 const LIVE_ROLES = new Set(['supervisor', 'admin']);
+/** Who takes contacts in the local routing (in Connect, whoever has a routing profile: agents and supervisors). */
+const DESK_ROLES = new Set(['agent', 'supervisor']);
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -72,6 +76,11 @@ export function localHttpServer(deps: {
   live: LiveEvents;
   /** Where unexpected failures are said (the terminal by default). */
   log?: (line: string) => void;
+  /** The local routing and telephone network (`/local/desk/…`, `/local/phone/…`). */
+  desk?: LocalDesk;
+  phone?: LocalPhone;
+  /** The staff, for the departments whose queues each person serves. */
+  users?: ReadonlyMap<string, { readonly departments?: readonly string[] }>;
 }): Server {
   const log = deps.log ?? ((line: string) => void process.stderr.write(line));
   // Each page is built on its first request.
@@ -124,12 +133,24 @@ export function localHttpServer(deps: {
       res.writeHead(200, { 'content-type': file.contentType, ...PAGE_HEADERS });
       return res.end(file.body);
     }
-    if (!url.pathname.startsWith('/api/')) return fail(res, 404, 'NOT_FOUND', 'no such page');
-
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const claims: SessionClaims | undefined =
       deps.sessions.verify(bearer || undefined) ??
       deps.sessions.verify(cookieValue(req.headers.cookie, SESSION_COOKIE));
+
+    if (url.pathname.startsWith('/local/phone/') && deps.phone) return phoneRoute(req, res, url, deps.phone);
+    if (url.pathname.startsWith('/local/desk/') && deps.desk) {
+      if (!claims) return fail(res, 401, 'UNAUTHENTICATED', 'sign in first');
+      if (!DESK_ROLES.has(claims.role))
+        return fail(res, 403, 'FORBIDDEN', 'taking contacts requires one of: agent, supervisor');
+      const departments = deps.users?.get(claims.sub)?.departments;
+      return deskRoute(req, res, url, deps.desk, {
+        username: claims.sub,
+        name: claims.name,
+        ...(departments ? { departments } : {}),
+      });
+    }
+    if (!url.pathname.startsWith('/api/')) return fail(res, 404, 'NOT_FOUND', 'no such page');
 
     if (url.pathname === '/api/session') {
       if (method === 'POST') {
@@ -209,6 +230,160 @@ export function localHttpServer(deps: {
     });
   });
   return server;
+}
+
+/** A server-sent events stream; `send` writes one event, and a ping keeps proxies and browsers from giving up. */
+function eventStream(req: IncomingMessage, res: ServerResponse, onClose: () => void) {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    ...SECURITY_HEADERS,
+  });
+  const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+  ping.unref();
+  req.on('close', () => {
+    clearInterval(ping);
+    onClose();
+  });
+  return (event: string, data: unknown, id?: number) =>
+    res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req);
+  if (!raw) return {};
+  try {
+    const body = JSON.parse(raw) as unknown;
+    if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new PhoneError('INVALID_INPUT', 'body: must be a JSON object');
+}
+
+/** A desk or phone refusal as an HTTP answer; anything else is unexpected. */
+function refuse(res: ServerResponse, error: unknown) {
+  if (!(error instanceof DeskError) && !(error instanceof PhoneError)) throw error;
+  const status = { NOT_SIGNED_IN: 409, NO_SUCH_CONTACT: 404, WRONG_STATE: 409, INVALID_INPUT: 400 }[
+    error.code
+  ];
+  return fail(res, status, error.code, error.message);
+}
+
+const stringList = (value: unknown, field: string): string[] | undefined => {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new PhoneError('INVALID_INPUT', `${field}: must be a list of strings`);
+  return value as string[];
+};
+
+/**
+ * The local telephone network, open to anyone on this machine as a telephone is: place a contact, read what
+ * it says (server-sent events, resumable with Last-Event-ID), press keys or write, hang up.
+ */
+async function phoneRoute(req: IncomingMessage, res: ServerResponse, url: URL, phone: LocalPhone) {
+  const method = req.method ?? 'GET';
+  const [, , , resource, id, action] = url.pathname.split('/');
+  try {
+    if (resource !== 'contacts') return fail(res, 404, 'NOT_FOUND', 'no such route');
+    if (!id && method === 'POST') {
+      const body = await jsonBody(req);
+      const channel = String(body.channel ?? '') as PhoneChannel;
+      if (!(channel in PHONE_CHANNELS))
+        throw new PhoneError('INVALID_INPUT', 'channel: one of voice, sms, whatsapp, chat');
+      if (body.from !== undefined && typeof body.from !== 'string')
+        throw new PhoneError('INVALID_INPUT', 'from: must be a telephone number');
+      const keys = stringList(body.keys, 'keys');
+      const says = stringList(body.says, 'says');
+      return sendJson(
+        res,
+        201,
+        phone.place({
+          channel,
+          ...(typeof body.from === 'string' && body.from ? { from: body.from } : {}),
+          ...(keys ? { keys } : {}),
+          ...(says ? { says } : {}),
+        }),
+      );
+    }
+    if (!id) return fail(res, 404, 'NOT_FOUND', 'no such route');
+    if (action === 'events' && method === 'GET') {
+      const last = Number(req.headers['last-event-id'] ?? url.searchParams.get('from') ?? -1);
+      let stop = () => undefined as unknown;
+      const send = eventStream(req, res, () => stop());
+      stop = phone.watch(id, Number.isInteger(last) ? last + 1 : 0, (event, index) =>
+        send('phone', event, index),
+      );
+      return;
+    }
+    if (method !== 'POST') return fail(res, 404, 'NOT_FOUND', 'no such route');
+    if (action === 'input') {
+      const body = await jsonBody(req);
+      if (typeof body.text !== 'string') throw new PhoneError('INVALID_INPUT', 'text: is required');
+      phone.input(id, body.text);
+      return sendJson(res, 202, { accepted: true });
+    }
+    if (action === 'hang-up') {
+      phone.hangUp(id);
+      return sendJson(res, 202, { accepted: true });
+    }
+    return fail(res, 404, 'NOT_FOUND', 'no such route');
+  } catch (error) {
+    return refuse(res, error);
+  }
+}
+
+/** The signed-in person as an agent of the local routing: their view as events, and what they do. */
+async function deskRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  desk: LocalDesk,
+  person: { username: string; name: string; departments?: readonly string[] },
+) {
+  const method = req.method ?? 'GET';
+  const [, , , resource, id, action] = url.pathname.split('/');
+  try {
+    if (resource === 'events' && method === 'GET') {
+      let stop = () => undefined as unknown;
+      const send = eventStream(req, res, () => stop());
+      stop = desk.watch(person, (view) => send('desk', view));
+      return;
+    }
+    if (method !== 'POST') return fail(res, 404, 'NOT_FOUND', 'no such route');
+    if (resource === 'status') {
+      const body = await jsonBody(req);
+      if (!(DESK_STATUSES as readonly unknown[]).includes(body.status))
+        throw new DeskError('INVALID_INPUT', `status: one of ${DESK_STATUSES.join(', ')}`);
+      return sendJson(res, 200, desk.setStatus(person, body.status as DeskStatus));
+    }
+    if (resource !== 'contacts' || !id) return fail(res, 404, 'NOT_FOUND', 'no such route');
+    switch (action) {
+      case 'accept':
+        return sendJson(res, 200, desk.accept(person.username, id));
+      case 'reject':
+        return sendJson(res, 200, desk.reject(person.username, id));
+      case 'hang-up':
+        return sendJson(res, 200, desk.hangUp(person.username, id));
+      case 'clear':
+        return sendJson(res, 200, desk.clear(person.username, id));
+      case 'messages': {
+        const body = await jsonBody(req);
+        if (typeof body.text !== 'string') throw new DeskError('INVALID_INPUT', 'text: is required');
+        return sendJson(res, 200, desk.send(person.username, id, body.text));
+      }
+      default:
+        return fail(res, 404, 'NOT_FOUND', 'no such route');
+    }
+  } catch (error) {
+    return refuse(res, error);
+  }
 }
 
 export const closeServer = (server: Server) =>

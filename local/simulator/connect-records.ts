@@ -160,7 +160,8 @@ export interface AgentSnapshot {
     readonly contact: RecordContact;
     readonly queue: string;
     readonly enqueuedAt: number;
-    readonly state: 'CONNECTED' | 'ENDED';
+    /** CONNECTING while it rings (a person's offer), CONNECTED on it, ENDED in after-contact work. */
+    readonly state: 'CONNECTING' | 'CONNECTED' | 'ENDED';
     readonly since: number;
   };
 }
