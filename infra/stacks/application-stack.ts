@@ -37,6 +37,7 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/cases/{ticket}'],
   ['POST', '/cases/{ticket}/transitions'],
   ['POST', '/cases/{ticket}/notes'],
+  ['POST', '/contacts/{contactId}/wrap-up'],
   ['POST', '/backoffice/exports'],
   ['POST', '/backoffice/imports'],
   ['GET', '/admin/users'],

@@ -1,4 +1,4 @@
-import type { Channel } from './case';
+import type { Actor, Channel } from './case';
 import type { Ticket } from './ticket';
 
 /** One interaction on one channel (Connect's ContactId), in the citizen's timeline. */
@@ -11,6 +11,16 @@ export interface ContactRecord {
   readonly at: string;
   readonly ticket?: Ticket;
   readonly topicId?: string;
+  /** What the agent recorded in after-contact work. */
+  readonly wrapUp?: WrapUp;
+}
+
+/** An agent's after-contact work on a contact: its topic and a note for whoever reads the timeline next. */
+export interface WrapUp {
+  readonly topicId?: string;
+  readonly note?: string;
+  readonly by: Actor;
+  readonly at: string;
 }
 
 /** A contact attached to a case. */

@@ -1,6 +1,6 @@
 import type { AuditEvent, Case, CaseStatus } from './case';
 import type { Citizen } from './citizen';
-import type { CaseContact, ContactRecord } from './contact';
+import type { CaseContact, ContactRecord, WrapUp } from './contact';
 import type { Identity } from './identity';
 import type { ShardClock } from './metrics/clock';
 import type { Effect } from './metrics/effects';
@@ -32,6 +32,15 @@ export interface CitizenRepository {
   appendContact(contact: ContactRecord): Promise<boolean>;
   /** The timeline, newest first. */
   contacts(citizenId: string, page?: PageRequest): Promise<Page<ContactRecord>>;
+  /** Whose timeline holds a contact, and at which instant; undefined when no timeline does. */
+  contactPlace(contactId: string): Promise<ContactPlace | undefined>;
+  /** Sets the wrap-up of a contact on the timeline (replacing an earlier one); returns the contact. */
+  attachWrapUp(place: ContactPlace, contactId: string, wrapUp: WrapUp): Promise<ContactRecord>;
+}
+
+export interface ContactPlace {
+  readonly citizenId: string;
+  readonly at: string;
 }
 
 export interface CaseRepository {

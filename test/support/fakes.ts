@@ -1,5 +1,5 @@
 import type { Citizen } from '../../shared/domain/citizen';
-import type { ContactRecord } from '../../shared/domain/contact';
+import type { ContactRecord, WrapUp } from '../../shared/domain/contact';
 import { IdentityTakenError } from '../../shared/domain/errors';
 import type { Identity } from '../../shared/domain/identity';
 import type { CitizenLinkStore, LinkRecord } from '../../shared/domain/merge';
@@ -51,6 +51,22 @@ export class InMemoryCitizens implements CitizenRepository {
   async contacts(citizenId: string, page: { limit?: number } = {}): Promise<Page<ContactRecord>> {
     const items = [...(this.timelines.get(citizenId) ?? [])].sort((a, b) => b.at.localeCompare(a.at));
     return { items: items.slice(0, page.limit ?? 50) };
+  }
+
+  async contactPlace(contactId: string) {
+    for (const list of this.timelines.values()) {
+      const found = list.find((c) => c.contactId === contactId);
+      if (found) return { citizenId: found.citizenId, at: found.at };
+    }
+    return undefined;
+  }
+
+  async attachWrapUp(place: { citizenId: string }, contactId: string, wrapUp: WrapUp) {
+    const list = this.timelines.get(place.citizenId) ?? [];
+    const index = list.findIndex((c) => c.contactId === contactId);
+    const updated = { ...list[index]!, wrapUp };
+    list[index] = updated;
+    return updated;
   }
 }
 

@@ -1,4 +1,4 @@
-import { CHANNELS } from '../../domain/case';
+import { ACTOR_ROLES, CHANNELS } from '../../domain/case';
 import { LANGUAGES, surnameKey, type Citizen } from '../../domain/citizen';
 import type { ContactRecord } from '../../domain/contact';
 import type { Identity } from '../../domain/identity';
@@ -45,6 +45,14 @@ const contactSchema = z.object({
   at: z.string(),
   ticket: z.optional(z.string()),
   topicId: z.optional(z.string()),
+  wrapUp: z.optional(
+    z.object({
+      topicId: z.optional(z.string()),
+      note: z.optional(z.string()),
+      by: z.object({ id: z.string(), role: z.enum(ACTOR_ROLES) }),
+      at: z.string(),
+    }),
+  ),
 });
 
 export function profileItem(citizen: Citizen): Record<string, unknown> {

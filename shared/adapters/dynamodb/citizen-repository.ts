@@ -1,9 +1,9 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Citizen } from '../../domain/citizen';
-import type { ContactRecord } from '../../domain/contact';
+import type { ContactRecord, WrapUp } from '../../domain/contact';
 import { IdentityTakenError, ValidationError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
-import type { CitizenRepository, Page, PageRequest } from '../../domain/ports';
+import type { CitizenRepository, ContactPlace, Page, PageRequest } from '../../domain/ports';
 import { normalizeName } from '../../domain/text';
 import { emptySummary } from '../../domain/screen-pop';
 import {
@@ -136,6 +136,31 @@ export class DynamoCitizenRepository implements CitizenRepository {
       }),
     );
     return this.page(result.Items, result.LastEvaluatedKey, contactFromItem);
+  }
+
+  async contactPlace(contactId: string): Promise<ContactPlace | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: citizenKeys.contactGuard(contactId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? { citizenId: String(Item.citizenId), at: String(Item.at) } : undefined;
+  }
+
+  async attachWrapUp(place: ContactPlace, contactId: string, wrapUp: WrapUp): Promise<ContactRecord> {
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: citizenKeys.contact(place.citizenId, place.at, contactId),
+        UpdateExpression: 'SET wrapUp = :w',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':w': wrapUp },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return contactFromItem(Attributes!);
   }
 
   private page<T>(

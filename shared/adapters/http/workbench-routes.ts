@@ -22,6 +22,7 @@ import {
   type Identity,
 } from '../../domain/identity';
 import { newNote, type CaseNotes } from '../../domain/notes';
+import { wrapUpContact } from '../../domain/wrap-up';
 import { parseInput } from '../../domain/schema';
 import { parseTicket } from '../../domain/ticket';
 import { cleanText } from '../../domain/text';
@@ -90,6 +91,14 @@ const noteBody = z.strictObject({ text: z.string() });
 const mergeBody = z.strictObject({
   duplicateId: z.string().check(z.minLength(1), z.maxLength(64)),
   reason: z.string(),
+});
+const wrapUpBody = z.strictObject({
+  citizenId: z.string().check(z.minLength(1), z.maxLength(64)),
+  channel: z.enum(CHANNELS),
+  startedAt: z.string(),
+  topicId: z.optional(z.string()),
+  ticket: z.optional(z.string()),
+  note: z.optional(z.string()),
 });
 const SUPERVISORS: Role[] = ['supervisor', 'admin'];
 
@@ -363,6 +372,20 @@ export function workbenchRoutes(
         });
         await deps.notes.addNote(note);
         return note;
+      },
+    },
+    {
+      // After-contact work: the contact's topic and the agent's note on the citizen's timeline.
+      method: 'POST',
+      path: '/contacts/{contactId}/wrap-up',
+      roles: STAFF,
+      handle: async (request) => {
+        const body = parseInput(wrapUpBody, json(request));
+        return wrapUpContact(deps, {
+          ...body,
+          contactId: request.params.contactId!,
+          actor: actorOf(request),
+        });
       },
     },
   ];
