@@ -66,7 +66,8 @@ const sessionCookie = (value: string, maxAge: number) =>
   `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}`;
 
 /**
- * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, sign-in at /api/session (users of the config, a
+ * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, the caller's page at /caller/
+ * (with the local routing at /local/desk/ and the local telephone network at /local/phone/), sign-in at /api/session (users of the config, a
  * signed session cookie), the staff API behind it (the same handler as API Gateway, given the claims a
  * Cognito JWT would carry) and the live metrics as server-sent events at /api/events.
  */
@@ -116,12 +117,12 @@ export function localHttpServer(deps: {
           'send the body as application/json (or text/csv for a file)',
         );
     }
-    if (url.pathname === '/' || url.pathname === '/dashboard' || url.pathname === '/agent') {
-      const page = url.pathname === '/agent' ? '/agent/' : '/dashboard/';
+    if (['/', '/dashboard', '/agent', '/caller'].includes(url.pathname)) {
+      const page = url.pathname === '/' ? '/dashboard/' : `${url.pathname}/`;
       res.writeHead(302, { location: page, ...SECURITY_HEADERS });
       return res.end();
     }
-    const page = (['dashboard', 'agent'] as const).find((p) => url.pathname.startsWith(`/${p}/`));
+    const page = (['dashboard', 'agent', 'caller'] as const).find((p) => url.pathname.startsWith(`/${p}/`));
     if (page) {
       const name = url.pathname.slice(page.length + 2) || 'index.html';
       if (name === 'config.json') {
@@ -296,7 +297,7 @@ async function phoneRoute(req: IncomingMessage, res: ServerResponse, url: URL, p
       const body = await jsonBody(req);
       const channel = String(body.channel ?? '') as PhoneChannel;
       if (!(channel in PHONE_CHANNELS))
-        throw new PhoneError('INVALID_INPUT', 'channel: one of voice, sms, whatsapp, chat');
+        throw new PhoneError('INVALID_INPUT', 'channel: one of voice, status-line, sms, whatsapp, chat');
       if (body.from !== undefined && typeof body.from !== 'string')
         throw new PhoneError('INVALID_INPUT', 'from: must be a telephone number');
       const keys = stringList(body.keys, 'keys');

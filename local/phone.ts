@@ -14,6 +14,8 @@ import { contactEvent, contactRecord, type RecordContact } from './simulator/con
 
 export const PHONE_CHANNELS = {
   voice: { channel: 'VOICE', flow: LOCAL.voiceFlow },
+  /** A call to the status line's number: the ticket status flow. */
+  'status-line': { channel: 'VOICE', flow: LOCAL.statusFlow },
   sms: { channel: 'CHAT', subtype: 'connect:SMS', flow: LOCAL.textFlow },
   whatsapp: { channel: 'CHAT', subtype: 'connect:WhatsApp', flow: LOCAL.textFlow },
   chat: { channel: 'CHAT', flow: LOCAL.textFlow },
@@ -107,7 +109,8 @@ export function localPhone(deps: {
     /** Places a contact and starts its flow; answers with its id at once. */
     place(request: PlaceContact): { contactId: string } {
       const medium = PHONE_CHANNELS[request.channel];
-      if (!medium) throw new PhoneError('INVALID_INPUT', 'channel: voice, sms, whatsapp or chat');
+      if (!medium)
+        throw new PhoneError('INVALID_INPUT', 'channel: voice, status-line, sms, whatsapp or chat');
       if (request.channel !== 'chat' && !request.from)
         throw new PhoneError('INVALID_INPUT', 'from: the number the contact comes from is required');
       const contactId = randomUUID();

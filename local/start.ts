@@ -84,7 +84,8 @@ async function main(): Promise<void> {
       [
         `Ventanilla local — ${deployment.name.en} (${deployment.timeZone})`,
         `  dashboard        ${backEnd.url}/dashboard/   (users in ${options.config}/users.json)`,
-        `  agent panel      ${backEnd.url}/agent/   (a screen pop: ${backEnd.url}/agent/?phone=+50760001234)`,
+        `  agent panel      ${backEnd.url}/agent/   (sign in as an agent, set yourself Available: contacts ring there)`,
+        `  be the caller    ${backEnd.url}/caller/   or  npm run call -- --channel whatsapp --interactive`,
         ...(newPasswords.length
           ? [
               `  new passwords    ${newPasswords.join(' · ')}`,

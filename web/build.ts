@@ -15,6 +15,8 @@ const WEB = __dirname;
 const PAGES = {
   dashboard: { html: 'index.html', script: 'src/main.ts', style: 'src/app.css' },
   agent: { html: 'agent.html', script: 'src/agent.ts', style: 'src/agent.css' },
+  /** The local caller's page (`npm start` only): a citizen's side of a call or a chat. */
+  caller: { html: 'caller.html', script: 'src/caller.ts', style: 'src/caller.css' },
 } as const;
 export type StaffPage = keyof typeof PAGES;
 
@@ -39,6 +41,7 @@ export function buildPage(page: StaffPage, options: { minify?: boolean } = {}): 
   });
   const file = (suffix: string) => result.outputFiles.find((f) => f.path.endsWith(suffix))!;
   return [
+    ...(page === 'agent' ? softphonePage() : []),
     {
       path: 'index.html',
       contentType: 'text/html; charset=utf-8',
@@ -53,6 +56,32 @@ export function buildPage(page: StaffPage, options: { minify?: boolean } = {}): 
       path: 'app.css',
       contentType: 'text/css; charset=utf-8',
       body: Buffer.from(file('app-style.css').contents),
+    },
+  ];
+}
+
+/**
+ * The agent panel's standalone page for AWS: the same panel beside the instance's softphone, which
+ * amazon-connect-streams embeds (served from this origin, never a CDN; kept out of the panel's own script).
+ */
+function softphonePage(): DashboardFile[] {
+  const html = readFileSync(join(WEB, PAGES.agent.html), 'utf8')
+    .replace('<body>', '<body class="with-softphone">')
+    .replace(
+      '<main id="main" tabindex="-1">',
+      '<div class="softphone-layout">\n    <aside id="ccp" class="ccp" aria-label="Softphone"></aside>\n    <main id="main" tabindex="-1">',
+    )
+    .replace('</main>', '</main>\n    </div>')
+    .replace(
+      '<script src="app.js"></script>',
+      '<script src="streams.js"></script>\n    <script src="app.js"></script>',
+    );
+  return [
+    { path: 'softphone.html', contentType: 'text/html; charset=utf-8', body: Buffer.from(html) },
+    {
+      path: 'streams.js',
+      contentType: 'text/javascript; charset=utf-8',
+      body: readFileSync(require.resolve('amazon-connect-streams/release/connect-streams-min.js')),
     },
   ];
 }

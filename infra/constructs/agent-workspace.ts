@@ -2,11 +2,17 @@ import { aws_appintegrations as appintegrations, aws_connect as connect } from '
 import { Construct } from 'constructs';
 
 /**
- * What the agent panel may ask of Amazon Connect's agent workspace: the contact it is shown for (its id,
- * channel, queue, and when it connects or goes to after-contact work) and the customer's number (the screen
- * pop). Not the contact's attributes: they carry no personal data and decide nothing.
+ * What the agent panel asks of Amazon Connect's agent workspace, and nothing more: the contact it is shown for
+ * (its id, channel, and when it connects, goes to after-contact work and is cleared), the customer's number on
+ * a call (the screen pop), and the contact's attributes — the flows' opaque ids and flags (citizen id of a
+ * verified caller, ticket, verified), which pick whom to show and decide no access (the staff API does). The
+ * workspace itself rings, answers, clears and changes the agent's status: no agent permission is asked.
  */
-export const AGENT_PANEL_PERMISSIONS = ['Contact.Details.View', 'Contact.CustomerDetails.View'];
+export const AGENT_PANEL_PERMISSIONS = [
+  'Contact.Details.View',
+  'Contact.CustomerDetails.View',
+  'Contact.Attributes.View',
+];
 
 /**
  * The agent panel inside Amazon Connect: a third-party application of the agent workspace (AppIntegrations)

@@ -25,10 +25,15 @@ const INDEX_REWRITE = `function handler(event) {
 }`;
 
 /** The pages' policy in AWS: the API (API Gateway) and the hosted sign-in (Cognito) of the region. */
-export const DASHBOARD_CSP = (region: string, frameAncestors: readonly string[] = []) =>
+export const DASHBOARD_CSP = (
+  region: string,
+  frameAncestors: readonly string[] = [],
+  frameSources: readonly string[] = [],
+) =>
   pageCsp(
     [`https://*.execute-api.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`],
     frameAncestors,
+    frameSources,
   );
 
 /** Where Amazon Connect's agent workspace runs, which alone may show the agent panel in a frame. */
@@ -74,12 +79,17 @@ export class DashboardHosting extends Construct {
     });
     const region = Stack.of(this).region;
     /** The security headers of the local server; `frameAncestors` may frame the page (none by default). */
-    const headers = (id: string, comment: string, frameAncestors: readonly string[] = []) =>
+    const headers = (
+      id: string,
+      comment: string,
+      frameAncestors: readonly string[] = [],
+      frameSources: readonly string[] = [],
+    ) =>
       new cloudfront.ResponseHeadersPolicy(this, id, {
         comment,
         securityHeadersBehavior: {
           contentSecurityPolicy: {
-            contentSecurityPolicy: DASHBOARD_CSP(region, frameAncestors),
+            contentSecurityPolicy: DASHBOARD_CSP(region, frameAncestors, frameSources),
             override: true,
           },
           contentTypeOptions: { override: true },
@@ -113,9 +123,13 @@ export class DashboardHosting extends Construct {
       additionalBehaviors: {
         // The agent panel, which Amazon Connect's agent workspace shows in a frame.
         '/agent/*': behavior(
-          headers('AgentHeaders', 'Ventanilla agent panel: framed by the Connect agent workspace only', [
-            ...CONNECT_WORKSPACE_ORIGINS,
-          ]),
+          // Framed by the workspace; the standalone page frames the instance's softphone.
+          headers(
+            'AgentHeaders',
+            'Ventanilla agent panel: framed by the Connect agent workspace only',
+            CONNECT_WORKSPACE_ORIGINS,
+            CONNECT_WORKSPACE_ORIGINS,
+          ),
         ),
       },
       enableLogging: true,
@@ -148,6 +162,8 @@ export class DashboardHosting extends Construct {
     readonly cognito: { readonly domain: string; readonly clientId: string };
     /** The distribution's origin, `https://…`. */
     readonly origin: string;
+    /** The instance's softphone, for the agent's standalone page. */
+    readonly ccpUrl?: string;
   }): s3deploy.BucketDeployment[] {
     const deployments = (['dashboard', 'agent'] as const satisfies readonly StaffPage[]).map(
       (page) =>
@@ -160,6 +176,7 @@ export class DashboardHosting extends Construct {
               mode: 'cognito',
               api: config.api,
               cognito: { ...config.cognito, redirectUri: `${config.origin}/${page}/` },
+              ...(page === 'agent' && config.ccpUrl ? { ccpUrl: config.ccpUrl } : {}),
             }),
           ],
           destinationBucket: this.bucket,

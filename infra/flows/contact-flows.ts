@@ -202,7 +202,8 @@ function addVerification(b: FlowBuilder, { id, p, t, l }: Journey, retries: numb
   b.add(
     setAttributes(
       id('verify-keep'),
-      { verified: 'true', openCaseTicket: '$.External.openCaseTicket' },
+      // The citizen's id (opaque) lets the agent's panel show them at once; nothing personal.
+      { verified: 'true', citizenId: '$.External.citizenId', openCaseTicket: '$.External.openCaseTicket' },
       id('verify-thanks'),
       id('agent'),
     ),

@@ -1,3 +1,4 @@
+import type { Deployment } from '../../shared/domain/deployment';
 import {
   CfnOutput,
   Duration,
@@ -187,9 +188,11 @@ export class ApplicationStack extends Stack {
       accessLogs: this.dashboard.accessLogs,
     });
     new CfnOutput(this, 'ExchangeBucket', { value: this.backOffice.bucket.bucketName });
+    const ccpUrl = softphoneUrl(props.config.deployment.connect);
     this.dashboard.publish({
       api: this.api.api.apiEndpoint,
       origin,
+      ...(ccpUrl ? { ccpUrl } : {}),
       cognito: {
         domain: this.identity.signInDomain,
         clientId: this.identity.dashboardClient.userPoolClientId,
@@ -202,8 +205,18 @@ export class ApplicationStack extends Stack {
         name: `ventanilla-${props.config.deployment.id}-agent-panel`,
       });
     new CfnOutput(this, 'AgentPanelUrl', { value: `${origin}/agent/` });
+    if (ccpUrl) new CfnOutput(this, 'AgentSoftphonePageUrl', { value: `${origin}/agent/softphone.html` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'DashboardUrl', { value: origin });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
   }
+}
+
+/**
+ * The instance's softphone (CCP) address: from the alias of an instance the stack creates, or the access URL
+ * given for an existing one; none otherwise (the standalone page then says so, and the workspace still works).
+ */
+export function softphoneUrl(connect: Deployment['connect']): string | undefined {
+  if ('createInstance' in connect) return `https://${connect.createInstance.alias}.my.connect.aws/ccp-v2/`;
+  return connect.accessUrl ? `${connect.accessUrl}/ccp-v2/` : undefined;
 }

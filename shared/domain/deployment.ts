@@ -114,6 +114,17 @@ const deploymentSchema = z.strictObject({
       instanceArn: z
         .string()
         .check(z.regex(/^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[0-9a-f-]{36}$/)),
+      /** The instance's access URL, for the standalone agent page's softphone (an alias URL cannot be derived). */
+      accessUrl: z.optional(
+        z
+          .string()
+          .check(
+            z.regex(
+              /^https:\/\/[a-z0-9-]+\.(my\.connect\.aws|awsapps\.com\/connect)$/,
+              'must be the instance URL, like https://city.my.connect.aws',
+            ),
+          ),
+      ),
     }),
   ]),
   /**

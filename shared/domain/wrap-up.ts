@@ -1,4 +1,4 @@
-import { MAX_TEXT, type Actor, type Channel } from './case';
+import { MAX_TEXT, type Actor, type Case, type Channel } from './case';
 import type { Catalogue } from './catalogue';
 import type { ContactRecord, WrapUp } from './contact';
 import { ValidationError } from './errors';
@@ -21,13 +21,14 @@ export interface WrapUpRequest {
 
 /**
  * After-contact work: the contact's topic and the agent's note go on the citizen's timeline, on the contact
- * itself (recorded now if the flows did not record it, e.g. a caller registered during the contact). A second
- * wrap-up of the same contact replaces the first; a contact already on another citizen's timeline is refused.
+ * itself (recorded now if the flows did not record it, e.g. a caller registered during the contact), and the
+ * case worked during the contact, when there is one, counts the contact among its own. A second wrap-up of the
+ * same contact replaces the first; a contact already on another citizen's timeline is refused.
  */
 export async function wrapUpContact(
   deps: {
     readonly citizens: CitizenRepository;
-    readonly cases: Pick<CaseRepository, 'byTicket'>;
+    readonly cases: Pick<CaseRepository, 'byTicket' | 'appendContact'>;
     readonly catalogue: Pick<Catalogue, 'get'>;
     readonly clock: Clock;
   },
@@ -44,13 +45,13 @@ export async function wrapUpContact(
     throw new ValidationError('note', "give the contact's topic, a note, or both");
   if (Number.isNaN(Date.parse(req.startedAt))) throw new ValidationError('startedAt', 'must be an instant');
   const citizen = await currentCitizen(deps.citizens, req.citizenId);
-  let ticket;
+  let worked: Case | undefined;
   if (req.ticket !== undefined) {
-    ticket = parseTicket(req.ticket);
-    const found = await deps.cases.byTicket(ticket);
-    if (!found || (await currentCitizen(deps.citizens, found.citizenId)).id !== citizen.id)
+    worked = await deps.cases.byTicket(parseTicket(req.ticket));
+    if (!worked || (await currentCitizen(deps.citizens, worked.citizenId)).id !== citizen.id)
       throw new ValidationError('ticket', "is not one of this citizen's cases");
   }
+  const ticket = worked?.ticket;
   const wrapUp: WrapUp = {
     ...(req.topicId !== undefined ? { topicId: req.topicId } : {}),
     ...(note ? { note } : {}),
@@ -73,5 +74,15 @@ export async function wrapUpContact(
   }
   if (!place || (await currentCitizen(deps.citizens, place.citizenId)).id !== citizen.id)
     throw new ValidationError('contactId', "is on another citizen's timeline");
+  // The case worked during the contact counts the contact among its own (once, however often wrapped up).
+  if (worked)
+    await deps.cases.appendContact({
+      ticket: worked.ticket,
+      contactId: req.contactId,
+      channel: req.channel,
+      at: new Date(req.startedAt).toISOString(),
+      topicId: worked.topicId,
+      departmentId: worked.departmentId,
+    });
   return deps.citizens.attachWrapUp(place, req.contactId, wrapUp);
 }

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { buildPage } from '../../web/build';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { compileConfig } from '../../shared/config/load';
-import { API_ROUTES, ApplicationStack } from '../../infra/stacks/application-stack';
+import { API_ROUTES, ApplicationStack, softphoneUrl } from '../../infra/stacks/application-stack';
+import { AGENT_PANEL_PERMISSIONS } from '../../infra/constructs/agent-workspace';
 import { DataStack } from '../../infra/stacks/data-stack';
 import { pageCsp } from '../../web/csp';
 
@@ -208,6 +211,8 @@ describe('application stack', () => {
     const headers = agent.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     expect(csp).toContain('frame-ancestors https://*.my.connect.aws https://*.awsapps.com');
+    // The standalone page frames the instance's softphone, and nothing else is framed.
+    expect(csp).toContain('frame-src https://*.my.connect.aws https://*.awsapps.com');
     expect(headers.FrameOptions).toBeUndefined();
     const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
     const behaviors = distribution!.Properties.DistributionConfig.CacheBehaviors as {
@@ -231,11 +236,27 @@ describe('application stack', () => {
   });
 
   it('registers the agent panel as an application of the agent workspace, with only the contact permissions it uses', () => {
+    // Each request and event of the workspace SDK the panel uses, and the permission it needs (Amazon Connect
+    // Administrator Guide, "Events and requests when granting third-party applications access").
+    const NEEDS: Record<string, string> = {
+      onConnected: 'Contact.Details.View',
+      onStartingAcw: 'Contact.Details.View',
+      onCleared: 'Contact.Details.View',
+      onMissed: 'Contact.Details.View',
+      getAttributes: 'Contact.Attributes.View',
+      getInitialCustomerPhoneNumber: 'Contact.CustomerDetails.View',
+    };
+    const source = readFileSync('web/src/contact-events/workspace.ts', 'utf8');
+    const used = [...source.matchAll(/\b(?:contacts|voice)\.(\w+)\(/g)].map((m) => m[1]!);
+    expect(used.length).toBeGreaterThan(0);
+    for (const call of used) expect(NEEDS).toHaveProperty([call]);
+    const needed = [...new Set(used.map((call) => NEEDS[call]!))].sort();
+    expect([...AGENT_PANEL_PERMISSIONS].sort()).toEqual(needed);
     const withInstance = synth({
       instanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/00000000-0000-0000-0000-000000000000',
     });
     withInstance.hasResourceProperties('AWS::AppIntegrations::Application', {
-      Permissions: ['Contact.Details.View', 'Contact.CustomerDetails.View'],
+      Permissions: AGENT_PANEL_PERMISSIONS,
       ApplicationSourceConfig: {
         ExternalUrlConfig: { AccessUrl: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
       },
@@ -247,6 +268,25 @@ describe('application stack', () => {
     withInstance.resourceCountIs('AWS::Connect::ApprovedOrigin', 1);
     // Without an instance (the panel on its own) there is nothing to register.
     template.resourceCountIs('AWS::AppIntegrations::Application', 0);
+  });
+
+  it('builds the standalone agent page: the panel beside the softphone, Streams served from the page’s origin', () => {
+    const files = new Map(buildPage('agent').map((f) => [f.path, f.body.toString('utf8')]));
+    const page = files.get('softphone.html')!;
+    expect(page).toContain('<aside id="ccp"');
+    expect(page.indexOf('src="streams.js"')).toBeLessThan(page.indexOf('src="app.js"'));
+    expect(files.get('streams.js')!.length).toBeGreaterThan(100_000);
+    // Streams stays out of the panel's own script (the workspace never loads it).
+    expect(files.get('app.js')!.length).toBeLessThan(files.get('streams.js')!.length / 4);
+    expect(softphoneUrl({ createInstance: { alias: 'city-hall' } })).toBe(
+      'https://city-hall.my.connect.aws/ccp-v2/',
+    );
+    const instanceArn =
+      'arn:aws:connect:us-east-1:111122223333:instance/00000000-0000-0000-0000-000000000000';
+    expect(softphoneUrl({ instanceArn })).toBeUndefined();
+    expect(softphoneUrl({ instanceArn, accessUrl: 'https://tax.my.connect.aws' })).toBe(
+      'https://tax.my.connect.aws/ccp-v2/',
+    );
   });
 
   it('runs the morning export every day at 07:00 in the deployment time zone, retried, with a dead-letter queue', () => {

@@ -24,7 +24,7 @@ describe('after-contact work', () => {
     const contactId = randomUUID();
     const opened = await call('/cases', '[agent]', {
       method: 'POST',
-      body: { citizenId: id, topicId: 'tax-clearance', channel: 'VOICE', contactId },
+      body: { citizenId: id, topicId: 'tax-clearance', channel: 'VOICE' },
     });
     const done = await wrapUp(contactId, {
       citizenId: id,
@@ -47,8 +47,23 @@ describe('after-contact work', () => {
         by: { id: 'agent-3', role: 'agent' },
       },
     });
+    // The case worked during the contact counts it among its contacts.
+    const view = await call(`/cases/${opened.body.ticket}`, '[agent]');
+    expect(view.body.contacts.filter((c: { contactId: string }) => c.contactId === contactId)).toHaveLength(
+      1,
+    );
     // A second wrap-up of the same contact replaces the first: one contact, the newer note.
-    await wrapUp(contactId, { citizenId: id, channel: 'VOICE', startedAt: contact.at, note: 'Corrección.' });
+    await wrapUp(contactId, {
+      citizenId: id,
+      channel: 'VOICE',
+      startedAt: contact.at,
+      note: 'Corrección.',
+      ticket: opened.body.ticket,
+    });
+    const again = await call(`/cases/${opened.body.ticket}`, '[agent]');
+    expect(again.body.contacts.filter((c: { contactId: string }) => c.contactId === contactId)).toHaveLength(
+      1,
+    );
     const after = await timeline(id);
     expect(after).toHaveLength(1);
     expect(after[0].wrapUp).toMatchObject({ note: 'Corrección.' });

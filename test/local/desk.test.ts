@@ -4,6 +4,7 @@ import { startLocalBackEnd } from '../../local/back-end';
 import { seedDemo } from '../../local/seed-demo';
 import type { DeskView } from '../../local/desk';
 import type { PhoneEvent } from '../../local/phone';
+import { serverEvents } from '../../local/sse-client';
 
 type BackEnd = Awaited<ReturnType<typeof startLocalBackEnd>>;
 let backEnd: BackEnd;
@@ -20,28 +21,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => backEnd?.stop());
 
-/** Reads a server-sent events stream, keeping every event, until closed. */
+/** Follows a server-sent events stream in the background, keeping every event, until closed. */
 function sse<T>(url: string, headers: Record<string, string> = {}) {
   const controller = new AbortController();
   const events: T[] = [];
   const waiters: (() => void)[] = [];
   void (async () => {
-    const res = await fetch(url, { headers, signal: controller.signal });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (data) events.push(JSON.parse(data.slice(6)) as T);
-        waiters.splice(0).forEach((w) => w());
-      }
+    for await (const { data } of serverEvents(url, { headers, signal: controller.signal })) {
+      events.push(data as T);
+      waiters.splice(0).forEach((w) => w());
     }
   })().catch(() => undefined);
   return {

@@ -7,6 +7,11 @@ import { onLanguageButton, savedLanguage, signInAndStart, StaffSession, type Sta
 import { AGENT_TEXT, type AgentLanguage, type AgentWords } from './agent-i18n';
 import { $, fillList, h } from './dom';
 import { fill } from './i18n';
+import type { ContactEvents, PanelContact } from './contact-events/port';
+import { localContactEvents } from './contact-events/local';
+import { streamsContactEvents } from './contact-events/streams';
+import { workspaceContactEvents } from './contact-events/workspace';
+import { channelOf, mountDesk } from './desk';
 
 /** What GET /catalogue answers. */
 interface CatalogueView {
@@ -46,6 +51,9 @@ let words: AgentWords = AGENT_TEXT[language];
 let catalogue: CatalogueView | undefined;
 let shownCitizen: CitizenView | undefined;
 let shownCase: { view: CaseView; etag: string } | undefined;
+let desk: ReturnType<typeof mountDesk> | undefined;
+/** Who takes contacts (in Connect, whoever has a routing profile). */
+const TAKES_CONTACTS = new Set(['agent', 'supervisor']);
 
 const topicName = (id: string) => catalogue?.topics.find((t) => t.id === id)?.name[language] ?? id;
 const when = (iso: string) =>
@@ -89,11 +97,65 @@ async function start() {
   $('#signout').hidden = false;
   $('#who').textContent = user.name;
   fillTopics();
+  startDesk();
   // A screen pop: the softphone (or the local caller) opens the panel on the caller's number, or, with the
   // panel already open, points it at them (`#pop=<number>`).
   const phone = new URLSearchParams(location.search).get('phone') ?? popOf(location.hash);
   if (phone) await pop(phone);
   else $<HTMLInputElement>('#search-text').focus();
+}
+
+/**
+ * Where contacts come from: the local routing of `npm start`; in AWS, the softphone of the standalone page
+ * (Streams), or the agent workspace around the panel. Outside both, the panel is search and case work only.
+ */
+function contactEvents(): ContactEvents | undefined {
+  if (session.config.mode === 'local')
+    return user && TAKES_CONTACTS.has(user.role) ? localContactEvents() : undefined;
+  const ccp = document.getElementById('ccp');
+  if (ccp && session.config.ccpUrl && 'connect' in window)
+    return streamsContactEvents(session.config.ccpUrl, ccp);
+  if (window.parent !== window) return workspaceContactEvents();
+  return undefined;
+}
+
+function startDesk() {
+  if (desk) return;
+  const events = contactEvents();
+  if (!events) return;
+  desk = mountDesk(events, {
+    words: () => words,
+    pop: popContact,
+    citizen: () => shownCitizen && { id: shownCitizen.citizen.id, name: nameOf(shownCitizen.citizen) },
+    ticket: () =>
+      shownCase && shownCase.view.case.citizenId === shownCitizen?.citizen.id
+        ? shownCase.view.case.ticket
+        : undefined,
+    topics: () => (catalogue?.topics ?? []).map((t) => ({ id: t.id, name: t.name[language] ?? t.id })),
+    wrapUp: async (contactId, body) => {
+      const answer = await session.api<ApiError>(`/contacts/${encodeURIComponent(contactId)}/wrap-up`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      if (answer.status === 200) {
+        if (shownCitizen && !$('#citizen').hidden) await openCitizen(shownCitizen.citizen.id, false);
+        return undefined;
+      }
+      return answer.body.message ?? String(answer.status);
+    },
+    alert: alertBox,
+    say,
+  });
+}
+
+/**
+ * The screen pop of a contact: the citizen the flows identified (an opaque id, set only for a caller who
+ * proved who they are), or whoever the number belongs to, or the registration form.
+ */
+async function popContact(contact: PanelContact) {
+  if (contact.attributes.citizenId) return openCitizen(contact.attributes.citizenId);
+  if (contact.phone) return pop(contact.phone);
+  $<HTMLInputElement>('#search-text').focus();
 }
 
 const popOf = (hash: string) => new URLSearchParams(hash.replace(/^#/, '')).get('pop') ?? undefined;
@@ -199,12 +261,13 @@ async function register(event: SubmitEvent) {
 
 // ---- the citizen
 
-async function openCitizen(id: string) {
+async function openCitizen(id: string, focus = true) {
   const answer = await session.api<CitizenView & ApiError>(`/citizens/${encodeURIComponent(id)}`);
   if (answer.status !== 200) return alertBox(fill(words.failed, { m: answer.body.message ?? '' }));
   shownCitizen = answer.body;
   renderCitizen();
-  showOnly('#citizen');
+  if (focus) showOnly('#citizen');
+  desk?.render();
 }
 
 /** Shows one of the citizen and the case (hiding the results), and takes the focus to its heading. */
@@ -252,9 +315,24 @@ function renderCitizen() {
   fillList(
     '#timeline',
     contacts.map((c) =>
-      h('li', {
-        text: `${when(c.at)} · ${words.channels[c.channel]}${c.ticket ? ` · ${formatTicket(c.ticket)}` : ''}`,
-      }),
+      h(
+        'li',
+        {
+          text: `${when(c.at)} · ${words.channels[c.channel]}${c.ticket ? ` · ${formatTicket(c.ticket)}` : ''}`,
+        },
+        c.wrapUp
+          ? h('div', {
+              class: 'wrap-up',
+              text: [
+                c.wrapUp.topicId ? topicName(c.wrapUp.topicId) : '',
+                c.wrapUp.note ? `«${c.wrapUp.note}»` : '',
+                `(${fill(words.wrapUpBy, { who: c.wrapUp.by.id })})`,
+              ]
+                .filter(Boolean)
+                .join(' '),
+            })
+          : undefined,
+      ),
     ),
     words.noContacts,
   );
@@ -273,12 +351,15 @@ function fillTopics() {
 async function openNewCase(event: SubmitEvent) {
   event.preventDefault();
   if (!shownCitizen) return;
+  // During a contact the case is opened on it: the contact joins the case.
+  const contact = desk?.contact();
   const answer = await session.api<Case & ApiError>('/cases', {
     method: 'POST',
     body: JSON.stringify({
       citizenId: shownCitizen.citizen.id,
       topicId: $<HTMLSelectElement>('#open-topic').value,
-      channel: $<HTMLSelectElement>('#open-channel').value,
+      channel: contact ? channelOf(contact) : $<HTMLSelectElement>('#open-channel').value,
+      ...(contact ? { contactId: contact.contactId } : {}),
     }),
   });
   if (answer.status !== 201) return alertBox(fill(words.failed, { m: answer.body.message ?? '' }));
@@ -403,6 +484,9 @@ function applyLanguage() {
   document.querySelectorAll<HTMLElement>('[data-kind]').forEach((el) => {
     el.textContent = words.kinds[el.dataset.kind as keyof AgentWords['kinds']];
   });
+  document.querySelectorAll<HTMLElement>('[data-desk]').forEach((el) => {
+    el.textContent = words.deskStatuses[el.dataset.desk as keyof AgentWords['deskStatuses']];
+  });
   document.querySelectorAll<HTMLElement>('[data-language]').forEach((el) => {
     el.textContent = words.languages[el.dataset.language as AgentLanguage];
   });
@@ -411,6 +495,7 @@ function applyLanguage() {
   renderCitizen();
   renderCase();
   updateHint();
+  desk?.render();
 }
 
 async function boot() {

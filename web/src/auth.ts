@@ -6,6 +6,8 @@ export interface AppConfig {
   readonly mode: 'local' | 'cognito';
   readonly api: string;
   readonly cognito?: { readonly domain: string; readonly clientId: string; readonly redirectUri: string };
+  /** The instance's softphone (…/ccp-v2/), for the standalone agent page. */
+  readonly ccpUrl?: string;
 }
 
 export interface Answer<T> {
