@@ -9,9 +9,10 @@ const CONTACTS = 20;
 const WARMUP = 3;
 
 /**
- * The agent panel's screen pop: from a contact pointing the open panel at the caller's number to the citizen
- * and their open case drawn, for 20 callers on the local back end in Debian's Chromium; against a floor
- * measured in the same run (the page asked for what it already shows). And each page's script size, gzipped.
+ * The agent panel's screen pop: from Accept on a ringing contact to the citizen and their open case drawn, for
+ * 20 callers placed through the local telephone network and routed to the signed-in agent, on the local back
+ * end in Debian's Chromium; against a floor measured in the same run (the page asked for what it already
+ * shows). And each page's script size, gzipped.
  */
 export async function run(): Promise<void> {
   for (const page of ['agent', 'dashboard'] as const) {
@@ -54,12 +55,20 @@ export async function run(): Promise<void> {
     await page.fill('#username', 'agente');
     await page.fill('#password', backEnd.newPasswords.get('agente')!);
     await page.press('#password', 'Enter');
-    await page.locator('#search-text').waitFor();
-    // The panel stays open, as beside the softphone; each contact points it at the caller (#pop=<number>).
+    await page.locator('#desk').waitFor();
+    await page.selectOption('#desk-status', 'Available');
+    await page.locator('#desk-line', { hasText: 'Disponible' }).waitFor();
+    const place = (phone: string) =>
+      fetch(`${backEnd.url}/local/phone/contacts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        // A number on record that does not prove who calls: "other procedures", then a person.
+        body: JSON.stringify({ channel: 'voice', from: phone, keys: ['2', '0'] }),
+      });
     // The floor: the same page asked to show what it already shows (no round trip to the API).
-    const timed = async (hash: string, drawn: string) => {
+    const still = async (i: number, drawn: string) => {
       const started = performance.now();
-      await page.evaluate((h) => (location.hash = h), hash);
+      await page.evaluate((h) => (location.hash = h), `still-${i}`);
       await page.locator(drawn).first().waitFor();
       return performance.now() - started;
     };
@@ -67,11 +76,22 @@ export async function run(): Promise<void> {
     const pops: number[] = [];
     for (const [i, phone] of phones.entries()) {
       const drawn = `#citizen-h:has-text("Persona ${i} ")`;
-      const popped = await timed(`pop=${encodeURIComponent(phone)}`, drawn);
-      const still = await timed(`still-${i}`, drawn);
+      await place(phone);
+      await page.locator('#ring').waitFor();
+      const started = performance.now();
+      await page.click('#accept');
+      await page.locator(drawn).first().waitFor();
+      await page.locator('#open-cases li[data-ticket]').first().waitFor();
+      const popped = performance.now() - started;
+      const unchanged = await still(i, drawn);
+      // The contact ends; after-contact work without a note; the agent is available for the next one.
+      await page.click('#hang-up');
+      await page.locator('#acw').waitFor();
+      await page.click('#acw-save');
+      await page.locator('#desk-line', { hasText: 'Disponible' }).waitFor();
       if (i < WARMUP) continue;
       pops.push(popped);
-      floor.push(still);
+      floor.push(unchanged);
     }
     progress(`  ${CONTACTS} screen pops`);
     for (const p of [50, 95])
