@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -11,7 +10,6 @@ import { createDocumentClient } from '../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../shared/adapters/dynamodb/metrics-store';
 import { ensureTables, tableNames } from '../shared/adapters/dynamodb/setup';
 import { liveEvents } from '../shared/adapters/http/live-events';
-import { FileStaffDirectory } from '../shared/adapters/file/staff-directory';
 import { DynamoOutbox } from '../shared/adapters/dynamodb/outbox';
 import { createKinesisClient, KinesisPublisher } from '../shared/adapters/kinesis/publisher';
 import { loadConfig, type LoadedConfig } from '../shared/config/load';
@@ -32,6 +30,7 @@ import { startKinesalite, type LocalKinesis } from './kinesalite';
 import { closeServer, localHttpServer } from './http-server';
 import { pollKinesis, pollTableStream } from './pollers';
 import { demoPasswords } from './passwords';
+import type { StaffDirectory } from '../shared/domain/staff';
 import { loadUsers, localSessions } from './session';
 
 export interface LocalBackEndOptions {
@@ -45,7 +44,7 @@ export interface LocalBackEndOptions {
   readonly tablePrefix?: string;
   /** The functions' log level (WARN by default). */
   readonly logLevel?: LogLevel;
-  /** Where the demo users' password hashes are kept; without one, each start makes new passwords. */
+  /** The staff store (accounts and password hashes); without one, in memory, with new passwords each start. */
   readonly passwordFile?: string;
 }
 
@@ -99,11 +98,13 @@ export interface LocalFunctionOptions {
   readonly config?: LoadedConfig;
   /** WARN unless said otherwise: the terminal shows what went wrong, not every request. */
   readonly logLevel?: LogLevel;
+  /** The staff accounts (the user pool's stand-in); by default the deployment's users, in memory. */
+  readonly staff?: StaffDirectory;
 }
 
 /**
  * The production functions, composed by the same factories as in AWS with the parts of a local back end:
- * its tables and stream, the deployment's users file for the user pool, and the outbox for SMS/WhatsApp.
+ * its tables and stream, the local staff store for the user pool, and the outbox for SMS/WhatsApp.
  */
 export function localFunctions(local: LocalEndpoints, options: LocalFunctionOptions = {}) {
   const config = options.config ?? loadConfig(local.configDir);
@@ -118,7 +119,6 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     eventStream: EVENT_STREAM,
     dynamodbEndpoint: local.dynamoEndpoint,
     kinesisEndpoint: local.kinesisEndpoint,
-    staffFile: join(local.configDir, 'users.json'),
     queueDepartments: localQueues(config.deployment).pairs,
   };
   const runtime = (service: string) =>
@@ -134,7 +134,9 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     caseNotifier: makeCaseNotifierHandler(runtime('case-notifier'), {
       sender: new DynamoOutbox(doc, local.names.cases),
     }),
-    api: makeApiHandler(runtime('api'), { staff: new FileStaffDirectory(settings.staffFile) }),
+    api: makeApiHandler(runtime('api'), {
+      staff: options.staff ?? demoPasswords(loadUsers(local.configDir)).store,
+    }),
     /** Closes the functions' clients. */
     close() {
       doc.destroy();
@@ -182,8 +184,12 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       names,
       configDir: options.configDir,
     };
+    // Staff accounts: the deployment's users (each with a generated password, printed once) and those an
+    // administrator creates; sign-in and the staff API read the same store.
+    const passwords = demoPasswords(loadUsers(options.configDir), options.passwordFile);
     const handlers = localFunctions(local, {
       config,
+      staff: passwords.store,
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
     closers.push(() => handlers.close());
@@ -254,11 +260,16 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
     const phone = localPhone({ engine: localFlowEngine(config, handlers), desk, emit });
 
     // Sign-in with the users of the config; scripts get a supervisor session of their own for this run.
-    const passwords = demoPasswords(loadUsers(options.configDir), options.passwordFile);
-    const sessions = localSessions(passwords.users);
+    const sessions = localSessions(passwords.store);
     const token = sessions.sign({ sub: 'local-scripts', name: 'Local scripts', role: 'supervisor' });
-    const users = new Map(passwords.users.map((u) => [u.username, u]));
-    const server = localHttpServer({ sessions, api: handlers.api, live, desk, phone, users });
+    const server = localHttpServer({
+      sessions,
+      api: handlers.api,
+      live,
+      desk,
+      phone,
+      staff: passwords.store,
+    });
     const port = await listen(server, options.port ?? 3000);
     closers.push(() => closeServer(server));
 

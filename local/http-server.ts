@@ -66,7 +66,8 @@ const sessionCookie = (value: string, maxAge: number) =>
   `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}`;
 
 /**
- * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, the caller's page at /caller/
+ * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, the administration at
+ * /admin/, the caller's page at /caller/
  * (with the local routing at /local/desk/ and the local telephone network at /local/phone/), sign-in at /api/session (users of the config, a
  * signed session cookie), the staff API behind it (the same handler as API Gateway, given the claims a
  * Cognito JWT would carry) and the live metrics as server-sent events at /api/events.
@@ -81,7 +82,7 @@ export function localHttpServer(deps: {
   desk?: LocalDesk;
   phone?: LocalPhone;
   /** The staff, for the departments whose queues each person serves. */
-  users?: ReadonlyMap<string, { readonly departments?: readonly string[] }>;
+  staff?: { find(username: string): { readonly departments?: readonly string[] } | undefined };
 }): Server {
   const log = deps.log ?? ((line: string) => void process.stderr.write(line));
   // Each page is built on its first request.
@@ -117,12 +118,14 @@ export function localHttpServer(deps: {
           'send the body as application/json (or text/csv for a file)',
         );
     }
-    if (['/', '/dashboard', '/agent', '/caller'].includes(url.pathname)) {
+    if (['/', '/dashboard', '/agent', '/admin', '/caller'].includes(url.pathname)) {
       const page = url.pathname === '/' ? '/dashboard/' : `${url.pathname}/`;
       res.writeHead(302, { location: page, ...SECURITY_HEADERS });
       return res.end();
     }
-    const page = (['dashboard', 'agent', 'caller'] as const).find((p) => url.pathname.startsWith(`/${p}/`));
+    const page = (['dashboard', 'agent', 'admin', 'caller'] as const).find((p) =>
+      url.pathname.startsWith(`/${p}/`),
+    );
     if (page) {
       const name = url.pathname.slice(page.length + 2) || 'index.html';
       if (name === 'config.json') {
@@ -144,7 +147,7 @@ export function localHttpServer(deps: {
       if (!claims) return fail(res, 401, 'UNAUTHENTICATED', 'sign in first');
       if (!DESK_ROLES.has(claims.role))
         return fail(res, 403, 'FORBIDDEN', 'taking contacts requires one of: agent, supervisor');
-      const departments = deps.users?.get(claims.sub)?.departments;
+      const departments = deps.staff?.find(claims.sub)?.departments;
       return deskRoute(req, res, url, deps.desk, {
         username: claims.sub,
         name: claims.name,

@@ -1,13 +1,15 @@
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import type { Role } from '../shared/adapters/http/api';
+import { hashPassword, passwordMatches, type FileStaffStore } from '../shared/adapters/file/staff-store';
 
 /**
- * Local sign-in, standing in for Cognito on this machine: the users of `config/<deployment>/users.json` with
- * the scrypt hashes of passwords generated on this machine (`passwords.ts`), and a signed session
- * (HMAC-SHA256, expiring) in an HttpOnly cookie.
+ * Local sign-in, standing in for Cognito on this machine: the accounts of the local staff store (the users of
+ * `config/<deployment>/users.json` and those an administrator created, with scrypt hashes of their passwords;
+ * `passwords.ts`), and a signed session (HMAC-SHA256, expiring) in an HttpOnly cookie. A disabled account
+ * cannot sign in, and its sessions are refused from the next request.
  */
 const userSchema = z.strictObject({
   username: z.string().check(z.regex(/^[a-z][a-z0-9.-]{1,39}$/, 'must be a lower-case user name')),
@@ -16,8 +18,15 @@ const userSchema = z.strictObject({
   departments: z.optional(z.array(z.string())),
 });
 const usersSchema = z.strictObject({ users: z.array(userSchema) });
-/** A user of the file, with the scrypt hash of their password. */
-export type LocalUser = z.infer<typeof userSchema> & { readonly password: string };
+/** An account, with the scrypt hash of its password. */
+export interface LocalUser {
+  readonly username: string;
+  readonly name?: string;
+  readonly role: Role;
+  readonly departments?: readonly string[];
+  readonly password: string;
+  readonly enabled?: boolean;
+}
 
 /** The deployment's staff, without passwords (none is in the repository). */
 export function loadUsers(configDir: string): z.infer<typeof userSchema>[] {
@@ -36,18 +45,6 @@ export function loadUsers(configDir: string): z.infer<typeof userSchema>[] {
   return parsed.data.users;
 }
 
-/** The stored form of a password: `scrypt$<salt>$<hash>`. */
-export function hashPassword(password: string, salt = randomBytes(16)): string {
-  return `scrypt$${salt.toString('hex')}$${scryptSync(password, salt, 64).toString('hex')}`;
-}
-
-function passwordMatches(password: string, stored: string): boolean {
-  const [, salt, hash] = stored.split('$');
-  const expected = Buffer.from(hash!, 'hex');
-  const actual = scryptSync(password, Buffer.from(salt!, 'hex'), 64);
-  return timingSafeEqual(actual, expected);
-}
-
 export interface SessionClaims {
   readonly sub: string;
   readonly name: string;
@@ -63,7 +60,11 @@ const SESSION_HOURS = 12;
 const MAX_TRACKED = 1000;
 const ATTEMPTS_PER_MINUTE = 5;
 
-export function localSessions(users: readonly LocalUser[], secret = randomBytes(32)) {
+export function localSessions(accounts: readonly LocalUser[] | FileStaffStore, secret = randomBytes(32)) {
+  const find = (username: string): LocalUser | undefined =>
+    Array.isArray(accounts)
+      ? (accounts as readonly LocalUser[]).find((u) => u.username === username)
+      : ((accounts as FileStaffStore).find(username) as LocalUser | undefined);
   const mac = (body: string) => createHmac('sha256', secret).update(body).digest('base64url');
   const failures = new Map<string, number[]>();
   const sign = (claims: Omit<SessionClaims, 'exp'>, now = Date.now()) => {
@@ -83,6 +84,8 @@ export function localSessions(users: readonly LocalUser[], secret = randomBytes(
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
       try {
         const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionClaims;
+        // A disabled account's session ends at its next request.
+        if (find(claims.sub)?.enabled === false) return undefined;
         return claims.exp * 1000 > now ? claims : undefined;
       } catch {
         return undefined;
@@ -106,19 +109,19 @@ export function localSessions(users: readonly LocalUser[], secret = randomBytes(
       }
       const recent = (failures.get(username) ?? []).filter((t) => now - t < 60_000);
       if (recent.length >= ATTEMPTS_PER_MINUTE) return { error: 'TOO_MANY_ATTEMPTS' };
-      const user = users.find((u) => u.username === username);
+      const user = find(username);
       // Hash even for an unknown name, so the answer takes as long either way.
       const ok = passwordMatches(password, user?.password ?? hashPassword('', Buffer.alloc(16)));
-      if (!user || !ok) {
+      if (!user || !ok || user.enabled === false) {
         failures.set(username, [...recent, now]);
         return { error: 'INVALID_CREDENTIALS' };
       }
       failures.delete(username);
-      const { password: _password, ...profile } = user;
+      const { password: _password, enabled: _enabled, ...profile } = user;
       return {
         token: sign({
           sub: user.username,
-          name: user.name,
+          name: user.name ?? user.username,
           role: user.role,
           ...(user.departments ? { departments: user.departments } : {}),
         }),

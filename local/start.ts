@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../shared/config/load';
 import { seedDemo } from './seed-demo';
-import { passwordFileOf } from './passwords';
+import { staffFileOf } from './passwords';
 import { RUNNING_DIR, writeRunningBackEnd } from './running';
 import { startLocalBackEnd } from './back-end';
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     port: options.port,
     ...(options.dynamoPort ? { dynamoPort: options.dynamoPort } : {}),
     ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}),
-    passwordFile: passwordFileOf(options.config, RUNNING_DIR),
+    passwordFile: staffFileOf(options.config, RUNNING_DIR),
   });
   const forget = writeRunningBackEnd({
     pid: process.pid,
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(backEnd.doc, backEnd.names, backEnd.config);
     const { deployment, catalogue } = backEnd.config;
     const seconds = process.uptime().toFixed(1);
-    const passwordFile = passwordFileOf(options.config, RUNNING_DIR);
+    const passwordFile = staffFileOf(options.config, RUNNING_DIR);
     const newPasswords = [...backEnd.newPasswords].map(([user, password]) => `${user} / ${password}`);
     process.stdout.write(
       [

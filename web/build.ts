@@ -15,6 +15,7 @@ const WEB = __dirname;
 const PAGES = {
   dashboard: { html: 'index.html', script: 'src/main.ts', style: 'src/app.css' },
   agent: { html: 'agent.html', script: 'src/agent.ts', style: 'src/agent.css' },
+  admin: { html: 'admin.html', script: 'src/admin.ts', style: 'src/admin.css' },
   /** The local caller's page (`npm start` only): a citizen's side of a call or a chat. */
   caller: { html: 'caller.html', script: 'src/caller.ts', style: 'src/caller.css' },
 } as const;
@@ -45,7 +46,7 @@ export function buildPage(page: StaffPage, options: { minify?: boolean } = {}): 
     {
       path: 'index.html',
       contentType: 'text/html; charset=utf-8',
-      body: readFileSync(join(WEB, html)),
+      body: Buffer.from(pageHtml(html)),
     },
     {
       path: 'app.js',
@@ -60,12 +61,20 @@ export function buildPage(page: StaffPage, options: { minify?: boolean } = {}): 
   ];
 }
 
+/** A page's HTML with its shared parts put in: `<!-- sign-in -->` is the staff pages' one sign-in form. */
+function pageHtml(name: string): string {
+  return readFileSync(join(WEB, name), 'utf8').replace(
+    /^ *<!-- sign-in -->\n/m,
+    readFileSync(join(WEB, 'partials', 'sign-in.html'), 'utf8'),
+  );
+}
+
 /**
  * The agent panel's standalone page for AWS: the same panel beside the instance's softphone, which
  * amazon-connect-streams embeds (served from this origin, never a CDN; kept out of the panel's own script).
  */
 function softphonePage(): DashboardFile[] {
-  const html = readFileSync(join(WEB, PAGES.agent.html), 'utf8')
+  const html = pageHtml(PAGES.agent.html)
     .replace('<body>', '<body class="with-softphone">')
     .replace(
       '<main id="main" tabindex="-1">',

@@ -42,6 +42,11 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/backoffice/exports'],
   ['POST', '/backoffice/imports'],
   ['GET', '/admin/users'],
+  ['POST', '/admin/users'],
+  ['POST', '/admin/users/{username}/disable'],
+  ['POST', '/admin/users/{username}/enable'],
+  ['POST', '/admin/users/{username}/reset'],
+  ['GET', '/admin/audit'],
   ['GET', '/admin/config'],
 ];
 
@@ -114,7 +119,7 @@ export class ApplicationStack extends Stack {
     this.dashboard = new DashboardHosting(this, 'Dashboard');
     const origin = `https://${this.dashboard.distribution.distributionDomainName}`;
     this.identity = new StaffIdentity(this, 'Identity', {
-      callbackUrls: [`${origin}/dashboard/`, `${origin}/agent/`],
+      callbackUrls: [`${origin}/dashboard/`, `${origin}/agent/`, `${origin}/admin/`],
       // Unique per account: the hosted sign-in's domain prefix is global within a region.
       domainPrefix: `ventanilla-${props.config.deployment.id}-${this.account}`,
       departments: props.config.deployment.departments.map((d) => d.id),
@@ -139,10 +144,12 @@ export class ApplicationStack extends Stack {
       // Staff traffic; a flood of it must not take the concurrency the phone lines' functions need.
       reservedConcurrency: 50,
     });
-    // The administrator's list of staff: reading the role groups, nothing else.
+    // Staff accounts, on the pool and nothing else: the administrator's list, creation (with the role's and
+    // departments' groups, undone if a group fails), disabling (with its sessions signed out), re-enabling and
+    // resets; and every request's check that its account is still enabled.
     this.apiFunction.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['cognito-idp:ListUsersInGroup'],
+        actions: STAFF_POOL_ACTIONS.map((a) => `cognito-idp:${a}`),
         resources: [this.identity.userPool.userPoolArn],
       }),
     );
@@ -205,6 +212,7 @@ export class ApplicationStack extends Stack {
         name: `ventanilla-${props.config.deployment.id}-agent-panel`,
       });
     new CfnOutput(this, 'AgentPanelUrl', { value: `${origin}/agent/` });
+    new CfnOutput(this, 'AdminUrl', { value: `${origin}/admin/` });
     if (ccpUrl) new CfnOutput(this, 'AgentSoftphonePageUrl', { value: `${origin}/agent/softphone.html` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'DashboardUrl', { value: origin });
@@ -220,3 +228,16 @@ export function softphoneUrl(connect: Deployment['connect']): string | undefined
   if ('createInstance' in connect) return `https://${connect.createInstance.alias}.my.connect.aws/ccp-v2/`;
   return connect.accessUrl ? `${connect.accessUrl}/ccp-v2/` : undefined;
 }
+
+/** The user-pool actions of the staff API's role: exactly the commands its staff directory sends. */
+export const STAFF_POOL_ACTIONS = [
+  'ListUsersInGroup',
+  'AdminCreateUser',
+  'AdminAddUserToGroup',
+  'AdminDeleteUser',
+  'AdminDisableUser',
+  'AdminEnableUser',
+  'AdminUserGlobalSignOut',
+  'AdminGetUser',
+  'AdminResetUserPassword',
+];

@@ -12,6 +12,7 @@ import { workbenchRoutes } from '../../shared/adapters/http/workbench-routes';
 import { QueueMap } from '../../shared/domain/departments';
 import { DEFAULT_DASHBOARD } from '../../shared/domain/deployment';
 import type { StaffDirectory } from '../../shared/domain/staff';
+import { DynamoAdminAudit } from '../../shared/adapters/dynamodb/admin-audit';
 import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
@@ -65,12 +66,26 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
   // Locally, what would have been sent by SMS or WhatsApp, and the follow-up tasks agents would have had.
   const outboxRoute = listing('/outbox', () => outbox.list());
   const tasksRoute = listing('/tasks', () => tasks.list());
-  const admin = adminRoutes({ staff: ports.staff, deployment, catalogue: catalogue.entries });
+  const admin = adminRoutes({
+    staff: ports.staff,
+    audit: new DynamoAdminAudit(doc, tables.cases),
+    deployment,
+    catalogue: catalogue.entries,
+    clock,
+    newId: runtime.newId,
+  });
   const routes = [...metrics, ...workbenchRoutes(core), ...backOffice, ...admin, outboxRoute, tasksRoute];
 
   return async (event: unknown) => {
     const request = parseApiEvent(event);
-    const response = await route(routes, request);
+    // A disabled account is refused from its next request, whatever token it still holds.
+    const response = (await ports.staff.isEnabled(request.user))
+      ? await route(routes, request)
+      : {
+          statusCode: 401,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify({ code: 'ACCOUNT_DISABLED', message: 'this account is disabled' }),
+        };
     logger.info('request', {
       method: request.method,
       path: request.path,

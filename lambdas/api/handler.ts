@@ -1,6 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoStaffDirectory } from '../../shared/adapters/cognito/staff-directory';
-import { FileStaffDirectory } from '../../shared/adapters/file/staff-directory';
+import { FileStaffStore } from '../../shared/adapters/file/staff-store';
 import { loadRuntime, need } from '../../shared/runtime/runtime';
 import { makeApiHandler } from './function';
 
@@ -8,12 +8,12 @@ import { makeApiHandler } from './function';
 const runtime = loadRuntime(process.env, { service: 'api', dir: __dirname, requestTimeoutMs: 2000 });
 const { settings } = runtime;
 export const handler = makeApiHandler(runtime, {
-  // The user pool in AWS; a deployment's users file where there is none (locally).
+  // The user pool in AWS; a local staff store where there is none.
   staff: settings.userPoolId
     ? new CognitoStaffDirectory(
         new CognitoIdentityProviderClient({}),
         settings.userPoolId,
         runtime.config.deployment.departments.map((d) => d.id),
       )
-    : new FileStaffDirectory(need(settings, 'staffFile')),
+    : new FileStaffStore(need(settings, 'staffFile')),
 });

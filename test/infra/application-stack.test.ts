@@ -3,7 +3,12 @@ import { buildPage } from '../../web/build';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { compileConfig } from '../../shared/config/load';
-import { API_ROUTES, ApplicationStack, softphoneUrl } from '../../infra/stacks/application-stack';
+import {
+  API_ROUTES,
+  ApplicationStack,
+  softphoneUrl,
+  STAFF_POOL_ACTIONS,
+} from '../../infra/stacks/application-stack';
 import { AGENT_PANEL_PERMISSIONS } from '../../infra/constructs/agent-workspace';
 import { DataStack } from '../../infra/stacks/data-stack';
 import { pageCsp } from '../../web/csp';
@@ -85,6 +90,7 @@ describe('application stack', () => {
     ).toEqual([
       ['dashboard/', ['/dashboard/*']],
       ['agent/', ['/agent/*']],
+      ['admin/', ['/admin/*']],
     ]);
     for (const deployment of deployments) {
       // Two sources: the built page, and config.json with the API and the client id filled in by CloudFormation.
@@ -224,9 +230,9 @@ describe('application stack', () => {
     const prefixes = Object.values(template.findResources('Custom::CDKBucketDeployment')).map(
       (d) => d.Properties.DestinationBucketKeyPrefix,
     );
-    expect(prefixes.sort()).toEqual(['agent/', 'dashboard/']);
+    expect(prefixes.sort()).toEqual(['admin/', 'agent/', 'dashboard/']);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      CallbackURLs: [Match.anyValue(), Match.anyValue()],
+      CallbackURLs: [Match.anyValue(), Match.anyValue(), Match.anyValue()],
     });
     expect(
       JSON.stringify(
@@ -268,6 +274,20 @@ describe('application stack', () => {
     withInstance.resourceCountIs('AWS::Connect::ApprovedOrigin', 1);
     // Without an instance (the panel on its own) there is nothing to register.
     template.resourceCountIs('AWS::AppIntegrations::Application', 0);
+  });
+
+  it('gives the staff API exactly the user-pool actions its staff directory sends, on its pool only', () => {
+    const source = readFileSync('shared/adapters/cognito/staff-directory.ts', 'utf8');
+    const sent = [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => m[1]!))].sort();
+    expect([...STAFF_POOL_ACTIONS].sort()).toEqual(sent);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const pool = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    expect(pool).toHaveLength(1);
+    expect([pool[0]!.Action].flat().sort()).toEqual(sent.map((a) => `cognito-idp:${a}`).sort());
+    const poolId = Object.keys(template.findResources('AWS::Cognito::UserPool'))[0]!;
+    expect(pool[0]!.Resource).toEqual({ 'Fn::GetAtt': [poolId, 'Arn'] });
   });
 
   it('builds the standalone agent page: the panel beside the softphone, Streams served from the page’s origin', () => {

@@ -3,7 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildApp } from '../../infra/build-app';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { FileStaffDirectory } from '../../shared/adapters/file/staff-directory';
+import { demoPasswords } from '../../local/passwords';
+import { loadUsers } from '../../local/session';
 import { loadConfig } from '../../shared/config/load';
 import { createRuntime } from '../../shared/runtime/runtime';
 import { makeAnswerImportHandler } from '../../lambdas/answer-import/function';
@@ -101,7 +102,7 @@ beforeAll(async () => {
   const notifier = makeCaseNotifierHandler(runtime('case-notifier'), { sender: { send: async () => {} } });
   const aggregator = makeMetricsAggregatorHandler(runtime('metrics-aggregator'));
   const api = apiCaller(
-    makeApiHandler(runtime('api'), { staff: new FileStaffDirectory('config/city-hall/users.json') }),
+    makeApiHandler(runtime('api'), { staff: demoPasswords(loadUsers('config/city-hall')).store }),
   );
   const files = new Map<string, string>();
   const exchange = {

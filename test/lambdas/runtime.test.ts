@@ -8,7 +8,8 @@ import { loadRuntime, need, parseSettings, SettingError } from '../../shared/run
 import { makeApiHandler } from '../../lambdas/api/function';
 import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
 import { makeMetricsAggregatorHandler } from '../../lambdas/metrics-aggregator/function';
-import { FileStaffDirectory } from '../../shared/adapters/file/staff-directory';
+import { demoPasswords } from '../../local/passwords';
+import { loadUsers } from '../../local/session';
 
 /** A function's folder as Lambda holds it: the bundle's config.json beside it. */
 function bundleDir(): string {
@@ -48,7 +49,7 @@ describe('the runtime, built once from the environment', () => {
     expect(() => makeConnectCaseHandler(runtime)).toThrow(new SettingError('CASES_TABLE', 'is not set'));
     expect(() => makeMetricsAggregatorHandler(runtime)).toThrow(/METRICS_TABLE is not set/);
     expect(() =>
-      makeApiHandler(runtime, { staff: new FileStaffDirectory('config/city-hall/users.json') }),
+      makeApiHandler(runtime, { staff: demoPasswords(loadUsers('config/city-hall')).store }),
     ).toThrow(/CASES_TABLE is not set/);
     expect(() => need(runtime.settings, 'exchangeBucket')).toThrow(/EXCHANGE_BUCKET is not set/);
   });

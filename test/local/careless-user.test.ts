@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { localHttpServer } from '../../local/http-server';
 import { readRunningBackEnd, runningBackEnds, writeRunningBackEnd } from '../../local/running';
 import { listen, PortInUseError, startLocalBackEnd } from '../../local/back-end';
 import { demoPasswords } from '../../local/passwords';
+import { hashPassword } from '../../shared/adapters/file/staff-store';
 import { loadUsers, localSessions } from '../../local/session';
 
 const endpoints = {
@@ -158,7 +159,7 @@ describe('local mode on a developer’s laptop', () => {
 
   it('keeps no password in the repository: the first start makes them, later starts keep them', () => {
     expect(readFileSync('config/city-hall/users.json', 'utf8')).not.toMatch(/password|scrypt/i);
-    const file = join(mkdtempSync(join(tmpdir(), 'passwords-')), 'city-hall-passwords.json');
+    const file = join(mkdtempSync(join(tmpdir(), 'passwords-')), 'city-hall-staff.json');
     const users = loadUsers('config/city-hall');
     const first = demoPasswords(users, file);
     expect([...first.generated.keys()].sort()).toEqual(users.map((u) => u.username).sort());
@@ -178,5 +179,30 @@ describe('local mode on a developer’s laptop', () => {
     // A user added to the file gets a password of their own on the next start.
     const third = demoPasswords([...users, { username: 'nueva', name: 'Nueva', role: 'agent' }], file);
     expect([...third.generated.keys()]).toEqual(['nueva']);
+  });
+
+  it('carries the demo passwords of an earlier version over, and removes their old file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passwords-'));
+    const users = loadUsers('config/city-hall');
+    const old = join(dir, 'city-hall-passwords.json');
+    writeFileSync(old, JSON.stringify({ agente: hashPassword('la-de-siempre') }));
+    const opened = demoPasswords(users, join(dir, 'city-hall-staff.json'));
+    expect(opened.generated.has('agente')).toBe(false);
+    expect(opened.generated.size).toBe(users.length - 1);
+    expect('token' in localSessions(opened.store).signIn('agente', 'la-de-siempre')).toBe(true);
+    expect(existsSync(old)).toBe(false);
+  });
+
+  it('refuses a disabled account: no sign-in, and its open session ends at its next request', async () => {
+    const { store, generated } = demoPasswords(loadUsers('config/city-hall'));
+    const sessions = localSessions(store);
+    const signed = sessions.signIn('agente', generated.get('agente')!);
+    if (!('token' in signed)) throw new Error('the demo agent should sign in');
+    expect(sessions.verify(signed.token)?.sub).toBe('agente');
+    await store.setEnabled('agente', false);
+    expect(sessions.verify(signed.token)).toBeUndefined();
+    expect(sessions.signIn('agente', generated.get('agente')!)).toEqual({ error: 'INVALID_CREDENTIALS' });
+    await store.setEnabled('agente', true);
+    expect(sessions.verify(signed.token)?.sub).toBe('agente');
   });
 });

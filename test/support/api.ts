@@ -1,18 +1,24 @@
 import { loadConfig } from '../../shared/config/load';
-import { FileStaffDirectory } from '../../shared/adapters/file/staff-directory';
+import { demoPasswords } from '../../local/passwords';
+import { loadUsers } from '../../local/session';
 import { createRuntime } from '../../shared/runtime/runtime';
 import { makeApiHandler } from '../../lambdas/api/function';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { testDynamoEndpoint } from './dynamo';
+import type { StaffDirectory } from '../../shared/domain/staff';
 
 type Handler = (
   event: unknown,
 ) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string }>;
 
-/** The staff API composed on the given tables as at a cold start in Lambda (the users file for the pool). */
+/**
+ * The staff API composed on the given tables as at a cold start in Lambda, with a staff store in memory (the
+ * deployment's users) for the pool.
+ */
 export async function loadApiHandler(
   names: { metrics: string; cases: string; citizens: string },
   queues: readonly (readonly [string, string])[] = [],
+  staff: StaffDirectory = demoPasswords(loadUsers('config/city-hall')).store,
 ): Promise<Handler> {
   const runtime = createRuntime({
     service: 'api',
@@ -25,7 +31,7 @@ export async function loadApiHandler(
       queueDepartments: queues,
     },
   });
-  return makeApiHandler(runtime, { staff: new FileStaffDirectory('config/city-hall/users.json') });
+  return makeApiHandler(runtime, { staff });
 }
 
 export interface CallOptions {
