@@ -86,6 +86,7 @@ async function main(): Promise<void> {
         `  dashboard        ${backEnd.url}/dashboard/   (users in ${options.config}/users.json)`,
         `  agent panel      ${backEnd.url}/agent/   (sign in as an agent, set yourself Available: contacts ring there)`,
         `  be the caller    ${backEnd.url}/caller/   or  npm run call -- --channel whatsapp --interactive`,
+        `  administration   ${backEnd.url}/admin/   (staff accounts, their audit, the configuration in force)`,
         ...(newPasswords.length
           ? [
               `  new passwords    ${newPasswords.join(' · ')}`,
