@@ -87,6 +87,7 @@ async function main(): Promise<void> {
         `  agent panel      ${backEnd.url}/agent/   (sign in as an agent, set yourself Available: contacts ring there)`,
         `  be the caller    ${backEnd.url}/caller/   or  npm run call -- --channel whatsapp --interactive`,
         `  administration   ${backEnd.url}/admin/   (staff accounts, their audit, the configuration in force)`,
+        `  supervision      ${backEnd.url}/supervision/   (overdue and pending cases, reopening, merging duplicates)`,
         ...(newPasswords.length
           ? [
               `  new passwords    ${newPasswords.join(' · ')}`,

@@ -39,6 +39,7 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/cases/{ticket}/transitions'],
   ['POST', '/cases/{ticket}/notes'],
   ['POST', '/contacts/{contactId}/wrap-up'],
+  ['GET', '/supervision/cases'],
   ['POST', '/backoffice/exports'],
   ['POST', '/backoffice/imports'],
   ['GET', '/admin/users'],
@@ -119,7 +120,12 @@ export class ApplicationStack extends Stack {
     this.dashboard = new DashboardHosting(this, 'Dashboard');
     const origin = `https://${this.dashboard.distribution.distributionDomainName}`;
     this.identity = new StaffIdentity(this, 'Identity', {
-      callbackUrls: [`${origin}/dashboard/`, `${origin}/agent/`, `${origin}/admin/`],
+      callbackUrls: [
+        `${origin}/dashboard/`,
+        `${origin}/agent/`,
+        `${origin}/admin/`,
+        `${origin}/supervision/`,
+      ],
       // Unique per account: the hosted sign-in's domain prefix is global within a region.
       domainPrefix: `ventanilla-${props.config.deployment.id}-${this.account}`,
       departments: props.config.deployment.departments.map((d) => d.id),
@@ -213,6 +219,7 @@ export class ApplicationStack extends Stack {
       });
     new CfnOutput(this, 'AgentPanelUrl', { value: `${origin}/agent/` });
     new CfnOutput(this, 'AdminUrl', { value: `${origin}/admin/` });
+    new CfnOutput(this, 'SupervisionUrl', { value: `${origin}/supervision/` });
     if (ccpUrl) new CfnOutput(this, 'AgentSoftphonePageUrl', { value: `${origin}/agent/softphone.html` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'DashboardUrl', { value: origin });

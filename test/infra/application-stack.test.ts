@@ -91,6 +91,7 @@ describe('application stack', () => {
       ['dashboard/', ['/dashboard/*']],
       ['agent/', ['/agent/*']],
       ['admin/', ['/admin/*']],
+      ['supervision/', ['/supervision/*']],
     ]);
     for (const deployment of deployments) {
       // Two sources: the built page, and config.json with the API and the client id filled in by CloudFormation.
@@ -230,9 +231,9 @@ describe('application stack', () => {
     const prefixes = Object.values(template.findResources('Custom::CDKBucketDeployment')).map(
       (d) => d.Properties.DestinationBucketKeyPrefix,
     );
-    expect(prefixes.sort()).toEqual(['admin/', 'agent/', 'dashboard/']);
+    expect(prefixes.sort()).toEqual(['admin/', 'agent/', 'dashboard/', 'supervision/']);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      CallbackURLs: [Match.anyValue(), Match.anyValue(), Match.anyValue()],
+      CallbackURLs: [Match.anyValue(), Match.anyValue(), Match.anyValue(), Match.anyValue()],
     });
     expect(
       JSON.stringify(

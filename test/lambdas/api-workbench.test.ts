@@ -15,7 +15,7 @@ const STAFF = ['agent', 'supervisor', 'admin'];
 const allowed = (path: string) =>
   path.startsWith('/admin')
     ? ['admin']
-    : path.startsWith('/metrics') || path.endsWith('/merge')
+    : path.startsWith('/metrics') || path.endsWith('/merge') || path.startsWith('/supervision')
       ? ['supervisor', 'admin']
       : path.startsWith('/backoffice')
         ? ['backoffice', 'supervisor', 'admin']
@@ -23,7 +23,11 @@ const allowed = (path: string) =>
 
 describe('workbench API: roles', () => {
   const concrete = (path: string) =>
-    path.replace('{id}', 'no-such-citizen').replace('{ticket}', '4829137756');
+    path
+      .replace('{id}', 'no-such-citizen')
+      .replace('{ticket}', '4829137756')
+      .replace('{username}', 'no-such-user')
+      .replace('{contactId}', 'no-such-contact');
   for (const [method, path] of API_ROUTES)
     for (const role of ['agent', 'supervisor', 'backoffice', 'admin', ''])
       if (!allowed(path).includes(role))

@@ -23,6 +23,7 @@ import {
 } from '../../domain/identity';
 import { newNote, type CaseNotes } from '../../domain/notes';
 import { wrapUpContact } from '../../domain/wrap-up';
+import { supervisionCsv, supervisionList } from '../../domain/supervision';
 import { parseInput } from '../../domain/schema';
 import { parseTicket } from '../../domain/ticket';
 import { cleanText } from '../../domain/text';
@@ -307,6 +308,28 @@ export function workbenchRoutes(
           ...(query.to ? { to: parseInstant(query.to, 'to') } : {}),
         };
         return deps.cases.byStatusAndDepartment(status, query.department, { ...pageOf(query), ...range });
+      },
+    },
+    {
+      // The supervisors' lists: a view (open, overdue, pending response, pending communication) over one
+      // department or all, sorted; as JSON, or as a CSV file with `format=csv`.
+      method: 'GET',
+      path: '/supervision/cases',
+      roles: SUPERVISORS,
+      handle: async ({ query }) => {
+        const all = deps.deployment.departments.map((d) => d.id);
+        const department = query.department ?? 'all';
+        if (department !== 'all' && !all.includes(department))
+          throw new ValidationError('department', `unknown department "${department}"`);
+        const list = await supervisionList(deps.cases, {
+          ...(query.view ? { view: query.view } : {}),
+          ...(query.sort ? { sort: query.sort } : {}),
+          departments: department === 'all' ? all : [department],
+          now: deps.clock.now(),
+        });
+        if (query.format === 'csv') return { ...list, csv: supervisionCsv(list.items) };
+        if (query.format !== undefined) throw new ValidationError('format', 'must be csv, or left out');
+        return list;
       },
     },
     {
