@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   simulate: () => import('./simulate'),
   batch: () => import('./batch'),
   workspace: () => import('./workspace'),
+  backoffice: () => import('./backoffice'),
 };
 
 const NUMBERS = {

@@ -67,7 +67,8 @@ const sessionCookie = (value: string, maxAge: number) =>
 
 /**
  * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, the administration at
- * /admin/, the supervisors' case page at /supervision/, the caller's page at /caller/
+ * /admin/, the supervisors' case page at /supervision/, the back office at /backoffice/, the caller's page at
+ * /caller/
  * (with the local routing at /local/desk/ and the local telephone network at /local/phone/), sign-in at /api/session (users of the config, a
  * signed session cookie), the staff API behind it (the same handler as API Gateway, given the claims a
  * Cognito JWT would carry) and the live metrics as server-sent events at /api/events.
@@ -118,12 +119,14 @@ export function localHttpServer(deps: {
           'send the body as application/json (or text/csv for a file)',
         );
     }
-    if (['/', '/dashboard', '/agent', '/admin', '/supervision', '/caller'].includes(url.pathname)) {
+    if (
+      ['/', '/dashboard', '/agent', '/admin', '/supervision', '/backoffice', '/caller'].includes(url.pathname)
+    ) {
       const page = url.pathname === '/' ? '/dashboard/' : `${url.pathname}/`;
       res.writeHead(302, { location: page, ...SECURITY_HEADERS });
       return res.end();
     }
-    const page = (['dashboard', 'agent', 'admin', 'supervision', 'caller'] as const).find((p) =>
+    const page = (['dashboard', 'agent', 'admin', 'supervision', 'backoffice', 'caller'] as const).find((p) =>
       url.pathname.startsWith(`/${p}/`),
     );
     if (page) {

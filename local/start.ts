@@ -88,6 +88,7 @@ async function main(): Promise<void> {
         `  be the caller    ${backEnd.url}/caller/   or  npm run call -- --channel whatsapp --interactive`,
         `  administration   ${backEnd.url}/admin/   (staff accounts, their audit, the configuration in force)`,
         `  supervision      ${backEnd.url}/supervision/   (overdue and pending cases, reopening, merging duplicates)`,
+        `  back office      ${backEnd.url}/backoffice/   (the day's batches, the agency's answers checked and applied)`,
         ...(newPasswords.length
           ? [
               `  new passwords    ${newPasswords.join(' · ')}`,
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
         `  demo data        ${seeded.citizens} citizens, ${seeded.cases} cases${seeded.cases ? '' : ' (already there)'}`,
         `  catalogue        ${catalogue.entries.length} procedures in ${deployment.departments.length} departments`,
         `  simulate a day   npm run simulate -- --contacts 2000 --speed 500   (in another terminal; the dashboard follows it)`,
-        `  back office      npm run export -- --department tax · npm run import -- answers.csv [--dry-run] · npm run follow-up`,
+        `  back office CLI  npm run export -- --department tax · npm run import -- answers.csv [--dry-run] · npm run follow-up`,
         `Ready ${seconds} s after the command started. Press Ctrl-C to stop.`,
         '',
       ].join('\n'),

@@ -17,6 +17,7 @@ const PAGES = {
   agent: { html: 'agent.html', script: 'src/agent.ts', style: 'src/agent.css' },
   admin: { html: 'admin.html', script: 'src/admin.ts', style: 'src/admin.css' },
   supervision: { html: 'supervision.html', script: 'src/supervision.ts', style: 'src/supervision.css' },
+  backoffice: { html: 'backoffice.html', script: 'src/backoffice.ts', style: 'src/backoffice.css' },
   /** The local caller's page (`npm start` only): a citizen's side of a call or a chat. */
   caller: { html: 'caller.html', script: 'src/caller.ts', style: 'src/caller.css' },
 } as const;

@@ -42,7 +42,7 @@ export const CONNECT_WORKSPACE_ORIGINS = ['https://*.my.connect.aws', 'https://*
 /**
  * The staff pages' hosting: a private, encrypted bucket reachable only through CloudFront with origin access
  * control, HTTPS only, with access logs for both; each page is built by esbuild at synth and published under
- * its folder (/dashboard/, /agent/, /admin/, /supervision/) with a config.json naming the API and the hosted sign-in.
+ * its folder (/dashboard/, /agent/, /admin/, /supervision/, /backoffice/) with a config.json naming the API and the hosted sign-in.
  */
 export class DashboardHosting extends Construct {
   readonly bucket: s3.Bucket;
@@ -154,7 +154,7 @@ export class DashboardHosting extends Construct {
   }
 
   /**
-   * Publishes each staff page under its folder (/dashboard/, /agent/, /admin/, /supervision/) with its config.json: the API's address
+   * Publishes each staff page under its folder (/dashboard/, /agent/, /admin/, /supervision/, /backoffice/) with its config.json: the API's address
    * and the hosted sign-in, resolved at deploy time, returning to the page it left.
    */
   publish(config: {
@@ -164,10 +164,9 @@ export class DashboardHosting extends Construct {
     readonly origin: string;
     /** The instance's softphone, for the agent's standalone page. */
     readonly ccpUrl?: string;
+    readonly pages: readonly StaffPage[];
   }): s3deploy.BucketDeployment[] {
-    const deployments = (
-      ['dashboard', 'agent', 'admin', 'supervision'] as const satisfies readonly StaffPage[]
-    ).map(
+    const deployments = config.pages.map(
       (page) =>
         new s3deploy.BucketDeployment(this, page === 'dashboard' ? 'Publish' : `Publish-${page}`, {
           sources: [

@@ -40,6 +40,11 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/cases/{ticket}/notes'],
   ['POST', '/contacts/{contactId}/wrap-up'],
   ['GET', '/supervision/cases'],
+  ['GET', '/backoffice/departments'],
+  ['GET', '/backoffice/batches'],
+  ['GET', '/backoffice/batches/{batchId}'],
+  ['GET', '/backoffice/imports'],
+  ['GET', '/backoffice/imports/{fileId}'],
   ['POST', '/backoffice/exports'],
   ['POST', '/backoffice/imports'],
   ['GET', '/admin/users'],
@@ -120,12 +125,8 @@ export class ApplicationStack extends Stack {
     this.dashboard = new DashboardHosting(this, 'Dashboard');
     const origin = `https://${this.dashboard.distribution.distributionDomainName}`;
     this.identity = new StaffIdentity(this, 'Identity', {
-      callbackUrls: [
-        `${origin}/dashboard/`,
-        `${origin}/agent/`,
-        `${origin}/admin/`,
-        `${origin}/supervision/`,
-      ],
+      // Each staff page signs in and back to itself.
+      callbackUrls: STAFF_PAGES.map((page) => `${origin}/${page}/`),
       // Unique per account: the hosted sign-in's domain prefix is global within a region.
       domainPrefix: `ventanilla-${props.config.deployment.id}-${this.account}`,
       departments: props.config.deployment.departments.map((d) => d.id),
@@ -203,6 +204,7 @@ export class ApplicationStack extends Stack {
     new CfnOutput(this, 'ExchangeBucket', { value: this.backOffice.bucket.bucketName });
     const ccpUrl = softphoneUrl(props.config.deployment.connect);
     this.dashboard.publish({
+      pages: STAFF_PAGES,
       api: this.api.api.apiEndpoint,
       origin,
       ...(ccpUrl ? { ccpUrl } : {}),
@@ -220,6 +222,7 @@ export class ApplicationStack extends Stack {
     new CfnOutput(this, 'AgentPanelUrl', { value: `${origin}/agent/` });
     new CfnOutput(this, 'AdminUrl', { value: `${origin}/admin/` });
     new CfnOutput(this, 'SupervisionUrl', { value: `${origin}/supervision/` });
+    new CfnOutput(this, 'BackOfficeUrl', { value: `${origin}/backoffice/` });
     if (ccpUrl) new CfnOutput(this, 'AgentSoftphonePageUrl', { value: `${origin}/agent/softphone.html` });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'DashboardUrl', { value: origin });
@@ -235,6 +238,9 @@ export function softphoneUrl(connect: Deployment['connect']): string | undefined
   if ('createInstance' in connect) return `https://${connect.createInstance.alias}.my.connect.aws/ccp-v2/`;
   return connect.accessUrl ? `${connect.accessUrl}/ccp-v2/` : undefined;
 }
+
+/** The staff pages the application publishes, each under its folder. */
+export const STAFF_PAGES = ['dashboard', 'agent', 'admin', 'supervision', 'backoffice'] as const;
 
 /** The user-pool actions of the staff API's role: exactly the commands its staff directory sends. */
 export const STAFF_POOL_ACTIONS = [

@@ -13,6 +13,7 @@ import { QueueMap } from '../../shared/domain/departments';
 import { DEFAULT_DASHBOARD } from '../../shared/domain/deployment';
 import type { StaffDirectory } from '../../shared/domain/staff';
 import { DynamoAdminAudit } from '../../shared/adapters/dynamodb/admin-audit';
+import { DynamoImportLog } from '../../shared/adapters/dynamodb/import-log';
 import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
@@ -50,6 +51,9 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
   });
   const backOffice = backOfficeRoutes({
     store: new DynamoBackOfficeStore(doc, tables),
+    log: new DynamoImportLog(doc, tables.cases),
+    departments: deployment.departments.map((d) => d.id),
+    departmentNames: deployment.departments.map((d) => ({ id: d.id, name: d.name })),
     catalogue,
     now: clock.now,
     localDate: (at) => calendar.local(at).date,

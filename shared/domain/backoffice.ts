@@ -1,7 +1,7 @@
 import { MAX_TEXT, transitionCase, type Actor, type AuditEvent, type Case } from './case';
 import type { Catalogue } from './catalogue';
 import type { Citizen } from './citizen';
-import { parseCsv, toCsv } from './csv';
+import { delimiterOf, parseCsv, toCsv } from './csv';
 import { DomainError } from './errors';
 import { normalizeName } from './text';
 import { parseTicket, type Ticket } from './ticket';
@@ -103,9 +103,16 @@ export interface ParsedAnswer {
  * ignored), then one row a case. Rows that cannot be read are reported with their line and reason.
  */
 export function readAnswers(text: string): { rows: ParsedAnswer[]; rejected: ImportRowReport[] } {
-  const records = parseCsv(text);
+  // Text decoded with the wrong encoding carries replacement characters: refused, never texted to a citizen.
+  const garbled = text.indexOf('\uFFFD');
+  if (garbled >= 0)
+    throw new ImportFileError(
+      `line ${text.slice(0, garbled).split('\n').length} has characters that could not be read: the file is not UTF-8 text (save it as "CSV UTF-8", or upload it on the back-office page, which converts Windows-1252 and Latin-1)`,
+    );
+  const records = parseCsv(text, delimiterOf(text));
   const rows: ParsedAnswer[] = [];
   const rejected: ImportRowReport[] = [];
+  const unanswered: ImportRowReport[] = [];
   const header = records[0];
   if (!header || 'error' in header)
     throw new ImportFileError('the first line must be a header with ticket and answer');
@@ -137,7 +144,8 @@ export function readAnswers(text: string): { rows: ParsedAnswer[]; rejected: Imp
       continue;
     }
     if (!answer) {
-      reject('the answer is empty');
+      // A row the agency has not answered yet: nothing to do, and nothing wrong.
+      unanswered.push({ line: record.line, ticket: rawTicket, result: 'unchanged', reason: 'no answer yet' });
       continue;
     }
     if (answer.length > MAX_TEXT) {
@@ -152,7 +160,7 @@ export function readAnswers(text: string): { rows: ParsedAnswer[]; rejected: Imp
     seen.set(ticket, record.line);
     rows.push({ line: record.line, ticket, answer });
   }
-  return { rows, rejected };
+  return { rows, rejected: [...rejected, ...unanswered] };
 }
 
 export class ImportFileError extends DomainError {
@@ -292,8 +300,40 @@ export async function runExport(
     skipped += conflicts.length;
     onProgress?.(exported);
   }
-  rows.sort((a, b) => a.date.localeCompare(b.date) || a.ticket.localeCompare(b.ticket));
-  return { batchId, exported, skipped, rows };
+  return { batchId, exported, skipped, rows: batchOrder(rows) };
+}
+
+/** A batch's rows in the file's order (by date, then ticket): every copy of a batch's file is the same bytes. */
+export const batchOrder = (rows: readonly ExportRow[]): ExportRow[] =>
+  [...rows].sort((a, b) => a.date.localeCompare(b.date) || a.ticket.localeCompare(b.ticket));
+
+/** The department of an export batch's id (`export:<department>:<date>`), or undefined for another id. */
+export function batchDepartment(batchId: string): { department: string; date: string } | undefined {
+  const match = /^export:([a-z0-9-]+):(\d{4}-\d{2}-\d{2})$/.exec(batchId);
+  return match ? { department: match[1]!, date: match[2]! } : undefined;
+}
+
+/** One part of an answers file as it was imported: what it did, and its rows that were not applied. */
+export interface ImportLogEntry {
+  /** The whole file's id (its hash, computed by the page), shared by its parts. */
+  readonly fileId: string;
+  readonly part: number;
+  readonly parts: number;
+  readonly name: string;
+  readonly at: string;
+  readonly actor: Actor;
+  /** The departments the importer works for; absent for supervisors and administrators (all). */
+  readonly departments?: readonly string[];
+  readonly applied: number;
+  readonly unchanged: number;
+  readonly rejected: number;
+  readonly problems: readonly ImportRowReport[];
+}
+
+export interface ImportLog {
+  record(entry: ImportLogEntry): Promise<void>;
+  /** Every part recorded, newest files first. */
+  list(): Promise<readonly ImportLogEntry[]>;
 }
 
 export interface ImportReport {
@@ -327,11 +367,15 @@ export async function runImport(
     /** A back-office user answers only for their departments: other cases' rows are rejected. */
     departments?: readonly string[];
     onProgress?: (done: number, total: number) => void;
+    /** Apply only these lines (those a dry run showed as good); the others are left as they are. */
+    onlyLines?: ReadonlySet<number>;
   } = {},
 ): Promise<ImportReport> {
   const importId = deps.importIdOf(text);
-  const { rows, rejected } = readAnswers(text);
-  const reports: ImportRowReport[] = [...rejected];
+  const read = readAnswers(text);
+  const reports: ImportRowReport[] = [...read.rejected];
+  const { rows } = read;
+  const only = options.onlyLines;
   const now = deps.now().toISOString();
   if (!options.dryRun) await store.repair(importId);
   for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
@@ -340,7 +384,24 @@ export async function runImport(
     const cases = options.departments
       ? new Map([...found].filter(([, c]) => options.departments!.includes(c.departmentId)))
       : found;
-    const plan = planImport(chunk, cases, importId, now, deps.actor);
+    const planned = planImport(chunk, cases, importId, now, deps.actor);
+    // With `onlyLines`, a row the check did not show as good is left as it is, whatever it would do now.
+    const leftOut = new Set(
+      only ? planned.changes.filter((c) => !only.has(c.row.line)).map((c) => c.row.line) : [],
+    );
+    const plan = {
+      changes: planned.changes.filter((c) => !leftOut.has(c.row.line)),
+      reports: planned.reports.map((r) =>
+        leftOut.has(r.line)
+          ? {
+              line: r.line,
+              ticket: r.ticket,
+              result: 'unchanged' as const,
+              reason: 'left out: it was not good in the check',
+            }
+          : r,
+      ),
+    };
     if (!options.dryRun && plan.changes.length) {
       const { conflicts } = await store.commit(plan.changes, { id: importId });
       const lost = new Set(conflicts.map((c) => c.next.ticket as string));

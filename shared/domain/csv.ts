@@ -27,11 +27,20 @@ export type CsvRecord =
   | { readonly line: number; readonly error: string };
 
 /**
+ * The delimiter of a file's header line: a semicolon when it has semicolons and no commas (what spreadsheets
+ * write in Spanish and other locales with a decimal comma), a comma otherwise.
+ */
+export function delimiterOf(text: string): ',' | ';' {
+  const header = (text.startsWith(BOM) ? text.slice(1) : text).split(/\r\n|\n|\r/, 1)[0] ?? '';
+  return header.includes(';') && !header.includes(',') ? ';' : ',';
+}
+
+/**
  * Parses CSV text into records, each with the line it starts on. A record with broken quoting (a quote in
  * the middle of an unquoted field, text after a closing quote, a quote never closed) is reported as an error
  * with its line, and reading goes on at the next line: one bad row never hides the others.
  */
-export function parseCsv(text: string): CsvRecord[] {
+export function parseCsv(text: string, delimiter: ',' | ';' = ','): CsvRecord[] {
   const source = text.startsWith(BOM) ? text.slice(1) : text;
   const lines = source.split(/\r\n|\n|\r/);
   if (lines.at(-1) === '') lines.pop();
@@ -39,7 +48,7 @@ export function parseCsv(text: string): CsvRecord[] {
   let i = 0;
   while (i < lines.length) {
     const start = i;
-    const parsed = parseRecord(lines, i);
+    const parsed = parseRecord(lines, i, delimiter);
     if ('error' in parsed) {
       out.push({ line: start + 1, error: parsed.error });
       i = start + 1;
@@ -55,6 +64,7 @@ export function parseCsv(text: string): CsvRecord[] {
 function parseRecord(
   lines: readonly string[],
   first: number,
+  delimiter: ',' | ';',
 ): { fields: string[]; next: number } | { error: string } {
   const fields: string[] = [];
   let lineIndex = first;
@@ -87,10 +97,10 @@ function parseRecord(
       }
       fields.push(value);
       if (pos === line.length) return { fields, next: lineIndex + 1 };
-      if (line[pos] !== ',') return { error: 'text after a closing quote' };
+      if (line[pos] !== delimiter) return { error: 'text after a closing quote' };
       pos++;
     } else {
-      const comma = line.indexOf(',', pos);
+      const comma = line.indexOf(delimiter, pos);
       const value = comma === -1 ? line.slice(pos) : line.slice(pos, comma);
       if (value.includes('"')) return { error: 'a quote inside an unquoted field' };
       fields.push(value);

@@ -92,6 +92,7 @@ describe('application stack', () => {
       ['agent/', ['/agent/*']],
       ['admin/', ['/admin/*']],
       ['supervision/', ['/supervision/*']],
+      ['backoffice/', ['/backoffice/*']],
     ]);
     for (const deployment of deployments) {
       // Two sources: the built page, and config.json with the API and the client id filled in by CloudFormation.
@@ -231,9 +232,15 @@ describe('application stack', () => {
     const prefixes = Object.values(template.findResources('Custom::CDKBucketDeployment')).map(
       (d) => d.Properties.DestinationBucketKeyPrefix,
     );
-    expect(prefixes.sort()).toEqual(['admin/', 'agent/', 'dashboard/', 'supervision/']);
+    expect(prefixes.sort()).toEqual(['admin/', 'agent/', 'backoffice/', 'dashboard/', 'supervision/']);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      CallbackURLs: [Match.anyValue(), Match.anyValue(), Match.anyValue(), Match.anyValue()],
+      CallbackURLs: [
+        Match.anyValue(),
+        Match.anyValue(),
+        Match.anyValue(),
+        Match.anyValue(),
+        Match.anyValue(),
+      ],
     });
     expect(
       JSON.stringify(

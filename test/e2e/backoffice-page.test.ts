@@ -1,0 +1,146 @@
+/// <reference lib="dom" />
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startLocalBackEnd } from '../../local/back-end';
+import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
+import { dropTables } from '../../shared/adapters/dynamodb/setup';
+import { exportCsv, runExport } from '../../shared/domain/backoffice';
+import { axeViolations } from '../support/axe';
+import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+import { localApi } from '../support/local-api';
+
+const CHROMIUM = '/usr/bin/chromium';
+let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const api = (path: string, method = 'GET', body?: unknown) => localApi(backEnd)(path, method, body);
+
+async function clerk(): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'es-PA',
+    acceptDownloads: true,
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${backEnd.url}/backoffice/`);
+  await page.fill('#username', 'tesoreria');
+  await page.fill('#password', backEnd.newPasswords.get('tesoreria')!);
+  await page.press('#password', 'Enter');
+  await page.locator('#waiting').waitFor();
+  return page;
+}
+
+async function openCaseFor(surname: string, phone: string, topicId: string) {
+  const made = await api('/citizens', 'POST', { givenNames: 'Oficina', surnames: surname, phone });
+  return (await api('/cases', 'POST', { citizenId: made.body.citizen.id, topicId, channel: 'VOICE' })).body
+    .ticket as string;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`The back-office page test drives Debian's Chromium at ${CHROMIUM}: install "chromium".`);
+  mkdirSync('test-results', { recursive: true });
+  backEnd = await startLocalBackEnd({
+    configDir: 'config/city-hall',
+    dynamoEndpoint: testDynamoEndpoint(),
+    logLevel: 'CRITICAL',
+    tablePrefix: `b${randomUUID().slice(0, 8)}-`,
+    port: 0,
+  });
+  browser = await chromium.launch({
+    executablePath: 'scripts/chromium-real-clock.sh',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await backEnd?.stop();
+  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
+});
+
+describe('the back office page in Chromium', () => {
+  it('exports and downloads the batch as the command line writes it; checks a Windows-1252 semicolon file, applies exactly its good rows, and changes nothing the second time', async () => {
+    const first = await openCaseFor('Uno', '6500-0001', 'payment-plan');
+    const second = await openCaseFor('Dos', '6500-0002', 'tax-clearance');
+    const unanswered = await openCaseFor('Tres', '6500-0003', 'payment-plan');
+    const vehicles = await openCaseFor('Cuatro', '6500-0004', 'vehicle-transfer');
+
+    const page = await clerk();
+    // Only the clerk's own department, on the page and in the API.
+    expect(await page.locator('#department option').allTextContents()).toEqual(['Tesorería e impuestos']);
+    expect(await page.textContent('#waiting')).toBe('3 casos esperan a ser enviados.');
+    expect(
+      await page.evaluate(() => fetch('/api/backoffice/batches?department=vehicles').then((r) => r.status)),
+    ).toBe(403);
+    await page.click('#export');
+    await page.locator('#batches li[data-batch]').waitFor();
+    // The export moves the three to the agency; the file below leaves one of them unanswered.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batches li button')]);
+    const downloaded = readFileSync((await download.path())!, 'utf8');
+    // The command line's file for the same batch (it continues the day's batch and writes it whole).
+    const cli = await runExport(
+      new DynamoBackOfficeStore(backEnd.doc, backEnd.names),
+      {
+        catalogue: backEnd.config.catalogue,
+        now: () => new Date(),
+        localDate: (at) => backEnd.config.calendar.local(at).date,
+      },
+      'tax',
+    );
+    expect(downloaded).toBe(exportCsv(cli.rows));
+    expect(downloaded).toContain(first);
+
+    // The agency's file, saved by a Spanish Excel: semicolons, Windows-1252.
+    const lines = [
+      'ticket;respuesta',
+      `${first};Información: su plan de pagos fue aprobado.`,
+      `${second};Trámite listo; puede retirarlo.`,
+      `${unanswered};`,
+      '1234567890;Ticket mal escrito',
+      `${vehicles};No es de esta oficina`,
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'answers-'));
+    const file = join(dir, 'respuestas.csv');
+    writeFileSync(file, Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1'));
+    await page.setInputFiles('#file', file);
+    await page.click('#upload button[type="submit"]');
+    await page.locator('#dry').waitFor();
+    expect(await page.textContent('#encoding')).toContain('Windows-1252');
+    expect(await page.textContent('#dry-summary')).toBe(
+      '5 filas: 2 se aplicarán, 1 sin cambios, 2 con problemas.',
+    );
+    expect(await page.textContent('#dry-rows tr[data-line="4"]')).toContain('no answer yet');
+    await page.check('#only-bad');
+    expect(await page.locator('#dry-rows tr').count()).toBe(2);
+    expect(await axeViolations(page, 'back office, check, es')).toEqual([]);
+    await page.screenshot({ path: 'test-results/backoffice.png', fullPage: true });
+    await page.click('#apply');
+    await page.locator('#done').waitFor();
+    expect(await page.textContent('#done-summary')).toBe('2 aplicadas, 1 sin cambios, 2 con problemas.');
+    const answered = await api(`/cases/${first}`);
+    expect(answered.body.case).toMatchObject({
+      status: 'PENDING_COMMUNICATION',
+      answer: 'Información: su plan de pagos fue aprobado.',
+    });
+    expect((await api(`/cases/${unanswered}`)).body.case.status).toBe('PENDING_RESPONSE');
+    expect((await api(`/cases/${vehicles}`)).body.case.status).toBe('OPEN');
+    await page.locator('#history li[data-file]').waitFor();
+    expect(await page.textContent('#history')).toContain('respuestas.csv');
+
+    // The same file again: recognised, nothing to apply, nothing changes.
+    await page.click('#upload button[type="submit"]');
+    await page.locator('#dry-summary', { hasText: '0 se aplicarán' }).waitFor();
+    await page.click('#apply');
+    await page.locator('#alert', { hasText: 'No hay filas buenas' }).waitFor();
+    expect((await api(`/cases/${first}`)).body.case.version).toBe(answered.body.case.version);
+    await page.click('#lang');
+    expect(await axeViolations(page, 'back office, en')).toEqual([]);
+  }, 90_000);
+});
