@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startLocalBackEnd } from '../../local/back-end';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
@@ -38,6 +39,38 @@ async function openCaseFor(surname: string, phone: string, topicId: string) {
   const made = await api('/citizens', 'POST', { givenNames: 'Oficina', surnames: surname, phone });
   return (await api('/cases', 'POST', { citizenId: made.body.citizen.id, topicId, channel: 'VOICE' })).body
     .ticket as string;
+}
+
+/** A minimal .xlsx workbook (one sheet; numbers as numbers, text as shared strings), as Excel writes one. */
+function xlsx(rows: readonly (readonly (string | number)[])[]): Uint8Array {
+  const strings: string[] = [];
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const cell = (v: string | number, ref: string) =>
+    typeof v === 'number'
+      ? `<c r="${ref}"><v>${v}</v></c>`
+      : `<c r="${ref}" t="s"><v>${strings.push(v) - 1}</v></c>`;
+  const sheet = rows
+    .map((r, i) => `<row r="${i + 1}">${r.map((v, j) => cell(v, `${'AB'[j]}${i + 1}`)).join('')}</row>`)
+    .join('');
+  const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  return zipSync({
+    '[Content_Types].xml': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    ),
+    'xl/workbook.xml': strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${ns}" xmlns:r="${rel}"><sheets><sheet name="Respuestas" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ),
+    'xl/_rels/workbook.xml.rels': strToU8(
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    ),
+    'xl/worksheets/sheet1.xml': strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}"><sheetData>${sheet}</sheetData></worksheet>`,
+    ),
+    'xl/sharedStrings.xml': strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${ns}">${strings.map((t) => `<si><t>${esc(t)}</t></si>`).join('')}</sst>`,
+    ),
+  });
 }
 
 beforeAll(async () => {
@@ -140,6 +173,26 @@ describe('the back office page in Chromium', () => {
     await page.click('#apply');
     await page.locator('#alert', { hasText: 'No hay filas buenas' }).waitFor();
     expect((await api(`/cases/${first}`)).body.case.version).toBe(answered.body.case.version);
+
+    // An Excel workbook as the agency saves it: the ticket typed as a number, the answer a shared string.
+    const workbook = join(dir, 'respuestas.xlsx');
+    writeFileSync(
+      workbook,
+      xlsx([
+        ['ticket', 'respuesta'],
+        [Number(unanswered), 'Revisión completa: puede pasar a retirar.'],
+      ]),
+    );
+    await page.setInputFiles('#file', workbook);
+    await page.click('#upload button[type="submit"]');
+    await page.locator('#dry-summary', { hasText: '1 se aplicarán' }).waitFor();
+    expect(await page.textContent('#encoding')).toContain('Excel');
+    await page.click('#apply');
+    await page.locator('#done-summary', { hasText: '1 aplicadas' }).waitFor();
+    expect((await api(`/cases/${unanswered}`)).body.case).toMatchObject({
+      status: 'PENDING_COMMUNICATION',
+      answer: 'Revisión completa: puede pasar a retirar.',
+    });
     await page.click('#lang');
     expect(await axeViolations(page, 'back office, en')).toEqual([]);
   }, 90_000);

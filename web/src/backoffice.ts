@@ -3,6 +3,7 @@ import { onLanguageButton, savedLanguage, signInAndStart, StaffSession } from '.
 import { BACKOFFICE_TEXT, type BackOfficeLanguage, type BackOfficeWords } from './backoffice-i18n';
 import { $, fillList, h } from './dom';
 import { fill } from './i18n';
+import { xlsxToCsv } from './xlsx';
 
 interface ApiError {
   readonly code?: string;
@@ -242,10 +243,23 @@ async function check(event: SubmitEvent) {
   const file = $<HTMLInputElement>('#file').files?.[0];
   if (!file) return alertBox(words.noFile);
   const bytes = await file.arrayBuffer();
-  if (new Uint8Array(bytes.slice(0, 2)).join() === '80,75') return alertBox(words.xlsx);
-  const { text, converted } = decode(bytes);
-  $('#encoding').hidden = !converted;
-  $('#encoding').textContent = converted ? words.converted : '';
+  let text: string;
+  let notice = '';
+  // An Excel workbook (a zip: "PK") is read from its first sheet; any other file is text.
+  if (new Uint8Array(bytes.slice(0, 2)).join() === '80,75')
+    try {
+      text = xlsxToCsv(new Uint8Array(bytes));
+      notice = words.fromWorkbook;
+    } catch {
+      return alertBox(words.xlsx);
+    }
+  else {
+    const decoded = decode(bytes);
+    text = decoded.text;
+    if (decoded.converted) notice = words.converted;
+  }
+  $('#encoding').hidden = !notice;
+  $('#encoding').textContent = notice;
   const parts = split(text);
   const c = { name: file.name, fileId: await sha256(text), parts };
   const reports: ImportRowReport[][] = [];
