@@ -60,7 +60,14 @@ const SESSION_HOURS = 12;
 const MAX_TRACKED = 1000;
 const ATTEMPTS_PER_MINUTE = 5;
 
-export function localSessions(accounts: readonly LocalUser[] | FileStaffStore, secret = randomBytes(32)) {
+export function localSessions(
+  accounts: readonly LocalUser[] | FileStaffStore,
+  secret = randomBytes(32),
+  /** How many names' failures the limiter remembers (a test may make it small). */
+  maxTracked = MAX_TRACKED,
+) {
+  // What an unknown name's password is checked against, so the answer takes as long as for a real one.
+  let unknownHash: string | undefined;
   const find = (username: string): LocalUser | undefined =>
     Array.isArray(accounts)
       ? (accounts as readonly LocalUser[]).find((u) => u.username === username)
@@ -102,16 +109,19 @@ export function localSessions(accounts: readonly LocalUser[] | FileStaffStore, s
       // The limiter remembers at most MAX_TRACKED names, so a flood of made-up ones cannot fill the memory:
       // names whose failures are over a minute old are forgotten, and while it is still full a name it does
       // not know is refused (it fails closed; forgetting a real user's failures would reopen the door).
-      if (failures.size >= MAX_TRACKED) {
+      if (failures.size >= maxTracked) {
         for (const [name, times] of failures)
           if (times.every((t) => now - t >= 60_000)) failures.delete(name);
-        if (failures.size >= MAX_TRACKED && !failures.has(username)) return { error: 'TOO_MANY_ATTEMPTS' };
+        if (failures.size >= maxTracked && !failures.has(username)) return { error: 'TOO_MANY_ATTEMPTS' };
       }
       const recent = (failures.get(username) ?? []).filter((t) => now - t < 60_000);
       if (recent.length >= ATTEMPTS_PER_MINUTE) return { error: 'TOO_MANY_ATTEMPTS' };
       const user = find(username);
       // Hash even for an unknown name, so the answer takes as long either way.
-      const ok = passwordMatches(password, user?.password ?? hashPassword('', Buffer.alloc(16)));
+      const ok = passwordMatches(
+        password,
+        user?.password ?? (unknownHash ??= hashPassword('', Buffer.alloc(16))),
+      );
       if (!user || !ok || user.enabled === false) {
         failures.set(username, [...recent, now]);
         return { error: 'INVALID_CREDENTIALS' };
