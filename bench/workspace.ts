@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
       await api('/cases', { citizenId: made.citizen!.id, topicId: 'payment-plan', channel: 'VOICE' });
       phones.push(phone);
     }
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'es-PA' });
     const page = await context.newPage();
     await page.goto(`${backEnd.url}/agent/`);
     await page.fill('#username', 'agente');

@@ -1,58 +1,12 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalBackEnd } from '../../local/back-end';
-import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { axeViolations } from '../support/axe';
-import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+import { pagesOnLocalBackEnd } from '../support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function signedIn(path: string, username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'es-PA' });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${backEnd.url}${path}`);
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.press('#password', 'Enter');
-  return page;
-}
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `The admin page test drives Debian's Chromium at ${CHROMIUM}: install the package "chromium".`,
-    );
-  mkdirSync('test-results', { recursive: true });
-  backEnd = await startLocalBackEnd({
-    configDir: 'config/city-hall',
-    dynamoEndpoint: testDynamoEndpoint(),
-    logLevel: 'CRITICAL',
-    tablePrefix: `m${randomUUID().slice(0, 8)}-`,
-    port: 0,
-  });
-  browser = await chromium.launch({
-    executablePath: 'scripts/chromium-real-clock.sh',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await backEnd?.stop();
-  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
-});
+const world = pagesOnLocalBackEnd('admin page');
 
 describe('the administration page in Chromium', () => {
   it('creates an agent who signs in at once to the agent panel but not here; disabled, their next request is refused', async () => {
-    const admin = await signedIn('/admin/', 'admin', backEnd.newPasswords.get('admin')!);
+    const admin = await world.signedIn('/admin/', 'admin');
     await admin.locator('#user-rows tr[data-user="agente"]').waitFor();
     expect(await admin.textContent('#config')).toContain('America/Panama');
 
@@ -78,9 +32,9 @@ describe('the administration page in Chromium', () => {
     await admin.screenshot({ path: 'test-results/admin.png', fullPage: true });
 
     // Rosa signs in with it: the agent panel opens; the admin page does not.
-    const rosa = await signedIn('/agent/', 'rosa.quintero', password!);
+    const rosa = await world.signedIn('/agent/', 'rosa.quintero', password!);
     await rosa.locator('#search-text').waitFor();
-    await rosa.goto(`${backEnd.url}/admin/`);
+    await rosa.goto(`${world.backEnd.url}/admin/`);
     await rosa.locator('#login-error', { hasText: 'no administra' }).waitFor();
     expect(await rosa.evaluate(() => fetch('/api/admin/users').then((r) => r.status))).toBe(403);
 

@@ -1,39 +1,21 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalBackEnd } from '../../local/back-end';
+import type { Page } from 'playwright-core';
 import { seedDemo } from '../../local/seed-demo';
 import type { PhoneEvent } from '../../local/phone';
 import { serverEvents } from '../../local/sse-client';
-import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { formatTicket } from '../../shared/domain/ticket';
 import { axeViolations } from '../support/axe';
 import { connectEvent } from '../support/connect';
-import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+import { pagesOnLocalBackEnd } from '../support/browser';
 import { localApi } from '../support/local-api';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ANA = '+50760001234';
-let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const api = (path: string, method = 'GET', body?: unknown, ifMatch?: string) =>
-  localApi(backEnd)(path, method, body, ifMatch);
-
-async function newPage(language = 'es-PA'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: language });
-  contexts.push(context);
-  return context.newPage();
-}
+  localApi(world.backEnd)(path, method, body, ifMatch);
 
 /** The agent's panel, signed in, Available in the local routing. */
 async function availableAgent(username: string): Promise<Page> {
-  const page = await newPage();
-  await page.goto(`${backEnd.url}/agent/`);
-  await page.fill('#username', username);
-  await page.fill('#password', backEnd.newPasswords.get(username)!);
-  await page.press('#password', 'Enter');
+  const page = await world.signedIn('/agent/', username);
   await page.locator('#desk').waitFor();
   await page.selectOption('#desk-status', 'Available');
   await page.locator('#desk-line', { hasText: 'Disponible' }).waitFor();
@@ -48,7 +30,7 @@ async function offline(page: Page) {
 
 /** A caller on the local telephone network, as `npm run call` places one; `events` fills as they come. */
 async function call(channel: string, from: string, script: { keys?: string[]; says?: string[] }) {
-  const res = await fetch(`${backEnd.url}/local/phone/contacts`, {
+  const res = await fetch(`${world.backEnd.url}/local/phone/contacts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ channel, from, ...script }),
@@ -57,9 +39,12 @@ async function call(channel: string, from: string, script: { keys?: string[]; sa
   const events: (PhoneEvent & { receivedAt: number })[] = [];
   const controller = new AbortController();
   void (async () => {
-    for await (const { data } of serverEvents(`${backEnd.url}/local/phone/contacts/${contactId}/events`, {
-      signal: controller.signal,
-    }))
+    for await (const { data } of serverEvents(
+      `${world.backEnd.url}/local/phone/contacts/${contactId}/events`,
+      {
+        signal: controller.signal,
+      },
+    ))
       events.push({ ...(data as PhoneEvent), receivedAt: Date.now() });
   })().catch(() => undefined);
   const until = async (ok: (e: PhoneEvent) => boolean, ms = 10_000) => {
@@ -86,32 +71,8 @@ async function statusLineHears(keys: string[]) {
   }
 }
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `The agent desk test drives Debian's Chromium at ${CHROMIUM}: install the package "chromium".`,
-    );
-  mkdirSync('test-results', { recursive: true });
-  backEnd = await startLocalBackEnd({
-    configDir: 'config/city-hall',
-    dynamoEndpoint: testDynamoEndpoint(),
-    logLevel: 'CRITICAL',
-    tablePrefix: `w${randomUUID().slice(0, 8)}-`,
-    port: 0,
-  });
+const world = pagesOnLocalBackEnd('agent desk', async (backEnd) => {
   await seedDemo(backEnd.doc, backEnd.names, backEnd.config);
-  browser = await chromium.launch({
-    executablePath: 'scripts/chromium-real-clock.sh',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await backEnd?.stop();
-  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
 });
 
 describe('a person as the agent, in Chromium', () => {
@@ -122,7 +83,7 @@ describe('a person as the agent, in Chromium', () => {
     const openCase = view.body.cases.find((c: { status: string }) => c.status === 'OPEN');
     // Earlier contacts of hers on other channels, about the same case.
     for (const fixture of ['chat-sms', 'chat-whatsapp'] as const)
-      await backEnd.handlers.createCase(
+      await world.backEnd.handlers.createCase(
         connectEvent(fixture, { phone: ANA, parameters: { topic: openCase.topicId } }),
       );
 
@@ -229,8 +190,8 @@ describe('a person as the agent, in Chromium', () => {
 
   it('a WhatsApp conversation between the caller page and the agent, both ways; the contact joins the case', async () => {
     const agent = await availableAgent('supervisora');
-    const citizen = await newPage();
-    await citizen.goto(`${backEnd.url}/caller/`);
+    const citizen = await world.page();
+    await citizen.goto(`${world.backEnd.url}/caller/`);
     await citizen.selectOption('#channel', 'whatsapp');
     await citizen.fill('#from', '+50760002345');
     await citizen.click('#place button');

@@ -1,33 +1,18 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { axeViolations } from '../support/axe';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalBackEnd } from '../../local/back-end';
-import { dropTables } from '../../shared/adapters/dynamodb/setup';
+import type { Page } from 'playwright-core';
 import { formatTicket } from '../../shared/domain/ticket';
-import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+import { pagesOnLocalBackEnd } from '../support/browser';
 import { localApi } from '../support/local-api';
 import { connectEvent } from '../support/connect';
 
-const CHROMIUM = '/usr/bin/chromium';
-let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
 /** The staff API as a script signed in as a supervisor: the data the agents find. */
 const api = (path: string, method = 'GET', body?: unknown, ifMatch?: string) =>
-  localApi(backEnd)(path, method, body, ifMatch);
+  localApi(world.backEnd)(path, method, body, ifMatch);
 
-/** A page of its own (its own cookies), at 1366×768 beside the softphone, signed in as the user. */
+/** The agent panel, signed in as the user. */
 async function signedIn(username: string, language = 'es-PA'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: language });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${backEnd.url}/agent/`);
-  await page.fill('#username', username);
-  await page.fill('#password', backEnd.newPasswords.get(username)!);
-  await page.press('#password', 'Enter');
+  const page = await world.signedIn('/agent/', username, undefined, language);
   await page.locator('#search-text').waitFor();
   return page;
 }
@@ -35,20 +20,7 @@ async function signedIn(username: string, language = 'es-PA'): Promise<Page> {
 let citizenId: string;
 let ticket: string;
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `The agent panel test drives Debian's Chromium at ${CHROMIUM}, which is not installed: ` +
-        'install the Debian package "chromium" (sudo apt-get install chromium). .ci/run installs it.',
-    );
-  mkdirSync('test-results', { recursive: true });
-  backEnd = await startLocalBackEnd({
-    configDir: 'config/city-hall',
-    dynamoEndpoint: testDynamoEndpoint(),
-    logLevel: 'CRITICAL',
-    tablePrefix: `a${randomUUID().slice(0, 8)}-`,
-    port: 0,
-  });
+const world = pagesOnLocalBackEnd('agent panel', async () => {
   const registered = await api('/citizens', 'POST', {
     givenNames: 'Marisol',
     surnames: 'Bethancourt',
@@ -59,24 +31,12 @@ beforeAll(async () => {
   // By phone: with no SMS or WhatsApp contact, its answer waits for a person to tell it.
   ticket = (await api('/cases', 'POST', { citizenId, topicId: 'payment-plan', channel: 'VOICE' })).body
     .ticket;
-  browser = await chromium.launch({
-    executablePath: 'scripts/chromium-real-clock.sh',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await backEnd?.stop();
-  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
 });
 
 describe('the agent panel in Chromium', () => {
   it("pops the caller's citizen from their number: name, document, open case with its ticket, status and channels", async () => {
     const page = await signedIn('agente');
-    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
+    await page.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
     await page.locator('#citizen-h').waitFor();
     expect(await page.textContent('#citizen-h')).toBe('Ciudadano: Marisol Bethancourt');
     expect(await page.textContent('#identities')).toContain('CEDULA: 83331111');
@@ -94,14 +54,14 @@ describe('the agent panel in Chromium', () => {
     const calls = [];
     for (const fixture of ['voice-inbound-docs', 'chat-sms', 'chat-whatsapp'] as const)
       calls.push(
-        await backEnd.handlers.createCase(
+        await world.backEnd.handlers.createCase(
           connectEvent(fixture, { phone, parameters: { topic: 'lost-plate' } }),
         ),
       );
     expect(calls.map((c) => (c as { result: string }).result)).toEqual(['created', 'appended', 'appended']);
     const repeated = (calls[0] as { ticket: string }).ticket;
     const page = await signedIn('agente');
-    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent(phone)}`);
+    await page.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent(phone)}`);
     await page.locator('#repeat').waitFor();
     expect(await page.textContent('#repeat')).toBe(
       `Contacto repetido: 3 contactos en 7 días sobre el caso ${formatTicket(repeated as never)}, que sigue abierto.`,
@@ -109,7 +69,7 @@ describe('the agent panel in Chromium', () => {
     const timeline = await page.textContent('#timeline');
     for (const channel of ['Llamada', 'SMS', 'WhatsApp']) expect(timeline).toContain(channel);
     // A citizen whose contacts come back to no open case is not flagged.
-    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
+    await page.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
     await page.locator('#citizen-h', { hasText: 'Marisol' }).waitFor();
     expect(await page.locator('#repeat').isHidden()).toBe(true);
   });
@@ -214,20 +174,14 @@ describe('the agent panel in Chromium', () => {
   });
 
   it('keeps out a back-office user, who does not work with citizens', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'es-PA' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${backEnd.url}/agent/`);
-    await page.fill('#username', 'tesoreria');
-    await page.fill('#password', backEnd.newPasswords.get('tesoreria')!);
-    await page.press('#password', 'Enter');
+    const page = await world.signedIn('/agent/', 'tesoreria');
     await page.locator('#login-error', { hasText: 'no trabaja con ciudadanos' }).waitFor();
     expect(await page.locator('#panel').isHidden()).toBe(true);
   });
 
   it('registers an unknown caller from the pop, and the case it opens lands on them', async () => {
     const page = await signedIn('agente');
-    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('6333-9999')}`);
+    await page.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent('6333-9999')}`);
     await page.locator('#register-form').waitFor();
     expect(await page.inputValue('#reg-phone')).toBe('6333-9999');
     await page.fill('#reg-given', 'Tomás');
@@ -245,7 +199,7 @@ describe('the agent panel in Chromium', () => {
 
   it('has no accessibility violation, in Spanish and in English', async () => {
     const page = await signedIn('agente');
-    await page.goto(`${backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
+    await page.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);
     await page.locator('#citizen-h').waitFor();
     const check = async (view: string) => expect(await axeViolations(page, view)).toEqual([]);
     await check('citizen, es');

@@ -1,36 +1,19 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalBackEnd } from '../../local/back-end';
+import type { Page } from 'playwright-core';
 import { DynamoBackOfficeStore } from '../../shared/adapters/dynamodb/backoffice-store';
-import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { exportCsv, runExport } from '../../shared/domain/backoffice';
 import { axeViolations } from '../support/axe';
-import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+import { pagesOnLocalBackEnd } from '../support/browser';
 import { localApi } from '../support/local-api';
 
-const CHROMIUM = '/usr/bin/chromium';
-let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const api = (path: string, method = 'GET', body?: unknown) => localApi(backEnd)(path, method, body);
+const api = (path: string, method = 'GET', body?: unknown) => localApi(world.backEnd)(path, method, body);
 
 async function clerk(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 768 },
-    locale: 'es-PA',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${backEnd.url}/backoffice/`);
-  await page.fill('#username', 'tesoreria');
-  await page.fill('#password', backEnd.newPasswords.get('tesoreria')!);
-  await page.press('#password', 'Enter');
+  const page = await world.signedIn('/backoffice/', 'tesoreria');
   await page.locator('#waiting').waitFor();
   return page;
 }
@@ -73,30 +56,7 @@ function xlsx(rows: readonly (readonly (string | number)[])[]): Uint8Array {
   });
 }
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`The back-office page test drives Debian's Chromium at ${CHROMIUM}: install "chromium".`);
-  mkdirSync('test-results', { recursive: true });
-  backEnd = await startLocalBackEnd({
-    configDir: 'config/city-hall',
-    dynamoEndpoint: testDynamoEndpoint(),
-    logLevel: 'CRITICAL',
-    tablePrefix: `b${randomUUID().slice(0, 8)}-`,
-    port: 0,
-  });
-  browser = await chromium.launch({
-    executablePath: 'scripts/chromium-real-clock.sh',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await backEnd?.stop();
-  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
-});
+const world = pagesOnLocalBackEnd('back-office page');
 
 describe('the back office page in Chromium', () => {
   it('exports and downloads the batch as the command line writes it; checks a Windows-1252 semicolon file, applies exactly its good rows, and changes nothing the second time', async () => {
@@ -119,11 +79,11 @@ describe('the back office page in Chromium', () => {
     const downloaded = readFileSync((await download.path())!, 'utf8');
     // The command line's file for the same batch (it continues the day's batch and writes it whole).
     const cli = await runExport(
-      new DynamoBackOfficeStore(backEnd.doc, backEnd.names),
+      new DynamoBackOfficeStore(world.backEnd.doc, world.backEnd.names),
       {
-        catalogue: backEnd.config.catalogue,
+        catalogue: world.backEnd.config.catalogue,
         now: () => new Date(),
-        localDate: (at) => backEnd.config.calendar.local(at).date,
+        localDate: (at) => world.backEnd.config.calendar.local(at).date,
       },
       'tax',
     );

@@ -1,36 +1,19 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalBackEnd } from '../../local/back-end';
+import type { Page } from 'playwright-core';
 import { caseItem } from '../../shared/adapters/dynamodb/case-items';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
-import { dropTables } from '../../shared/adapters/dynamodb/setup';
 import { formatTicket, parseTicket } from '../../shared/domain/ticket';
 import { axeViolations } from '../support/axe';
-import { dynamoClient, testDynamoEndpoint } from '../support/dynamo';
+import { pagesOnLocalBackEnd } from '../support/browser';
 import { localApi } from '../support/local-api';
 
-const CHROMIUM = '/usr/bin/chromium';
-let backEnd: Awaited<ReturnType<typeof startLocalBackEnd>>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const api = (path: string, method = 'GET', body?: unknown, ifMatch?: string) =>
-  localApi(backEnd)(path, method, body, ifMatch);
+  localApi(world.backEnd)(path, method, body, ifMatch);
 
 async function supervisor(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 768 },
-    locale: 'es-PA',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${backEnd.url}/supervision/`);
-  await page.fill('#username', 'supervisora');
-  await page.fill('#password', backEnd.newPasswords.get('supervisora')!);
-  await page.press('#password', 'Enter');
+  const page = await world.signedIn('/supervision/', 'supervisora');
   await page.locator('#filters').waitFor();
   return page;
 }
@@ -48,41 +31,16 @@ async function citizen(givenNames: string, surnames: string, phone: string, docu
 /** A case of the citizen, due `hoursAgo` hours ago. */
 async function caseDue(citizenId: string, topicId: string, hoursAgo: number) {
   const opened = await api('/cases', 'POST', { citizenId, topicId, channel: 'VOICE' });
-  const repository = new DynamoCaseRepository(backEnd.doc, backEnd.names);
+  const repository = new DynamoCaseRepository(world.backEnd.doc, world.backEnd.names);
   const stored = (await repository.byTicket(parseTicket(opened.body.ticket)))!;
   const dueAt = new Date(Date.now() - hoursAgo * 3600_000).toISOString();
-  await backEnd.doc.send(
-    new PutCommand({ TableName: backEnd.names.cases, Item: caseItem({ ...stored, dueAt }) }),
+  await world.backEnd.doc.send(
+    new PutCommand({ TableName: world.backEnd.names.cases, Item: caseItem({ ...stored, dueAt }) }),
   );
   return opened.body.ticket as string;
 }
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `The supervision test drives Debian's Chromium at ${CHROMIUM}: install the package "chromium".`,
-    );
-  mkdirSync('test-results', { recursive: true });
-  backEnd = await startLocalBackEnd({
-    configDir: 'config/city-hall',
-    dynamoEndpoint: testDynamoEndpoint(),
-    logLevel: 'CRITICAL',
-    tablePrefix: `v${randomUUID().slice(0, 8)}-`,
-    port: 0,
-  });
-  browser = await chromium.launch({
-    executablePath: 'scripts/chromium-real-clock.sh',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await backEnd?.stop();
-  if (backEnd) await dropTables(dynamoClient(), backEnd.names);
-});
+const world = pagesOnLocalBackEnd('supervision page');
 
 describe('the supervisors’ case page in Chromium', () => {
   it('filters the overdue, downloads them, reopens a closed case with a reason; merges duplicates, and says why a merge is refused', async () => {
@@ -149,8 +107,9 @@ describe('the supervisors’ case page in Chromium', () => {
     await citizen('Beto', 'Quirós Lay', '6400-0022');
     await page.fill('#merge-text', 'Quirós');
     await page.press('#merge-text', 'Enter');
-    await page.locator('#merge-survivor label', { hasText: '8400' }).waitFor();
-    await page.locator('#merge-survivor label', { hasText: '8400' }).locator('input').check();
+    // The new search's people, not the previous one's still on the page.
+    await page.locator('#merge-survivor label', { hasText: '+50764000021' }).waitFor();
+    await page.locator('#merge-survivor label', { hasText: '+50764000021' }).locator('input').check();
     await page.locator('#merge-duplicate label', { hasText: '+50764000022' }).locator('input').check();
     await page.fill('#merge-reason', 'Mostró su cédula: es la misma persona.');
     await page.click('#merge button[type="submit"]');
@@ -166,13 +125,7 @@ describe('the supervisors’ case page in Chromium', () => {
   }, 90_000);
 
   it('keeps out an agent: the page says so and the API refuses the lists', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'es-PA' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${backEnd.url}/supervision/`);
-    await page.fill('#username', 'agente');
-    await page.fill('#password', backEnd.newPasswords.get('agente')!);
-    await page.press('#password', 'Enter');
+    const page = await world.signedIn('/supervision/', 'agente');
     await page.locator('#login-error', { hasText: 'no supervisa' }).waitFor();
     expect(await page.locator('#supervision').isHidden()).toBe(true);
     expect(await page.evaluate(() => fetch('/api/supervision/cases').then((r) => r.status))).toBe(403);

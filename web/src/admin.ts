@@ -1,9 +1,9 @@
 import type { AdminAuditEvent, StaffMember, StaffRole } from '../../shared/domain/staff';
 import type { Deployment } from '../../shared/domain/deployment';
-import { onLanguageButton, savedLanguage, signInAndStart, StaffSession } from './auth';
-import { ADMIN_TEXT, type AdminLanguage, type AdminWords } from './admin-i18n';
+import { ADMIN_TEXT } from './admin-i18n';
 import { $, fillList, h } from './dom';
 import { fill } from './i18n';
+import { officePage } from './office-page';
 
 interface ApiError {
   readonly code?: string;
@@ -31,9 +31,6 @@ const FIELDS: Record<string, string> = {
   departments: '#new-departments input',
 };
 
-let session: StaffSession;
-let language: AdminLanguage = savedLanguage();
-let words: AdminWords = ADMIN_TEXT[language];
 let users: readonly StaffMember[] = [];
 let audit: readonly AdminAuditEvent[] = [];
 let config: ConfigView | undefined;
@@ -41,56 +38,41 @@ let config: ConfigView | undefined;
 let me: string | undefined;
 
 const when = (iso: string) =>
-  new Intl.DateTimeFormat(language === 'es' ? 'es-PA' : 'en-US', {
+  new Intl.DateTimeFormat(page.language() === 'es' ? 'es-PA' : 'en-US', {
     dateStyle: 'medium',
     timeStyle: 'short',
     ...(config ? { timeZone: config.deployment.timeZone } : {}),
   }).format(new Date(iso));
 const departmentName = (id: string) =>
-  config?.deployment.departments.find((d) => d.id === id)?.name[language] ?? id;
-const failed = (answer: { body: ApiError }) => fill(words.failed, { m: answer.body.message ?? '' });
+  config?.deployment.departments.find((d) => d.id === id)?.name[page.language()] ?? id;
 
-function say(message: string) {
-  $('#status').textContent = message;
-}
-function alertBox(message: string | undefined) {
-  const box = $('#alert');
-  box.textContent = message ?? '';
-  box.hidden = !message;
-}
-
-function showLogin(message = '') {
-  $('#login').hidden = false;
-  $('#admin').hidden = true;
-  $('#signout').hidden = true;
-  const error = $('#login-error');
-  error.textContent = message;
-  error.hidden = !message;
-  $<HTMLInputElement>('#username').focus();
-}
-
-async function start() {
-  const user = await session.user();
-  if (!user) return showLogin();
-  const answer = await session.api<ConfigView & ApiError>('/admin/config');
-  if (answer.status === 403) return showLogin(words.forbidden);
-  if (answer.status !== 200) return showLogin();
-  config = answer.body;
-  $('#login').hidden = true;
-  $('#admin').hidden = false;
-  $('#signout').hidden = false;
-  $('#who').textContent = user.name;
-  me = user.username;
-  await refresh();
-  render();
-  $<HTMLInputElement>('#new-username').focus();
-}
+const page = officePage({
+  content: '#admin',
+  text: ADMIN_TEXT,
+  enter: async (user) => {
+    const answer = await page.api<ConfigView & ApiError>('/admin/config');
+    if (answer.status === 403) return 'forbidden';
+    if (answer.status !== 200) return false;
+    config = answer.body;
+    me = user.username;
+    await refresh();
+    render();
+    setTimeout(() => $<HTMLInputElement>('#new-username').focus(), 0);
+    return true;
+  },
+  render: () => {
+    page.named('role', page.words().roles);
+    render();
+  },
+  wire: () => $<HTMLFormElement>('#create-form').addEventListener('submit', (e) => void create(e)),
+});
+const { say, alertBox, failed } = page;
 
 /** The accounts and the audit as they are now. */
 async function refresh() {
   const [list, log] = await Promise.all([
-    session.api<{ items?: StaffMember[] } & ApiError>('/admin/users'),
-    session.api<{ items?: AdminAuditEvent[] } & ApiError>('/admin/audit'),
+    page.api<{ items?: StaffMember[] } & ApiError>('/admin/users'),
+    page.api<{ items?: AdminAuditEvent[] } & ApiError>('/admin/audit'),
   ]);
   if (list.status !== 200) return alertBox(failed(list));
   if (log.status !== 200) return alertBox(failed(log));
@@ -103,15 +85,15 @@ function renderUsers() {
     ...users.map((u) => {
       const toggle = h('button', {
         type: 'button',
-        text: u.enabled ? words.disable : words.enable,
-        'aria-label': `${u.enabled ? words.disable : words.enable}: ${u.username}`,
+        text: u.enabled ? page.words().disable : page.words().enable,
+        'aria-label': `${u.enabled ? page.words().disable : page.words().enable}: ${u.username}`,
         'data-action': u.enabled ? 'disable' : 'enable',
       });
       toggle.addEventListener('click', () => void act(u.username, u.enabled ? 'disable' : 'enable'));
       const reset = h('button', {
         type: 'button',
-        text: words.reset,
-        'aria-label': `${words.reset}: ${u.username}`,
+        text: page.words().reset,
+        'aria-label': `${page.words().reset}: ${u.username}`,
         'data-action': 'reset',
       });
       reset.addEventListener('click', () => void act(u.username, 'reset'));
@@ -121,9 +103,9 @@ function renderUsers() {
         h('td', { text: u.username }),
         h('td', { text: u.name ?? '' }),
         h('td', { text: u.email ?? '' }),
-        h('td', { text: words.roles[u.role] }),
+        h('td', { text: page.words().roles[u.role] }),
         h('td', { text: (u.departments ?? []).map(departmentName).join(', ') }),
-        h('td', { text: u.enabled ? words.enabled : words.disabled }),
+        h('td', { text: u.enabled ? page.words().enabled : page.words().disabled }),
         h('td', {}, u.username === me ? undefined : toggle, reset),
       );
     }),
@@ -135,14 +117,14 @@ function renderAudit() {
     '#audit',
     audit.map((e) =>
       h('li', {
-        text: `${when(e.at)} · ${e.actor.id} ${words.actionNames[e.action]} ${e.username}${
+        text: `${when(e.at)} · ${e.actor.id} ${page.words().actionNames[e.action]} ${e.username}${
           e.role
-            ? ` (${words.roles[e.role]}${e.departments?.length ? `: ${e.departments.map(departmentName).join(', ')}` : ''})`
+            ? ` (${page.words().roles[e.role]}${e.departments?.length ? `: ${e.departments.map(departmentName).join(', ')}` : ''})`
             : ''
         }`,
       }),
     ),
-    words.noAudit,
+    page.words().noAudit,
   );
 }
 
@@ -151,19 +133,22 @@ function renderConfig() {
   const { deployment } = config;
   const fact = (term: string, value: string) => [h('dt', { text: term }), h('dd', { text: value })];
   $('#config').replaceChildren(
-    ...fact(words.deployment, `${deployment.name[language] ?? deployment.id} (${deployment.id})`),
-    ...fact(words.timeZone, deployment.timeZone),
-    ...fact(words.languagesLabel, deployment.languages.join(', ')),
-    ...fact(words.serviceLevel, fill(words.seconds, { n: deployment.serviceLevelSeconds })),
-    ...fact(words.retention, fill(words.days, { n: deployment.retentionDays })),
+    ...fact(
+      page.words().deployment,
+      `${deployment.name[page.language()] ?? deployment.id} (${deployment.id})`,
+    ),
+    ...fact(page.words().timeZone, deployment.timeZone),
+    ...fact(page.words().languagesLabel, deployment.languages.join(', ')),
+    ...fact(page.words().serviceLevel, fill(page.words().seconds, { n: deployment.serviceLevelSeconds })),
+    ...fact(page.words().retention, fill(page.words().days, { n: deployment.retentionDays })),
   );
   fillList(
     '#config-departments',
     deployment.departments.map((d) =>
       h('li', {
-        text: `${d.name[language] ?? d.id}: ${WEEK.map((day) => {
+        text: `${d.name[page.language()] ?? d.id}: ${WEEK.map((day) => {
           const spans = (d.hours as Partial<Record<string, readonly { open: string; close: string }[]>>)[day];
-          return `${words.weekdays[day]} ${spans?.length ? spans.map((s) => `${s.open}–${s.close}`).join(', ') : words.closed}`;
+          return `${page.words().weekdays[day]} ${spans?.length ? spans.map((s) => `${s.open}–${s.close}`).join(', ') : page.words().closed}`;
         }).join(' · ')}`,
       }),
     ),
@@ -172,20 +157,20 @@ function renderConfig() {
     '#config-catalogue',
     config.catalogue.map((t) =>
       h('li', {
-        text: `${t.name[language] ?? t.id} · ${departmentName(t.department)} · ${
-          t.needsPerson ? words.needsPerson : words.selfService
-        } · ${fill(words.slaDays, { n: t.slaBusinessDays })}`,
+        text: `${t.name[page.language()] ?? t.id} · ${departmentName(t.department)} · ${
+          t.needsPerson ? page.words().needsPerson : page.words().selfService
+        } · ${fill(page.words().slaDays, { n: t.slaBusinessDays })}`,
       }),
     ),
   );
   const box = $('#new-departments');
   const checked = new Set([...box.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value));
   box.replaceChildren(
-    h('legend', { text: words.departments }),
+    h('legend', { text: page.words().departments }),
     ...deployment.departments.map((d) => {
       const input = h('input', { type: 'checkbox', value: d.id, id: `dep-${d.id}` });
       input.checked = checked.has(d.id);
-      return h('label', { for: `dep-${d.id}` }, input, d.name[language] ?? d.id);
+      return h('label', { for: `dep-${d.id}` }, input, d.name[page.language()] ?? d.id);
     }),
   );
 }
@@ -214,7 +199,7 @@ async function create(event: SubmitEvent) {
   const departments = [...document.querySelectorAll<HTMLInputElement>('#new-departments input:checked')].map(
     (i) => i.value,
   );
-  const answer = await session.api<
+  const answer = await page.api<
     { username?: string; temporaryPassword?: string; invited?: boolean } & ApiError
   >('/admin/users', {
     method: 'POST',
@@ -234,7 +219,7 @@ async function create(event: SubmitEvent) {
   markField(undefined);
   (event.target as HTMLFormElement).reset();
   showAccess(answer.body.username!, answer.body);
-  say(words.created);
+  say(page.words().created);
   await refresh();
   render();
 }
@@ -244,55 +229,24 @@ function showAccess(username: string, access: { temporaryPassword?: string; invi
   const box = $('#access');
   box.replaceChildren(
     ...(access.temporaryPassword
-      ? [fill(words.temporary, { user: username }), h('code', { text: access.temporaryPassword })]
-      : [fill(words.invited, { user: username })]),
+      ? [fill(page.words().temporary, { user: username }), h('code', { text: access.temporaryPassword })]
+      : [fill(page.words().invited, { user: username })]),
   );
   box.hidden = false;
 }
 
 async function act(username: string, action: 'disable' | 'enable' | 'reset') {
   alertBox(undefined);
-  const answer = await session.api<{ temporaryPassword?: string; invited?: boolean } & ApiError>(
+  const answer = await page.api<{ temporaryPassword?: string; invited?: boolean } & ApiError>(
     `/admin/users/${encodeURIComponent(username)}/${action}`,
     { method: 'POST', body: '{}' },
   );
   if (answer.status !== 200) return alertBox(failed(answer));
   if (action === 'reset') showAccess(username, answer.body);
-  say(words.done);
+  say(page.words().done);
   await refresh();
   render();
   document.querySelector<HTMLElement>(`tr[data-user="${CSS.escape(username)}"] button`)?.focus();
 }
 
-function applyLanguage() {
-  words = ADMIN_TEXT[language];
-  document.documentElement.lang = language;
-  document.title = `Ventanilla — ${words.title}`;
-  document.querySelectorAll<HTMLElement>('[data-text]').forEach((el) => {
-    el.textContent = String(words[el.dataset.text as keyof AdminWords] ?? el.textContent);
-  });
-  document.querySelectorAll<HTMLElement>('[data-role]').forEach((el) => {
-    el.textContent = words.roles[el.dataset.role as StaffRole];
-  });
-  $('#lang').textContent = words.language;
-  render();
-}
-
-async function boot() {
-  session = await StaffSession.load();
-  onLanguageButton(
-    () => language,
-    (next) => {
-      language = next;
-      applyLanguage();
-    },
-  );
-  $('#signout').addEventListener('click', () => {
-    void session.signOut().then((done) => done === 'signed-out' && showLogin());
-  });
-  $<HTMLFormElement>('#create-form').addEventListener('submit', (e) => void create(e));
-  applyLanguage();
-  await signInAndStart(session, { showLogin, start, messages: () => words });
-}
-
-void boot();
+void page.boot();

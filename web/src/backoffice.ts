@@ -1,8 +1,8 @@
 import type { ExportRow, ImportRowReport } from '../../shared/domain/backoffice';
-import { onLanguageButton, savedLanguage, signInAndStart, StaffSession } from './auth';
-import { BACKOFFICE_TEXT, type BackOfficeLanguage, type BackOfficeWords } from './backoffice-i18n';
+import { BACKOFFICE_TEXT } from './backoffice-i18n';
 import { $, fillList, h } from './dom';
 import { fill } from './i18n';
+import { officePage } from './office-page';
 import { xlsxToCsv } from './xlsx';
 
 interface ApiError {
@@ -40,58 +40,51 @@ const PART_ROWS = 2000;
 /** Rows drawn in the check's table; the report holds them all. */
 const SHOWN = 500;
 
-let session: StaffSession;
-let language: BackOfficeLanguage = savedLanguage();
-let words: BackOfficeWords = BACKOFFICE_TEXT[language];
 let departments: { id: string; name: Record<string, string> }[] = [];
 let checked: Checked | undefined;
 let finalRows: ImportRowReport[] | undefined;
 
-const failed = (answer: { body: ApiError }) => fill(words.failed, { m: answer.body.message ?? '' });
 const when = (iso: string) =>
-  new Intl.DateTimeFormat(language === 'es' ? 'es-PA' : 'en-US', {
+  new Intl.DateTimeFormat(page.language() === 'es' ? 'es-PA' : 'en-US', {
     dateStyle: 'medium',
     timeStyle: 'short',
   }).format(new Date(iso));
 
-function say(message: string) {
-  $('#status').textContent = message;
-}
-function alertBox(message: string | undefined) {
-  const box = $('#alert');
-  box.textContent = message ?? '';
-  box.hidden = !message;
-}
-function showLogin(message = '') {
-  $('#login').hidden = false;
-  $('#backoffice').hidden = true;
-  $('#signout').hidden = true;
-  const error = $('#login-error');
-  error.textContent = message;
-  error.hidden = !message;
-  $<HTMLInputElement>('#username').focus();
-}
-
-async function start() {
-  const user = await session.user();
-  if (!user) return showLogin();
-  const answer = await session.api<{ items?: typeof departments } & ApiError>('/backoffice/departments');
-  if (answer.status === 403) return showLogin(words.forbidden);
-  if (answer.status !== 200) return showLogin();
-  departments = answer.body.items ?? [];
-  $('#login').hidden = true;
-  $('#backoffice').hidden = false;
-  $('#signout').hidden = false;
-  $('#who').textContent = user.name;
-  fillDepartments();
-  await Promise.all([showBatches(), showHistory()]);
-}
+const page = officePage({
+  content: '#backoffice',
+  text: BACKOFFICE_TEXT,
+  enter: async () => {
+    const answer = await page.api<{ items?: typeof departments } & ApiError>('/backoffice/departments');
+    if (answer.status === 403) return 'forbidden';
+    if (answer.status !== 200) return false;
+    departments = answer.body.items ?? [];
+    fillDepartments();
+    await Promise.all([showBatches(), showHistory()]);
+    return true;
+  },
+  render: () => {
+    fillDepartments();
+    renderDry();
+    if (!$('#backoffice').hidden) void Promise.all([showBatches(), showHistory()]);
+  },
+  wire: () => {
+    $('#department').addEventListener('change', () => void showBatches());
+    $('#export').addEventListener('click', () => void exportNow());
+    $<HTMLFormElement>('#upload').addEventListener('submit', (e) => void check(e));
+    $('#only-bad').addEventListener('change', renderDry);
+    $('#apply').addEventListener('click', () => void apply());
+    $('#report').addEventListener('click', () => {
+      if (finalRows) save('import-report.csv', reportCsv(finalRows), 'text/csv;charset=utf-8');
+    });
+  },
+});
+const { say, alertBox, failed } = page;
 
 function fillDepartments() {
   const select = $<HTMLSelectElement>('#department');
   const kept = select.value;
   select.replaceChildren(
-    ...departments.map((d) => h('option', { value: d.id, text: d.name[language] ?? d.id })),
+    ...departments.map((d) => h('option', { value: d.id, text: d.name[page.language()] ?? d.id })),
   );
   if (kept) select.value = kept;
 }
@@ -107,36 +100,45 @@ function save(name: string, text: string, type: string) {
 async function showBatches() {
   const department = $<HTMLSelectElement>('#department').value;
   if (!department) return;
-  const answer = await session.api<
+  const answer = await page.api<
     { waiting?: number; batches?: { batchId: string; date: string; rows: number }[] } & ApiError
   >(`/backoffice/batches?department=${encodeURIComponent(department)}`);
   if (answer.status !== 200) return alertBox(failed(answer));
   const waiting = answer.body.waiting ?? 0;
-  $('#waiting').textContent = waiting === 1 ? words.waitingOne : fill(words.waiting, { n: waiting });
+  $('#waiting').textContent =
+    waiting === 1 ? page.words().waitingOne : fill(page.words().waiting, { n: waiting });
   fillList(
     '#batches',
     (answer.body.batches ?? []).map((b) => {
-      const csv = h('button', { type: 'button', text: words.csv, 'aria-label': `${words.csv} ${b.date}` });
-      const json = h('button', { type: 'button', text: words.json, 'aria-label': `${words.json} ${b.date}` });
+      const csv = h('button', {
+        type: 'button',
+        text: page.words().csv,
+        'aria-label': `${page.words().csv} ${b.date}`,
+      });
+      const json = h('button', {
+        type: 'button',
+        text: page.words().json,
+        'aria-label': `${page.words().json} ${b.date}`,
+      });
       csv.addEventListener('click', () => void downloadBatch(b.batchId, 'csv'));
       json.addEventListener('click', () => void downloadBatch(b.batchId, 'json'));
       return h(
         'li',
         { 'data-batch': b.batchId },
-        fill(words.batchLine, { date: b.date, n: b.rows }),
+        fill(page.words().batchLine, { date: b.date, n: b.rows }),
         ' ',
         csv,
         ' ',
         json,
       );
     }),
-    words.noBatches,
+    page.words().noBatches,
   );
 }
 
 /** The batch's files, the same as the morning export's: the CSV (UTF-8 with BOM) and the JSON rows. */
 async function downloadBatch(batchId: string, kind: 'csv' | 'json') {
-  const answer = await session.api<{ rows?: ExportRow[]; csv?: string } & ApiError>(
+  const answer = await page.api<{ rows?: ExportRow[]; csv?: string } & ApiError>(
     `/backoffice/batches/${encodeURIComponent(batchId)}`,
   );
   if (answer.status !== 200) return alertBox(failed(answer));
@@ -148,15 +150,12 @@ async function downloadBatch(batchId: string, kind: 'csv' | 'json') {
 async function exportNow() {
   alertBox(undefined);
   const department = $<HTMLSelectElement>('#department').value;
-  const answer = await session.api<{ batchId?: string; exported?: number } & ApiError>(
-    '/backoffice/exports',
-    {
-      method: 'POST',
-      body: JSON.stringify({ department }),
-    },
-  );
+  const answer = await page.api<{ batchId?: string; exported?: number } & ApiError>('/backoffice/exports', {
+    method: 'POST',
+    body: JSON.stringify({ department }),
+  });
   if (answer.status !== 200) return alertBox(failed(answer));
-  say(fill(words.exported, { n: answer.body.exported ?? 0, batch: answer.body.batchId ?? '' }));
+  say(fill(page.words().exported, { n: answer.body.exported ?? 0, batch: answer.body.batchId ?? '' }));
   await showBatches();
 }
 
@@ -219,7 +218,7 @@ async function sendPart(
   dryRun: boolean,
   lines?: number[],
 ) {
-  return session.api<{ rows?: ImportRowReport[] } & ApiError>(
+  return page.api<{ rows?: ImportRowReport[] } & ApiError>(
     `/backoffice/imports${dryRun ? '?dryRun=true' : ''}`,
     {
       method: 'POST',
@@ -241,7 +240,7 @@ async function check(event: SubmitEvent) {
   $('#dry').hidden = true;
   $('#done').hidden = true;
   const file = $<HTMLInputElement>('#file').files?.[0];
-  if (!file) return alertBox(words.noFile);
+  if (!file) return alertBox(page.words().noFile);
   const bytes = await file.arrayBuffer();
   let text: string;
   let notice = '';
@@ -249,14 +248,14 @@ async function check(event: SubmitEvent) {
   if (new Uint8Array(bytes.slice(0, 2)).join() === '80,75')
     try {
       text = xlsxToCsv(new Uint8Array(bytes));
-      notice = words.fromWorkbook;
+      notice = page.words().fromWorkbook;
     } catch {
-      return alertBox(words.xlsx);
+      return alertBox(page.words().xlsx);
     }
   else {
     const decoded = decode(bytes);
     text = decoded.text;
-    if (decoded.converted) notice = words.converted;
+    if (decoded.converted) notice = page.words().converted;
   }
   $('#encoding').hidden = !notice;
   $('#encoding').textContent = notice;
@@ -264,7 +263,7 @@ async function check(event: SubmitEvent) {
   const c = { name: file.name, fileId: await sha256(text), parts };
   const reports: ImportRowReport[][] = [];
   for (let i = 0; i < parts.length; i++) {
-    progress(fill(words.checking, { part: i + 1, parts: parts.length }), i, parts.length);
+    progress(fill(page.words().checking, { part: i + 1, parts: parts.length }), i, parts.length);
     const answer = await sendPart(c, i, true);
     if (answer.status !== 200) {
       $('#progress-box').hidden = true;
@@ -272,7 +271,11 @@ async function check(event: SubmitEvent) {
     }
     reports.push(answer.body.rows ?? []);
   }
-  progress(fill(words.checking, { part: parts.length, parts: parts.length }), parts.length, parts.length);
+  progress(
+    fill(page.words().checking, { part: parts.length, parts: parts.length }),
+    parts.length,
+    parts.length,
+  );
   checked = { ...c, reports };
   renderDry();
   $('#dry').hidden = false;
@@ -302,20 +305,20 @@ function renderTable(rows: readonly ImportRowReport[], names: Record<string, str
         ),
       ),
   );
-  $('#dry-more').textContent = shown.length > SHOWN ? fill(words.shownFirst, { n: SHOWN }) : '';
+  $('#dry-more').textContent = shown.length > SHOWN ? fill(page.words().shownFirst, { n: SHOWN }) : '';
 }
 
 function renderDry() {
   if (!checked) return;
   const rows = rowsOf(checked);
   const count = (r: string) => rows.filter((x) => x.result === r).length;
-  $('#dry-summary').textContent = fill(words.drySummary, {
+  $('#dry-summary').textContent = fill(page.words().drySummary, {
     rows: rows.length,
     good: count('applied'),
     unchanged: count('unchanged'),
     bad: count('rejected'),
   });
-  renderTable(rows, words.results);
+  renderTable(rows, page.words().results);
 }
 
 /** Applies exactly the rows the check showed as good, part by part, with progress; then the final report. */
@@ -323,23 +326,23 @@ async function apply() {
   if (!checked) return;
   alertBox(undefined);
   const c = checked;
-  if (!rowsOf(c).some((r) => r.result === 'applied')) return alertBox(words.nothingToApply);
+  if (!rowsOf(c).some((r) => r.result === 'applied')) return alertBox(page.words().nothingToApply);
   const final: ImportRowReport[] = [];
   for (let i = 0; i < c.parts.length; i++) {
-    progress(fill(words.applying, { part: i + 1, parts: c.parts.length }), i, c.parts.length);
+    progress(fill(page.words().applying, { part: i + 1, parts: c.parts.length }), i, c.parts.length);
     const lines = c.reports[i]!.filter((r) => r.result === 'applied').map((r) => r.line);
     const answer = await sendPart(c, i, false, lines);
     if (answer.status !== 200) return alertBox(failed(answer));
     final.push(...global(c.parts[i]!, answer.body.rows ?? []));
   }
   progress(
-    fill(words.applying, { part: c.parts.length, parts: c.parts.length }),
+    fill(page.words().applying, { part: c.parts.length, parts: c.parts.length }),
     c.parts.length,
     c.parts.length,
   );
   finalRows = final;
   const count = (r: string) => final.filter((x) => x.result === r).length;
-  $('#done-summary').textContent = fill(words.doneSummary, {
+  $('#done-summary').textContent = fill(page.words().doneSummary, {
     applied: count('applied'),
     unchanged: count('unchanged'),
     bad: count('rejected'),
@@ -355,21 +358,21 @@ const reportCsv = (rows: readonly ImportRowReport[]) =>
   `\uFEFF${['line,ticket,result,reason', ...rows.map((r) => [r.line, r.ticket, r.result, r.reason ?? ''].map((v) => `"${String(v).replace(/"/g, '""')}"`).join(','))].join('\r\n')}\r\n`;
 
 async function showHistory() {
-  const answer = await session.api<{ items?: HistoryItem[] } & ApiError>('/backoffice/imports');
+  const answer = await page.api<{ items?: HistoryItem[] } & ApiError>('/backoffice/imports');
   if (answer.status !== 200) return alertBox(failed(answer));
   fillList(
     '#history',
     (answer.body.items ?? []).map((item) => {
       const report = h('button', {
         type: 'button',
-        text: words.report,
-        'aria-label': `${words.report}: ${item.name}`,
+        text: page.words().report,
+        'aria-label': `${page.words().report}: ${item.name}`,
       });
       report.addEventListener('click', () => void downloadHistory(item));
       return h(
         'li',
         { 'data-file': item.fileId },
-        fill(words.historyLine, {
+        fill(page.words().historyLine, {
           at: when(item.at),
           name: item.name,
           who: item.actor.id,
@@ -378,59 +381,22 @@ async function showHistory() {
           bad: item.rejected,
         }) +
           (item.partsDone < item.parts
-            ? fill(words.incomplete, { done: item.partsDone, parts: item.parts })
+            ? fill(page.words().incomplete, { done: item.partsDone, parts: item.parts })
             : ''),
         ' ',
         report,
       );
     }),
-    words.noHistory,
+    page.words().noHistory,
   );
 }
 
 async function downloadHistory(item: HistoryItem) {
-  const answer = await session.api<{ problems?: ImportRowReport[] } & ApiError>(
+  const answer = await page.api<{ problems?: ImportRowReport[] } & ApiError>(
     `/backoffice/imports/${encodeURIComponent(item.fileId)}`,
   );
   if (answer.status !== 200) return alertBox(failed(answer));
   save(`${item.name}-report.csv`, reportCsv(answer.body.problems ?? []), 'text/csv;charset=utf-8');
 }
 
-function applyLanguage() {
-  words = BACKOFFICE_TEXT[language];
-  document.documentElement.lang = language;
-  document.title = `Ventanilla — ${words.title}`;
-  document.querySelectorAll<HTMLElement>('[data-text]').forEach((el) => {
-    el.textContent = String(words[el.dataset.text as keyof BackOfficeWords] ?? el.textContent);
-  });
-  $('#lang').textContent = words.language;
-  fillDepartments();
-  renderDry();
-}
-
-async function boot() {
-  session = await StaffSession.load();
-  onLanguageButton(
-    () => language,
-    (next) => {
-      language = next;
-      applyLanguage();
-      if (!$('#backoffice').hidden) void Promise.all([showBatches(), showHistory()]);
-    },
-  );
-  $('#signout').addEventListener('click', () => {
-    void session.signOut().then((done) => done === 'signed-out' && showLogin());
-  });
-  $('#department').addEventListener('change', () => void showBatches());
-  $('#export').addEventListener('click', () => void exportNow());
-  $<HTMLFormElement>('#upload').addEventListener('submit', (e) => void check(e));
-  $('#only-bad').addEventListener('change', renderDry);
-  $('#apply').addEventListener('click', () => void apply());
-  $('#report').addEventListener('click', () => {
-    if (finalRows) save('import-report.csv', reportCsv(finalRows), 'text/csv;charset=utf-8');
-  });
-  applyLanguage();
-  await signInAndStart(session, { showLogin, start, messages: () => words });
-}
-
-void boot();
+void page.boot();

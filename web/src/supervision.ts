@@ -2,10 +2,10 @@ import { isClosed, type AuditEvent, type Case } from '../../shared/domain/case';
 import { formatTicket, isTicket, type Ticket } from '../../shared/domain/ticket';
 import type { Citizen } from '../../shared/domain/citizen';
 import type { SupervisedCase } from '../../shared/domain/supervision';
-import { onLanguageButton, savedLanguage, signInAndStart, StaffSession } from './auth';
-import { SUPERVISION_TEXT, type SupervisionLanguage, type SupervisionWords } from './supervision-i18n';
+import { SUPERVISION_TEXT } from './supervision-i18n';
 import { $, fillList, h } from './dom';
 import { fill } from './i18n';
+import { officePage } from './office-page';
 
 interface ApiError {
   readonly code?: string;
@@ -18,68 +18,64 @@ interface CatalogueView {
   readonly topics: readonly { id: string; name: Record<string, string> }[];
 }
 
-let session: StaffSession;
-let language: SupervisionLanguage = savedLanguage();
-let words: SupervisionWords = SUPERVISION_TEXT[language];
 let catalogue: CatalogueView | undefined;
 let listed: { items: readonly SupervisedCase[]; truncated: boolean } | undefined;
 let shown: { case: Case; audit: readonly AuditEvent[]; etag: string } | undefined;
 let found: readonly Citizen[] = [];
 
 const when = (iso: string) =>
-  new Intl.DateTimeFormat(language === 'es' ? 'es-PA' : 'en-US', {
+  new Intl.DateTimeFormat(page.language() === 'es' ? 'es-PA' : 'en-US', {
     dateStyle: 'medium',
     timeStyle: 'short',
     ...(catalogue ? { timeZone: catalogue.timeZone } : {}),
   }).format(new Date(iso));
-const topicName = (id: string) => catalogue?.topics.find((t) => t.id === id)?.name[language] ?? id;
-const departmentName = (id: string) => catalogue?.departments.find((d) => d.id === id)?.name[language] ?? id;
+const topicName = (id: string) => catalogue?.topics.find((t) => t.id === id)?.name[page.language()] ?? id;
+const departmentName = (id: string) =>
+  catalogue?.departments.find((d) => d.id === id)?.name[page.language()] ?? id;
 const nameOf = (c: Citizen) => [c.givenNames, c.surnames].filter(Boolean).join(' ') || c.id;
-const failed = (answer: { body: ApiError }) => fill(words.failed, { m: answer.body.message ?? '' });
 
-function say(message: string) {
-  $('#status').textContent = message;
-}
-function alertBox(message: string | undefined) {
-  const box = $('#alert');
-  box.textContent = message ?? '';
-  box.hidden = !message;
-}
-
-function showLogin(message = '') {
-  $('#login').hidden = false;
-  $('#supervision').hidden = true;
-  $('#signout').hidden = true;
-  const error = $('#login-error');
-  error.textContent = message;
-  error.hidden = !message;
-  $<HTMLInputElement>('#username').focus();
-}
-
-async function start() {
-  const user = await session.user();
-  if (!user) return showLogin();
-  // The page is for who may use it: the lists' own route answers 403 to everybody else.
-  const probe = await session.api<ApiError>('/supervision/cases?view=open&department=all');
-  if (probe.status === 403) return showLogin(words.forbidden);
-  const answer = await session.api<CatalogueView>('/catalogue');
-  if (answer.status !== 200) return showLogin();
-  catalogue = answer.body;
-  $('#login').hidden = true;
-  $('#supervision').hidden = false;
-  $('#signout').hidden = false;
-  $('#who').textContent = user.name;
-  fillDepartments();
-  await showList();
-}
+const page = officePage({
+  content: '#supervision',
+  text: SUPERVISION_TEXT,
+  enter: async () => {
+    // The page is for who may use it: the lists' own route answers 403 to everybody else.
+    const probe = await page.api<ApiError>('/supervision/cases?view=open&department=all');
+    if (probe.status === 403) return 'forbidden';
+    const answer = await page.api<CatalogueView>('/catalogue');
+    if (answer.status !== 200) return false;
+    catalogue = answer.body;
+    fillDepartments();
+    await showList();
+    return true;
+  },
+  render: () => {
+    const w = page.words();
+    page.named('view', w.views);
+    page.named('sort', w.sorts);
+    page.named('kind', w.kinds);
+    fillDepartments();
+    renderList();
+    renderCase();
+    renderChoices();
+  },
+  wire: () => {
+    $<HTMLFormElement>('#filters').addEventListener('submit', (e) => void showList(e));
+    $('#download').addEventListener('click', () => void download());
+    $<HTMLFormElement>('#find').addEventListener('submit', (e) => void find(e));
+    $<HTMLFormElement>('#reopen').addEventListener('submit', (e) => void reopen(e));
+    $<HTMLFormElement>('#merge-search').addEventListener('submit', (e) => void searchCitizens(e));
+    $<HTMLFormElement>('#merge').addEventListener('submit', (e) => void merge(e));
+  },
+});
+const { say, alertBox, failed } = page;
 
 function fillDepartments() {
   const select = $<HTMLSelectElement>('#f-department');
   const kept = select.value || 'all';
   select.replaceChildren(
-    h('option', { value: 'all', text: words.allDepartments }),
+    h('option', { value: 'all', text: page.words().allDepartments }),
     ...(catalogue?.departments ?? []).map((d) =>
-      h('option', { value: d.id, text: d.name[language] ?? d.id }),
+      h('option', { value: d.id, text: d.name[page.language()] ?? d.id }),
     ),
   );
   select.value = kept;
@@ -95,7 +91,7 @@ const listQuery = () =>
 async function showList(event?: SubmitEvent) {
   event?.preventDefault();
   alertBox(undefined);
-  const answer = await session.api<{ items?: SupervisedCase[]; truncated?: boolean } & ApiError>(
+  const answer = await page.api<{ items?: SupervisedCase[]; truncated?: boolean } & ApiError>(
     `/supervision/cases?${listQuery().toString()}`,
   );
   if (answer.status !== 200) return alertBox(failed(answer));
@@ -106,16 +102,16 @@ async function showList(event?: SubmitEvent) {
 function renderList() {
   if (!listed) return;
   $('#count').textContent = listed.truncated
-    ? fill(words.truncated, { n: listed.items.length })
+    ? fill(page.words().truncated, { n: listed.items.length })
     : listed.items.length === 1
-      ? words.countOne
-      : fill(words.count, { n: listed.items.length });
+      ? page.words().countOne
+      : fill(page.words().count, { n: listed.items.length });
   $('#case-rows').replaceChildren(
     ...listed.items.map((c) => {
       const open = h('button', {
         type: 'button',
-        text: words.open,
-        'aria-label': `${words.open} ${formatTicket(c.ticket as Ticket)}`,
+        text: page.words().open,
+        'aria-label': `${page.words().open} ${formatTicket(c.ticket as Ticket)}`,
       });
       open.addEventListener('click', () => void openCase(c.ticket));
       return h(
@@ -124,13 +120,13 @@ function renderList() {
         h('td', {}, h('span', { class: 'ticket', text: formatTicket(c.ticket as Ticket) })),
         h('td', { text: topicName(c.topicId) }),
         h('td', { text: departmentName(c.departmentId) }),
-        h('td', { text: words.statuses[c.status] }),
+        h('td', { text: page.words().statuses[c.status] }),
         h('td', { text: when(c.createdAt) }),
         h(
           'td',
           {},
           when(c.dueAt),
-          c.overdue ? h('span', { class: 'overdue', text: ` · ${words.overdueMark}` }) : undefined,
+          c.overdue ? h('span', { class: 'overdue', text: ` · ${page.words().overdueMark}` }) : undefined,
         ),
         h('td', {}, open),
       );
@@ -142,7 +138,7 @@ function renderList() {
 async function download() {
   const query = listQuery();
   query.set('format', 'csv');
-  const answer = await session.api<{ csv?: string } & ApiError>(`/supervision/cases?${query.toString()}`);
+  const answer = await page.api<{ csv?: string } & ApiError>(`/supervision/cases?${query.toString()}`);
   if (answer.status !== 200 || answer.body.csv === undefined) return alertBox(failed(answer));
   const link = h('a', {
     href: URL.createObjectURL(new Blob([answer.body.csv], { type: 'text/csv;charset=utf-8' })),
@@ -155,7 +151,7 @@ async function download() {
 
 async function openCase(ticket: string) {
   alertBox(undefined);
-  const answer = await session.api<{ case: Case; audit: AuditEvent[] } & ApiError>(`/cases/${ticket}`);
+  const answer = await page.api<{ case: Case; audit: AuditEvent[] } & ApiError>(`/cases/${ticket}`);
   if (answer.status !== 200) return alertBox(failed(answer));
   shown = { case: answer.body.case, audit: answer.body.audit, etag: answer.headers.get('etag') ?? '' };
   renderCase();
@@ -166,14 +162,14 @@ async function openCase(ticket: string) {
 function renderCase() {
   if (!shown) return;
   const c = shown.case;
-  $('#case-h').textContent = `${words.ticket} ${formatTicket(c.ticket)}`;
+  $('#case-h').textContent = `${page.words().ticket} ${formatTicket(c.ticket)}`;
   const fact = (term: string, value: string) => [h('dt', { text: term }), h('dd', { text: value })];
   $('#case-facts').replaceChildren(
-    ...fact(words.statusCol, words.statuses[c.status]),
-    ...fact(words.topic, topicName(c.topicId)),
-    ...fact(words.department, departmentName(c.departmentId)),
-    ...fact(words.due, when(c.dueAt)),
-    ...fact(words.answer, c.answer ?? words.noAnswer),
+    ...fact(page.words().statusCol, page.words().statuses[c.status]),
+    ...fact(page.words().topic, topicName(c.topicId)),
+    ...fact(page.words().department, departmentName(c.departmentId)),
+    ...fact(page.words().due, when(c.dueAt)),
+    ...fact(page.words().answer, c.answer ?? page.words().noAnswer),
   );
   // The history as a person reads it: when, who (and in which role), from what to what, and why.
   fillList(
@@ -182,8 +178,8 @@ function renderCase() {
       h('li', {
         text: `${when(a.at)} · ${a.actor.id} (${a.actor.role}) · ${
           a.from
-            ? `${words.statuses[a.from]} → ${words.statuses[a.to]}`
-            : `${words.opened}: ${words.statuses[a.to]}`
+            ? `${page.words().statuses[a.from]} → ${page.words().statuses[a.to]}`
+            : `${page.words().opened}: ${page.words().statuses[a.to]}`
         }${a.reason ? ` · «${a.reason}»` : ''}`,
       }),
     ),
@@ -196,7 +192,7 @@ async function reopen(event: SubmitEvent) {
   if (!shown) return;
   alertBox(undefined);
   const reason = $<HTMLTextAreaElement>('#reopen-reason').value.trim();
-  const answer = await session.api<ApiError>(`/cases/${shown.case.ticket}/transitions`, {
+  const answer = await page.api<ApiError>(`/cases/${shown.case.ticket}/transitions`, {
     method: 'POST',
     headers: { 'if-match': shown.etag },
     body: JSON.stringify({ to: 'OPEN', ...(reason ? { reason } : {}) }),
@@ -206,14 +202,14 @@ async function reopen(event: SubmitEvent) {
     return alertBox(failed(answer));
   }
   $<HTMLTextAreaElement>('#reopen-reason').value = '';
-  say(words.reopened);
+  say(page.words().reopened);
   await openCase(shown.case.ticket);
 }
 
 async function find(event: SubmitEvent) {
   event.preventDefault();
   const typed = $<HTMLInputElement>('#find-ticket').value.trim();
-  if (!isTicket(typed)) return alertBox(fill(words.failed, { m: words.ticket }));
+  if (!isTicket(typed)) return alertBox(fill(page.words().failed, { m: page.words().ticket }));
   await openCase(typed.replace(/[\s.-]/g, ''));
 }
 
@@ -223,14 +219,14 @@ async function searchCitizens(event: SubmitEvent) {
   const kind = $<HTMLSelectElement>('#merge-kind').value;
   const text = $<HTMLInputElement>('#merge-text').value.trim();
   if (!text) return;
-  const answer = await session.api<{ items?: Citizen[] } & ApiError>(
+  const answer = await page.api<{ items?: Citizen[] } & ApiError>(
     `/citizens?${new URLSearchParams({ [kind]: text }).toString()}`,
   );
   if (answer.status !== 200) return alertBox(failed(answer));
   found = answer.body.items ?? [];
   renderChoices();
   $('#merge').hidden = !found.length;
-  if (!found.length) say(words.noResults);
+  if (!found.length) say(page.words().noResults);
 }
 
 function renderChoices() {
@@ -241,7 +237,7 @@ function renderChoices() {
     const fieldset = $(box);
     const kept = fieldset.querySelector<HTMLInputElement>('input:checked')?.value;
     fieldset.replaceChildren(
-      h('legend', { text: words[name] }),
+      h('legend', { text: page.words()[name] }),
       ...found.map((c) => {
         const id = `${name}-${c.id}`;
         const input = h('input', { type: 'radio', name, value: c.id, id });
@@ -262,9 +258,9 @@ async function merge(event: SubmitEvent) {
   alertBox(undefined);
   const survivor = document.querySelector<HTMLInputElement>('#merge-survivor input:checked')?.value;
   const duplicate = document.querySelector<HTMLInputElement>('#merge-duplicate input:checked')?.value;
-  if (!survivor || !duplicate || survivor === duplicate) return alertBox(words.chooseTwo);
+  if (!survivor || !duplicate || survivor === duplicate) return alertBox(page.words().chooseTwo);
   const reason = $<HTMLTextAreaElement>('#merge-reason').value.trim();
-  const answer = await session.api<{ citizen?: Citizen } & ApiError>(
+  const answer = await page.api<{ citizen?: Citizen } & ApiError>(
     `/citizens/${encodeURIComponent(survivor)}/merge`,
     { method: 'POST', body: JSON.stringify({ duplicateId: duplicate, reason }) },
   );
@@ -275,7 +271,7 @@ async function merge(event: SubmitEvent) {
   }
   const names = new Map(found.map((c) => [c.id, nameOf(c)]));
   say(
-    fill(words.merged, {
+    fill(page.words().merged, {
       duplicate: names.get(duplicate) ?? duplicate,
       survivor: names.get(survivor) ?? survivor,
     }),
@@ -285,47 +281,4 @@ async function merge(event: SubmitEvent) {
   $('#merge').hidden = true;
 }
 
-function applyLanguage() {
-  words = SUPERVISION_TEXT[language];
-  document.documentElement.lang = language;
-  document.title = `Ventanilla — ${words.title}`;
-  document.querySelectorAll<HTMLElement>('[data-text]').forEach((el) => {
-    el.textContent = String(words[el.dataset.text as keyof SupervisionWords] ?? el.textContent);
-  });
-  const named = (attribute: string, dictionary: Record<string, string>) =>
-    document.querySelectorAll<HTMLElement>(`[data-${attribute}]`).forEach((el) => {
-      el.textContent = dictionary[el.dataset[attribute]!] ?? el.textContent;
-    });
-  named('view', words.views);
-  named('sort', words.sorts);
-  named('kind', words.kinds);
-  $('#lang').textContent = words.language;
-  fillDepartments();
-  renderList();
-  renderCase();
-  renderChoices();
-}
-
-async function boot() {
-  session = await StaffSession.load();
-  onLanguageButton(
-    () => language,
-    (next) => {
-      language = next;
-      applyLanguage();
-    },
-  );
-  $('#signout').addEventListener('click', () => {
-    void session.signOut().then((done) => done === 'signed-out' && showLogin());
-  });
-  $<HTMLFormElement>('#filters').addEventListener('submit', (e) => void showList(e));
-  $('#download').addEventListener('click', () => void download());
-  $<HTMLFormElement>('#find').addEventListener('submit', (e) => void find(e));
-  $<HTMLFormElement>('#reopen').addEventListener('submit', (e) => void reopen(e));
-  $<HTMLFormElement>('#merge-search').addEventListener('submit', (e) => void searchCitizens(e));
-  $<HTMLFormElement>('#merge').addEventListener('submit', (e) => void merge(e));
-  applyLanguage();
-  await signInAndStart(session, { showLogin, start, messages: () => words });
-}
-
-void boot();
+void page.boot();
