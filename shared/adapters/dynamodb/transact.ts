@@ -45,7 +45,8 @@ export async function transactWrite(
         !reasons.some((r) => r.code === 'ConditionalCheckFailed') &&
         reasons.some((r) => r.code === 'TransactionConflict');
       if (!conflictOnly || attempt >= attempts) throw new TransactionCancelled(reasons);
-      await sleep(Math.random() * 10 * 2 ** attempt);
+      // Jittered, doubling, at most a second: a long run of retries (a hot item) never sleeps for minutes.
+      await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
     }
   }
 }

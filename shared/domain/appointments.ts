@@ -1,0 +1,121 @@
+import { DomainError } from './errors';
+
+/**
+ * Appointments at an office, booked without ever overbooking: a slot (office × procedure × start) has a
+ * number of places, and a citizen holds at most one active booking per procedure. Each change is one atomic
+ * write in the store that checks both; a retry with the same key is the same booking.
+ */
+export const BOOKING_STATUSES = [
+  'held',
+  'booked',
+  'reminded',
+  'checked-in',
+  'served',
+  'cancelled',
+  'no-show',
+  'expired',
+] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+const MOVES: Readonly<Record<BookingStatus, readonly BookingStatus[]>> = {
+  held: ['booked', 'cancelled', 'expired'],
+  booked: ['reminded', 'checked-in', 'cancelled', 'no-show'],
+  reminded: ['checked-in', 'cancelled', 'no-show'],
+  'checked-in': ['served'],
+  served: [],
+  cancelled: [],
+  'no-show': [],
+  expired: [],
+};
+/** The statuses that take a place in their slot and count toward the citizen's limit. */
+export const ACTIVE_BOOKING: readonly BookingStatus[] = ['held', 'booked', 'reminded', 'checked-in'];
+export const isActiveBooking = (status: BookingStatus) => ACTIVE_BOOKING.includes(status);
+export const bookingMoves = (from: BookingStatus): readonly BookingStatus[] => MOVES[from];
+
+export interface SlotRef {
+  readonly officeId: string;
+  readonly topicId: string;
+  /** The slot's start, an ISO instant. */
+  readonly start: string;
+}
+export const slotKey = (s: SlotRef) => `${s.officeId}#${s.topicId}#${s.start}`;
+
+export interface Booking {
+  readonly id: string;
+  /** What the citizen keys or shows at the office. */
+  readonly code: string;
+  readonly citizenId: string;
+  readonly slot: SlotRef;
+  readonly status: BookingStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+/** The places of a slot: its capacity, plus the deployment's explicit overbooking percentage (0 by default). */
+export function placesOf(capacity: number, overbookingPercent = 0): number {
+  if (!Number.isInteger(capacity) || capacity < 0)
+    throw new RangeError('capacity must be a whole number ≥ 0');
+  return Math.floor((capacity * (100 + overbookingPercent)) / 100);
+}
+
+/** A booking's id from its idempotency key (the contact or request id): the same key is the same booking. */
+export function bookingIdOf(key: string): string {
+  if (!/^[A-Za-z0-9_-]{8,128}$/.test(key))
+    throw new RangeError('an idempotency key is 8 to 128 of A-Z a-z 0-9 _ -');
+  return `bk-${key}`;
+}
+
+const CODE_LETTERS = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+/** A six-character booking code from the booking's id (FNV-1a): no 0/O or 1/I to mistake on the phone. */
+export function bookingCodeOf(id: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  let code = '';
+  for (let i = 0; i < 6; i++) {
+    code += CODE_LETTERS[hash % CODE_LETTERS.length];
+    hash = Math.floor(hash / CODE_LETTERS.length) ^ Math.imul(i + 1, 0x9e3779b1);
+    hash >>>= 0;
+  }
+  return code;
+}
+
+export class SlotFullError extends DomainError {
+  readonly code = 'SLOT_FULL';
+  constructor() {
+    super('the slot is full: choose another');
+  }
+}
+
+export class BookingLimitError extends DomainError {
+  readonly code = 'BOOKING_LIMIT';
+  constructor(readonly bookingId: string) {
+    super('the citizen already has an active booking for this procedure: change or cancel it');
+  }
+}
+
+export class BookingStateError extends DomainError {
+  readonly code = 'ILLEGAL_TRANSITION';
+  constructor(from: BookingStatus, to: BookingStatus) {
+    super(`a ${from} booking cannot become ${to}`);
+  }
+}
+
+/** Where bookings live: every method is one atomic write that keeps the slot counts and the limit true. */
+export interface AppointmentStore {
+  /** Books a place (SlotFullError, BookingLimitError); the same key again returns the booking it made. */
+  book(input: {
+    readonly key: string;
+    readonly citizenId: string;
+    readonly slot: SlotRef;
+    readonly places: number;
+    readonly now: string;
+  }): Promise<Booking>;
+  /** Cancels an active booking, freeing its place and the citizen's limit. */
+  cancel(bookingId: string, now: string): Promise<Booking>;
+  /** Moves an active booking to another slot of the same procedure (SlotFullError leaves it where it was). */
+  reschedule(bookingId: string, to: SlotRef, places: number, now: string): Promise<Booking>;
+  byId(bookingId: string): Promise<Booking | undefined>;
+  /** Places taken in a slot. */
+  taken(slot: SlotRef): Promise<number>;
+}
