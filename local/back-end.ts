@@ -46,6 +46,11 @@ export interface LocalBackEndOptions {
   readonly logLevel?: LogLevel;
   /** The staff store (accounts and password hashes); without one, in memory, with new passwords each start. */
   readonly passwordFile?: string;
+  /**
+   * The time the local telephone network's flows check opening hours against (the wall clock by default): a
+   * test that needs a person reachable fixes it to a business hour, whatever day and hour it runs.
+   */
+  readonly flowsAt?: () => Date;
 }
 
 export const EVENT_STREAM = 'ventanilla-events';
@@ -257,7 +262,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       desk.close();
       await sending;
     });
-    const phone = localPhone({ engine: localFlowEngine(config, handlers), desk, emit });
+    const phone = localPhone({ engine: localFlowEngine(config, handlers, options.flowsAt), desk, emit });
 
     // Sign-in with the users of the config; scripts get a supervisor session of their own for this run.
     const sessions = localSessions(passwords.store);

@@ -156,7 +156,7 @@ export function localPhone(deps: {
             push(call, { type: 'ask', kind });
           }),
       };
-      void runContact({ ...deps.engine, now: () => new Date(now()) }, medium.flow, caller, contactId).then(
+      void runContact(deps.engine, medium.flow, caller, contactId).then(
         (outcome) => {
           if (call.hungUp) return endInFlows(call, 'CUSTOMER_DISCONNECT', outcome.attributes);
           if (outcome.end.kind !== 'queued')

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { testDynamoEndpoint } from '../support/dynamo';
+import { atBusinessHour } from '../support/business-hour';
 import { startLocalBackEnd } from '../../local/back-end';
 import { seedDemo } from '../../local/seed-demo';
 import type { DeskView } from '../../local/desk';
@@ -16,6 +17,7 @@ beforeAll(async () => {
     tablePrefix: `k${randomUUID().slice(0, 8)}-`,
     port: 0,
     logLevel: 'ERROR',
+    flowsAt: atBusinessHour,
   });
   await seedDemo(backEnd.doc, backEnd.names, backEnd.config);
 }, 60_000);

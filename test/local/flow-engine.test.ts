@@ -1,4 +1,5 @@
 import { QueueMap } from '../../shared/domain/departments';
+import { TUESDAY_10AM } from '../support/business-hour';
 import {
   inboundTextFlow,
   inboundVoiceFlow,
@@ -34,7 +35,6 @@ const flows = {
   'local:flow:status': statusLineFlow(deployment, targets).flow,
   'local:flow:queue': customerQueueFlow(deployment).flow,
 };
-const TUESDAY_10AM = new Date('2026-11-24T15:00:00Z'); // Panama, UTC-5
 const TUESDAY_5PM = new Date('2026-11-24T22:00:00Z'); // Treasury closes at 16:00
 
 let deps: FlowEngineDeps;

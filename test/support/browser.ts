@@ -13,7 +13,12 @@ type BackEnd = Awaited<ReturnType<typeof startLocalBackEnd>>;
  * Debian's Chromium, started before the file's tests and stopped after them; pages at 1366×768, each with
  * its own cookies.
  */
-export function pagesOnLocalBackEnd(what: string, prepare?: (backEnd: BackEnd) => Promise<void>) {
+export function pagesOnLocalBackEnd(
+  what: string,
+  prepare?: (backEnd: BackEnd) => Promise<void>,
+  /** The time the flows check opening hours against (the wall clock by default). */
+  flowsAt?: () => Date,
+) {
   let backEnd: BackEnd | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -30,6 +35,7 @@ export function pagesOnLocalBackEnd(what: string, prepare?: (backEnd: BackEnd) =
       logLevel: 'CRITICAL',
       tablePrefix: `p${randomUUID().slice(0, 8)}-`,
       port: 0,
+      ...(flowsAt ? { flowsAt } : {}),
     });
     await prepare?.(backEnd);
     browser = await chromium.launch({
