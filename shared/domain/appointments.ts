@@ -40,6 +40,38 @@ export interface SlotRef {
 }
 export const slotKey = (s: SlotRef) => `${s.officeId}#${s.topicId}#${s.start}`;
 
+/** Where a booking was asked for or changed from. */
+export const BOOKING_CHANNELS = [
+  'voice',
+  'chat',
+  'sms',
+  'whatsapp',
+  'agent',
+  'api',
+  'office',
+  'system',
+] as const;
+export type BookingChannel = (typeof BOOKING_CHANNELS)[number];
+
+/** One change of a booking: its audit, kept on the booking itself (written in the same transaction). */
+export interface BookingEvent {
+  readonly at: string;
+  readonly status: BookingStatus;
+  /** Who: a staff member's id, "citizen", or "system" (expiry, sweeps, closures). */
+  readonly by: string;
+  readonly channel: BookingChannel;
+  /** A rescheduled booking's previous start. */
+  readonly from?: string;
+  readonly reason?: string;
+}
+
+/** Where the confirmation and reminders go: the citizen's messaging channel. */
+export interface BookingContactPoint {
+  readonly channel: 'SMS' | 'WHATSAPP';
+  /** E.164. */
+  readonly to: string;
+}
+
 export interface Booking {
   readonly id: string;
   /** What the citizen keys or shows at the office. */
@@ -47,6 +79,13 @@ export interface Booking {
   readonly citizenId: string;
   readonly slot: SlotRef;
   readonly status: BookingStatus;
+  /** A held booking's place is kept until this instant, then returned. */
+  readonly holdUntil?: string;
+  readonly language: 'es' | 'en';
+  readonly notify?: BookingContactPoint;
+  /** The case the booking belongs to, when there is one. */
+  readonly ticket?: string;
+  readonly history: readonly BookingEvent[];
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
@@ -94,6 +133,13 @@ export class BookingLimitError extends DomainError {
   }
 }
 
+export class HoldExpiredError extends DomainError {
+  readonly code = 'HOLD_EXPIRED';
+  constructor() {
+    super('the hold on this place expired: choose a slot again');
+  }
+}
+
 export class BookingStateError extends DomainError {
   readonly code = 'ILLEGAL_TRANSITION';
   constructor(from: BookingStatus, to: BookingStatus) {
@@ -101,21 +147,54 @@ export class BookingStateError extends DomainError {
   }
 }
 
+/** What a new booking needs; `holdUntil` makes it a hold, confirmed later, else it is booked at once. */
+export interface NewBooking {
+  /** The idempotency key: the contact or request id. */
+  readonly key: string;
+  readonly citizenId: string;
+  readonly slot: SlotRef;
+  readonly places: number;
+  readonly now: string;
+  readonly holdUntil?: string;
+  readonly language: 'es' | 'en';
+  readonly notify?: BookingContactPoint;
+  readonly ticket?: string;
+  readonly by: string;
+  readonly channel: BookingChannel;
+}
+
+/** A change of a booking's status, by whom and from where. */
+export interface BookingChange {
+  readonly now: string;
+  readonly by: string;
+  readonly channel: BookingChannel;
+  readonly reason?: string;
+}
+
 /** Where bookings live: every method is one atomic write that keeps the slot counts and the limit true. */
 export interface AppointmentStore {
-  /** Books a place (SlotFullError, BookingLimitError); the same key again returns the booking it made. */
-  book(input: {
-    readonly key: string;
-    readonly citizenId: string;
-    readonly slot: SlotRef;
-    readonly places: number;
-    readonly now: string;
-  }): Promise<Booking>;
-  /** Cancels an active booking, freeing its place and the citizen's limit. */
-  cancel(bookingId: string, now: string): Promise<Booking>;
+  /** Books or holds a place (SlotFullError, BookingLimitError); the same key again returns the booking it made. */
+  book(input: NewBooking): Promise<Booking>;
+  /** A hold becomes a booking while it lasts (HoldExpiredError after). */
+  confirm(bookingId: string, change: BookingChange): Promise<Booking>;
+  /**
+   * Moves a booking along its lifecycle; a move out of the active statuses (cancelled, expired, served,
+   * no-show) frees the citizen's limit, and cancelled or expired also its place.
+   */
+  move(bookingId: string, to: BookingStatus, change: BookingChange): Promise<Booking>;
   /** Moves an active booking to another slot of the same procedure (SlotFullError leaves it where it was). */
-  reschedule(bookingId: string, to: SlotRef, places: number, now: string): Promise<Booking>;
+  reschedule(bookingId: string, to: SlotRef, places: number, change: BookingChange): Promise<Booking>;
   byId(bookingId: string): Promise<Booking | undefined>;
+  /** A booking by the code the citizen shows, with the office's check of it. */
+  byCode(code: string): Promise<Booking | undefined>;
+  /** A citizen's bookings, newest first. */
+  byCitizen(citizenId: string): Promise<readonly Booking[]>;
+  /** An office's bookings of a local date, by start. */
+  onDay(officeId: string, date: string): Promise<readonly Booking[]>;
+  /** Holds whose time ran out by `now`, oldest first: what a sweep returns. */
+  expiredHolds(now: string, limit: number): Promise<readonly string[]>;
   /** Places taken in a slot. */
   taken(slot: SlotRef): Promise<number>;
+  /** Places taken in each of several slots, by slotKey. */
+  takenMany(slots: readonly SlotRef[]): Promise<ReadonlyMap<string, number>>;
 }

@@ -70,5 +70,16 @@ export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'c
       }
     }
   }
+  // The procedures offices book must be the catalogue's.
+  deployment.appointments?.offices.forEach((o, i) =>
+    o.services.forEach((s, j) => {
+      if (!ids.has(s.topic))
+        throw new ConfigError(
+          'deployment',
+          `appointments.offices.${i}.services.${j}.topic`,
+          `"${s.topic}" is not in the catalogue`,
+        );
+    }),
+  );
   return new Catalogue(entries);
 }

@@ -76,7 +76,46 @@ export const DEFAULT_DASHBOARD: DashboardSettings = {
   },
 };
 
-export const phoneNumberArn = z
+export /** One procedure an office books: slots of `slotMinutes` from opening, `capacity` citizens each. */
+const officeServiceSchema = z.strictObject({
+  topic: slug,
+  slotMinutes: z.number().check(z.int(), z.gte(5), z.lte(240)),
+  capacity: z.number().check(z.int(), z.gte(1), z.lte(1000)),
+});
+export const officeSchema = z.strictObject({
+  id: slug,
+  name: localized,
+  address: localized,
+  /** Opening hours; the deployment's holidays close every office. */
+  hours: weeklyHours,
+  services: z.array(officeServiceSchema).check(z.minLength(1)),
+});
+/**
+ * Appointments at the offices. Day D opens for booking at `release.time` (local) `release.daysAhead` days
+ * before it; a hold keeps a place `holdMinutes` while the citizen confirms; `overbookingPercent` adds places
+ * above capacity on purpose (0: none); a citizen has at most one active booking per procedure; reminders go
+ * `remindHoursBefore` each slot.
+ */
+export const appointmentsSchema = z.strictObject({
+  release: z._default(
+    z.strictObject({
+      time: hhmm,
+      daysAhead: z.number().check(z.int(), z.gte(1), z.lte(365)),
+    }),
+    { time: '07:00', daysAhead: 30 },
+  ),
+  holdMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(30)), 5),
+  overbookingPercent: z._default(z.number().check(z.int(), z.gte(0), z.lte(50)), 0),
+  remindHoursBefore: z._default(
+    z.array(z.number().check(z.int(), z.gte(1), z.lte(168))).check(z.maxLength(3)),
+    [24, 2],
+  ),
+  offices: z.array(officeSchema).check(z.minLength(1)),
+});
+export type Office = z.infer<typeof officeSchema>;
+export type AppointmentSettings = z.infer<typeof appointmentsSchema>;
+
+const phoneNumberArn = z
   .string()
   .check(
     z.regex(
@@ -179,6 +218,8 @@ const deploymentSchema = z.strictObject({
     }),
     { perNumberPerDay: 3, alarmPerHour: 500 },
   ),
+  /** Offices that book appointments, and how (none: no appointments). */
+  appointments: z.optional(appointmentsSchema),
 });
 
 export type Department = z.infer<typeof departmentSchema>;
@@ -190,6 +231,18 @@ export function parseDeployment(raw: unknown, source = 'deployment'): Deployment
   deployment.departments.forEach((d, i) => {
     if (ids.has(d.id)) throw new ConfigError(source, `departments.${i}.id`, `duplicate department "${d.id}"`);
     ids.add(d.id);
+  });
+  const offices = new Set<string>();
+  deployment.appointments?.offices.forEach((o, i) => {
+    if (offices.has(o.id))
+      throw new ConfigError(source, `appointments.offices.${i}.id`, `duplicate office "${o.id}"`);
+    offices.add(o.id);
+    const topics = new Set<string>();
+    o.services.forEach((s, j) => {
+      const field = `appointments.offices.${i}.services.${j}.topic`;
+      if (topics.has(s.topic)) throw new ConfigError(source, field, `duplicate procedure "${s.topic}"`);
+      topics.add(s.topic);
+    });
   });
   if (!deployment.languages.includes(deployment.defaultLanguage))
     throw new ConfigError(source, 'defaultLanguage', 'must be one of languages');

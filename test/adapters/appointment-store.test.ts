@@ -8,6 +8,8 @@ import {
   placesOf,
   SlotFullError,
   type Booking,
+  type NewBooking,
+  HoldExpiredError,
   type SlotRef,
 } from '../../shared/domain/appointments';
 import { ConcurrentChangeError } from '../../shared/domain/errors';
@@ -29,6 +31,8 @@ beforeAll(async () => {
 });
 
 const NOW = '2026-12-01T12:00:00.000Z';
+const SOON = '2026-12-01T12:05:00.000Z';
+const LATER = '2026-12-01T13:00:00.000Z';
 let office = 0;
 /** Slots of an office of their own, so that the tests' bookings never meet. */
 const slots = (n: number): SlotRef[] => {
@@ -40,6 +44,20 @@ const slots = (n: number): SlotRef[] => {
   }));
 };
 const key = (s: string) => `req-${s}-${office}`.padEnd(12, '0');
+/** A booking request as a channel makes it. */
+const ask = (k: string, citizenId: string, slot: SlotRef, places: number, extra: Partial<NewBooking> = {}) =>
+  store.book({
+    key: key(k),
+    citizenId,
+    slot,
+    places,
+    now: NOW,
+    language: 'es',
+    by: 'citizen',
+    channel: 'voice',
+    ...extra,
+  });
+const change = (now = NOW) => ({ now, by: 'agent-1', channel: 'agent' as const });
 
 async function items(prefix: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
@@ -63,9 +81,7 @@ describe('appointments never overbooked', () => {
   it('200 citizens at once for a slot of 10: exactly 10 bookings, 190 "slot full", nothing else written', async () => {
     const [slot] = slots(1);
     const results = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) =>
-        store.book({ key: key(`a${i}`), citizenId: `cit-${office}-${i}`, slot: slot!, places: 10, now: NOW }),
-      ),
+      Array.from({ length: 200 }, (_, i) => ask(`a${i}`, `cit-${office}-${i}`, slot!, 10)),
     );
     const booked = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
@@ -82,8 +98,8 @@ describe('appointments never overbooked', () => {
     const [first, second] = slots(2);
     const citizenId = `cit-${office}-solo`;
     const both = await Promise.allSettled([
-      store.book({ key: key('x1'), citizenId, slot: first!, places: 5, now: NOW }),
-      store.book({ key: key('x2'), citizenId, slot: second!, places: 5, now: NOW }),
+      ask('x1', citizenId, first!, 5),
+      ask('x2', citizenId, second!, 5),
     ]);
     const made = both.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Booking>[];
     expect(made).toHaveLength(1);
@@ -99,6 +115,9 @@ describe('appointments never overbooked', () => {
       slot: winner.slot,
       places: 5,
       now: NOW,
+      language: 'es',
+      by: 'citizen',
+      channel: 'voice',
     });
     expect(again).toEqual(winner);
     expect(again.code).toBe(bookingCodeOf(winner.id));
@@ -107,34 +126,67 @@ describe('appointments never overbooked', () => {
 
   it('cancelling frees the place and the limit; a move to a full slot changes nothing', async () => {
     const [a, b] = slots(2);
-    const one = await store.book({
-      key: key('c1'),
-      citizenId: `cit-${office}-1`,
-      slot: a!,
-      places: 1,
-      now: NOW,
-    });
-    await expect(
-      store.book({ key: key('c2'), citizenId: `cit-${office}-2`, slot: a!, places: 1, now: NOW }),
-    ).rejects.toBeInstanceOf(SlotFullError);
-    const other = await store.book({
-      key: key('c3'),
-      citizenId: `cit-${office}-2`,
-      slot: b!,
-      places: 1,
-      now: NOW,
-    });
-    await expect(store.reschedule(one.id, b!, 1, NOW)).rejects.toBeInstanceOf(SlotFullError);
+    const one = await ask('c1', `cit-${office}-1`, a!, 1);
+    await expect(ask('c2', `cit-${office}-2`, a!, 1)).rejects.toBeInstanceOf(SlotFullError);
+    const other = await ask('c3', `cit-${office}-2`, b!, 1);
+    await expect(store.reschedule(one.id, b!, 1, change())).rejects.toBeInstanceOf(SlotFullError);
     expect((await store.byId(one.id))!.slot).toEqual(a);
     expect([await store.taken(a!), await store.taken(b!)]).toEqual([1, 1]);
-    const cancelled = await store.cancel(other.id, NOW);
+    const cancelled = await store.move(other.id, 'cancelled', change());
     expect(cancelled).toMatchObject({ status: 'cancelled', version: 2 });
-    const moved = await store.reschedule(one.id, b!, 1, NOW);
+    const moved = await store.reschedule(one.id, b!, 1, change());
     expect(moved.slot).toEqual(b);
     expect([await store.taken(a!), await store.taken(b!)]).toEqual([0, 1]);
+    // The history is on the booking: made by the citizen by phone, moved by an agent from the old start.
+    expect((await store.byId(one.id))!.history).toEqual([
+      { at: NOW, status: 'booked', by: 'citizen', channel: 'voice' },
+      { at: NOW, status: 'booked', by: 'agent-1', channel: 'agent', from: a!.start },
+    ]);
     // The freed limit: citizen 2 may book again.
-    await store.book({ key: key('c4'), citizenId: `cit-${office}-2`, slot: a!, places: 1, now: NOW });
+    await ask('c4', `cit-${office}-2`, a!, 1);
     expect(placesOf(10, 20)).toBe(12);
+  });
+
+  it('a hold keeps a place until it runs out: confirmed in time it is booked, late it is refused, and a sweep returns it', async () => {
+    const [slot] = slots(1);
+    const kept = await ask('h1', `cit-${office}-1`, slot!, 2, { holdUntil: LATER });
+    const lapsed = await ask('h2', `cit-${office}-2`, slot!, 2, { holdUntil: SOON });
+    expect([kept.status, lapsed.status]).toEqual(['held', 'held']);
+    // Both places held: a third citizen finds the slot full until a hold is returned.
+    await expect(ask('h3', `cit-${office}-3`, slot!, 2)).rejects.toBeInstanceOf(SlotFullError);
+    const AFTER = '2026-12-01T12:10:00.000Z';
+    expect(await store.confirm(kept.id, change(AFTER))).toMatchObject({ status: 'booked', version: 2 });
+    expect((await store.byId(kept.id))!.holdUntil).toBeUndefined();
+    // Its time has run out, though no sweep has run yet: the condition itself refuses it.
+    await expect(store.confirm(lapsed.id, change(AFTER))).rejects.toBeInstanceOf(HoldExpiredError);
+    // Not yet run out: it cannot be expired.
+    await expect(store.move(kept.id, 'expired', change(AFTER))).rejects.toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+    });
+    const due = await store.expiredHolds(AFTER, 1000);
+    expect(due).toContain(lapsed.id);
+    expect(due).not.toContain(kept.id);
+    await store.move(lapsed.id, 'expired', { now: AFTER, by: 'system', channel: 'system' });
+    expect(await store.expiredHolds(AFTER, 1000)).not.toContain(lapsed.id);
+    expect(await store.taken(slot!)).toBe(1);
+    // The place and the citizen's limit are free again.
+    await ask('h4', `cit-${office}-2`, slot!, 2);
+  });
+
+  it("finds a booking by its code, a citizen's bookings and an office's day", async () => {
+    const [a, b] = slots(2);
+    const first = await ask('f1', `cit-${office}-1`, a!, 3);
+    const second = await ask('f2', `cit-${office}-2`, b!, 3, {
+      notify: { channel: 'SMS', to: '+50760000001' },
+    });
+    expect((await store.byCode(first.code.toLowerCase()))?.id).toBe(first.id);
+    expect(await store.byCode('ZZZZZZ')).toBeUndefined();
+    expect((await store.byCitizen(`cit-${office}-2`)).map((x) => x.id)).toEqual([second.id]);
+    const day = await store.onDay(a!.officeId, a!.start.slice(0, 10));
+    expect(day.map((x) => x.id)).toEqual([first.id, second.id]);
+    expect(day[1]!.notify).toEqual({ channel: 'SMS', to: '+50760000001' });
+    const counts = await store.takenMany([a!, b!, { ...b!, start: '2026-12-03T08:00:00.000Z' }]);
+    expect([...counts.values()]).toEqual([1, 1, 0]);
   });
 
   it('keeps every slot within its places and every citizen within one active booking, whatever the interleaving', async () => {
@@ -142,7 +194,7 @@ describe('appointments never overbooked', () => {
       fc.asyncProperty(
         fc.array(
           fc.record({
-            op: fc.constantFrom('book', 'book', 'cancel', 'move'),
+            op: fc.constantFrom('book', 'hold', 'cancel', 'move', 'expire', 'confirm'),
             citizen: fc.integer({ min: 0, max: 5 }),
             slot: fc.integer({ min: 0, max: 2 }),
             pick: fc.nat(),
@@ -157,17 +209,24 @@ describe('appointments never overbooked', () => {
           for (let i = 0; i < ops.length; i += 5)
             await Promise.allSettled(
               ops.slice(i, i + 5).map(async (o, j) => {
-                if (o.op === 'book' || made.length === 0) {
-                  const b = await store.book({
-                    key: key(`p${i + j}-${o.pick}`),
-                    citizenId: `cit-${office}-${o.citizen}`,
-                    slot: here[o.slot]!,
+                const picked = made[o.pick % Math.max(1, made.length)];
+                if (o.op === 'book' || o.op === 'hold' || !picked) {
+                  // Holds run out at once or in an hour: some expire, some are confirmed.
+                  const holdUntil = o.op === 'hold' ? (o.pick % 2 ? LATER : NOW) : undefined;
+                  const b = await ask(
+                    `p${i + j}-${o.pick}`,
+                    `cit-${office}-${o.citizen}`,
+                    here[o.slot]!,
                     places,
-                    now: NOW,
-                  });
+                    {
+                      ...(holdUntil ? { holdUntil } : {}),
+                    },
+                  );
                   made.push(b.id);
-                } else if (o.op === 'cancel') await store.cancel(made[o.pick % made.length]!, NOW);
-                else await store.reschedule(made[o.pick % made.length]!, here[o.slot]!, places, NOW);
+                } else if (o.op === 'cancel') await store.move(picked, 'cancelled', change());
+                else if (o.op === 'expire') await store.move(picked, 'expired', change(SOON));
+                else if (o.op === 'confirm') await store.confirm(picked, change(SOON));
+                else await store.reschedule(picked, here[o.slot]!, places, change());
               }),
             ).then((results) => {
               for (const r of results)
@@ -177,6 +236,7 @@ describe('appointments never overbooked', () => {
                     r.reason instanceof SlotFullError ||
                     r.reason instanceof BookingLimitError ||
                     r.reason instanceof ConcurrentChangeError ||
+                    r.reason instanceof HoldExpiredError ||
                     r.reason?.code === 'ILLEGAL_TRANSITION'
                   )
                 )

@@ -1,19 +1,32 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import {
+  BOOKING_CHANNELS,
   BOOKING_STATUSES,
   BookingLimitError,
-  BookingStateError,
   bookingCodeOf,
   bookingIdOf,
+  bookingMoves,
+  BookingStateError,
+  HoldExpiredError,
   isActiveBooking,
   SlotFullError,
   slotKey,
   type AppointmentStore,
   type Booking,
+  type BookingChange,
+  type BookingStatus,
+  type NewBooking,
   type SlotRef,
 } from '../../domain/appointments';
 import { ConcurrentChangeError, NotFoundError } from '../../domain/errors';
+import { INDEXES } from './tables';
 import { TransactionCancelled, transactWrite } from './transact';
 
 /** Key builders of the appointment items, in the cases table. */
@@ -25,6 +38,13 @@ export const appointmentKeys = {
     pk: `APPTACTIVE#${citizenId}#${topicId}`,
     sk: 'ACTIVE',
   }),
+  /** The booking a code names: one booking per code. */
+  code: (code: string) => ({ pk: `BOOKINGCODE#${code}`, sk: 'CODE' }),
+  /** Holds by the instant they run out: one partition, swept oldest first. */
+  hold: (holdUntil: string, id: string) => ({ pk: 'HOLDS', sk: `${holdUntil}#${id}` }),
+  /** byCitizen: a citizen's bookings; byStatus: an office's day. */
+  citizenPartition: (citizenId: string) => `APPT#${citizenId}`,
+  dayPartition: (officeId: string, date: string) => `APPTDAY#${officeId}#${date}`,
 };
 
 const bookingSchema = z.object({
@@ -33,6 +53,20 @@ const bookingSchema = z.object({
   citizenId: z.string(),
   slot: z.object({ officeId: z.string(), topicId: z.string(), start: z.string() }),
   status: z.enum(BOOKING_STATUSES),
+  holdUntil: z.optional(z.string()),
+  language: z.enum(['es', 'en']),
+  notify: z.optional(z.object({ channel: z.enum(['SMS', 'WHATSAPP']), to: z.string() })),
+  ticket: z.optional(z.string()),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      status: z.enum(BOOKING_STATUSES),
+      by: z.string(),
+      channel: z.enum(BOOKING_CHANNELS),
+      from: z.optional(z.string()),
+      reason: z.optional(z.string()),
+    }),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
@@ -44,114 +78,190 @@ const activeValues = {
   ':reminded': 'reminded',
   ':checked': 'checked-in',
 };
+/** Codes tried for one booking when its first collides with another booking's. */
+const CODE_TRIES = 4;
+
+type Items = Parameters<typeof transactWrite>[1];
 
 /**
  * Bookings on DynamoDB. A slot's item counts its places taken; a booking is written in one transaction with the
  * slot's count (only below its places) and the citizen's active-booking guard (only if absent), so no
- * interleaving of bookings, cancellations and moves can put more in a slot than its places or give a citizen
- * two active bookings for one procedure. Transactions that collide are retried; a condition that fails is the
- * answer.
+ * interleaving of bookings, cancellations, moves and expiries can put more in a slot than its places or give a
+ * citizen two active bookings for one procedure. Each booking carries its own history, written with it.
+ * Transactions that collide are retried; a condition that fails is the answer.
  */
 export class DynamoAppointmentStore implements AppointmentStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The office's local date of a slot start (the day an office lists). */
+    private readonly localDate: (start: string) => string = (start) => start.slice(0, 10),
   ) {}
 
-  async book(input: {
-    key: string;
-    citizenId: string;
-    slot: SlotRef;
-    places: number;
-    now: string;
-  }): Promise<Booking> {
+  async book(input: NewBooking): Promise<Booking> {
     const id = bookingIdOf(input.key);
-    const booking: Booking = {
+    const status: BookingStatus = input.holdUntil ? 'held' : 'booked';
+    const booking = (code: string): Booking => ({
       id,
-      code: bookingCodeOf(id),
+      code,
       citizenId: input.citizenId,
       slot: input.slot,
-      status: 'booked',
+      status,
+      ...(input.holdUntil ? { holdUntil: input.holdUntil } : {}),
+      language: input.language,
+      ...(input.notify ? { notify: input.notify } : {}),
+      ...(input.ticket ? { ticket: input.ticket } : {}),
+      history: [{ at: input.now, status, by: input.by, channel: input.channel }],
       createdAt: input.now,
       updatedAt: input.now,
       version: 1,
-    };
+    });
     // A full slot answers at once, without a transaction that would only contend for it.
     if ((await this.taken(input.slot)) >= input.places) {
       const existing = await this.byId(id);
       if (existing) return existing;
       throw new SlotFullError();
     }
-    try {
-      await transactWrite(
-        this.doc,
-        [
-          this.take(input.slot, input.places),
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...appointmentKeys.active(input.citizenId, input.slot.topicId), bookingId: id },
-              ConditionExpression: 'attribute_not_exists(pk)',
+    for (let attempt = 0; ; attempt++) {
+      const made = booking(bookingCodeOf(attempt === 0 ? id : `${id}#${attempt}`));
+      try {
+        await transactWrite(
+          this.doc,
+          [
+            this.take(input.slot, input.places),
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...appointmentKeys.active(input.citizenId, input.slot.topicId), bookingId: id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...appointmentKeys.booking(id), type: 'BOOKING', ...booking },
-              ConditionExpression: 'attribute_not_exists(pk)',
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.item(made),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-        ],
-        20,
-      );
-      return booking;
-    } catch (error) {
-      if (!(error instanceof TransactionCancelled)) throw error;
-      // A retry of a booking already made (whatever the slot holds now) is that booking.
-      const existing = await this.byId(id);
-      if (existing) return existing;
-      const failed = error.failedCondition();
-      // Still contended after every retry: the slot's count decides.
-      if (failed === 0 || (failed < 0 && (await this.taken(input.slot)) >= input.places))
-        throw new SlotFullError();
-      if (failed === 1) {
-        const guard = await this.doc.send(
-          new GetCommand({
-            TableName: this.table,
-            Key: appointmentKeys.active(input.citizenId, input.slot.topicId),
-            ConsistentRead: true,
-          }),
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...appointmentKeys.code(made.code), bookingId: id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...(made.holdUntil
+              ? [
+                  {
+                    Put: {
+                      TableName: this.table,
+                      Item: { ...appointmentKeys.hold(made.holdUntil, id), bookingId: id },
+                    },
+                  },
+                ]
+              : []),
+          ],
+          20,
         );
-        throw new BookingLimitError(String(guard.Item?.bookingId ?? ''));
+        return made;
+      } catch (error) {
+        if (!(error instanceof TransactionCancelled)) throw error;
+        // A retry of a booking already made (whatever the slot holds now) is that booking.
+        const existing = await this.byId(id);
+        if (existing) return existing;
+        const failed = error.failedCondition();
+        // Another booking has this code: the same booking under the next code.
+        if (failed === 3 && attempt + 1 < CODE_TRIES) continue;
+        // Still contended after every retry: the slot's count decides.
+        if (failed === 0 || (failed < 0 && (await this.taken(input.slot)) >= input.places))
+          throw new SlotFullError();
+        if (failed === 1) {
+          const guard = await this.doc.send(
+            new GetCommand({
+              TableName: this.table,
+              Key: appointmentKeys.active(input.citizenId, input.slot.topicId),
+              ConsistentRead: true,
+            }),
+          );
+          throw new BookingLimitError(String(guard.Item?.bookingId ?? ''));
+        }
+        throw error;
       }
-      throw error;
     }
   }
 
-  async cancel(bookingId: string, now: string): Promise<Booking> {
+  async confirm(bookingId: string, change: BookingChange): Promise<Booking> {
     const current = await this.current(bookingId);
-    if (!isActiveBooking(current.status)) throw new BookingStateError(current.status, 'cancelled');
-    const next: Booking = { ...current, status: 'cancelled', updatedAt: now, version: current.version + 1 };
-    await this.write(current, next, [
-      this.give(current.slot),
-      {
+    // A confirmation retried is the confirmation made.
+    if (current.status === 'booked') return current;
+    if (current.status !== 'held') throw new BookingStateError(current.status, 'booked');
+    if (!current.holdUntil || current.holdUntil <= change.now) throw new HoldExpiredError();
+    const { holdUntil, ...rest } = current;
+    const next = this.next(rest, 'booked', change);
+    try {
+      // The hold's time checked in the condition: a sweep that has not run yet does not make it good.
+      await this.write(current, next, [this.unhold(holdUntil, current.id)], {
+        condition: 'holdUntil > :now',
+        values: { ':now': change.now },
+      });
+    } catch (error) {
+      if (error instanceof ConcurrentChangeError) {
+        const now = await this.current(bookingId);
+        if (now.status === 'held' || now.status === 'expired') throw new HoldExpiredError();
+      }
+      throw error;
+    }
+    return next;
+  }
+
+  async move(bookingId: string, to: BookingStatus, change: BookingChange): Promise<Booking> {
+    const current = await this.current(bookingId);
+    if (!bookingMoves(current.status).includes(to)) throw new BookingStateError(current.status, to);
+    if (to === 'expired' && (!current.holdUntil || current.holdUntil > change.now))
+      throw new BookingStateError(current.status, to);
+    const { holdUntil, ...rest } = current;
+    const next = this.next(to === 'expired' || to === 'cancelled' ? rest : current, to, change);
+    const others: Items = [];
+    if (to === 'cancelled' || to === 'expired') others.push(this.give(current.slot));
+    if (!isActiveBooking(to))
+      others.push({
         Delete: {
           TableName: this.table,
           Key: appointmentKeys.active(current.citizenId, current.slot.topicId),
           ConditionExpression: 'bookingId = :id',
           ExpressionAttributeValues: { ':id': current.id },
         },
-      },
-    ]);
+      });
+    if (holdUntil && current.status === 'held') others.push(this.unhold(holdUntil, current.id));
+    await this.write(
+      current,
+      next,
+      others,
+      to === 'expired' ? { condition: 'holdUntil <= :now', values: { ':now': change.now } } : undefined,
+    );
     return next;
   }
 
-  async reschedule(bookingId: string, to: SlotRef, places: number, now: string): Promise<Booking> {
+  async reschedule(bookingId: string, to: SlotRef, places: number, change: BookingChange): Promise<Booking> {
     const current = await this.current(bookingId);
-    if (!isActiveBooking(current.status)) throw new BookingStateError(current.status, current.status);
+    if (!['booked', 'reminded'].includes(current.status))
+      throw new BookingStateError(current.status, current.status);
     if (to.topicId !== current.slot.topicId) throw new RangeError('a booking moves within its procedure');
     if (slotKey(to) === slotKey(current.slot)) return current;
-    const next: Booking = { ...current, slot: to, updatedAt: now, version: current.version + 1 };
+    const next: Booking = {
+      ...this.next(current, 'booked', change),
+      slot: to,
+      history: [
+        ...current.history,
+        {
+          at: change.now,
+          status: 'booked',
+          by: change.by,
+          channel: change.channel,
+          from: current.slot.start,
+        },
+      ],
+    };
     try {
       await this.write(current, next, [this.take(to, places), this.give(current.slot)]);
     } catch (error) {
@@ -173,6 +283,33 @@ export class DynamoAppointmentStore implements AppointmentStore {
     return Item ? (bookingSchema.parse(Item) as Booking) : undefined;
   }
 
+  async byCode(code: string): Promise<Booking | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: appointmentKeys.code(code.toUpperCase()) }),
+    );
+    return Item ? this.byId(String(Item.bookingId)) : undefined;
+  }
+
+  async byCitizen(citizenId: string): Promise<readonly Booking[]> {
+    return this.queryIndex(INDEXES.byCitizen, appointmentKeys.citizenPartition(citizenId), false);
+  }
+
+  async onDay(officeId: string, date: string): Promise<readonly Booking[]> {
+    return this.queryIndex(INDEXES.byStatus, appointmentKeys.dayPartition(officeId, date), true);
+  }
+
+  async expiredHolds(now: string, limit: number): Promise<readonly string[]> {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND sk < :now',
+        ExpressionAttributeValues: { ':p': 'HOLDS', ':now': now },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((i) => String(i.bookingId));
+  }
+
   async taken(slot: SlotRef): Promise<number> {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: appointmentKeys.slot(slot), ConsistentRead: true }),
@@ -180,10 +317,85 @@ export class DynamoAppointmentStore implements AppointmentStore {
     return Number(Item?.taken ?? 0);
   }
 
+  async takenMany(slots: readonly SlotRef[]): Promise<ReadonlyMap<string, number>> {
+    const out = new Map<string, number>(slots.map((s) => [slotKey(s), 0]));
+    for (let i = 0; i < slots.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = slots
+        .slice(i, i + 100)
+        .map((s) => appointmentKeys.slot(s));
+      for (let round = 0; keys?.length && round < 8; round++) {
+        const answer: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
+        );
+        for (const item of answer.Responses?.[this.table] ?? [])
+          out.set(String(item.pk).slice('SLOT#'.length), Number(item.taken ?? 0));
+        keys = answer.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return out;
+  }
+
+  private async queryIndex(
+    index: { name: string; partitionKey: string },
+    partition: string,
+    forward: boolean,
+  ) {
+    const out: Booking[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.name,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': index.partitionKey },
+          ExpressionAttributeValues: { ':p': partition },
+          ScanIndexForward: forward,
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(page.Items ?? []).map((i) => bookingSchema.parse(i) as Booking));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   private async current(bookingId: string): Promise<Booking> {
     const found = await this.byId(bookingId);
     if (!found) throw new NotFoundError('booking');
     return found;
+  }
+
+  private next(current: Booking, status: BookingStatus, change: BookingChange): Booking {
+    return {
+      ...current,
+      status,
+      history: [
+        ...current.history,
+        {
+          at: change.now,
+          status,
+          by: change.by,
+          channel: change.channel,
+          ...(change.reason ? { reason: change.reason } : {}),
+        },
+      ],
+      updatedAt: change.now,
+      version: current.version + 1,
+    };
+  }
+
+  /** The booking's item, listed for its citizen and for its office's day. */
+  private item(b: Booking) {
+    return {
+      ...appointmentKeys.booking(b.id),
+      type: 'BOOKING',
+      ...b,
+      gsi1pk: appointmentKeys.citizenPartition(b.citizenId),
+      gsi1sk: `${b.createdAt}#${b.id}`,
+      gsi2pk: appointmentKeys.dayPartition(b.slot.officeId, this.localDate(b.slot.start)),
+      gsi2sk: `${b.slot.start}#${b.id}`,
+    };
   }
 
   /** A place taken in the slot, only while some are left. */
@@ -211,19 +423,32 @@ export class DynamoAppointmentStore implements AppointmentStore {
     };
   }
 
-  /** The booking's change (only at the version read, still active) with the slot writes, all or nothing. */
-  private async write(current: Booking, next: Booking, others: Parameters<typeof transactWrite>[1]) {
+  private unhold(holdUntil: string, id: string) {
+    return { Delete: { TableName: this.table, Key: appointmentKeys.hold(holdUntil, id) } };
+  }
+
+  /**
+   * The booking's change (only at the version read, still active, and any extra condition) with the other
+   * writes, all or nothing.
+   */
+  private async write(
+    current: Booking,
+    next: Booking,
+    others: Items,
+    extra?: { condition: string; values: Record<string, string> },
+  ) {
     // The booking last: a failed condition of the others keeps its index. The booking's own condition failing
     // means someone changed it since it was read.
-    const items: Parameters<typeof transactWrite>[1] = [
+    const items: Items = [
       ...others,
       {
         Put: {
           TableName: this.table,
-          Item: { ...appointmentKeys.booking(next.id), type: 'BOOKING', ...next },
-          ConditionExpression: `version = :v AND #s IN (${ACTIVE.join(', ')})`,
+          Item: this.item(next),
+          ConditionExpression:
+            `version = :v AND #s IN (${ACTIVE.join(', ')})` + (extra ? ` AND ${extra.condition}` : ''),
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':v': current.version, ...activeValues },
+          ExpressionAttributeValues: { ':v': current.version, ...activeValues, ...extra?.values },
         },
       },
     ];
