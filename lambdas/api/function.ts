@@ -15,6 +15,10 @@ import type { StaffDirectory } from '../../shared/domain/staff';
 import { DynamoAdminAudit } from '../../shared/adapters/dynamodb/admin-audit';
 import { DynamoImportLog } from '../../shared/adapters/dynamodb/import-log';
 import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
+import { appointmentRoutes } from '../../shared/adapters/http/appointment-routes';
+import { DynamoAppointmentStore } from '../../shared/adapters/dynamodb/appointment-store';
+import { AppointmentBook } from '../../shared/domain/appointment-book';
+import { scheduleOf } from '../../shared/domain/appointment-schedule';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
 export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory }) {
@@ -78,7 +82,32 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
     clock,
     newId: runtime.newId,
   });
-  const routes = [...metrics, ...workbenchRoutes(core), ...backOffice, ...admin, outboxRoute, tasksRoute];
+  const schedule = scheduleOf(deployment);
+  const appointments = schedule
+    ? appointmentRoutes({
+        book: new AppointmentBook({
+          store: new DynamoAppointmentStore(
+            doc,
+            tables.cases,
+            (start) => calendar.local(new Date(start)).date,
+          ),
+          schedule,
+          catalogue,
+          clock,
+          timeZone: deployment.timeZone,
+        }),
+        citizens: core.citizens,
+      })
+    : [];
+  const routes = [
+    ...metrics,
+    ...workbenchRoutes(core),
+    ...backOffice,
+    ...admin,
+    ...appointments,
+    outboxRoute,
+    tasksRoute,
+  ];
 
   return async (event: unknown) => {
     const request = parseApiEvent(event);

@@ -1,5 +1,11 @@
 import * as z from 'zod/mini';
-import { caseChangeOf, type CaseStreamRecord } from '../../shared/adapters/dynamodb/case-stream';
+import {
+  bookingChangeOf,
+  caseChangeOf,
+  type CaseStreamRecord,
+} from '../../shared/adapters/dynamodb/case-stream';
+import { tellBookingChange } from '../../shared/domain/appointment-messages';
+import { scheduleOf } from '../../shared/domain/appointment-schedule';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
@@ -31,8 +37,9 @@ const streamEvent = z.object({
 /**
  * Tells citizens their answer as soon as it exists: reads the cases table's stream and carries out what each
  * change asks (`dutiesOf` in the domain): the answer of a case that reached PENDING_COMMUNICATION, the link a
- * self-service request asked for, the screen pops of a case a back-office batch changed. Idempotent (message
- * ids are per ticket and version; screen pops take only newer versions); reports the record to retry from.
+ * self-service request asked for, the screen pops of a case a back-office batch changed, a booking confirmed,
+ * moved or cancelled. Idempotent (message ids are per ticket or booking and version; screen pops take only newer
+ * versions); reports the record to retry from.
  */
 export function makeCaseNotifierHandler(runtime: Runtime, ports: { sender: MessageSender }) {
   const { logger } = runtime;
@@ -47,6 +54,8 @@ export function makeCaseNotifierHandler(runtime: Runtime, ports: { sender: Messa
     outbound: outboundRulesOf(runtime.config.deployment, runtime.config.calendar),
     quota: new DynamoMessageQuota(runtime.doc, tables.citizens),
   };
+  const schedule = scheduleOf(runtime.config.deployment);
+  const bookings = schedule && { ...deps, schedule, timeZone: runtime.config.deployment.timeZone };
   return async (event: unknown) => {
     const { Records } = parseInput(streamEvent, event);
     let sent = 0;
@@ -55,6 +64,14 @@ export function makeCaseNotifierHandler(runtime: Runtime, ports: { sender: Messa
       const sequenceNumber = record.dynamodb?.SequenceNumber;
       let ticket: string | undefined;
       try {
+        const booking = bookings && bookingChangeOf(record);
+        if (booking) {
+          // A booking confirmed, moved or cancelled: the citizen is told by their messaging channel.
+          const told = await tellBookingChange(bookings, booking.next, booking.previous);
+          if (told === 'sent') sent++;
+          else if (told) logger.info('message not sent', { booking: booking.next.id, result: told });
+          continue;
+        }
         const change = caseChangeOf(record);
         if (!change) continue;
         ticket = change.kind === 'case' ? change.next.ticket : change.contact.ticket;

@@ -13,7 +13,8 @@ import { changeCaseStatus } from './use-cases';
 /** A message to a citizen on a messaging channel. `id` is stable, so a retry is the same message. */
 export interface OutgoingMessage {
   readonly id: string;
-  readonly ticket: string;
+  /** The case it is about; none for a booking without a case. */
+  readonly ticket?: string;
   readonly channel: 'SMS' | 'WHATSAPP';
   /** E.164. */
   readonly to: string;
@@ -72,14 +73,14 @@ export function countryOfNumber(e164: string): CountryCode | undefined {
   return parsePhoneNumberFromString(e164)?.country;
 }
 
-type Refusal = 'foreign-number' | 'daily-limit' | 'no-sender';
+export type Refusal = 'foreign-number' | 'daily-limit' | 'no-sender';
 
 /**
  * Sends, or says why not: the number is outside the deployment's countries, a message the citizen set off
  * would pass their number's daily limit, or there is no sender for the channel. Other failures are thrown
  * for a retry.
  */
-async function sendOrSkip(
+export async function sendOrSkip(
   deps: { sender: MessageSender; outbound: OutboundRules; clock: Clock; quota?: MessageQuota },
   message: OutgoingMessage,
 ): Promise<Refusal | undefined> {

@@ -48,6 +48,32 @@ describe('deployment configuration', () => {
     ],
     [(d: any) => (d.outbound = { perNumberPerDay: 0 }), 'outbound.perNumberPerDay', 'Too small'],
     [(d: any) => (d.outbound = { countries: ['PA', 'ZZ'] }), 'outbound.countries.1', 'ISO country code'],
+    [
+      (d: any) => (d.appointments.offices[1].id = 'plate-centre'),
+      'appointments.offices.1.id',
+      'duplicate office',
+    ],
+    [
+      (d: any) => (d.appointments.offices[0].services[1].topic = 'plate-renewal'),
+      'appointments.offices.0.services.1.topic',
+      'duplicate procedure',
+    ],
+    [
+      (d: any) => (d.appointments.offices[0].services[0].capacity = 0),
+      'appointments.offices.0.services.0.capacity',
+      'Too small',
+    ],
+    [
+      (d: any) => (d.appointments.release = { time: '7am', daysAhead: 30 }),
+      'appointments.release.time',
+      'must be a time',
+    ],
+    [(d: any) => (d.appointments.overbookingPercent = 80), 'appointments.overbookingPercent', 'Too big'],
+    [
+      (d: any) => (d.appointments.offices[0].address = 'Calle 50'),
+      'appointments.offices.0.address',
+      'expected object',
+    ],
   ])('rejects a bad deployment file naming the field (%#)', (mutate, path, reason) => {
     const d = raw('deployment.json');
     mutate(d);
@@ -85,6 +111,18 @@ describe('deployment configuration', () => {
     mutate(c);
     expect(() => parseCatalogue(c, deployment, 'catalogue.json')).toThrow(expect.objectContaining({ path }));
     expect(() => parseCatalogue(c, deployment, 'catalogue.json')).toThrow(reason);
+  });
+
+  it('refuses an office that books a procedure the catalogue does not have, naming the deployment field', () => {
+    const d = raw('deployment.json');
+    d.appointments.offices[1].services[0].topic = 'dog-licence';
+    const deployment = parseDeployment(d);
+    expect(() => parseCatalogue(raw('catalogue.json'), deployment)).toThrow(
+      expect.objectContaining({ path: 'appointments.offices.1.services.0.topic' }),
+    );
+    expect(() => parseCatalogue(raw('catalogue.json'), deployment)).toThrow(
+      '"dog-licence" is not in the catalogue',
+    );
   });
 
   it("sends messages only to the deployment's country unless the file lists others, three a day by default", () => {

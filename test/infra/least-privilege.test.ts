@@ -228,6 +228,34 @@ beforeAll(async () => {
     });
     expect(merged.status).toBe(200);
 
+    // An appointment: the offices, free slots, booked for her (confirmed by SMS), found by code, moved, cancelled.
+    await api('/appointments/offices', '[agent]');
+    const free = await api('/appointments/slots', '[agent]', {
+      query: { office: 'plate-centre', topic: 'lost-plate', days: '14' },
+    });
+    const booked = await api('/appointments', '[agent]', {
+      method: 'POST',
+      body: {
+        key: 'least-privilege-booking',
+        citizenId: rosa,
+        officeId: 'plate-centre',
+        topicId: 'lost-plate',
+        start: free.body.slots[0].start,
+        notify: 'SMS',
+      },
+    });
+    expect(booked.status).toBe(201);
+    const booking = booked.body.id as string;
+    await api(`/appointments/code/${booked.body.code}`, '[agent]');
+    await api(`/appointments/${booking}`, '[agent]');
+    await api(`/citizens/${rosa}/appointments`, '[agent]');
+    const moved = await api(`/appointments/${booking}/reschedule`, '[agent]', {
+      method: 'POST',
+      body: { start: free.body.slots[1].start },
+    });
+    expect(moved.status).toBe(200);
+    expect((await api(`/appointments/${booking}/cancel`, '[agent]', { method: 'POST' })).status).toBe(200);
+
     // The back office through the API, then its schedule and bucket: a morning export, an answers file
     // (checked, then applied), and the follow-up of what is overdue.
     expect(

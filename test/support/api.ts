@@ -6,6 +6,7 @@ import { makeApiHandler } from '../../lambdas/api/function';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { testDynamoEndpoint } from './dynamo';
 import type { StaffDirectory } from '../../shared/domain/staff';
+import type { Clock } from '../../shared/domain/ports';
 
 type Handler = (
   event: unknown,
@@ -19,6 +20,7 @@ export async function loadApiHandler(
   names: { metrics: string; cases: string; citizens: string },
   queues: readonly (readonly [string, string])[] = [],
   staff: StaffDirectory = demoPasswords(loadUsers('config/city-hall')).store,
+  clock?: Clock,
 ): Promise<Handler> {
   const runtime = createRuntime({
     service: 'api',
@@ -30,6 +32,7 @@ export async function loadApiHandler(
       citizensTable: names.citizens,
       queueDepartments: queues,
     },
+    ...(clock ? { clock } : {}),
   });
   return makeApiHandler(runtime, { staff });
 }

@@ -44,7 +44,11 @@ export class ConnectMessageSender implements MessageSender {
             ValueString: message.channel === 'WHATSAPP' ? 'connect:WhatsApp' : 'connect:SMS',
           },
         },
-        Attributes: { ticket: message.ticket, message: message.text, lang: message.language },
+        Attributes: {
+          ...(message.ticket ? { ticket: message.ticket } : {}),
+          message: message.text,
+          lang: message.language,
+        },
         ChatDurationInMinutes: 60,
         ClientToken: token(message.id),
       }),

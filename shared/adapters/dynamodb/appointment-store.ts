@@ -71,6 +71,10 @@ const bookingSchema = z.object({
   updatedAt: z.string(),
   version: z.number(),
 });
+/** A booking's item as the store wrote it (a table item, or a stream record's image). */
+export const bookingFromItem = (item: Record<string, unknown>): Booking =>
+  bookingSchema.parse(item) as Booking;
+
 const ACTIVE = [':held', ':booked', ':reminded', ':checked'];
 const activeValues = {
   ':held': 'held',
@@ -280,7 +284,7 @@ export class DynamoAppointmentStore implements AppointmentStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? (bookingSchema.parse(Item) as Booking) : undefined;
+    return Item ? bookingFromItem(Item) : undefined;
   }
 
   async byCode(code: string): Promise<Booking | undefined> {
@@ -354,7 +358,7 @@ export class DynamoAppointmentStore implements AppointmentStore {
           ExclusiveStartKey: start,
         }),
       );
-      out.push(...(page.Items ?? []).map((i) => bookingSchema.parse(i) as Booking));
+      out.push(...(page.Items ?? []).map((i) => bookingFromItem(i)));
       start = page.LastEvaluatedKey;
     } while (start);
     return out;

@@ -2,6 +2,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CaseMetricEvent } from '../../domain/metrics/model';
 import type { CaseChange } from '../../domain/notifier';
+import type { Booking } from '../../domain/appointments';
+import { bookingFromItem } from './appointment-store';
 import { caseContactFromItem, caseFromItem } from './case-items';
 
 /** A DynamoDB Streams record as Lambda hands it over (the fields read here). */
@@ -112,5 +114,16 @@ export function caseChangeOf(record: CaseStreamRecord): CaseChange | undefined {
     inserted,
     next: caseFromItem(next),
     ...(previous?.type === 'CASE' ? { previous: caseFromItem(previous) } : {}),
+  };
+}
+
+/** A booking written (with its previous state), or undefined for the table's other items and for removals. */
+export function bookingChangeOf(record: CaseStreamRecord): { next: Booking; previous?: Booking } | undefined {
+  const next = image(record.dynamodb?.NewImage);
+  if (next?.type !== 'BOOKING') return undefined;
+  const previous = image(record.dynamodb?.OldImage);
+  return {
+    next: bookingFromItem(next),
+    ...(previous?.type === 'BOOKING' ? { previous: bookingFromItem(previous) } : {}),
   };
 }

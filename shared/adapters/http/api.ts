@@ -127,6 +127,9 @@ const STATUS: Record<string, number> = {
   IDENTITY_TAKEN: 409,
   MERGE_CONFLICT: 409,
   PRECONDITION_REQUIRED: 428,
+  SLOT_FULL: 409,
+  BOOKING_LIMIT: 409,
+  HOLD_EXPIRED: 409,
 };
 
 const json = (statusCode: number, body: unknown): ApiResponse => ({

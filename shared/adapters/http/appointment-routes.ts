@@ -1,0 +1,164 @@
+import * as z from 'zod/mini';
+import type { AppointmentBook } from '../../domain/appointment-book';
+import type { Booking, BookingContactPoint } from '../../domain/appointments';
+import type { Citizen } from '../../domain/citizen';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import type { CitizenRepository } from '../../domain/ports';
+import { parseInput } from '../../domain/schema';
+import { actorOf, type ApiRequest, type Role, type Route } from './api';
+
+const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
+const key = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8 to 128 of A-Z a-z 0-9 _ -'));
+const bookBody = z.strictObject({
+  /** The idempotency key: the contact or request id. The same key again is the same booking. */
+  key,
+  citizenId: z.string().check(z.minLength(1), z.maxLength(128)),
+  officeId: z.string().check(z.minLength(1), z.maxLength(64)),
+  topicId: z.string().check(z.minLength(1), z.maxLength(64)),
+  start: z.string().check(z.minLength(1), z.maxLength(40)),
+  /** Send the confirmation to the citizen's phone on record by this channel. */
+  notify: z.optional(z.enum(['SMS', 'WHATSAPP'])),
+  ticket: z.optional(z.string().check(z.maxLength(32))),
+});
+const reasonBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
+const moveBody = z.strictObject({ start: z.string().check(z.minLength(1), z.maxLength(40)) });
+
+function jsonOf(request: ApiRequest): unknown {
+  if (!request.body) return {};
+  try {
+    return JSON.parse(request.body);
+  } catch {
+    throw new ValidationError('body', 'must be JSON');
+  }
+}
+
+/** The phone on record, by the channel asked for, unless the citizen declined that channel. */
+function contactPoint(citizen: Citizen, channel: 'SMS' | 'WHATSAPP'): BookingContactPoint {
+  const phone = citizen.identities.find((i) => i.kind === 'PHONE')?.value;
+  if (!phone) throw new ValidationError('notify', 'the citizen has no phone on record');
+  if (citizen.consents[channel === 'SMS' ? 'sms' : 'whatsapp'] === false)
+    throw new ValidationError('notify', `the citizen declined messages by ${channel}`);
+  return { channel, to: phone };
+}
+
+/**
+ * The staff's appointments: the offices and what they book, free slots, booking for a citizen, moving and
+ * cancelling, a booking by id or by the code the citizen reads out, and a citizen's bookings.
+ */
+export function appointmentRoutes(deps: { book: AppointmentBook; citizens: CitizenRepository }): Route[] {
+  const { book } = deps;
+  /** A booking as staff see it: with the procedure, office and local time in words. */
+  const view = (b: Booking, language: 'es' | 'en' = 'es') => ({ ...b, words: book.describe(b, language) });
+  const found = async (id: string) => {
+    const b = await book.store.byId(id);
+    if (!b) throw new NotFoundError('booking');
+    return b;
+  };
+  return [
+    {
+      method: 'GET',
+      path: '/appointments/offices',
+      roles: STAFF,
+      handle: async () => ({
+        offices: book.schedule.offices.map((o) => ({
+          id: o.id,
+          name: o.name,
+          address: o.address,
+          services: o.services.map((s) => ({ ...s, places: book.schedule.service(o.id, s.topic).places })),
+        })),
+        holdMinutes: book.schedule.settings.holdMinutes,
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/appointments/slots',
+      roles: STAFF,
+      handle: async ({ query }) => {
+        if (!query.office) throw new ValidationError('office', 'is required');
+        if (!query.topic) throw new ValidationError('topic', 'is required');
+        const days = query.days === undefined ? 7 : Number(query.days);
+        if (!Number.isInteger(days) || days < 1 || days > 31)
+          throw new ValidationError('days', 'must be a whole number from 1 to 31');
+        if (query.from !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(query.from))
+          throw new ValidationError('from', 'must be a date "YYYY-MM-DD"');
+        return {
+          slots: await book.freeSlots(query.office, query.topic, {
+            days,
+            ...(query.from ? { from: query.from } : {}),
+          }),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/appointments',
+      roles: STAFF,
+      status: 201,
+      handle: async (request) => {
+        const body = parseInput(bookBody, jsonOf(request));
+        const citizen = await deps.citizens.byId(body.citizenId);
+        if (!citizen) throw new ValidationError('citizenId', 'no such citizen');
+        return view(
+          await book.book({
+            key: body.key,
+            citizenId: citizen.id,
+            officeId: body.officeId,
+            topicId: body.topicId,
+            start: body.start,
+            by: request.user,
+            channel: 'agent',
+            language: citizen.language,
+            ...(body.notify ? { notify: contactPoint(citizen, body.notify) } : {}),
+            ...(body.ticket ? { ticket: body.ticket } : {}),
+          }),
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/appointments/code/{code}',
+      roles: STAFF,
+      handle: async ({ params }) => {
+        const b = await book.store.byCode(params.code!);
+        if (!b) throw new NotFoundError('booking');
+        return view(b);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/appointments/{id}',
+      roles: STAFF,
+      handle: async ({ params }) => view(await found(params.id!)),
+    },
+    {
+      method: 'POST',
+      path: '/appointments/{id}/cancel',
+      roles: STAFF,
+      handle: async (request) => {
+        const { reason } = parseInput(reasonBody, jsonOf(request));
+        const { id } = actorOf(request);
+        return view(
+          await book.cancel(request.params.id!, { by: id, channel: 'agent', ...(reason ? { reason } : {}) }),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/appointments/{id}/reschedule',
+      roles: STAFF,
+      handle: async (request) => {
+        const { start } = parseInput(moveBody, jsonOf(request));
+        await found(request.params.id!);
+        return view(await book.reschedule(request.params.id!, start, { by: request.user, channel: 'agent' }));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizens/{id}/appointments',
+      roles: STAFF,
+      handle: async ({ params }) => ({
+        appointments: (await book.store.byCitizen(params.id!)).map((b) => view(b)),
+      }),
+    },
+  ];
+}

@@ -1,0 +1,124 @@
+import type { OfficeSchedule } from './appointment-schedule';
+import type { Booking } from './appointments';
+import type { Catalogue } from './catalogue';
+import type { Language } from './citizen';
+import { sendOrSkip, type MessageSender, type OutboundRules, type Refusal } from './messaging';
+import type { Clock } from './ports';
+
+/** A booking in the citizen's words. */
+export interface BookingWords {
+  readonly what: string;
+  readonly office: string;
+  readonly address: string;
+  readonly when: string;
+  readonly code: string;
+  /** The documents to bring, from the catalogue. */
+  readonly bring: string;
+}
+
+/** The procedure, office, address and local time of a booking, with its code and the documents to bring. */
+export function describeBooking(
+  booking: Booking,
+  deps: { readonly catalogue: Catalogue; readonly schedule: OfficeSchedule; readonly timeZone: string },
+  language: Language = booking.language,
+): BookingWords {
+  const topic = deps.catalogue.get(booking.slot.topicId);
+  const office = deps.schedule.offices.find((o) => o.id === booking.slot.officeId);
+  const when = new Intl.DateTimeFormat(language === 'es' ? 'es-PA' : 'en-US', {
+    timeZone: deps.timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(new Date(booking.slot.start));
+  return {
+    what: topic?.name[language] ?? booking.slot.topicId,
+    office: office?.name[language] ?? booking.slot.officeId,
+    address: office?.address[language] ?? '',
+    when,
+    code: booking.code,
+    bring: (topic?.requirements[language] ?? []).join(', '),
+  };
+}
+
+const TEXT: Record<Language, Record<BookingNews, (b: BookingWords) => string>> = {
+  es: {
+    confirmed: (b) =>
+      `Cita confirmada: ${b.what}, ${b.when}, ${b.office} (${b.address}). Código ${b.code}.` +
+      (b.bring ? ` Traiga: ${b.bring}.` : '') +
+      ' Para cambiarla o cancelarla, escríbanos o llame.',
+    moved: (b) =>
+      `Su cita ${b.code} cambió: ${b.what}, ${b.when}, ${b.office} (${b.address}).` +
+      (b.bring ? ` Traiga: ${b.bring}.` : ''),
+    cancelled: (b) => `Su cita ${b.code} (${b.what}, ${b.when}) quedó cancelada.`,
+  },
+  en: {
+    confirmed: (b) =>
+      `Appointment confirmed: ${b.what}, ${b.when}, ${b.office} (${b.address}). Code ${b.code}.` +
+      (b.bring ? ` Bring: ${b.bring}.` : '') +
+      ' To change or cancel it, message or call us.',
+    moved: (b) =>
+      `Your appointment ${b.code} has changed: ${b.what}, ${b.when}, ${b.office} (${b.address}).` +
+      (b.bring ? ` Bring: ${b.bring}.` : ''),
+    cancelled: (b) => `Your appointment ${b.code} (${b.what}, ${b.when}) is cancelled.`,
+  },
+};
+
+/** What a change of a booking tells the citizen. */
+export type BookingNews = 'confirmed' | 'moved' | 'cancelled';
+
+/**
+ * The news in a booking's change: booked (at once, or a hold confirmed), moved to another slot, or cancelled
+ * after it was confirmed (a hold dropped or run out was never announced). Nothing for the other changes.
+ */
+export function bookingNewsOf(next: Booking, previous?: Booking): BookingNews | undefined {
+  if (
+    next.status === 'booked' &&
+    previous &&
+    previous.status !== 'held' &&
+    previous.slot.start !== next.slot.start
+  )
+    return 'moved';
+  if (next.status === 'booked' && previous?.status !== 'booked') return 'confirmed';
+  if (
+    next.status === 'cancelled' &&
+    previous &&
+    previous.status !== 'held' &&
+    previous.status !== 'cancelled'
+  )
+    return 'cancelled';
+  return undefined;
+}
+
+export type BookingToldResult = 'sent' | 'no-contact-point' | Refusal;
+
+/**
+ * Tells the citizen the news of a booking's change by their messaging channel, once per version (the
+ * message id is the booking's id and version: a redelivered change sends nothing twice).
+ */
+export async function tellBookingChange(
+  deps: {
+    readonly sender: MessageSender;
+    readonly outbound: OutboundRules;
+    readonly clock: Clock;
+    readonly catalogue: Catalogue;
+    readonly schedule: OfficeSchedule;
+    readonly timeZone: string;
+  },
+  next: Booking,
+  previous?: Booking,
+): Promise<BookingToldResult | undefined> {
+  const news = bookingNewsOf(next, previous);
+  if (!news) return undefined;
+  if (!next.notify) return 'no-contact-point';
+  const refused = await sendOrSkip(deps, {
+    id: `appt-${next.id}-v${next.version}`,
+    ...(next.ticket ? { ticket: next.ticket } : {}),
+    channel: next.notify.channel,
+    to: next.notify.to,
+    language: next.language,
+    text: TEXT[next.language][news](describeBooking(next, deps)),
+  });
+  return refused ?? 'sent';
+}
