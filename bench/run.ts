@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   batch: () => import('./batch'),
   workspace: () => import('./workspace'),
   backoffice: () => import('./backoffice'),
+  appointments: () => import('./appointments'),
 };
 
 const NUMBERS = {

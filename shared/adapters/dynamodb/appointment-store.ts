@@ -120,12 +120,6 @@ export class DynamoAppointmentStore implements AppointmentStore {
       updatedAt: input.now,
       version: 1,
     });
-    // A full slot answers at once, without a transaction that would only contend for it.
-    if ((await this.taken(input.slot)) >= input.places) {
-      const existing = await this.byId(id);
-      if (existing) return existing;
-      throw new SlotFullError();
-    }
     for (let attempt = 0; ; attempt++) {
       const made = booking(bookingCodeOf(attempt === 0 ? id : `${id}#${attempt}`));
       try {
