@@ -5,7 +5,7 @@ import { demoPasswords } from '../../local/passwords';
 import { loadUsers } from '../../local/session';
 
 /** Monday 7 December 2026, 09:00 in Panamá: the plate centre is open, the next days are released. */
-let now = new Date('2026-12-07T14:00:00.000Z');
+const now = new Date('2026-12-07T14:00:00.000Z');
 let call: ApiCall;
 
 beforeAll(async () => {
