@@ -18,6 +18,7 @@ import { createRuntime } from '../shared/runtime/runtime';
 import { makeApiHandler } from '../lambdas/api/function';
 import { makeCaseEventsHandler } from '../lambdas/case-events/function';
 import { makeCaseNotifierHandler } from '../lambdas/case-notifier/function';
+import { makeConnectAppointmentsHandler } from '../lambdas/connect-appointments/function';
 import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../lambdas/connect-case-status/function';
 import { makeConnectLookupHandler } from '../lambdas/connect-lookup/function';
@@ -132,6 +133,9 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     lookup: makeConnectLookupHandler(runtime('connect-lookup')),
     createCase: makeConnectCaseHandler(runtime('connect-case')),
     caseStatus: makeConnectCaseStatusHandler(runtime('connect-case-status')),
+    ...(config.deployment.appointments
+      ? { appointments: makeConnectAppointmentsHandler(runtime('connect-appointments')) }
+      : {}),
     aggregator: makeMetricsAggregatorHandler(runtime('metrics-aggregator')),
     caseEvents: makeCaseEventsHandler(runtime('case-events'), {
       publisher: new KinesisPublisher(kinesis, EVENT_STREAM),

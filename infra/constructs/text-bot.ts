@@ -9,6 +9,8 @@ export interface TextBotProps {
   readonly name: string;
   readonly languages: readonly Language[];
   readonly catalogue: readonly CatalogueEntry[];
+  /** With the numbered replies and yes/cancel of the appointment journey. */
+  readonly choices?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export class TextBot extends Construct {
 
   constructor(scope: Construct, id: string, props: TextBotProps) {
     super(scope, id);
-    const locales = botDefinition(props.languages, props.catalogue);
+    const locales = botDefinition(props.languages, props.catalogue, props.choices);
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lexv2.amazonaws.com'),
       description: 'Lex bot for text channels: no permissions needed beyond running the bot',

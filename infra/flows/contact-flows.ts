@@ -20,14 +20,20 @@ import {
   when,
 } from './builder';
 import type { Flow } from './flow-language';
-import { AGENT_INTENT, botDefinition } from './lex-bot';
-import { PROMPTS, TEXT_PROMPTS, type Prompts } from './prompts';
+import { AGENT_INTENT, botDefinition, CANCEL_INTENT, CHOICE_INTENTS, CONFIRM_INTENT } from './lex-bot';
+import { APPOINTMENT_PROMPTS, PROMPTS, TEXT_PROMPTS, type Prompts } from './prompts';
 
 /** What the flows point at: ARNs (CDK tokens at synth, local ids in the flow engine). */
 export interface FlowTargets {
   /** The Lex bot alias per language, for text channels (absent: no text flow). */
   readonly lexAliases?: Readonly<Partial<Record<Language, string>>>;
-  readonly functions: { readonly lookup: string; readonly createCase: string; readonly status: string };
+  readonly functions: {
+    readonly lookup: string;
+    readonly createCase: string;
+    readonly status: string;
+    /** Appointments on the lines (absent: the deployment books none). */
+    readonly appointments?: string;
+  };
   /** Queue per department id. */
   readonly queues: Readonly<Record<string, string>>;
   /** The department whose queue takes anyone who asks for a person outside a topic. */
@@ -102,6 +108,7 @@ function addTopics(
   { id, t }: Journey,
   catalogue: readonly CatalogueEntry[],
   answer: (e: CatalogueEntry) => string,
+  booked: ReadonlySet<string> = new Set(),
 ) {
   for (const entry of catalogue)
     b.add(
@@ -113,7 +120,8 @@ function addTopics(
           needsPerson: String(entry.needsPerson),
           selfService: answer(entry),
         },
-        id('route'),
+        // A procedure some office books: first the offer of an appointment.
+        booked.has(entry.id) ? id('appt-offer') : id('route'),
         id('agent'),
       ),
     );
@@ -214,6 +222,144 @@ function addVerification(b: FlowBuilder, { id, p, t, l }: Journey, retries: numb
   b.add(message(id('verify-help'), p.verifyHelp, id('agent')));
 }
 
+/** The procedures some office books, when the flows can book them. */
+function bookedTopics(deployment: Deployment, t: FlowTargets): ReadonlySet<string> {
+  if (!t.functions.appointments || !deployment.appointments) return new Set();
+  return new Set(deployment.appointments.offices.flatMap((o) => o.services.map((s) => s.topic)));
+}
+
+/**
+ * The appointment journey of a procedure some office books, after its topic block: the offer (or on without
+ * one); the caller's booking (said only to a caller proved on this contact: change, cancel, keep) or the next
+ * free slots (keys or numbered replies 1–3); a hold on the one chosen and the caller's yes; the booking code
+ * said back. A time taken meanwhile or a hold run out offers the free times again; a caller with a booking
+ * they have not proved, no free time, or any error reaches a person.
+ */
+function addAppointments(
+  b: FlowBuilder,
+  ctx: Journey,
+  mode: 'voice' | 'text',
+  choose: (
+    id: string,
+    text: string,
+    options: Partial<Record<'1' | '2' | '3' | '0' | 'confirm' | 'cancel', string>>,
+    onRetry: string,
+  ) => void,
+) {
+  const { id, t, l } = ctx;
+  const ap = APPOINTMENT_PROMPTS[mode][l];
+  const fn = t.functions.appointments!;
+  const call = (name: string, parameters: Record<string, string>, next: string) =>
+    b.add(
+      invoke(id(name), fn, { topic: '$.Attributes.topic', language: l, ...parameters }, next, id('agent')),
+    );
+  choose(
+    id('appt-offer'),
+    ap.offer,
+    { '1': id('appt-options'), '2': id('route'), '0': id('agent') },
+    id('route'),
+  );
+  call('appt-options', { action: 'options' }, id('appt-options-outcome'));
+  b.add(
+    compare(
+      id('appt-options-outcome'),
+      '$.External.outcome',
+      [equals(id('appt-existing'), 'OK')],
+      id('agent'),
+    ),
+  );
+  b.add(
+    compare(
+      id('appt-existing'),
+      '$.External.existing',
+      [equals(id('appt-manage'), 'shown'), equals(id('appt-hidden'), 'hidden')],
+      id('appt-any'),
+    ),
+  );
+  b.add(message(id('appt-hidden'), ap.hidden, id('agent')));
+  choose(
+    id('appt-manage'),
+    '$.External.existingPrompt',
+    { '1': id('appt-any'), '2': id('appt-cancel'), cancel: id('appt-cancel'), '3': id('appt-kept') },
+    id('appt-kept'),
+  );
+  b.add(message(id('appt-kept'), ap.kept, id('goodbye')));
+  call('appt-cancel', { action: 'cancel' }, id('appt-cancel-outcome'));
+  b.add(
+    compare(id('appt-cancel-outcome'), '$.External.outcome', [equals(id('appt-said'), 'OK')], id('agent')),
+  );
+  b.add(
+    compare(
+      id('appt-any'),
+      '$.External.count',
+      [when(id('appt-slots'), 'NumberGreaterThan', '0')],
+      id('appt-none'),
+    ),
+  );
+  b.add(message(id('appt-none'), '$.External.slotsPrompt', id('appt-none-person')));
+  b.add(message(id('appt-none-person'), ap.none, id('agent')));
+  // The chosen slot is kept from the options' answer before the next call replaces it.
+  choose(
+    id('appt-slots'),
+    '$.External.slotsPrompt',
+    { '1': id('appt-take-1'), '2': id('appt-take-2'), '3': id('appt-take-3'), '0': id('agent') },
+    id('agent'),
+  );
+  for (const n of [1, 2, 3] as const) {
+    b.add(
+      setAttributes(id(`appt-take-${n}`), { apptSlot: `$.External.slot${n}` }, id('appt-pick'), id('agent')),
+    );
+  }
+  call('appt-pick', { action: 'pick', slot: '$.Attributes.apptSlot' }, id('appt-pick-outcome'));
+  b.add(
+    compare(
+      id('appt-pick-outcome'),
+      '$.External.outcome',
+      [
+        equals(id('appt-picked'), 'OK'),
+        equals(id('appt-taken'), 'SLOT_FULL'),
+        equals(id('appt-hidden'), 'BOOKING_LIMIT'),
+        equals(id('appt-options'), 'INVALID_INPUT'),
+      ],
+      id('agent'),
+    ),
+  );
+  b.add(message(id('appt-taken'), ap.taken, id('appt-options')));
+  b.add(
+    compare(id('appt-picked'), '$.External.result', [equals(id('appt-keep-hold'), 'held')], id('appt-said')),
+  );
+  b.add(
+    setAttributes(
+      id('appt-keep-hold'),
+      { apptBooking: '$.External.bookingId' },
+      id('appt-confirm-ask'),
+      id('agent'),
+    ),
+  );
+  choose(
+    id('appt-confirm-ask'),
+    '$.External.prompt',
+    { '1': id('appt-confirm'), confirm: id('appt-confirm'), '2': id('appt-release') },
+    id('appt-release'),
+  );
+  call(
+    'appt-confirm',
+    { action: 'confirm', booking: '$.Attributes.apptBooking' },
+    id('appt-confirm-outcome'),
+  );
+  b.add(
+    compare(
+      id('appt-confirm-outcome'),
+      '$.External.outcome',
+      [equals(id('appt-said'), 'OK'), equals(id('appt-expired'), 'HOLD_EXPIRED')],
+      id('agent'),
+    ),
+  );
+  b.add(message(id('appt-expired'), ap.expired, id('appt-options')));
+  call('appt-release', { action: 'release', booking: '$.Attributes.apptBooking' }, id('appt-options'));
+  b.add(message(id('appt-said'), '$.External.prompt', id('goodbye')));
+}
+
 /** Branches on the contact's language attribute to `<prefix>-<language>`, the default language otherwise. */
 const byLanguage = (identifier: string, deployment: Deployment, prefix: string) =>
   compare(
@@ -243,6 +389,7 @@ export function inboundVoiceFlow(
   const b = new FlowBuilder();
   const languages = deployment.languages;
   const tree = menuTree(catalogue);
+  const booked = bookedTopics(deployment, t);
 
   b.add(logging('start', 'lookup'));
   b.add(invoke('lookup', t.functions.lookup, {}, 'keep-caller', 'choose-language'));
@@ -356,7 +503,17 @@ export function inboundVoiceFlow(
     b.add(loop(id('retry'), MENU_RETRIES, id('invalid'), id('agent')));
     b.add(message(id('invalid'), p.invalid, id('menu')));
 
-    addTopics(b, ctx, catalogue, (entry) => entry.selfService[l]);
+    addTopics(b, ctx, catalogue, (entry) => entry.selfService[l], booked);
+    if (booked.size)
+      addAppointments(b, ctx, 'voice', (menuId, text, options, onRetry) =>
+        b.menu(
+          menuId,
+          text,
+          Object.fromEntries(Object.entries(options).filter(([key]) => /^\d$/.test(key))),
+          onRetry,
+          id('agent'),
+        ),
+      );
     b.add(message(id('self-service'), '$.Attributes.selfService', id('after-self-service')));
     b.menu(
       id('after-self-service'),
@@ -486,7 +643,8 @@ export function inboundTextFlow(
 ): GeneratedFlow {
   const b = new FlowBuilder();
   const languages = deployment.languages;
-  const bot = botDefinition(languages, catalogue);
+  const booked = bookedTopics(deployment, t);
+  const bot = botDefinition(languages, catalogue, booked.size > 0);
   b.add(logging('start', 'lookup'));
   b.add(invoke('lookup', t.functions.lookup, {}, 'keep-caller', `welcome-${deployment.defaultLanguage}`));
   b.add(
@@ -516,9 +674,12 @@ export function inboundTextFlow(
       Parameters: { Text: tp.ask, LexV2Bot: { AliasArn: alias }, LexTimeoutSeconds: { Text: '300' } },
       Transitions: {
         NextAction: id('retry'),
-        Conditions: locale.intents.map((intent) =>
-          equals(intent.name === AGENT_INTENT ? id('agent') : id(`topic-${intent.topicId}`), intent.name),
-        ),
+        // The topics and a person; the numbered replies mean nothing here (not understood).
+        Conditions: locale.intents
+          .filter((intent) => intent.name === AGENT_INTENT || intent.topicId)
+          .map((intent) =>
+            equals(intent.name === AGENT_INTENT ? id('agent') : id(`topic-${intent.topicId}`), intent.name),
+          ),
         Errors: [
           { ErrorType: 'InputTimeLimitExceeded', NextAction: id('goodbye') },
           { ErrorType: 'NoMatchingCondition', NextAction: id('retry') },
@@ -528,7 +689,41 @@ export function inboundTextFlow(
     });
     b.add(loop(id('retry'), MENU_RETRIES, id('not-understood'), id('agent')));
     b.add(message(id('not-understood'), tp.notUnderstood, id('ask')));
-    addTopics(b, ctx, catalogue, (entry) => [entry.selfService[l], entry.link].filter(Boolean).join(' '));
+    addTopics(
+      b,
+      ctx,
+      catalogue,
+      (entry) => [entry.selfService[l], entry.link].filter(Boolean).join(' '),
+      booked,
+    );
+    if (booked.size) {
+      const intentOf = {
+        '1': CHOICE_INTENTS[0],
+        '2': CHOICE_INTENTS[1],
+        '3': CHOICE_INTENTS[2],
+        '0': AGENT_INTENT,
+        confirm: CONFIRM_INTENT,
+        cancel: CANCEL_INTENT,
+      } as const;
+      addAppointments(b, ctx, 'text', (choiceId, text, options, onRetry) =>
+        b.add({
+          Identifier: choiceId,
+          Type: 'ConnectParticipantWithLexBot',
+          Parameters: { Text: text, LexV2Bot: { AliasArn: alias }, LexTimeoutSeconds: { Text: '300' } },
+          Transitions: {
+            NextAction: onRetry,
+            Conditions: Object.entries(options).map(([key, next]) =>
+              equals(next!, intentOf[key as keyof typeof intentOf]),
+            ),
+            Errors: [
+              { ErrorType: 'InputTimeLimitExceeded', NextAction: id('goodbye') },
+              { ErrorType: 'NoMatchingCondition', NextAction: onRetry },
+              { ErrorType: 'NoMatchingError', NextAction: id('agent') },
+            ],
+          },
+        }),
+      );
+    }
     b.add(message(id('self-service'), '$.Attributes.selfService', id('anything-else')));
     b.add(message(id('anything-else'), tp.anythingElse, id('ask')));
     addCaseQueueAndPerson(b, ctx, tp.ticketIs);

@@ -25,6 +25,31 @@ const AGENT_WORDS: Record<Language, readonly string[]> = {
 
 export const intentName = (entry: CatalogueEntry) => `Topic_${entry.id.replace(/-/g, '_')}`;
 
+/** The numbered replies of the text channels' choices (appointments), and the words for yes and for cancel. */
+export const CHOICE_INTENTS = ['Choice_1', 'Choice_2', 'Choice_3'] as const;
+export const CONFIRM_INTENT = 'Confirm';
+export const CANCEL_INTENT = 'Cancel';
+const CHOICE_WORDS: Record<Language, readonly (readonly string[])[]> = {
+  es: [
+    ['1', 'uno', 'opcion 1', 'la 1', 'la primera'],
+    ['2', 'dos', 'opcion 2', 'la 2', 'la segunda'],
+    ['3', 'tres', 'opcion 3', 'la 3', 'la tercera'],
+  ],
+  en: [
+    ['1', 'one', 'option 1', 'the first'],
+    ['2', 'two', 'option 2', 'the second'],
+    ['3', 'three', 'option 3', 'the third'],
+  ],
+};
+const CONFIRM_WORDS: Record<Language, readonly string[]> = {
+  es: ['confirmar', 'confirmo', 'si', 'sí, confirmo'],
+  en: ['confirm', 'yes', 'i confirm'],
+};
+const CANCEL_WORDS: Record<Language, readonly string[]> = {
+  es: ['cancelar', 'cancelo', 'anular', 'cancelar mi cita'],
+  en: ['cancel', 'cancel it', 'cancel my appointment'],
+};
+
 /**
  * The text-channel bot, generated from the catalogue: one intent per entry, recognised by its menu number
  * ("1-2", "1.2", "12"), its name, keywords or synonyms, plus an intent for a person. The same definition builds the
@@ -33,6 +58,7 @@ export const intentName = (entry: CatalogueEntry) => `Topic_${entry.id.replace(/
 export function botDefinition(
   languages: readonly Language[],
   catalogue: readonly CatalogueEntry[],
+  choices = false,
 ): BotLocale[] {
   return languages.map((language) => {
     const taken = new Set<string>();
@@ -44,6 +70,15 @@ export function botDefinition(
         return true;
       });
     const agent: BotIntent = { name: AGENT_INTENT, utterances: unique([...AGENT_WORDS[language]]) };
+    // With appointments, the numbered replies and yes/cancel: before the topics, whose menu numbers ("1-2")
+    // never take a bare digit (the catalogue keeps 1 to 3 alone for them).
+    const choiceIntents: BotIntent[] = choices
+      ? [
+          ...CHOICE_INTENTS.map((name, i) => ({ name, utterances: unique([...CHOICE_WORDS[language][i]!]) })),
+          { name: CONFIRM_INTENT, utterances: unique([...CONFIRM_WORDS[language]]) },
+          { name: CANCEL_INTENT, utterances: unique([...CANCEL_WORDS[language]]) },
+        ]
+      : [];
     const topics = catalogue.map((entry) => ({
       name: intentName(entry),
       topicId: entry.id,
@@ -56,7 +91,7 @@ export function botDefinition(
         ...entry.synonyms[language],
       ]),
     }));
-    return { language, localeId: LEX_LOCALES[language], intents: [agent, ...topics] };
+    return { language, localeId: LEX_LOCALES[language], intents: [agent, ...choiceIntents, ...topics] };
   });
 }
 

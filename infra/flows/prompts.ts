@@ -132,3 +132,60 @@ export const TEXT_PROMPTS: Record<Language, TextPrompts> = {
       'Our offices are closed right now and no agent can answer you. Write to us again during opening hours and a person will answer you here.',
   },
 };
+
+/** What the appointment journey says, on the phone (keys) and in text (numbered replies). */
+export interface AppointmentPrompts {
+  readonly offer: string;
+  readonly hidden: string;
+  readonly taken: string;
+  readonly expired: string;
+  readonly none: string;
+  readonly kept: string;
+}
+
+export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, AppointmentPrompts>> = {
+  voice: {
+    es: {
+      offer:
+        'Este trámite se atiende con cita en la oficina. Para pedir, cambiar o cancelar su cita, marque 1. Para seguir sin cita, marque 2.',
+      hidden:
+        'Ya tiene una cita para este trámite. Para cambiarla o cancelarla, le comunicamos con una persona.',
+      taken: 'Esa hora se acaba de ocupar. Le leo las siguientes.',
+      expired: 'Pasó el tiempo para confirmar y la hora quedó libre. Le leo las disponibles.',
+      none: 'Le comunicamos con una persona para buscarle otra fecha.',
+      kept: 'Su cita sigue como estaba.',
+    },
+    en: {
+      offer:
+        'This procedure is done by appointment at the office. To book, change or cancel your appointment, press 1. To go on without one, press 2.',
+      hidden:
+        'You already have an appointment for this procedure. To change or cancel it, we will put you through to a person.',
+      taken: 'That time has just been taken. Here are the next ones.',
+      expired: 'The time to confirm ran out and the place was released. Here are the free times.',
+      none: 'We will put you through to a person to find another date.',
+      kept: 'Your appointment stays as it was.',
+    },
+  },
+  text: {
+    es: {
+      offer:
+        'Este trámite se atiende con cita en la oficina.\n1. Pedir, cambiar o cancelar mi cita\n2. Seguir sin cita',
+      hidden:
+        'Ya tiene una cita para este trámite. Para cambiarla o cancelarla, le atiende una persona por este medio.',
+      taken: 'Esa hora se acaba de ocupar. Estas son las siguientes.',
+      expired: 'Pasó el tiempo para confirmar y la hora quedó libre. Estas son las disponibles.',
+      none: 'Una persona le ayudará a buscar otra fecha.',
+      kept: 'Su cita sigue como estaba.',
+    },
+    en: {
+      offer:
+        'This procedure is done by appointment at the office.\n1. Book, change or cancel my appointment\n2. Go on without one',
+      hidden:
+        'You already have an appointment for this procedure. To change or cancel it, a person will help you here.',
+      taken: 'That time has just been taken. Here are the next ones.',
+      expired: 'The time to confirm ran out and the place was released. Here are the free times.',
+      none: 'A person will help you find another date.',
+      kept: 'Your appointment stays as it was.',
+    },
+  },
+};

@@ -28,7 +28,9 @@ export interface ContactCenterStackProps extends StackProps {
  * only the table actions it needs), the flows, and the streaming of records and events.
  */
 export class ContactCenterStack extends Stack {
-  readonly functions: Record<'lookup' | 'createCase' | 'status', ConnectFunction>;
+  readonly functions: Record<'lookup' | 'createCase' | 'status', ConnectFunction> & {
+    readonly appointments?: ConnectFunction;
+  };
   /** Queue ARN per department id. */
   readonly queueArns: Readonly<Record<string, string>>;
   readonly instanceArn: string;
@@ -54,6 +56,14 @@ export class ContactCenterStack extends Stack {
       lookup: fn('connect-lookup', 'Who is calling: the screen pop'),
       createCase: fn('connect-case', 'Open a case or append the contact to the open one'),
       status: fn('connect-case-status', 'The ticket status line'),
+      ...(deployment.appointments
+        ? {
+            appointments: fn(
+              'connect-appointments',
+              'Appointments on the lines: free slots, holds, bookings',
+            ),
+          }
+        : {}),
     };
     // Least privilege: each function gets only the item actions its use case performs, on the tables only.
     const { citizens, cases } = tables;
@@ -67,18 +77,32 @@ export class ContactCenterStack extends Stack {
     // (its guard goes).
     grantTable(this.functions.status, cases, ['BatchGetItem', 'PutItem', 'DeleteItem']);
     grantTable(this.functions.status, citizens, ['GetItem', 'BatchGetItem', 'UpdateItem']);
+    if (this.functions.appointments) {
+      // Free slots (a BatchGetItem of their counts), the caller's bookings (the citizen index), a hold, a yes
+      // or a cancellation (one transaction each), and a look for holds run out when a slot is full; the caller's
+      // verification and citizen, made provisional when the number is new (its identity claimed in a transaction).
+      grantTable(
+        this.functions.appointments,
+        cases,
+        ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        ['byCitizen'],
+      );
+      grantTable(this.functions.appointments, citizens, ['GetItem', 'PutItem']);
+    }
 
     const general = props.generalDepartment ?? generalDepartment(deployment);
     const arns = {
       lookup: this.functions.lookup.fn.functionArn,
       createCase: this.functions.createCase.fn.functionArn,
       status: this.functions.status.fn.functionArn,
+      ...(this.functions.appointments ? { appointments: this.functions.appointments.fn.functionArn } : {}),
     };
     const bot = new TextBot(this, 'TextBot', {
       instanceArn,
       name: `ventanilla-${deployment.id}`,
       languages: deployment.languages,
       catalogue: config.catalogue,
+      choices: !!deployment.appointments,
     });
     const flows = new ContactFlows(this, 'Flows', {
       lexAliases: bot.aliasArns,

@@ -47,7 +47,12 @@ const AGGREGATOR_LAG_SECONDS = 3;
 
 export interface SimulationTarget {
   readonly config: LoadedConfig;
-  readonly handlers: { lookup: FlowFunction; createCase: FlowFunction; caseStatus: FlowFunction };
+  readonly handlers: {
+    lookup: FlowFunction;
+    createCase: FlowFunction;
+    caseStatus: FlowFunction;
+    appointments?: FlowFunction;
+  };
   readonly kinesis: KinesisClient;
   readonly stream: string;
   readonly metrics: DynamoMetricsStore;

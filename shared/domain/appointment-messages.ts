@@ -18,7 +18,7 @@ export interface BookingWords {
 
 /** The procedure, office, address and local time of a booking, with its code and the documents to bring. */
 export function describeBooking(
-  booking: Booking,
+  booking: Pick<Booking, 'slot' | 'code' | 'language'>,
   deps: { readonly catalogue: Catalogue; readonly schedule: OfficeSchedule; readonly timeZone: string },
   language: Language = booking.language,
 ): BookingWords {

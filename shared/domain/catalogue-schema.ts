@@ -70,6 +70,16 @@ export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'c
       }
     }
   }
+  // With appointments, the text channels' numbered replies take 1 to 3 alone: no entry may be a bare 1, 2 or 3.
+  if (deployment.appointments)
+    entries.forEach((e, i) => {
+      if (/^[123]$/.test(e.menuKey))
+        throw new ConfigError(
+          source,
+          `entries.${i}.menuKey`,
+          `key ${e.menuKey} alone is kept for the numbered replies of appointments: use a sub-menu like "${e.menuKey}-1"`,
+        );
+    });
   // The procedures offices book must be the catalogue's.
   deployment.appointments?.offices.forEach((o, i) =>
     o.services.forEach((s, j) => {

@@ -9,6 +9,10 @@ const OUTCOME_OF: Record<string, ConnectOutcome> = {
   INVALID_INPUT: 'INVALID_INPUT',
   INVALID_TICKET: 'INVALID_TICKET',
   NOT_FOUND: 'NOT_FOUND',
+  SLOT_FULL: 'SLOT_FULL',
+  BOOKING_LIMIT: 'BOOKING_LIMIT',
+  HOLD_EXPIRED: 'HOLD_EXPIRED',
+  UNVERIFIED: 'UNVERIFIED',
 };
 
 /** Answer well inside the flows' InvocationTimeLimitSeconds (4 s: `INVOKE_TIME_LIMIT_SECONDS` of the flow builder). */

@@ -105,6 +105,11 @@ describe('deployment configuration', () => {
       'key 9 (back, in a sub-menu) is reserved',
     ],
     [(c: any) => (c.entries[3].link = 'http://insecure'), 'entries.3.link', 'https'],
+    [
+      (c: any) => c.entries.splice(0, 3, { ...c.entries[0], menuKey: '1' }),
+      'entries.0.menuKey',
+      'key 1 alone is kept for the numbered replies of appointments',
+    ],
   ])('rejects a bad catalogue naming the field (%#)', (mutate, path, reason) => {
     const deployment = parseDeployment(raw('deployment.json'));
     const c = raw('catalogue.json');

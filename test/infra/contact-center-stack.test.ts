@@ -32,7 +32,13 @@ const functionId = (name: string) =>
 describe('contact center stack', () => {
   it('runs each Connect function on arm64 Node 22 with the shared env names and a timeout under the flow limit', () => {
     const fns = resources('AWS::Lambda::Function').filter(([id]) => id.startsWith('connect'));
-    expect(fns).toHaveLength(3);
+    // The lookup, the case, the status line, and the appointments (the deployment books them).
+    expect(fns.map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''))).toEqual([
+      'connectlookup',
+      'connectcase',
+      'connectcasestatus',
+      'connectappointments',
+    ]);
     for (const [, fn] of fns) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 3 });
       expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
@@ -239,7 +245,8 @@ describe('text channels', () => {
     const [, bot] = resources('AWS::Lex::Bot')[0]!;
     const locales = bot.Properties.BotLocales as { LocaleId: string; Intents: { Name: string }[] }[];
     expect(locales.map((l) => l.LocaleId)).toEqual(['es_419', 'en_US']);
-    for (const locale of locales) expect(locale.Intents).toHaveLength(config.catalogue.length + 2);
+    // A person, the fallback, and the appointments' numbered replies (1–3), yes and cancel.
+    for (const locale of locales) expect(locale.Intents).toHaveLength(config.catalogue.length + 2 + 5);
   });
 
   it('associate the bot alias with the instance and let only Connect use it', () => {

@@ -11,6 +11,7 @@ import { makeAnswerImportHandler } from '../../lambdas/answer-import/function';
 import { makeApiHandler } from '../../lambdas/api/function';
 import { makeCaseEventsHandler } from '../../lambdas/case-events/function';
 import { makeCaseNotifierHandler } from '../../lambdas/case-notifier/function';
+import { makeConnectAppointmentsHandler } from '../../lambdas/connect-appointments/function';
 import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../../lambdas/connect-case-status/function';
 import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function';
@@ -95,6 +96,7 @@ beforeAll(async () => {
   const lookup = makeConnectLookupHandler(runtime('connect-lookup'));
   const createCase = makeConnectCaseHandler(runtime('connect-case'));
   const status = makeConnectCaseStatusHandler(runtime('connect-case-status'));
+  const appointments = makeConnectAppointmentsHandler(runtime('connect-appointments'));
   const published: unknown[] = [];
   const caseEvents = makeCaseEventsHandler(runtime('case-events'), {
     publisher: { publish: async (events: readonly unknown[]) => void published.push(...events) },
@@ -164,6 +166,29 @@ beforeAll(async () => {
     const caller = (parameters: Record<string, string>) =>
       connectEvent('voice-inbound-docs', { phone, contactId: callContact, parameters });
     expect(await status(caller({ ticket: opened.ticket! }))).toMatchObject({ outcome: 'OK' });
+
+    // Appointments on the phone line: the proved caller books (a hold let go, another held and confirmed),
+    // hears it, moves it and cancels it; new numbers fill a slot (each a provisional citizen), and the next finds
+    // it full (the sweep of holds run out looks before answering).
+    const appt = (parameters: Record<string, string>, contactId = callContact, from = phone) =>
+      appointments(
+        connectEvent('voice-inbound-docs', {
+          phone: from,
+          contactId,
+          parameters: { topic: 'lost-plate', language: 'es', ...parameters },
+        }),
+      );
+    const offered = await appt({ action: 'options' });
+    expect(offered).toMatchObject({ outcome: 'OK', existing: 'none' });
+    const first = await appt({ action: 'pick', slot: offered.slot1! });
+    await appt({ action: 'release', booking: first.bookingId! });
+    const held = await appt({ action: 'pick', slot: offered.slot2! });
+    expect(await appt({ action: 'confirm', booking: held.bookingId! })).toMatchObject({ outcome: 'OK' });
+    expect(await appt({ action: 'options' })).toMatchObject({ existing: 'shown' });
+    expect(await appt({ action: 'pick', slot: offered.slot3! })).toMatchObject({ result: 'moved' });
+    expect(await appt({ action: 'cancel' })).toMatchObject({ outcome: 'OK' });
+    for (let i = 0; i < 5; i++)
+      await appt({ action: 'pick', slot: offered.slot1! }, `least-privilege-appt-${i}`, `+5076111002${i}`);
 
     // The staff API: every route.
     await api('/metrics/live', '[supervisor]');
@@ -296,6 +321,7 @@ describe('least privilege, derived from what each function does', () => {
     ['connect-lookup', 'connectlookup'],
     ['connect-case', 'connectcase'],
     ['connect-case-status', 'connectcasestatus'],
+    ['connect-appointments', 'connectappointments'],
     ['case-events', 'caseevents'],
     ['case-notifier', 'Outboundcasenotifier'],
     ['follow-up', 'Outboundfollowup'],

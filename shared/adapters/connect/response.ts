@@ -1,7 +1,15 @@
 /** A flow function's answer: a flat map of strings (STRING_MAP validation), well under Connect's 32 KB. */
 export type StringMap = Record<string, string>;
 
-export type ConnectOutcome = 'OK' | 'NOT_FOUND' | 'INVALID_TICKET' | 'UNVERIFIED' | 'INVALID_INPUT';
+export type ConnectOutcome =
+  | 'OK'
+  | 'NOT_FOUND'
+  | 'INVALID_TICKET'
+  | 'UNVERIFIED'
+  | 'INVALID_INPUT'
+  | 'SLOT_FULL'
+  | 'BOOKING_LIMIT'
+  | 'HOLD_EXPIRED';
 
 const MAX_BYTES = 30_000;
 

@@ -1,0 +1,167 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { makeCaseNotifierHandler } from '../../lambdas/case-notifier/function';
+import { makeConnectAppointmentsHandler } from '../../lambdas/connect-appointments/function';
+import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
+import { makeConnectCaseStatusHandler } from '../../lambdas/connect-case-status/function';
+import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function';
+import { LOCAL, localFlowEngine } from '../../local/contact-center';
+import { runContact, type FlowEngineDeps } from '../../local/flow-engine';
+import { demoPasswords } from '../../local/passwords';
+import { loadUsers } from '../../local/session';
+import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { loadConfig } from '../../shared/config/load';
+import { createRuntime } from '../../shared/runtime/runtime';
+import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
+import { freshTables, tableStreamRecords, testDynamoEndpoint } from '../support/dynamo';
+
+/** Monday 7 December 2026, 09:00 in Panamá: offices open, the next days released. */
+const NOW = new Date('2026-12-07T14:00:00.000Z');
+const clock = { now: () => NOW };
+const config = loadConfig('config/city-hall');
+const PHONE = '+50769990001';
+
+let engine: FlowEngineDeps;
+let api: ApiCall;
+let tables: Awaited<ReturnType<typeof freshTables>>;
+let notifier: (event: unknown) => Promise<unknown>;
+const quiet = <T>(work: () => Promise<T>) => {
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  return work().finally(() => spy.mockRestore());
+};
+
+beforeAll(async () => {
+  tables = await freshTables();
+  const runtime = (service: string) =>
+    createRuntime({
+      service,
+      config,
+      doc: createDocumentClient({ endpoint: testDynamoEndpoint() }),
+      settings: { citizensTable: tables.names.citizens, casesTable: tables.names.cases },
+      clock,
+      logLevel: 'SILENT',
+    });
+  engine = localFlowEngine(
+    config,
+    {
+      lookup: makeConnectLookupHandler(runtime('connect-lookup')),
+      createCase: makeConnectCaseHandler(runtime('connect-case')),
+      caseStatus: makeConnectCaseStatusHandler(runtime('connect-case-status')),
+      appointments: makeConnectAppointmentsHandler(runtime('connect-appointments')),
+    },
+    clock.now,
+  );
+  notifier = makeCaseNotifierHandler(runtime('case-notifier'), {
+    sender: new DynamoOutbox(tables.doc, tables.names.cases, clock.now),
+  });
+  api = apiCaller(
+    await loadApiHandler(tables.names, [], demoPasswords(loadUsers('config/city-hall')).store, clock),
+  );
+});
+
+const call = (keys: string[], id: string) =>
+  quiet(() => runContact(engine, LOCAL.voiceFlow, { channel: 'VOICE', phone: PHONE, keys }, id));
+const write = (says: string[], id: string, phone = PHONE) =>
+  quiet(() =>
+    runContact(engine, LOCAL.textFlow, { channel: 'CHAT', subtype: 'connect:WhatsApp', phone, says }, id),
+  );
+
+describe('appointments on the lines', () => {
+  it('a call books, the agent moves it, a WhatsApp message cancels it: one citizen, one booking history', async () => {
+    const made = await api('/citizens', '[agent]', {
+      method: 'POST',
+      body: {
+        givenNames: 'Marta',
+        surnames: 'Quintero',
+        phone: PHONE,
+        document: { type: 'CEDULA', number: '8-700-1234' },
+      },
+    });
+    const citizenId = made.body.citizen.id as string;
+    // Known number: prove it (1, the document), then vehicles (2), lost plate (3), an appointment (1), the
+    // first time offered (1), confirm (1).
+    const booked = await call(['1', '87001234#', '2', '3', '1', '1', '1'], 'appt-call-1');
+    const said = booked.transcript.join('\n');
+    expect(said).toMatch(/Para el lunes, 7 de diciembre, 9:15.*en Centro de placas, pulse 1/);
+    expect(said).toMatch(/Su cita quedó confirmada para el lunes, 7 de diciembre, 9:15/);
+    const [booking] = (await api(`/citizens/${citizenId}/appointments`, '[agent]')).body.appointments;
+    expect(booking).toMatchObject({
+      status: 'booked',
+      slot: { officeId: 'plate-centre', topicId: 'lost-plate', start: '2026-12-07T14:15:00.000Z' },
+      notify: { channel: 'SMS', to: PHONE },
+    });
+    // The code said back one character at a time, twice.
+    const spoken = booking.code.split('').join(' ');
+    expect(said.split(spoken).length - 1).toBe(2);
+    // Nothing personal in the contact's attributes: a slot, an opaque hold id.
+    expect(Object.values(booked.attributes).join(' ')).not.toMatch(/Marta|Quintero|8700/);
+
+    const moved = await api(`/appointments/${booking.id}/reschedule`, '[agent]', {
+      method: 'POST',
+      user: 'agent-5',
+      body: { start: '2026-12-09T15:00:00.000Z' },
+    });
+    expect(moved.status).toBe(200);
+
+    // From the number the booking's messages go to: told, and cancelled on "2".
+    const cancelled = await write(['2-3', '1', '2'], 'appt-wa-1');
+    expect(cancelled.transcript.join('\n')).toMatch(
+      new RegExp(
+        `Tiene una cita de Pérdida o robo de placa el miércoles, 9 de diciembre.*código ${booking.code}`,
+      ),
+    );
+    expect(cancelled.transcript.join('\n')).toContain(`Su cita ${booking.code} quedó cancelada.`);
+
+    const history = (await api(`/appointments/${booking.id}`, '[agent]')).body.history;
+    expect(
+      history.map((e: { status: string; by: string; channel: string }) => [e.status, e.by, e.channel]),
+    ).toEqual([
+      ['held', 'citizen', 'voice'],
+      ['booked', 'citizen', 'voice'],
+      ['booked', 'agent-5', 'agent'],
+      ['cancelled', 'citizen', 'whatsapp'],
+    ]);
+    // The notifier tells the citizen each time by SMS: confirmed (with the documents), moved, cancelled.
+    const records = await tableStreamRecords(tables.doc as unknown as DynamoDBClient, tables.names.cases);
+    expect(await notifier({ Records: records })).toEqual({ batchItemFailures: [] });
+    const sent = (await new DynamoOutbox(tables.doc, tables.names.cases).list())
+      .filter((m) => m.id.startsWith(`appt-${booking.id}`))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    expect(sent.map((m) => [m.channel, m.to])).toEqual([
+      ['SMS', PHONE],
+      ['SMS', PHONE],
+      ['SMS', PHONE],
+    ]);
+    expect(sent[0]!.text).toMatch(/^Cita confirmada: Pérdida o robo de placa.*Traiga: Denuncia, Cédula/);
+    expect(sent[1]!.text).toMatch(/cambió: .*miércoles, 9 de diciembre/);
+    expect(sent[2]!.text).toMatch(/quedó cancelada/);
+  }, 60_000);
+
+  it('tells nothing to a number that has not proved the booking is theirs, and takes them to a person', async () => {
+    const phone = '+50769990002';
+    const first = await write(['2-3', '1', '1', 'confirmar'], 'appt-wa-2', phone);
+    expect(first.transcript.join('\n')).toMatch(/Cita confirmada: .*Código [2-9A-Z]{6}/);
+    // A call from that number (now on record), not proved (2: on without it): no details, a person.
+    const again = await quiet(() =>
+      runContact(
+        engine,
+        LOCAL.voiceFlow,
+        { channel: 'VOICE', phone, keys: ['2', '2', '3', '1'] },
+        'appt-call-2',
+      ),
+    );
+    const said = again.transcript.join('\n');
+    expect(said).toContain('Ya tiene una cita para este trámite');
+    expect(said).not.toMatch(/Código|código es/);
+    expect(again.end).toMatchObject({ kind: 'queued' });
+  }, 60_000);
+
+  it('a time let go is free again at once; a time no longer offered is offered again', async () => {
+    const phone = '+50769990003';
+    // Choose the first, then "another time" (2): the hold goes, and the same first time is offered again.
+    const run = await write(['2-3', '1', '1', '2', '1', 'confirmar'], 'appt-wa-3', phone);
+    const said = run.transcript.join('\n');
+    expect(said.match(/Citas libres:/g)).toHaveLength(2);
+    expect(said).toMatch(/Cita confirmada/);
+  }, 60_000);
+});
