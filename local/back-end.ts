@@ -18,6 +18,7 @@ import { createRuntime } from '../shared/runtime/runtime';
 import { makeApiHandler } from '../lambdas/api/function';
 import { makeCaseEventsHandler } from '../lambdas/case-events/function';
 import { makeCaseNotifierHandler } from '../lambdas/case-notifier/function';
+import { makeAppointmentTasksHandler } from '../lambdas/appointment-tasks/function';
 import { makeConnectAppointmentsHandler } from '../lambdas/connect-appointments/function';
 import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../lambdas/connect-case-status/function';
@@ -134,7 +135,10 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     createCase: makeConnectCaseHandler(runtime('connect-case')),
     caseStatus: makeConnectCaseStatusHandler(runtime('connect-case-status')),
     ...(config.deployment.appointments
-      ? { appointments: makeConnectAppointmentsHandler(runtime('connect-appointments')) }
+      ? {
+          appointments: makeConnectAppointmentsHandler(runtime('connect-appointments')),
+          appointmentTasks: makeAppointmentTasksHandler(runtime('appointment-tasks')),
+        }
       : {}),
     aggregator: makeMetricsAggregatorHandler(runtime('metrics-aggregator')),
     caseEvents: makeCaseEventsHandler(runtime('case-events'), {
@@ -236,6 +240,25 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       { batchSize: 100 },
     );
     closers.push(() => casesPoller.stop());
+    // The appointments' clock, which EventBridge Scheduler starts every minute in AWS: here every 30 seconds,
+    // one run at a time.
+    const appointmentTasks = handlers.appointmentTasks;
+    if (appointmentTasks) {
+      let running = Promise.resolve();
+      const tick = setInterval(() => {
+        running = running.then(() =>
+          appointmentTasks().then(
+            () => undefined,
+            (error: unknown) => void process.stderr.write(`[appointments] tasks failed: ${String(error)}\n`),
+          ),
+        );
+      }, 30_000);
+      tick.unref();
+      closers.push(async () => {
+        clearInterval(tick);
+        await running;
+      });
+    }
 
     // People as agents of the local routing, and the local telephone network that brings them contacts:
     // what either does goes to the stream as Connect's payloads, in order, a batch at a time.

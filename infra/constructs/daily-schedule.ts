@@ -34,26 +34,30 @@ export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {
 }
 
 /**
- * Runs a function every day at a local hour of the deployment's time zone (daylight saving included); the
- * function consults the business calendar itself. Two retries, then the event goes to a dead-letter queue.
+ * Runs a function on a schedule expression. Two retries, then the event goes to a dead-letter queue.
  */
-export class DailySchedule extends Construct {
+export class FunctionSchedule extends Construct {
   readonly schedule: scheduler.Schedule;
   readonly deadLetters: sqs.Queue;
 
-  constructor(scope: Construct, id: string, props: DailyScheduleProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      readonly fn: lambda.IFunction;
+      readonly description: string;
+      readonly expression: scheduler.ScheduleExpression;
+      readonly maxEventAge: Duration;
+    },
+  ) {
     super(scope, id);
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: props.description,
-      schedule: scheduler.ScheduleExpression.cron({
-        minute: '0',
-        hour: String(props.hour),
-        timeZone: TimeZone.of(props.timeZone),
-      }),
+      schedule: props.expression,
       target: new targets.LambdaInvoke(props.fn, {
         retryAttempts: 2,
-        maxEventAge: Duration.hours(2),
+        maxEventAge: props.maxEventAge,
         deadLetterQueue: this.deadLetters,
       }),
     });
@@ -62,6 +66,36 @@ export class DailySchedule extends Construct {
     Validations.of(Stack.of(this)).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
       reason: 'The schedule role may invoke this one function (and its versions), nothing else.',
+    });
+  }
+}
+
+/**
+ * Runs a function every day at a local hour of the deployment's time zone (daylight saving included); the
+ * function consults the business calendar itself.
+ */
+export class DailySchedule extends FunctionSchedule {
+  constructor(scope: Construct, id: string, props: DailyScheduleProps) {
+    super(scope, id, {
+      fn: props.fn,
+      description: props.description,
+      expression: scheduler.ScheduleExpression.cron({
+        minute: '0',
+        hour: String(props.hour),
+        timeZone: TimeZone.of(props.timeZone),
+      }),
+      maxEventAge: Duration.hours(2),
+    });
+  }
+}
+
+/** Runs a function every minute; an event not delivered within five minutes is stale (the next one follows). */
+export class MinuteSchedule extends FunctionSchedule {
+  constructor(scope: Construct, id: string, props: { fn: lambda.IFunction; description: string }) {
+    super(scope, id, {
+      ...props,
+      expression: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+      maxEventAge: Duration.minutes(5),
     });
   }
 }

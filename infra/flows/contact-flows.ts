@@ -674,12 +674,22 @@ export function inboundTextFlow(
       Parameters: { Text: tp.ask, LexV2Bot: { AliasArn: alias }, LexTimeoutSeconds: { Text: '300' } },
       Transitions: {
         NextAction: id('retry'),
-        // The topics and a person; the numbered replies mean nothing here (not understood).
-        Conditions: locale.intents
-          .filter((intent) => intent.name === AGENT_INTENT || intent.topicId)
-          .map((intent) =>
-            equals(intent.name === AGENT_INTENT ? id('agent') : id(`topic-${intent.topicId}`), intent.name),
-          ),
+        // The topics and a person; with appointments, 1/yes and 2/cancel answer a reminder or an offer.
+        Conditions: [
+          ...locale.intents
+            .filter((intent) => intent.name === AGENT_INTENT || intent.topicId)
+            .map((intent) =>
+              equals(intent.name === AGENT_INTENT ? id('agent') : id(`topic-${intent.topicId}`), intent.name),
+            ),
+          ...(booked.size
+            ? [
+                equals(id('appt-reply-keep'), CHOICE_INTENTS[0]),
+                equals(id('appt-reply-keep'), CONFIRM_INTENT),
+                equals(id('appt-reply-cancel'), CHOICE_INTENTS[1]),
+                equals(id('appt-reply-cancel'), CANCEL_INTENT),
+              ]
+            : []),
+        ],
         Errors: [
           { ErrorType: 'InputTimeLimitExceeded', NextAction: id('goodbye') },
           { ErrorType: 'NoMatchingCondition', NextAction: id('retry') },
@@ -705,6 +715,27 @@ export function inboundTextFlow(
         confirm: CONFIRM_INTENT,
         cancel: CANCEL_INTENT,
       } as const;
+      // A reply to a reminder or an offer: kept or cancelled; nothing pending for this number, the menu again.
+      for (const answer of ['keep', 'cancel'] as const) {
+        b.add(
+          invoke(
+            id(`appt-reply-${answer}`),
+            t.functions.appointments!,
+            { action: 'reply', answer, language: l },
+            id(`appt-reply-${answer}-outcome`),
+            id('agent'),
+          ),
+        );
+        b.add(
+          compare(
+            id(`appt-reply-${answer}-outcome`),
+            '$.External.outcome',
+            [equals(id('appt-said'), 'OK'), equals(id('appt-no-reply'), 'NOT_FOUND')],
+            id('agent'),
+          ),
+        );
+      }
+      b.add(message(id('appt-no-reply'), APPOINTMENT_PROMPTS.text[l].nothingPending, id('ask')));
       addAppointments(b, ctx, 'text', (choiceId, text, options, onRetry) =>
         b.add({
           Identifier: choiceId,

@@ -141,6 +141,8 @@ export interface AppointmentPrompts {
   readonly expired: string;
   readonly none: string;
   readonly kept: string;
+  /** A "1" or "2" with no reminder or offer pending for the number. */
+  readonly nothingPending: string;
 }
 
 export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, AppointmentPrompts>> = {
@@ -154,6 +156,7 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
       expired: 'Pasó el tiempo para confirmar y la hora quedó libre. Le leo las disponibles.',
       none: 'Le comunicamos con una persona para buscarle otra fecha.',
       kept: 'Su cita sigue como estaba.',
+      nothingPending: 'No hay una cita pendiente de respuesta para este número.',
     },
     en: {
       offer:
@@ -164,6 +167,7 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
       expired: 'The time to confirm ran out and the place was released. Here are the free times.',
       none: 'We will put you through to a person to find another date.',
       kept: 'Your appointment stays as it was.',
+      nothingPending: 'There is no appointment waiting for an answer from this number.',
     },
   },
   text: {
@@ -176,6 +180,7 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
       expired: 'Pasó el tiempo para confirmar y la hora quedó libre. Estas son las disponibles.',
       none: 'Una persona le ayudará a buscar otra fecha.',
       kept: 'Su cita sigue como estaba.',
+      nothingPending: 'No hay una cita pendiente de respuesta para este número.',
     },
     en: {
       offer:
@@ -186,6 +191,8 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
       expired: 'The time to confirm ran out and the place was released. Here are the free times.',
       none: 'A person will help you find another date.',
       kept: 'Your appointment stays as it was.',
+      nothingPending:
+        'There is no appointment waiting for an answer from this number. Type the number or name of the procedure.',
     },
   },
 };

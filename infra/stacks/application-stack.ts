@@ -10,7 +10,8 @@ import {
 import { Validations, aws_apigatewayv2 as apigw, aws_iam as iam } from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
-import { CASES_TABLE, CITIZENS_TABLE } from '../../shared/adapters/dynamodb/tables';
+import { CASES_TABLE, CITIZENS_TABLE, INDEXES } from '../../shared/adapters/dynamodb/tables';
+import { MinuteSchedule } from '../constructs/daily-schedule';
 import { ENV, queueDepartmentPairs } from '../../shared/runtime/env';
 import { BundledFunction, grantTable } from '../constructs/bundled-function';
 import { LoggedMessageAlarm } from '../constructs/function-alarms';
@@ -54,6 +55,14 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/admin/users/{username}/reset'],
   ['GET', '/admin/audit'],
   ['GET', '/admin/config'],
+  ['GET', '/appointments/offices'],
+  ['GET', '/appointments/slots'],
+  ['POST', '/appointments'],
+  ['GET', '/appointments/code/{code}'],
+  ['GET', '/appointments/{id}'],
+  ['POST', '/appointments/{id}/cancel'],
+  ['POST', '/appointments/{id}/reschedule'],
+  ['GET', '/citizens/{id}/appointments'],
 ];
 
 export interface ApplicationStackProps extends StackProps {
@@ -195,6 +204,28 @@ export class ApplicationStack extends Stack {
           bind: () => ({ authorizerId: this.api.authorizer.authorizerId, authorizationType: 'JWT' }),
         },
       });
+    if (props.config.deployment.appointments) {
+      const tasks = new BundledFunction(this, 'appointment-tasks', {
+        name: 'appointment-tasks',
+        description: 'Every minute: holds run out, reminders due, no-shows',
+        config: props.config,
+        environment: { [ENV.CASES_TABLE]: props.casesTable.tableName },
+        timeout: Duration.seconds(50),
+        // One run at a time is plenty; a late one finds the work still there.
+        reservedConcurrency: 1,
+      });
+      // Holds by their end (the table), an office's day (the status index), and each change one transaction.
+      grantTable(
+        tasks,
+        props.casesTable,
+        ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        [INDEXES.byStatus.name],
+      );
+      new MinuteSchedule(this, 'AppointmentTasksSchedule', {
+        fn: tasks.fn,
+        description: 'Ventanilla appointments: holds run out, reminders, no-shows',
+      });
+    }
     this.backOffice = new BackOffice(this, 'BackOffice', {
       config: props.config,
       casesTable: props.casesTable,

@@ -16,9 +16,7 @@ import { DynamoAdminAudit } from '../../shared/adapters/dynamodb/admin-audit';
 import { DynamoImportLog } from '../../shared/adapters/dynamodb/import-log';
 import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
 import { appointmentRoutes } from '../../shared/adapters/http/appointment-routes';
-import { DynamoAppointmentStore } from '../../shared/adapters/dynamodb/appointment-store';
-import { AppointmentBook } from '../../shared/domain/appointment-book';
-import { scheduleOf } from '../../shared/domain/appointment-schedule';
+import { appointmentBookOf } from '../../shared/runtime/appointments';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
 export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory }) {
@@ -82,23 +80,8 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
     clock,
     newId: runtime.newId,
   });
-  const schedule = scheduleOf(deployment);
-  const appointments = schedule
-    ? appointmentRoutes({
-        book: new AppointmentBook({
-          store: new DynamoAppointmentStore(
-            doc,
-            tables.cases,
-            (start) => calendar.local(new Date(start)).date,
-          ),
-          schedule,
-          catalogue,
-          clock,
-          timeZone: deployment.timeZone,
-        }),
-        citizens: core.citizens,
-      })
-    : [];
+  const book = appointmentBookOf(runtime);
+  const appointments = book ? appointmentRoutes({ book, citizens: core.citizens }) : [];
   const routes = [
     ...metrics,
     ...workbenchRoutes(core),
@@ -109,7 +92,7 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
     tasksRoute,
   ];
 
-  return async (event: unknown) => {
+  const handler = async (event: unknown) => {
     const request = parseApiEvent(event);
     // A disabled account is refused from its next request, whatever token it still holds.
     const response = (await ports.staff.isEnabled(request.user))
@@ -127,4 +110,6 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
     });
     return response;
   };
+  // The routes it serves, for the check that the HTTP API in AWS routes every one of them here.
+  return Object.assign(handler, { routes: routes.map((r) => [r.method, r.path] as const) });
 }

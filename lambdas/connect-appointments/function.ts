@@ -1,14 +1,12 @@
 import { endpointIdentity } from '../../shared/adapters/connect/event';
 import { stringMap } from '../../shared/adapters/connect/response';
-import { DynamoAppointmentStore } from '../../shared/adapters/dynamodb/appointment-store';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { DynamoVerificationStore } from '../../shared/adapters/dynamodb/verification-store';
-import { AppointmentBook } from '../../shared/domain/appointment-book';
 import { AppointmentLine, LINE_SLOTS } from '../../shared/domain/appointment-line';
-import { scheduleOf } from '../../shared/domain/appointment-schedule';
 import { ConfigError, ValidationError } from '../../shared/domain/errors';
 import { maskIdentity } from '../../shared/domain/identity';
 import { citizenForIdentity } from '../../shared/domain/use-cases';
+import { appointmentBookOf } from '../../shared/runtime/appointments';
 import { connectHandler } from '../../shared/runtime/connect-runtime';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
 
@@ -16,30 +14,20 @@ import { storeTables, type Runtime } from '../../shared/runtime/runtime';
  * Appointments from the flows (`action` parameter): `options` — the caller's booking for `topic` (told only
  * to a caller proved on this contact) and the next free slots, with the words to say; `pick` — a hold on
  * `slot` (or, for a proved caller with a booking, the move); `confirm` / `release` — the caller's answer to
- * their hold (`booking`); `cancel` — a proved caller's booking for `topic`. Nothing personal goes back into
+ * their hold (`booking`); `cancel` — a proved caller's booking for `topic`; `reply` — the answer (`keep` or
+ * `cancel`) to a reminder or an offer, from the number it went to. Nothing personal goes back into
  * the contact's attributes: slots (office and start), an opaque booking id, and text the flow says at once.
  */
 export function makeConnectAppointmentsHandler(runtime: Runtime) {
-  const { deployment, catalogue, calendar } = runtime.config;
-  const schedule = scheduleOf(deployment);
-  if (!schedule) throw new ConfigError('deployment', 'appointments', 'the deployment books no appointments');
+  const { deployment, catalogue } = runtime.config;
+  const book = appointmentBookOf(runtime);
+  if (!book) throw new ConfigError('deployment', 'appointments', 'the deployment books no appointments');
   const tables = storeTables(runtime);
   const citizens = new DynamoCitizenRepository(runtime.doc, tables.citizens);
   const verification = new DynamoVerificationStore(runtime.doc, tables.citizens, runtime.clock.now);
-  const book = new AppointmentBook({
-    store: new DynamoAppointmentStore(
-      runtime.doc,
-      tables.cases,
-      (start) => calendar.local(new Date(start)).date,
-    ),
-    schedule,
-    catalogue,
-    clock: runtime.clock,
-    timeZone: deployment.timeZone,
-  });
   const line = new AppointmentLine({
     book,
-    schedule,
+    schedule: book.schedule,
     catalogue,
     timeZone: deployment.timeZone,
     citizenById: (id) => citizens.byId(id),
@@ -97,8 +85,14 @@ export function makeConnectAppointmentsHandler(runtime: Runtime) {
         const cancelled = await line.cancel(caller, topic);
         return stringMap('OK', { prompt: cancelled.prompt });
       }
+      case 'reply': {
+        if (p.answer !== 'keep' && p.answer !== 'cancel')
+          throw new ValidationError('answer', 'must be keep or cancel');
+        const replied = await line.reply(caller, p.answer);
+        return stringMap('OK', { prompt: replied.prompt });
+      }
       default:
-        throw new ValidationError('action', 'must be options, pick, confirm, release or cancel');
+        throw new ValidationError('action', 'must be options, pick, confirm, release, cancel or reply');
     }
   });
 }

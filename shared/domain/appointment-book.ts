@@ -56,6 +56,11 @@ export class AppointmentBook {
     return this.deps.schedule;
   }
 
+  /** The book's clock. */
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
   /** Where the bookings are, to read them. */
   get store(): AppointmentStore {
     return this.deps.store;

@@ -92,6 +92,7 @@ interface Words {
   readonly confirmed: (when: string, office: string, code: string, sent: boolean) => string;
   readonly moved: (when: string, office: string, code: string) => string;
   readonly cancelled: (code: string) => string;
+  readonly kept: (when: string, office: string, code: string) => string;
 }
 
 const WORDS: Record<'voice' | 'text', Record<Language, Words>> = {
@@ -110,6 +111,7 @@ const WORDS: Record<'voice' | 'text', Record<Language, Words>> = {
         (sent ? ' Le enviamos los detalles y los documentos que debe traer por mensaje.' : ''),
       moved: (when, office, code) => `Su cita ${code} quedó para el ${when}, en ${office}.`,
       cancelled: (code) => `Su cita ${code} quedó cancelada.`,
+      kept: (when, office, code) => `Gracias. Le esperamos el ${when}, en ${office}. Su código es ${code}.`,
     },
     en: {
       press: (n) => `press ${n}`,
@@ -125,6 +127,8 @@ const WORDS: Record<'voice' | 'text', Record<Language, Words>> = {
         (sent ? ' We are sending you the details and the documents to bring by message.' : ''),
       moved: (when, office, code) => `Your appointment ${code} is now on ${when}, at ${office}.`,
       cancelled: (code) => `Your appointment ${code} is cancelled.`,
+      kept: (when, office, code) =>
+        `Thank you. We expect you on ${when}, at ${office}. Your code is ${code}.`,
     },
   },
   text: {
@@ -142,6 +146,7 @@ const WORDS: Record<'voice' | 'text', Record<Language, Words>> = {
         (sent ? ' Le enviamos los detalles y los documentos que debe traer.' : ''),
       moved: (when, office, code) => `Su cita ${code} quedó para el ${when}, en ${office}.`,
       cancelled: (code) => `Su cita ${code} quedó cancelada.`,
+      kept: (when, office, code) => `Gracias. Le esperamos el ${when}, en ${office}. Su código es ${code}.`,
     },
     en: {
       press: (n) => `reply ${n}`,
@@ -157,6 +162,8 @@ const WORDS: Record<'voice' | 'text', Record<Language, Words>> = {
         (sent ? ' We are sending you the details and the documents to bring.' : ''),
       moved: (when, office, code) => `Your appointment ${code} is now on ${when}, at ${office}.`,
       cancelled: (code) => `Your appointment ${code} is cancelled.`,
+      kept: (when, office, code) =>
+        `Thank you. We expect you on ${when}, at ${office}. Your code is ${code}.`,
     },
   },
 };
@@ -292,6 +299,36 @@ export class AppointmentLine {
       channel: CHANNEL[caller.channel],
     });
     return { booking: cancelled, prompt: wordsOf(caller).cancelled(codeFor(caller, cancelled.code)) };
+  }
+
+  /**
+   * A reply to a reminder or an offer, by SMS or WhatsApp from the number it went to: "keep" confirms an
+   * offered hold or keeps a booking, "cancel" cancels it (its place is free at once). The soonest such booking
+   * of that number; NotFoundError when there is none.
+   */
+  async reply(caller: LineCaller, answer: 'keep' | 'cancel'): Promise<{ booking: Booking; prompt: string }> {
+    const citizen = caller.identity ? await this.deps.citizenByIdentity(caller.identity) : undefined;
+    const now = this.deps.book.now().toISOString();
+    const pending = citizen
+      ? (await this.deps.book.store.byCitizen(citizen.id))
+          .filter(
+            (b) =>
+              ['held', 'booked', 'reminded'].includes(b.status) &&
+              b.slot.start > now &&
+              manageable(caller, b),
+          )
+          .sort((a, b) => a.slot.start.localeCompare(b.slot.start))[0]
+      : undefined;
+    if (!pending) throw new NotFoundError('booking');
+    const words = wordsOf(caller);
+    const by = { by: 'citizen', channel: CHANNEL[caller.channel] };
+    if (answer === 'cancel') {
+      const cancelled = await this.deps.book.cancel(pending.id, by);
+      return { booking: cancelled, prompt: words.cancelled(codeFor(caller, cancelled.code)) };
+    }
+    const kept = pending.status === 'held' ? await this.deps.book.confirm(pending.id, by) : pending;
+    const d = describeBooking(kept, this.deps, caller.language);
+    return { booking: kept, prompt: words.kept(d.when, d.office, codeFor(caller, kept.code)) };
   }
 
   /** The next free slots at every office that books the procedure, soonest first. */

@@ -52,6 +52,10 @@ const TEXT: Record<Language, Record<BookingNews, (b: BookingWords) => string>> =
       `Su cita ${b.code} cambió: ${b.what}, ${b.when}, ${b.office} (${b.address}).` +
       (b.bring ? ` Traiga: ${b.bring}.` : ''),
     cancelled: (b) => `Su cita ${b.code} (${b.what}, ${b.when}) quedó cancelada.`,
+    reminder: (b) =>
+      `Recordatorio: su cita de ${b.what} es el ${b.when}, en ${b.office} (${b.address}). Código ${b.code}.` +
+      (b.bring ? ` Traiga: ${b.bring}.` : '') +
+      ' Responda 1 o CONFIRMAR para mantenerla, 2 o CANCELAR para cancelarla y liberar el cupo.',
   },
   en: {
     confirmed: (b) =>
@@ -62,17 +66,22 @@ const TEXT: Record<Language, Record<BookingNews, (b: BookingWords) => string>> =
       `Your appointment ${b.code} has changed: ${b.what}, ${b.when}, ${b.office} (${b.address}).` +
       (b.bring ? ` Bring: ${b.bring}.` : ''),
     cancelled: (b) => `Your appointment ${b.code} (${b.what}, ${b.when}) is cancelled.`,
+    reminder: (b) =>
+      `Reminder: your ${b.what} appointment is on ${b.when}, at ${b.office} (${b.address}). Code ${b.code}.` +
+      (b.bring ? ` Bring: ${b.bring}.` : '') +
+      ' Reply 1 or CONFIRM to keep it, 2 or CANCEL to cancel it and free the place.',
   },
 };
 
 /** What a change of a booking tells the citizen. */
-export type BookingNews = 'confirmed' | 'moved' | 'cancelled';
+export type BookingNews = 'confirmed' | 'moved' | 'cancelled' | 'reminder';
 
 /**
- * The news in a booking's change: booked (at once, or a hold confirmed), moved to another slot, or cancelled
- * after it was confirmed (a hold dropped or run out was never announced). Nothing for the other changes.
+ * The news in a booking's change: booked (at once, or a hold confirmed), moved to another slot, cancelled after
+ * it was confirmed (a hold dropped or run out was never announced), or a reminder due. Nothing for the others.
  */
 export function bookingNewsOf(next: Booking, previous?: Booking): BookingNews | undefined {
+  if ((next.reminders ?? 0) > (previous?.reminders ?? 0) && next.status === 'reminded') return 'reminder';
   if (
     next.status === 'booked' &&
     previous &&

@@ -85,6 +85,11 @@ export interface Booking {
   readonly notify?: BookingContactPoint;
   /** The case the booking belongs to, when there is one. */
   readonly ticket?: string;
+  /** Reminders sent so far (the deployment's remindHoursBefore, earliest first). */
+  readonly reminders?: number;
+  /** At the office: the queue number it was given at check-in, and when it was called to a desk. */
+  readonly queueNumber?: string;
+  readonly calledAt?: string;
   readonly history: readonly BookingEvent[];
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -184,6 +189,8 @@ export interface AppointmentStore {
   move(bookingId: string, to: BookingStatus, change: BookingChange): Promise<Booking>;
   /** Moves an active booking to another slot of the same procedure (SlotFullError leaves it where it was). */
   reschedule(bookingId: string, to: SlotRef, places: number, change: BookingChange): Promise<Booking>;
+  /** Counts a reminder (the `count`-th): a booked booking becomes reminded; a count already reached is kept. */
+  remind(bookingId: string, count: number, change: BookingChange): Promise<Booking>;
   byId(bookingId: string): Promise<Booking | undefined>;
   /** A booking by the code the citizen shows, with the office's check of it. */
   byCode(code: string): Promise<Booking | undefined>;

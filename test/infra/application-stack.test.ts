@@ -1,3 +1,9 @@
+import { makeApiHandler } from '../../lambdas/api/function';
+import { demoPasswords } from '../../local/passwords';
+import { loadUsers } from '../../local/session';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
+import { loadConfig } from '../../shared/config/load';
+import { createRuntime } from '../../shared/runtime/runtime';
 import { readFileSync } from 'node:fs';
 import { buildPage } from '../../web/build';
 import { App } from 'aws-cdk-lib';
@@ -30,6 +36,18 @@ function synth(extra: { instanceArn?: string } = {}) {
   );
 }
 const template = synth();
+
+/** The routes the staff API function serves, composed as at a cold start (nothing is called). */
+function apiRoutesServed(): (readonly [string, string])[] {
+  const runtime = createRuntime({
+    service: 'api',
+    config: loadConfig('config/city-hall'),
+    doc: createDocumentClient({ endpoint: 'http://127.0.0.1:9' }),
+    settings: { citizensTable: 'c', casesTable: 'k', metricsTable: 'm' },
+  });
+  const staff = demoPasswords(loadUsers('config/city-hall')).store;
+  return [...makeApiHandler(runtime, { staff }).routes];
+}
 
 describe('application stack', () => {
   it('signs staff in with required MFA, strong passwords, no self sign-up and one group per role', () => {
@@ -80,6 +98,11 @@ describe('application stack', () => {
       API_ROUTES.map(([method, path]) => `${method} ${path}`).sort(),
     );
     expect(routes.length).toBeGreaterThan(10);
+    // And every route the function serves is one of them (only the local outbox and task lists are not).
+    const served = apiRoutesServed().filter(([, path]) => path !== '/outbox' && path !== '/tasks');
+    expect(API_ROUTES.map(([m, p]) => `${m} ${p}`).sort()).toEqual(
+      served.map(([m, p]) => `${m} ${p}`).sort(),
+    );
     for (const r of routes) expect(r.Properties.AuthorizationType).toBe('JWT');
   });
 
@@ -317,13 +340,24 @@ describe('application stack', () => {
     );
   });
 
-  it('runs the morning export every day at 07:00 in the deployment time zone, retried, with a dead-letter queue', () => {
-    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
-    expect(schedules).toHaveLength(1);
-    expect(schedules[0]!.Properties).toMatchObject({
+  it('runs the morning export every day at 07:00 in the deployment time zone, and the appointments every minute, retried, with dead-letter queues', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map(
+      (s) => s.Properties,
+    );
+    const target = (name: string) => (s: { Target: { Arn: unknown } }) =>
+      JSON.stringify(s.Target.Arn).includes(name);
+    expect(schedules).toHaveLength(2);
+    expect(schedules.find(target('dailyexport'))).toMatchObject({
       ScheduleExpression: 'cron(0 7 * * ? *)',
       ScheduleExpressionTimezone: 'America/Panama',
       Target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } },
+    });
+    expect(schedules.find(target('appointmenttasks'))).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      Target: {
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
+        DeadLetterConfig: { Arn: expect.anything() },
+      },
     });
   });
 

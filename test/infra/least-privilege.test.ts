@@ -8,6 +8,7 @@ import { loadUsers } from '../../local/session';
 import { loadConfig } from '../../shared/config/load';
 import { createRuntime } from '../../shared/runtime/runtime';
 import { makeAnswerImportHandler } from '../../lambdas/answer-import/function';
+import { makeAppointmentTasksHandler } from '../../lambdas/appointment-tasks/function';
 import { makeApiHandler } from '../../lambdas/api/function';
 import { makeCaseEventsHandler } from '../../lambdas/case-events/function';
 import { makeCaseNotifierHandler } from '../../lambdas/case-notifier/function';
@@ -280,6 +281,32 @@ beforeAll(async () => {
     });
     expect(moved.status).toBe(200);
     expect((await api(`/appointments/${booking}/cancel`, '[agent]', { method: 'POST' })).status).toBe(200);
+    // The appointments' clock: a booking more than a day ahead is reminded an hour before, and is a no-show
+    // once its slot has closed; the holds run out meanwhile are returned.
+    const later = free.body.slots.find(
+      (s: { start: string }) => Date.parse(s.start) > Date.now() + 26 * 3_600_000,
+    ).start as string;
+    const remindable = await api('/appointments', '[agent]', {
+      method: 'POST',
+      body: {
+        key: 'least-privilege-reminded',
+        citizenId: rosa,
+        officeId: 'plate-centre',
+        topicId: 'lost-plate',
+        start: later,
+        notify: 'SMS',
+      },
+    });
+    expect(remindable.status).toBe(201);
+    let at = Date.parse(later) - 3_600_000;
+    const tasks = makeAppointmentTasksHandler(runtime('appointment-tasks', {}, { now: () => new Date(at) }));
+    await tasks();
+    at = Date.parse(later) + 16 * 60_000;
+    await tasks();
+    expect((await api(`/appointments/${remindable.body.id}`, '[agent]')).body).toMatchObject({
+      status: 'no-show',
+      reminders: 2,
+    });
 
     // The back office through the API, then its schedule and bucket: a morning export, an answers file
     // (checked, then applied), and the follow-up of what is overdue.
@@ -329,6 +356,7 @@ describe('least privilege, derived from what each function does', () => {
     ['api', 'api'],
     ['daily-export', 'BackOfficedailyexport'],
     ['answer-import', 'BackOfficeanswerimport'],
+    ['appointment-tasks', 'appointmenttasks'],
   ])('%s may do exactly what its code does on DynamoDB', (service, templateName) => {
     const needs = [...(used.get(service) ?? [])].sort();
     const allowed = [...(granted.get(templateName) ?? [])].sort();

@@ -27,7 +27,8 @@ describe('workbench API: roles', () => {
       .replace('{id}', 'no-such-citizen')
       .replace('{ticket}', '4829137756')
       .replace('{username}', 'no-such-user')
-      .replace('{contactId}', 'no-such-contact');
+      .replace('{contactId}', 'no-such-contact')
+      .replace('{code}', 'ZZZZZZ');
   for (const [method, path] of API_ROUTES)
     for (const role of ['agent', 'supervisor', 'backoffice', 'admin', ''])
       if (!allowed(path).includes(role))

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { makeAppointmentTasksHandler } from '../../lambdas/appointment-tasks/function';
 import { makeCaseNotifierHandler } from '../../lambdas/case-notifier/function';
 import { makeConnectAppointmentsHandler } from '../../lambdas/connect-appointments/function';
 import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
@@ -17,7 +18,9 @@ import { freshTables, tableStreamRecords, testDynamoEndpoint } from '../support/
 
 /** Monday 7 December 2026, 09:00 in Panamá: offices open, the next days released. */
 const NOW = new Date('2026-12-07T14:00:00.000Z');
-const clock = { now: () => NOW };
+let now = NOW;
+const clock = { now: () => now };
+afterEach(() => (now = NOW));
 const config = loadConfig('config/city-hall');
 const PHONE = '+50769990001';
 
@@ -25,6 +28,7 @@ let engine: FlowEngineDeps;
 let api: ApiCall;
 let tables: Awaited<ReturnType<typeof freshTables>>;
 let notifier: (event: unknown) => Promise<unknown>;
+let tasks: () => Promise<unknown>;
 const quiet = <T>(work: () => Promise<T>) => {
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   return work().finally(() => spy.mockRestore());
@@ -51,6 +55,7 @@ beforeAll(async () => {
     },
     clock.now,
   );
+  tasks = makeAppointmentTasksHandler(runtime('appointment-tasks'));
   notifier = makeCaseNotifierHandler(runtime('case-notifier'), {
     sender: new DynamoOutbox(tables.doc, tables.names.cases, clock.now),
   });
@@ -163,5 +168,61 @@ describe('appointments on the lines', () => {
     const said = run.transcript.join('\n');
     expect(said.match(/Citas libres:/g)).toHaveLength(2);
     expect(said).toMatch(/Cita confirmada/);
+  }, 60_000);
+
+  it('reminds the day before and two hours before; "2" cancels, "CONFIRMAR" keeps; a slot closed unattended is a no-show', async () => {
+    const register = async (phone: string, surnames: string) =>
+      (await api('/citizens', '[agent]', { method: 'POST', body: { givenNames: 'Luis', surnames, phone } }))
+        .body.citizen.id as string;
+    const book = async (citizenId: string, start: string) =>
+      (
+        await api('/appointments', '[agent]', {
+          method: 'POST',
+          body: {
+            key: `remind-${citizenId}`,
+            citizenId,
+            officeId: 'plate-centre',
+            topicId: 'lost-plate',
+            start,
+            notify: 'WHATSAPP',
+          },
+        })
+      ).body;
+    const [a, b, c] = ['+50769990011', '+50769990012', '+50769990013'];
+    const first = await book(await register(a, 'Uno'), '2026-12-09T15:00:00.000Z');
+    const second = await book(await register(b, 'Dos'), '2026-12-09T15:00:00.000Z');
+    const third = await book(await register(c, 'Tres'), '2026-12-09T15:00:00.000Z');
+    const status = async (id: string) => (await api(`/appointments/${id}`, '[agent]')).body;
+    // Tuesday 10:30: the day-before reminder is due for all three.
+    now = new Date('2026-12-08T15:30:00.000Z');
+    await tasks();
+    expect((await status(first.id)).reminders).toBe(1);
+    // Run again at once: nothing more.
+    await tasks();
+    expect((await status(first.id)).version).toBe(2);
+    const cancel = await write(['2'], 'appt-reply-1', a);
+    expect(cancel.transcript.join('\n')).toContain(`Su cita ${first.code} quedó cancelada.`);
+    const keep = await write(['CONFIRMAR'], 'appt-reply-2', b);
+    expect(keep.transcript.join('\n')).toMatch(/Gracias. Le esperamos el miércoles, 9 de diciembre, 10:00/);
+    const none = await write(['1'], 'appt-reply-3', '+50769990019');
+    expect(none.transcript.join('\n')).toContain('No hay una cita pendiente de respuesta para este número');
+    // Wednesday 08:30: the two-hour reminder; 10:16, the slot has closed and nobody checked in.
+    now = new Date('2026-12-09T13:30:00.000Z');
+    await tasks();
+    expect((await status(second.id)).reminders).toBe(2);
+    now = new Date('2026-12-09T15:16:00.000Z');
+    await tasks();
+    expect((await status(second.id)).status).toBe('no-show');
+    expect((await status(third.id)).status).toBe('no-show');
+    expect((await status(first.id)).status).toBe('cancelled');
+    // The notifier sends each reminder once, by WhatsApp, with the answers it takes.
+    const records = await tableStreamRecords(tables.doc as unknown as DynamoDBClient, tables.names.cases);
+    expect(await notifier({ Records: records })).toEqual({ batchItemFailures: [] });
+    const reminders = (await new DynamoOutbox(tables.doc, tables.names.cases).list(500)).filter(
+      (m) => m.to === b && m.text.startsWith('Recordatorio'),
+    );
+    expect(reminders).toHaveLength(2);
+    expect(reminders[0]).toMatchObject({ channel: 'WHATSAPP' });
+    expect(reminders[0]!.text).toContain('Responda 1 o CONFIRMAR para mantenerla, 2 o CANCELAR');
   }, 60_000);
 });

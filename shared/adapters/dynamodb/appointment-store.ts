@@ -57,6 +57,9 @@ const bookingSchema = z.object({
   language: z.enum(['es', 'en']),
   notify: z.optional(z.object({ channel: z.enum(['SMS', 'WHATSAPP']), to: z.string() })),
   ticket: z.optional(z.string()),
+  reminders: z.optional(z.number()),
+  queueNumber: z.optional(z.string()),
+  calledAt: z.optional(z.string()),
   history: z.array(
     z.object({
       at: z.string(),
@@ -240,14 +243,26 @@ export class DynamoAppointmentStore implements AppointmentStore {
     return next;
   }
 
+  async remind(bookingId: string, count: number, change: BookingChange): Promise<Booking> {
+    const current = await this.current(bookingId);
+    if ((current.reminders ?? 0) >= count) return current;
+    if (current.status !== 'booked' && current.status !== 'reminded')
+      throw new BookingStateError(current.status, 'reminded');
+    const next: Booking = { ...this.next(current, 'reminded', change), reminders: count };
+    await this.write(current, next, []);
+    return next;
+  }
+
   async reschedule(bookingId: string, to: SlotRef, places: number, change: BookingChange): Promise<Booking> {
     const current = await this.current(bookingId);
     if (!['booked', 'reminded'].includes(current.status))
       throw new BookingStateError(current.status, current.status);
     if (to.topicId !== current.slot.topicId) throw new RangeError('a booking moves within its procedure');
     if (slotKey(to) === slotKey(current.slot)) return current;
+    // At its new time, the reminders start again.
+    const { reminders: _sent, ...unreminded } = current;
     const next: Booking = {
-      ...this.next(current, 'booked', change),
+      ...this.next({ ...unreminded, version: current.version }, 'booked', change),
       slot: to,
       history: [
         ...current.history,
