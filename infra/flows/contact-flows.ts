@@ -319,12 +319,14 @@ function addAppointments(
         equals(id('appt-picked'), 'OK'),
         equals(id('appt-taken'), 'SLOT_FULL'),
         equals(id('appt-hidden'), 'BOOKING_LIMIT'),
+        equals(id('appt-no-shows'), 'NO_SHOW_LIMIT'),
         equals(id('appt-options'), 'INVALID_INPUT'),
       ],
       id('agent'),
     ),
   );
   b.add(message(id('appt-taken'), ap.taken, id('appt-options')));
+  b.add(message(id('appt-no-shows'), ap.noShows, id('agent')));
   b.add(
     compare(id('appt-picked'), '$.External.result', [equals(id('appt-keep-hold'), 'held')], id('appt-said')),
   );

@@ -141,6 +141,8 @@ export interface AppointmentPrompts {
   readonly expired: string;
   readonly none: string;
   readonly kept: string;
+  /** Too many missed appointments for the procedure: a person books it. */
+  readonly noShows: string;
   /** A "1" or "2" with no reminder or offer pending for the number. */
   readonly nothingPending: string;
 }
@@ -157,6 +159,8 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
       none: 'Le comunicamos con una persona para buscarle otra fecha.',
       kept: 'Su cita sigue como estaba.',
       nothingPending: 'No hay una cita pendiente de respuesta para este número.',
+      noShows:
+        'Como no pudo asistir a sus últimas citas de este trámite, una persona le ayudará a reservar la próxima.',
     },
     en: {
       offer:
@@ -168,6 +172,8 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
       none: 'We will put you through to a person to find another date.',
       kept: 'Your appointment stays as it was.',
       nothingPending: 'There is no appointment waiting for an answer from this number.',
+      noShows:
+        'As you missed your last appointments for this procedure, a person will help you book the next.',
     },
   },
   text: {
@@ -181,6 +187,8 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
       none: 'Una persona le ayudará a buscar otra fecha.',
       kept: 'Su cita sigue como estaba.',
       nothingPending: 'No hay una cita pendiente de respuesta para este número.',
+      noShows:
+        'Como no pudo asistir a sus últimas citas de este trámite, una persona le ayudará a reservar la próxima.',
     },
     en: {
       offer:
@@ -193,6 +201,8 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
       kept: 'Your appointment stays as it was.',
       nothingPending:
         'There is no appointment waiting for an answer from this number. Type the number or name of the procedure.',
+      noShows:
+        'As you missed your last appointments for this procedure, a person will help you book the next.',
     },
   },
 };

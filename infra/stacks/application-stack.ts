@@ -63,6 +63,12 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/appointments/{id}/cancel'],
   ['POST', '/appointments/{id}/reschedule'],
   ['GET', '/citizens/{id}/appointments'],
+  ['POST', '/appointments/offices/{officeId}/checkin'],
+  ['POST', '/appointments/offices/{officeId}/call-next'],
+  ['POST', '/appointments/{id}/served'],
+  ['GET', '/appointments/offices/{officeId}/display'],
+  ['GET', '/appointments/offices/{officeId}/day'],
+  ['POST', '/appointments/offices/{officeId}/closures'],
 ];
 
 export interface ApplicationStackProps extends StackProps {

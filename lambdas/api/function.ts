@@ -81,7 +81,13 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
     newId: runtime.newId,
   });
   const book = appointmentBookOf(runtime);
-  const appointments = book ? appointmentRoutes({ book, citizens: core.citizens }) : [];
+  const appointments = book
+    ? appointmentRoutes({
+        book,
+        citizens: core.citizens,
+        defaultDocumentType: deployment.defaultDocumentType,
+      })
+    : [];
   const routes = [
     ...metrics,
     ...workbenchRoutes(core),

@@ -1,6 +1,7 @@
 import type { OfficeSchedule } from './appointment-schedule';
 import {
   BookingStateError,
+  NotTodayError,
   SlotFullError,
   slotKey,
   type AppointmentStore,
@@ -11,7 +12,7 @@ import {
 } from './appointments';
 import type { Catalogue } from './catalogue';
 import type { Language } from './citizen';
-import { describeBooking } from './appointment-messages';
+import { CLOSURE, describeBooking } from './appointment-messages';
 import { ConcurrentChangeError, NotFoundError, ValidationError } from './errors';
 import type { Clock } from './ports';
 
@@ -119,6 +120,156 @@ export class AppointmentBook {
     const now = this.deps.clock.now();
     const slot = this.deps.schedule.bookable(current.slot.officeId, current.slot.topicId, start, now);
     return this.deps.store.reschedule(bookingId, slot, slot.places, { ...change, now: now.toISOString() });
+  }
+
+  /**
+   * At the office: a booking of today, found by its code or its citizen, checks in and gets a queue number
+   * (the procedure's letter at the office, then the day's count: "A-007"). A booking of another office or
+   * another day is refused naming why; checking in twice keeps the first number.
+   */
+  async checkIn(
+    officeId: string,
+    find: { code?: string; citizenId?: string },
+    change: Omit<BookingChange, 'now'>,
+  ): Promise<Booking> {
+    const now = this.deps.clock.now();
+    const today = this.deps.schedule.localDate(now);
+    let booking: Booking | undefined;
+    if (find.code) booking = await this.deps.store.byCode(find.code);
+    else if (find.citizenId)
+      booking = (await this.deps.store.byCitizen(find.citizenId))
+        .filter(
+          (b) => b.slot.officeId === officeId && ['booked', 'reminded', 'checked-in'].includes(b.status),
+        )
+        .sort(
+          (a, b) =>
+            Math.abs(Date.parse(a.slot.start) - now.getTime()) -
+            Math.abs(Date.parse(b.slot.start) - now.getTime()),
+        )[0];
+    if (!booking) throw new NotFoundError('booking');
+    if (booking.slot.officeId !== officeId)
+      throw new ValidationError('code', 'is a booking at another office');
+    const day = this.deps.schedule.localDate(new Date(booking.slot.start));
+    if (day !== today) throw new NotTodayError(day);
+    if (booking.status === 'checked-in' || booking.status === 'served') return booking;
+    const office = this.deps.schedule.offices.find((o) => o.id === officeId)!;
+    const letter = String.fromCharCode(
+      65 + office.services.findIndex((s) => s.topic === booking.slot.topicId),
+    );
+    const n = await this.deps.store.nextQueueNumber(officeId, today);
+    return this.deps.store.checkIn(booking.id, `${letter}-${String(n).padStart(3, '0')}`, this.at(change));
+  }
+
+  /** Calls the next citizen checked in at the office (by their slot, then arrival) to a desk. */
+  async callNext(officeId: string, desk: string, change: Omit<BookingChange, 'now'>): Promise<Booking> {
+    const today = this.deps.schedule.localDate(this.deps.clock.now());
+    const checkedInAt = (b: Booking) =>
+      [...b.history].reverse().find((e) => e.status === 'checked-in' && !e.reason)?.at ?? b.updatedAt;
+    const waiting = (await this.deps.store.onDay(officeId, today))
+      .filter((b) => b.status === 'checked-in' && !b.calledAt)
+      .sort(
+        (a, b) => a.slot.start.localeCompare(b.slot.start) || checkedInAt(a).localeCompare(checkedInAt(b)),
+      );
+    if (!waiting[0]) throw new NotFoundError('citizen waiting');
+    return this.deps.store.call(waiting[0].id, desk, this.at(change));
+  }
+
+  /** Attended at the desk: the booking is served. */
+  serve(bookingId: string, change: Omit<BookingChange, 'now'>): Promise<Booking> {
+    return this.deps.store.move(bookingId, 'served', this.at(change));
+  }
+
+  /** The office's call display: the last tickets called today, newest first (nothing personal). */
+  async called(
+    officeId: string,
+    limit = 8,
+  ): Promise<{ queueNumber: string; desk: string; calledAt: string }[]> {
+    const today = this.deps.schedule.localDate(this.deps.clock.now());
+    return (await this.deps.store.onDay(officeId, today))
+      .filter((b) => b.calledAt && b.queueNumber)
+      .sort((a, b) => b.calledAt!.localeCompare(a.calledAt!))
+      .slice(0, limit)
+      .map((b) => ({ queueNumber: b.queueNumber!, desk: b.desk ?? '', calledAt: b.calledAt! }));
+  }
+
+  /** An office's day in figures: places, booked, checked in, served, no-shows, cancelled, free; booking rate. */
+  async dayFigures(officeId: string, date: string) {
+    const schedule = this.deps.schedule;
+    const office = schedule.offices.find((o) => o.id === officeId);
+    if (!office) throw new NotFoundError(`office "${officeId}"`);
+    const slots = office.services.flatMap((s) => schedule.slotsOn(officeId, s.topic, date));
+    const [taken, day] = await Promise.all([
+      this.deps.store.takenMany(slots),
+      this.deps.store.onDay(officeId, date),
+    ]);
+    let places = 0;
+    let free = 0;
+    for (const slot of slots) {
+      const p = schedule.service(officeId, slot.topicId).places;
+      const t = taken.get(slotKey(slot)) ?? 0;
+      // A closed slot offers nothing.
+      if (t !== Number.MAX_SAFE_INTEGER) {
+        places += p;
+        free += Math.max(0, p - t);
+      }
+    }
+    const count = (...statuses: Booking['status'][]) => day.filter((b) => statuses.includes(b.status)).length;
+    const booked = count('booked', 'reminded', 'checked-in', 'served', 'no-show');
+    return {
+      officeId,
+      date,
+      places,
+      booked,
+      held: count('held'),
+      checkedIn: count('checked-in', 'served'),
+      served: count('served'),
+      noShow: count('no-show'),
+      cancelled: count('cancelled'),
+      free,
+      bookingRate: places ? Number((booked / places).toFixed(3)) : 0,
+    };
+  }
+
+  /**
+   * Closes an office's day, or the part of it from `from` to `to` (local "HH:MM"): its slots take no one, and
+   * every active booking in it is cancelled with the reason (the notifier tells each citizen, with how to book
+   * again). Run again, it finds the slots closed and the bookings cancelled, and does the rest.
+   */
+  async close(
+    request: { officeId: string; date: string; from?: string; to?: string; reason: string },
+    change: Omit<BookingChange, 'now' | 'reason'>,
+  ): Promise<{ slotsClosed: number; cancelled: number }> {
+    const schedule = this.deps.schedule;
+    const office = schedule.offices.find((o) => o.id === request.officeId);
+    if (!office) throw new NotFoundError(`office "${request.officeId}"`);
+    const within = (start: string) => {
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: this.deps.timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(start));
+      return (!request.from || local >= request.from) && (!request.to || local < request.to);
+    };
+    const slots = office.services
+      .flatMap((s) => schedule.slotsOn(request.officeId, s.topic, request.date))
+      .filter((s) => within(s.start));
+    await this.deps.store.closeSlots(slots);
+    const starts = new Set(slots.map(slotKey));
+    let cancelled = 0;
+    for (const b of await this.deps.store.onDay(request.officeId, request.date)) {
+      if (!['held', 'booked', 'reminded'].includes(b.status) || !starts.has(slotKey(b.slot))) continue;
+      try {
+        await this.deps.store.move(b.id, 'cancelled', {
+          ...this.at(change),
+          reason: `${CLOSURE}${request.reason}`,
+        });
+        cancelled++;
+      } catch (error) {
+        if (!(error instanceof BookingStateError || error instanceof ConcurrentChangeError)) throw error;
+      }
+    }
+    return { slotsClosed: slots.length, cancelled };
   }
 
   /** Returns the places of holds that ran out (at most `limit`); how many it returned. */

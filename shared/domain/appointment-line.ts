@@ -3,6 +3,7 @@ import { describeBooking } from './appointment-messages';
 import {
   BookingStateError,
   isActiveBooking,
+  NoShowLimitError,
   type Booking,
   type BookingChannel,
   type BookingContactPoint,
@@ -235,6 +236,7 @@ export class AppointmentLine {
       };
     }
     const citizen = await this.citizen(caller);
+    this.checkNoShows(await this.deps.book.store.byCitizen(citizen.id), topicId);
     // One hold per contact and slot, so that a retried invocation is the same hold; a hold on it let go earlier
     // on this contact (another time chosen, then this one again) is followed by a new one.
     const base = `${caller.contactId}-${Math.floor(Date.parse(start) / 60_000)}`;
@@ -329,6 +331,17 @@ export class AppointmentLine {
     const kept = pending.status === 'held' ? await this.deps.book.confirm(pending.id, by) : pending;
     const d = describeBooking(kept, this.deps, caller.language);
     return { booking: kept, prompt: words.kept(d.when, d.office, codeFor(caller, kept.code)) };
+  }
+
+  /** Repeated no-shows for the procedure (the deployment's noShowLimit): a person books it, not the line. */
+  private checkNoShows(bookings: readonly Booking[], topicId: string) {
+    const limit = this.deps.book.schedule.settings.noShowLimit;
+    if (!limit) return;
+    const since = new Date(this.deps.book.now().getTime() - limit.days * 86_400_000).toISOString();
+    const missed = bookings.filter(
+      (b) => b.slot.topicId === topicId && b.status === 'no-show' && b.slot.start >= since,
+    ).length;
+    if (missed >= limit.count) throw new NoShowLimitError();
   }
 
   /** The next free slots at every office that books the procedure, soonest first. */

@@ -42,7 +42,7 @@ export function describeBooking(
   };
 }
 
-const TEXT: Record<Language, Record<BookingNews, (b: BookingWords) => string>> = {
+const TEXT: Record<Language, Record<BookingNews, (b: BookingWords & { reason?: string }) => string>> = {
   es: {
     confirmed: (b) =>
       `Cita confirmada: ${b.what}, ${b.when}, ${b.office} (${b.address}). Código ${b.code}.` +
@@ -52,6 +52,10 @@ const TEXT: Record<Language, Record<BookingNews, (b: BookingWords) => string>> =
       `Su cita ${b.code} cambió: ${b.what}, ${b.when}, ${b.office} (${b.address}).` +
       (b.bring ? ` Traiga: ${b.bring}.` : ''),
     cancelled: (b) => `Su cita ${b.code} (${b.what}, ${b.when}) quedó cancelada.`,
+    closure: (b) =>
+      `Disculpe: su cita ${b.code} (${b.what}, ${b.when}, ${b.office}) quedó cancelada porque la oficina no atenderá` +
+      (b.reason ? ` (${b.reason})` : '') +
+      '. Para pedir otra cita, responda a este mensaje o llame a nuestra línea.',
     reminder: (b) =>
       `Recordatorio: su cita de ${b.what} es el ${b.when}, en ${b.office} (${b.address}). Código ${b.code}.` +
       (b.bring ? ` Traiga: ${b.bring}.` : '') +
@@ -66,6 +70,10 @@ const TEXT: Record<Language, Record<BookingNews, (b: BookingWords) => string>> =
       `Your appointment ${b.code} has changed: ${b.what}, ${b.when}, ${b.office} (${b.address}).` +
       (b.bring ? ` Bring: ${b.bring}.` : ''),
     cancelled: (b) => `Your appointment ${b.code} (${b.what}, ${b.when}) is cancelled.`,
+    closure: (b) =>
+      `We are sorry: your appointment ${b.code} (${b.what}, ${b.when}, ${b.office}) is cancelled because the office will be closed` +
+      (b.reason ? ` (${b.reason})` : '') +
+      '. To book another, reply to this message or call our line.',
     reminder: (b) =>
       `Reminder: your ${b.what} appointment is on ${b.when}, at ${b.office} (${b.address}). Code ${b.code}.` +
       (b.bring ? ` Bring: ${b.bring}.` : '') +
@@ -73,8 +81,11 @@ const TEXT: Record<Language, Record<BookingNews, (b: BookingWords) => string>> =
   },
 };
 
+/** The reason a closure gives the bookings it cancels: "closure: <the supervisor's reason>". */
+export const CLOSURE = 'closure: ';
+
 /** What a change of a booking tells the citizen. */
-export type BookingNews = 'confirmed' | 'moved' | 'cancelled' | 'reminder';
+export type BookingNews = 'confirmed' | 'moved' | 'cancelled' | 'reminder' | 'closure';
 
 /**
  * The news in a booking's change: booked (at once, or a hold confirmed), moved to another slot, cancelled after
@@ -96,7 +107,7 @@ export function bookingNewsOf(next: Booking, previous?: Booking): BookingNews | 
     previous.status !== 'held' &&
     previous.status !== 'cancelled'
   )
-    return 'cancelled';
+    return next.history.at(-1)?.reason?.startsWith(CLOSURE) ? 'closure' : 'cancelled';
   return undefined;
 }
 
@@ -127,7 +138,10 @@ export async function tellBookingChange(
     channel: next.notify.channel,
     to: next.notify.to,
     language: next.language,
-    text: TEXT[next.language][news](describeBooking(next, deps)),
+    text: TEXT[next.language][news]({
+      ...describeBooking(next, deps),
+      reason: next.history.at(-1)?.reason?.slice(CLOSURE.length),
+    }),
   });
   return refused ?? 'sent';
 }

@@ -90,6 +90,7 @@ export interface Booking {
   /** At the office: the queue number it was given at check-in, and when it was called to a desk. */
   readonly queueNumber?: string;
   readonly calledAt?: string;
+  readonly desk?: string;
   readonly history: readonly BookingEvent[];
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -145,6 +146,20 @@ export class HoldExpiredError extends DomainError {
   }
 }
 
+export class NotTodayError extends DomainError {
+  readonly code = 'NOT_TODAY';
+  constructor(date: string) {
+    super(`the booking is for ${date}, not today: it checks in on its day`);
+  }
+}
+
+export class NoShowLimitError extends DomainError {
+  readonly code = 'NO_SHOW_LIMIT';
+  constructor() {
+    super('missed appointments: this citizen books this procedure through a person for now');
+  }
+}
+
 export class BookingStateError extends DomainError {
   readonly code = 'ILLEGAL_TRANSITION';
   constructor(from: BookingStatus, to: BookingStatus) {
@@ -189,6 +204,14 @@ export interface AppointmentStore {
   move(bookingId: string, to: BookingStatus, change: BookingChange): Promise<Booking>;
   /** Moves an active booking to another slot of the same procedure (SlotFullError leaves it where it was). */
   reschedule(bookingId: string, to: SlotRef, places: number, change: BookingChange): Promise<Booking>;
+  /** At the office: a booking of today becomes checked-in with its queue number (a retry keeps the first). */
+  checkIn(bookingId: string, queueNumber: string, change: BookingChange): Promise<Booking>;
+  /** Calls a checked-in booking to a desk (its history says so); calling it again calls it again. */
+  call(bookingId: string, desk: string, change: BookingChange): Promise<Booking>;
+  /** The next queue number of an office's day, counted atomically (a number never given twice). */
+  nextQueueNumber(officeId: string, date: string): Promise<number>;
+  /** Marks slots closed: no place is taken in them any more (cancelling their bookings is the caller's). */
+  closeSlots(slots: readonly SlotRef[]): Promise<void>;
   /** Counts a reminder (the `count`-th): a booked booking becomes reminded; a count already reached is kept. */
   remind(bookingId: string, count: number, change: BookingChange): Promise<Booking>;
   byId(bookingId: string): Promise<Booking | undefined>;
@@ -202,6 +225,6 @@ export interface AppointmentStore {
   expiredHolds(now: string, limit: number): Promise<readonly string[]>;
   /** Places taken in a slot. */
   taken(slot: SlotRef): Promise<number>;
-  /** Places taken in each of several slots, by slotKey. */
+  /** Places taken in each of several slots, by slotKey (a closed slot shows as full). */
   takenMany(slots: readonly SlotRef[]): Promise<ReadonlyMap<string, number>>;
 }

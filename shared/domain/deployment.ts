@@ -110,6 +110,16 @@ export const appointmentsSchema = z.strictObject({
     z.array(z.number().check(z.int(), z.gte(1), z.lte(168))).check(z.maxLength(3)),
     [24, 2],
   ),
+  /**
+   * Repeated no-shows: a citizen with `count` or more missed appointments for a procedure in the last `days`
+   * books it through a person (an agent or the office), not on the lines. Absent: no such rule.
+   */
+  noShowLimit: z.optional(
+    z.strictObject({
+      count: z.number().check(z.int(), z.gte(1), z.lte(10)),
+      days: z.number().check(z.int(), z.gte(1), z.lte(365)),
+    }),
+  ),
   offices: z.array(officeSchema).check(z.minLength(1)),
 });
 export type Office = z.infer<typeof officeSchema>;

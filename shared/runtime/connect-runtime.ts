@@ -13,6 +13,7 @@ const OUTCOME_OF: Record<string, ConnectOutcome> = {
   BOOKING_LIMIT: 'BOOKING_LIMIT',
   HOLD_EXPIRED: 'HOLD_EXPIRED',
   UNVERIFIED: 'UNVERIFIED',
+  NO_SHOW_LIMIT: 'NO_SHOW_LIMIT',
 };
 
 /** Answer well inside the flows' InvocationTimeLimitSeconds (4 s: `INVOKE_TIME_LIMIT_SECONDS` of the flow builder). */

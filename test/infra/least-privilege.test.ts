@@ -281,11 +281,29 @@ beforeAll(async () => {
     });
     expect(moved.status).toBe(200);
     expect((await api(`/appointments/${booking}/cancel`, '[agent]', { method: 'POST' })).status).toBe(200);
+    // At the office and for supervisors: check-in (another day's: refused), the next called, the display,
+    // the day's figures, a closure of a day with nobody booked.
+    const office = '/appointments/offices/plate-centre';
+    await api(`${office}/checkin`, '[agent]', { method: 'POST', body: { code: booked.body.code } });
+    await api(`${office}/call-next`, '[agent]', { method: 'POST', body: { desk: '1' } });
+    await api(`${office}/display`, '[agent]');
+    await api(`${office}/day`, '[agent]');
+    await api(`/appointments/${booking}/served`, '[agent]', { method: 'POST' });
+    expect(
+      (
+        await api(`${office}/closures`, '[supervisor]', {
+          method: 'POST',
+          // The end of the last day offered: nobody else's booking is there.
+          body: { date: free.body.slots.at(-1).start.slice(0, 10), from: '15:45', reason: 'mantenimiento' },
+        })
+      ).status,
+    ).toBe(200);
     // The appointments' clock: a booking more than a day ahead is reminded an hour before, and is a no-show
     // once its slot has closed; the holds run out meanwhile are returned.
-    const later = free.body.slots.find(
+    const laterSlots = free.body.slots.filter(
       (s: { start: string }) => Date.parse(s.start) > Date.now() + 26 * 3_600_000,
-    ).start as string;
+    );
+    const later = laterSlots[0].start as string;
     const remindable = await api('/appointments', '[agent]', {
       method: 'POST',
       body: {

@@ -11,7 +11,9 @@ let call: ApiCall;
 beforeAll(async () => {
   const { names } = await freshTables();
   const staff = demoPasswords(loadUsers('config/city-hall')).store;
-  call = apiCaller(await loadApiHandler(names, [], staff, { now: () => now }));
+  // A clock that moves a millisecond each time it is read: what happens one after the other is ordered.
+  let tick = 0;
+  call = apiCaller(await loadApiHandler(names, [], staff, { now: () => new Date(now.getTime() + tick++) }));
 });
 
 let n = 0;
@@ -157,5 +159,145 @@ describe('appointments through the staff API', () => {
       status: 400,
       body: { field: 'days' },
     });
+  });
+
+  it('at the office: checks in by code or document with a queue number, calls the next to a desk, serves; shows the day in figures', async () => {
+    const made = await call('/citizens', '[agent]', {
+      method: 'POST',
+      body: {
+        givenNames: 'Olga',
+        surnames: 'Pinzón',
+        phone: '6400-2001',
+        document: { type: 'CEDULA', number: '8-222-333' },
+      },
+    });
+    const olga = made.body.citizen.id as string;
+    const other = await citizen();
+    const a = await book({
+      citizenId: olga,
+      officeId: 'plate-centre',
+      topicId: 'plate-renewal',
+      start: '2026-12-07T15:00:00.000Z',
+    });
+    const b = await book({
+      citizenId: other,
+      officeId: 'plate-centre',
+      topicId: 'lost-plate',
+      start: '2026-12-07T14:30:00.000Z',
+    });
+    const later = await book({
+      citizenId: other,
+      officeId: 'plate-centre',
+      topicId: 'plate-renewal',
+      start: '2026-12-09T15:00:00.000Z',
+    });
+    const office = '/appointments/offices/plate-centre';
+    // Another day's booking, another office, a code that is no booking, neither code nor document.
+    expect(
+      await call(`${office}/checkin`, '[agent]', { method: 'POST', body: { code: later.body.code } }),
+    ).toMatchObject({
+      status: 409,
+      body: { code: 'NOT_TODAY' },
+    });
+    expect(
+      await call('/appointments/offices/civil-registry-centre/checkin', '[agent]', {
+        method: 'POST',
+        body: { code: a.body.code },
+      }),
+    ).toMatchObject({ status: 400, body: { field: 'code' } });
+    expect(
+      (await call(`${office}/checkin`, '[agent]', { method: 'POST', body: { code: 'ZZZZZZ' } })).status,
+    ).toBe(404);
+    expect((await call(`${office}/checkin`, '[agent]', { method: 'POST', body: {} })).body.field).toBe(
+      'code',
+    );
+    // Olga by her document, then the other by code (lower case as keyed): numbers by procedure letter and arrival.
+    const first = await call(`${office}/checkin`, '[agent]', {
+      method: 'POST',
+      body: { document: { number: '8-222-333' } },
+    });
+    expect(first.body).toMatchObject({ id: a.body.id, status: 'checked-in', queueNumber: 'A-001' });
+    const second = await call(`${office}/checkin`, '[agent]', {
+      method: 'POST',
+      body: { code: b.body.code.toLowerCase() },
+    });
+    expect(second.body).toMatchObject({ status: 'checked-in', queueNumber: 'B-002' });
+    // Twice: the same number.
+    expect(
+      (await call(`${office}/checkin`, '[agent]', { method: 'POST', body: { code: b.body.code } })).body
+        .queueNumber,
+    ).toBe('B-002');
+    // The earlier slot is called first, whoever arrived first.
+    const called = await call(`${office}/call-next`, '[agent]', { method: 'POST', body: { desk: '3' } });
+    expect(called.body).toMatchObject({ queueNumber: 'B-002', desk: '3' });
+    await call(`${office}/call-next`, '[agent]', { method: 'POST', body: { desk: '4' } });
+    expect(
+      (await call(`${office}/call-next`, '[agent]', { method: 'POST', body: { desk: '4' } })).status,
+    ).toBe(404);
+    const display = await call(`${office}/display`, '[agent]');
+    expect(
+      display.body.called.map((c: { queueNumber: string; desk: string }) => [c.queueNumber, c.desk]),
+    ).toEqual([
+      ['A-001', '4'],
+      ['B-002', '3'],
+    ]);
+    expect(JSON.stringify(display.body)).not.toMatch(/Olga|Pinz|citizen/);
+    expect((await call(`/appointments/${a.body.id}/served`, '[agent]', { method: 'POST' })).body.status).toBe(
+      'served',
+    );
+    const day = await call(`${office}/day`, '[agent]', { query: { date: '2026-12-07' } });
+    expect(day.body).toMatchObject({ places: 54 * 84 + 36 * 4, checkedIn: 2, served: 1, noShow: 0 });
+    expect(day.body.booked).toBeGreaterThanOrEqual(2);
+    expect(day.body.free).toBe(day.body.places - day.body.booked - day.body.held);
+    expect(day.body.bookingRate).toBeCloseTo(day.body.booked / day.body.places, 3);
+  });
+
+  it('closes part of a day: its bookings cancelled with the reason, its slots take no one, the rest untouched; run again, nothing new', async () => {
+    const one = await citizen();
+    const two = await citizen();
+    const inside = await book({
+      citizenId: one,
+      officeId: 'plate-centre',
+      topicId: 'plate-renewal',
+      start: '2026-12-10T14:00:00.000Z',
+    });
+    const outside = await book({
+      citizenId: two,
+      officeId: 'plate-centre',
+      topicId: 'plate-renewal',
+      start: '2026-12-10T20:00:00.000Z',
+    });
+    const close = (role: string) =>
+      call('/appointments/offices/plate-centre/closures', role, {
+        method: 'POST',
+        body: { date: '2026-12-10', from: '07:00', to: '12:00', reason: 'corte de luz' },
+      });
+    expect((await close('[agent]')).status).toBe(403);
+    const first = await close('[supervisor]');
+    // 07:00–12:00: 30 plate-renewal slots and 20 lost-plate slots.
+    expect(first.body).toEqual({ slotsClosed: 50, cancelled: 1 });
+    expect((await close('[supervisor]')).body).toEqual({ slotsClosed: 50, cancelled: 0 });
+    const after = (await call(`/appointments/${inside.body.id}`, '[agent]')).body;
+    expect(after.status).toBe('cancelled');
+    expect(after.history.at(-1)).toMatchObject({ reason: 'closure: corte de luz' });
+    expect((await call(`/appointments/${outside.body.id}`, '[agent]')).body.status).toBe('booked');
+    const slots = await call('/appointments/slots', '[agent]', {
+      query: { office: 'plate-centre', topic: 'plate-renewal', from: '2026-12-10', days: '1' },
+    });
+    expect(slots.body.slots[0].start).toBe('2026-12-10T17:00:00.000Z');
+    expect(
+      await book({
+        citizenId: one,
+        officeId: 'plate-centre',
+        topicId: 'plate-renewal',
+        start: '2026-12-10T14:00:00.000Z',
+      }),
+    ).toMatchObject({ status: 409, body: { code: 'SLOT_FULL' } });
+    expect(
+      await call('/appointments/offices/plate-centre/closures', '[supervisor]', {
+        method: 'POST',
+        body: { date: '2026-12-10', from: '12:00', to: '07:00', reason: 'corte' },
+      }),
+    ).toMatchObject({ status: 400, body: { field: 'to' } });
   });
 });

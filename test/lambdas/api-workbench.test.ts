@@ -17,9 +17,11 @@ const allowed = (path: string) =>
     ? ['admin']
     : path.startsWith('/metrics') || path.endsWith('/merge') || path.startsWith('/supervision')
       ? ['supervisor', 'admin']
-      : path.startsWith('/backoffice')
-        ? ['backoffice', 'supervisor', 'admin']
-        : STAFF;
+      : path.endsWith('/closures')
+        ? ['supervisor', 'admin']
+        : path.startsWith('/backoffice')
+          ? ['backoffice', 'supervisor', 'admin']
+          : STAFF;
 
 describe('workbench API: roles', () => {
   const concrete = (path: string) =>
@@ -28,7 +30,8 @@ describe('workbench API: roles', () => {
       .replace('{ticket}', '4829137756')
       .replace('{username}', 'no-such-user')
       .replace('{contactId}', 'no-such-contact')
-      .replace('{code}', 'ZZZZZZ');
+      .replace('{code}', 'ZZZZZZ')
+      .replace('{officeId}', 'plate-centre');
   for (const [method, path] of API_ROUTES)
     for (const role of ['agent', 'supervisor', 'backoffice', 'admin', ''])
       if (!allowed(path).includes(role))

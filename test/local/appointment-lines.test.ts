@@ -224,5 +224,62 @@ describe('appointments on the lines', () => {
     expect(reminders).toHaveLength(2);
     expect(reminders[0]).toMatchObject({ channel: 'WHATSAPP' });
     expect(reminders[0]!.text).toContain('Responda 1 o CONFIRMAR para mantenerla, 2 o CANCELAR');
+
+    // A second missed appointment for the procedure: the line sends the citizen to a person to book it.
+    now = NOW;
+    await api('/appointments', '[agent]', {
+      method: 'POST',
+      body: {
+        key: 'remind-again-third',
+        citizenId: third.citizenId,
+        officeId: 'plate-centre',
+        topicId: 'lost-plate',
+        start: '2026-12-09T15:15:00.000Z',
+        notify: 'WHATSAPP',
+      },
+    });
+    now = new Date('2026-12-09T15:31:00.000Z');
+    await tasks();
+    const refused = await write(['2-3', '1', '1'], 'appt-wa-no-shows', c);
+    expect(refused.transcript.join('\n')).toContain(
+      'Como no pudo asistir a sus últimas citas de este trámite',
+    );
+    expect(refused.end).toMatchObject({ kind: 'queued' });
+  }, 60_000);
+
+  it('a closure tells each citizen their appointment is cancelled, why, and how to book again', async () => {
+    const phone = '+50769990021';
+    const made = await api('/citizens', '[agent]', {
+      method: 'POST',
+      body: { givenNames: 'Inés', surnames: 'Cierre', phone },
+    });
+    const booked = await api('/appointments', '[agent]', {
+      method: 'POST',
+      body: {
+        key: 'closure-booking-1',
+        citizenId: made.body.citizen.id,
+        officeId: 'civil-registry-centre',
+        topicId: 'record-correction',
+        start: '2026-12-11T13:10:00.000Z',
+        notify: 'SMS',
+      },
+    });
+    expect(booked.status).toBe(201);
+    const closed = await api('/appointments/offices/civil-registry-centre/closures', '[supervisor]', {
+      method: 'POST',
+      body: { date: '2026-12-11', reason: 'fumigación' },
+    });
+    expect(closed.body).toMatchObject({ cancelled: 1 });
+    const records = await tableStreamRecords(tables.doc as unknown as DynamoDBClient, tables.names.cases);
+    expect(await notifier({ Records: records })).toEqual({ batchItemFailures: [] });
+    const told = (await new DynamoOutbox(tables.doc, tables.names.cases).list(500)).filter(
+      (m) => m.to === phone,
+    );
+    expect(told.map((m) => m.text)).toEqual([
+      expect.stringMatching(
+        /^Disculpe: su cita [2-9A-Z]{6} \(Corrección de datos, viernes, 11 de diciembre.*\(fumigación\)\. Para pedir otra cita, responda a este mensaje o llame/,
+      ),
+      expect.stringMatching(/^Cita confirmada/),
+    ]);
   }, 60_000);
 });

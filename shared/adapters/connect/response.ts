@@ -9,7 +9,8 @@ export type ConnectOutcome =
   | 'INVALID_INPUT'
   | 'SLOT_FULL'
   | 'BOOKING_LIMIT'
-  | 'HOLD_EXPIRED';
+  | 'HOLD_EXPIRED'
+  | 'NO_SHOW_LIMIT';
 
 const MAX_BYTES = 30_000;
 

@@ -3,6 +3,7 @@ import {
   type BatchGetCommandOutput,
   GetCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -60,6 +61,7 @@ const bookingSchema = z.object({
   reminders: z.optional(z.number()),
   queueNumber: z.optional(z.string()),
   calledAt: z.optional(z.string()),
+  desk: z.optional(z.string()),
   history: z.array(
     z.object({
       at: z.string(),
@@ -243,6 +245,53 @@ export class DynamoAppointmentStore implements AppointmentStore {
     return next;
   }
 
+  async checkIn(bookingId: string, queueNumber: string, change: BookingChange): Promise<Booking> {
+    const current = await this.current(bookingId);
+    if (current.status === 'checked-in' || current.status === 'served') return current;
+    if (current.status !== 'booked' && current.status !== 'reminded')
+      throw new BookingStateError(current.status, 'checked-in');
+    const next: Booking = { ...this.next(current, 'checked-in', change), queueNumber };
+    await this.write(current, next, []);
+    return next;
+  }
+
+  async call(bookingId: string, desk: string, change: BookingChange): Promise<Booking> {
+    const current = await this.current(bookingId);
+    if (current.status !== 'checked-in') throw new BookingStateError(current.status, 'checked-in');
+    const next: Booking = {
+      ...this.next(current, 'checked-in', { ...change, reason: `called to desk ${desk}` }),
+      calledAt: change.now,
+      desk,
+    };
+    await this.write(current, next, []);
+    return next;
+  }
+
+  async nextQueueNumber(officeId: string, date: string): Promise<number> {
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `APPTQUEUE#${officeId}#${date}`, sk: 'QUEUE' },
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.n ?? 1);
+  }
+
+  async closeSlots(slots: readonly SlotRef[]): Promise<void> {
+    for (const slot of slots)
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: appointmentKeys.slot(slot),
+          UpdateExpression: 'SET closed = :t',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+  }
+
   async remind(bookingId: string, count: number, change: BookingChange): Promise<Booking> {
     const current = await this.current(bookingId);
     if ((current.reminders ?? 0) >= count) return current;
@@ -340,8 +389,12 @@ export class DynamoAppointmentStore implements AppointmentStore {
         const answer: BatchGetCommandOutput = await this.doc.send(
           new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
         );
+        // A closed slot shows as full.
         for (const item of answer.Responses?.[this.table] ?? [])
-          out.set(String(item.pk).slice('SLOT#'.length), Number(item.taken ?? 0));
+          out.set(
+            String(item.pk).slice('SLOT#'.length),
+            item.closed ? Number.MAX_SAFE_INTEGER : Number(item.taken ?? 0),
+          );
         keys = answer.UnprocessedKeys?.[this.table]?.Keys;
       }
     }
@@ -418,7 +471,9 @@ export class DynamoAppointmentStore implements AppointmentStore {
         TableName: this.table,
         Key: appointmentKeys.slot(slot),
         UpdateExpression: 'SET taken = if_not_exists(taken, :zero) + :one',
-        ConditionExpression: 'attribute_not_exists(taken) OR taken < :places',
+        // A closed slot takes no one.
+        ConditionExpression:
+          'attribute_not_exists(closed) AND (attribute_not_exists(taken) OR taken < :places)',
         ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':places': places },
       },
     };

@@ -130,6 +130,8 @@ const STATUS: Record<string, number> = {
   SLOT_FULL: 409,
   BOOKING_LIMIT: 409,
   HOLD_EXPIRED: 409,
+  NOT_TODAY: 409,
+  NO_SHOW_LIMIT: 409,
 };
 
 const json = (statusCode: number, body: unknown): ApiResponse => ({

@@ -3,6 +3,7 @@ import type { AppointmentBook } from '../../domain/appointment-book';
 import type { Booking, BookingContactPoint } from '../../domain/appointments';
 import type { Citizen } from '../../domain/citizen';
 import { NotFoundError, ValidationError } from '../../domain/errors';
+import { documentIdentity, normalizeDocument } from '../../domain/identity';
 import type { CitizenRepository } from '../../domain/ports';
 import { parseInput } from '../../domain/schema';
 import { actorOf, type ApiRequest, type Role, type Route } from './api';
@@ -21,6 +22,27 @@ const bookBody = z.strictObject({
   ticket: z.optional(z.string().check(z.maxLength(32))),
 });
 const reasonBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
+const checkInBody = z.strictObject({
+  code: z.optional(z.string().check(z.regex(/^[2-9A-Za-z]{6}$/, 'must be the six-character booking code'))),
+  document: z.optional(
+    z.strictObject({
+      type: z.optional(z.string().check(z.maxLength(16))),
+      number: z.string().check(z.minLength(1), z.maxLength(32)),
+    }),
+  ),
+});
+const deskBody = z.strictObject({
+  desk: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9 -]{1,12}$/, 'must be a desk name or number, up to 12 characters')),
+});
+const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM"'));
+const closureBody = z.strictObject({
+  date: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')),
+  from: z.optional(hhmm),
+  to: z.optional(hhmm),
+  reason: z.string().check(z.minLength(3), z.maxLength(200)),
+});
 const moveBody = z.strictObject({ start: z.string().check(z.minLength(1), z.maxLength(40)) });
 
 function jsonOf(request: ApiRequest): unknown {
@@ -45,7 +67,11 @@ function contactPoint(citizen: Citizen, channel: 'SMS' | 'WHATSAPP'): BookingCon
  * The staff's appointments: the offices and what they book, free slots, booking for a citizen, moving and
  * cancelling, a booking by id or by the code the citizen reads out, and a citizen's bookings.
  */
-export function appointmentRoutes(deps: { book: AppointmentBook; citizens: CitizenRepository }): Route[] {
+export function appointmentRoutes(deps: {
+  book: AppointmentBook;
+  citizens: CitizenRepository;
+  defaultDocumentType: string;
+}): Route[] {
   const { book } = deps;
   /** A booking as staff see it: with the procedure, office and local time in words. */
   const view = (b: Booking, language: 'es' | 'en' = 'es') => ({ ...b, words: book.describe(b, language) });
@@ -150,6 +176,85 @@ export function appointmentRoutes(deps: { book: AppointmentBook; citizens: Citiz
         const { start } = parseInput(moveBody, jsonOf(request));
         await found(request.params.id!);
         return view(await book.reschedule(request.params.id!, start, { by: request.user, channel: 'agent' }));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/appointments/offices/{officeId}/checkin',
+      roles: STAFF,
+      handle: async (request) => {
+        const body = parseInput(checkInBody, jsonOf(request));
+        if (!body.code === !body.document)
+          throw new ValidationError('code', 'give the booking code or the citizen’s document, one of them');
+        let citizenId: string | undefined;
+        if (body.document) {
+          const doc = normalizeDocument(body.document.type ?? deps.defaultDocumentType, body.document.number);
+          citizenId = (await deps.citizens.byIdentity(documentIdentity(doc)))?.id;
+          if (!citizenId) throw new NotFoundError('citizen with that document');
+        }
+        return view(
+          await book.checkIn(
+            request.params.officeId!,
+            body.code ? { code: body.code.toUpperCase() } : { citizenId: citizenId! },
+            { by: request.user, channel: 'office' },
+          ),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/appointments/offices/{officeId}/call-next',
+      roles: STAFF,
+      handle: async (request) => {
+        const { desk } = parseInput(deskBody, jsonOf(request));
+        return view(
+          await book.callNext(request.params.officeId!, desk, { by: request.user, channel: 'office' }),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/appointments/{id}/served',
+      roles: STAFF,
+      handle: async (request) =>
+        view(await book.serve(request.params.id!, { by: request.user, channel: 'office' })),
+    },
+    {
+      method: 'GET',
+      path: '/appointments/offices/{officeId}/display',
+      roles: STAFF,
+      handle: async ({ params }) => ({ called: await book.called(params.officeId!) }),
+    },
+    {
+      method: 'GET',
+      path: '/appointments/offices/{officeId}/day',
+      roles: STAFF,
+      handle: async ({ params, query }) => {
+        const date = query.date ?? book.schedule.localDate(book.now());
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+          throw new ValidationError('date', 'must be a date "YYYY-MM-DD"');
+        return book.dayFigures(params.officeId!, date);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/appointments/offices/{officeId}/closures',
+      roles: ['supervisor', 'admin'],
+      handle: async (request) => {
+        const body = parseInput(closureBody, jsonOf(request));
+        if (body.from && body.to && body.from >= body.to)
+          throw new ValidationError('to', 'must be after from');
+        const { id } = actorOf(request);
+        return book.close(
+          {
+            officeId: request.params.officeId!,
+            date: body.date,
+            reason: body.reason,
+            ...(body.from ? { from: body.from } : {}),
+            ...(body.to ? { to: body.to } : {}),
+          },
+          { by: id, channel: 'agent' },
+        );
       },
     },
     {
