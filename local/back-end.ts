@@ -53,6 +53,11 @@ export interface LocalBackEndOptions {
    * test that needs a person reachable fixes it to a business hour, whatever day and hour it runs.
    */
   readonly flowsAt?: () => Date;
+  /**
+   * The time the functions run at (the wall clock by default): a test of today's appointments at the office
+   * fixes it to a working morning, whatever day and hour it runs.
+   */
+  readonly functionsAt?: () => Date;
 }
 
 export const EVENT_STREAM = 'ventanilla-events';
@@ -107,6 +112,8 @@ export interface LocalFunctionOptions {
   readonly logLevel?: LogLevel;
   /** The staff accounts (the user pool's stand-in); by default the deployment's users, in memory. */
   readonly staff?: StaffDirectory;
+  /** The functions' clock (the wall clock by default). */
+  readonly clock?: () => Date;
 }
 
 /**
@@ -129,7 +136,14 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     queueDepartments: localQueues(config.deployment).pairs,
   };
   const runtime = (service: string) =>
-    createRuntime({ service, config, doc, settings, logLevel: options.logLevel ?? 'WARN' });
+    createRuntime({
+      service,
+      config,
+      doc,
+      settings,
+      logLevel: options.logLevel ?? 'WARN',
+      ...(options.clock ? { clock: { now: options.clock } } : {}),
+    });
   return {
     lookup: makeConnectLookupHandler(runtime('connect-lookup')),
     createCase: makeConnectCaseHandler(runtime('connect-case')),
@@ -204,6 +218,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       config,
       staff: passwords.store,
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      ...(options.functionsAt ? { clock: options.functionsAt } : {}),
     });
     closers.push(() => handlers.close());
 

@@ -67,9 +67,9 @@ const sessionCookie = (value: string, maxAge: number) =>
 
 /**
  * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, the administration at
- * /admin/, the supervisors' case page at /supervision/, the back office at /backoffice/, the caller's page at
- * /caller/
- * (with the local routing at /local/desk/ and the local telephone network at /local/phone/), sign-in at /api/session (users of the config, a
+ * /admin/, the supervisors' case page at /supervision/, the back office at /backoffice/, the office's
+ * appointments at /office/, the caller's page at /caller/ (with the local routing at /local/desk/ and the
+ * local telephone network at /local/phone/), sign-in at /api/session (users of the config, a
  * signed session cookie), the staff API behind it (the same handler as API Gateway, given the claims a
  * Cognito JWT would carry) and the live metrics as server-sent events at /api/events.
  */
@@ -120,15 +120,17 @@ export function localHttpServer(deps: {
         );
     }
     if (
-      ['/', '/dashboard', '/agent', '/admin', '/supervision', '/backoffice', '/caller'].includes(url.pathname)
+      ['/', '/dashboard', '/agent', '/admin', '/supervision', '/backoffice', '/office', '/caller'].includes(
+        url.pathname,
+      )
     ) {
       const page = url.pathname === '/' ? '/dashboard/' : `${url.pathname}/`;
       res.writeHead(302, { location: page, ...SECURITY_HEADERS });
       return res.end();
     }
-    const page = (['dashboard', 'agent', 'admin', 'supervision', 'backoffice', 'caller'] as const).find((p) =>
-      url.pathname.startsWith(`/${p}/`),
-    );
+    const page = (
+      ['dashboard', 'agent', 'admin', 'supervision', 'backoffice', 'office', 'caller'] as const
+    ).find((p) => url.pathname.startsWith(`/${p}/`));
     if (page) {
       const name = url.pathname.slice(page.length + 2) || 'index.html';
       if (name === 'config.json') {

@@ -18,6 +18,8 @@ const PAGES = {
   admin: { html: 'admin.html', script: 'src/admin.ts', style: 'src/admin.css' },
   supervision: { html: 'supervision.html', script: 'src/supervision.ts', style: 'src/supervision.css' },
   backoffice: { html: 'backoffice.html', script: 'src/backoffice.ts', style: 'src/backoffice.css' },
+  /** Appointments at the office: check-in, calls to the desks, the day in figures, closures; the call display. */
+  office: { html: 'office.html', script: 'src/office-counter.ts', style: 'src/office-counter.css' },
   /** The local caller's page (`npm start` only): a citizen's side of a call or a chat. */
   caller: { html: 'caller.html', script: 'src/caller.ts', style: 'src/caller.css' },
 } as const;

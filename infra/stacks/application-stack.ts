@@ -277,7 +277,7 @@ export function softphoneUrl(connect: Deployment['connect']): string | undefined
 }
 
 /** The staff pages the application publishes, each under its folder. */
-export const STAFF_PAGES = ['dashboard', 'agent', 'admin', 'supervision', 'backoffice'] as const;
+export const STAFF_PAGES = ['dashboard', 'agent', 'admin', 'supervision', 'backoffice', 'office'] as const;
 
 /** The user-pool actions of the staff API's role: exactly the commands its staff directory sends. */
 export const STAFF_POOL_ACTIONS = [

@@ -57,6 +57,11 @@ export class AppointmentBook {
     return this.deps.schedule;
   }
 
+  /** The deployment's time zone, in which offices keep their hours. */
+  get timeZone(): string {
+    return this.deps.timeZone;
+  }
+
   /** The book's clock. */
   now(): Date {
     return this.deps.clock.now();

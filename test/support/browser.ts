@@ -18,6 +18,8 @@ export function pagesOnLocalBackEnd(
   prepare?: (backEnd: BackEnd) => Promise<void>,
   /** The time the flows check opening hours against (the wall clock by default). */
   flowsAt?: () => Date,
+  /** The time the functions run at (the wall clock by default). */
+  functionsAt?: () => Date,
 ) {
   let backEnd: BackEnd | undefined;
   let browser: Browser | undefined;
@@ -36,6 +38,7 @@ export function pagesOnLocalBackEnd(
       tablePrefix: `p${randomUUID().slice(0, 8)}-`,
       port: 0,
       ...(flowsAt ? { flowsAt } : {}),
+      ...(functionsAt ? { functionsAt } : {}),
     });
     await prepare?.(backEnd);
     browser = await chromium.launch({

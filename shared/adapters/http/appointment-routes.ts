@@ -93,6 +93,7 @@ export function appointmentRoutes(deps: {
           services: o.services.map((s) => ({ ...s, places: book.schedule.service(o.id, s.topic).places })),
         })),
         holdMinutes: book.schedule.settings.holdMinutes,
+        timeZone: book.timeZone,
       }),
     },
     {
