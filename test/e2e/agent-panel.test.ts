@@ -197,6 +197,52 @@ describe('the agent panel in Chromium', () => {
     expect(view.body.cases.map((c: { topicId: string }) => c.topicId)).toEqual(['birth-certificate']);
   });
 
+  it("books an appointment for the citizen, moves it and cancels it; the citizen's bookings show each change", async () => {
+    const made = await api('/citizens', 'POST', {
+      givenNames: 'Abdiel',
+      surnames: 'Citas',
+      phone: '6333-4444',
+    });
+    const id = made.body.citizen.id as string;
+    const page = await signedIn('agente');
+    await page.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent('+50763334444')}`);
+    await page.locator('#citizen-h', { hasText: 'Abdiel Citas' }).waitFor();
+    await page.locator('#appointments li', { hasText: 'Sin citas' }).waitFor();
+    await page.selectOption('#book-topic', 'lost-plate');
+    await page.locator('#book-slot option[value$="Z"]').nth(3).waitFor({ state: 'attached' });
+    // The third and fourth times offered: neither begins while the test runs.
+    const [, , first, second] = await page.$$eval('#book-slot option', (os) =>
+      os.map((o) => (o as HTMLOptionElement).value),
+    );
+    await page.selectOption('#book-slot', first!);
+    await page.selectOption('#book-notify', 'WHATSAPP');
+    await page.click('#book-submit');
+    await page.locator('#status', { hasText: 'Cita reservada: código' }).waitFor();
+    const [booking] = (await api(`/citizens/${id}/appointments`)).body.appointments;
+    expect(booking).toMatchObject({
+      status: 'booked',
+      slot: { start: first },
+      notify: { channel: 'WHATSAPP' },
+    });
+    await page.locator('#appointments li', { hasText: booking.code }).waitFor();
+    // Moved to the second time offered: the form says which booking it changes.
+    await page.click(`#appointments li[data-booking="${booking.id}"] button:has-text("Cambiar")`);
+    await page.locator('#book-mode', { hasText: booking.code }).waitFor();
+    await page.locator(`#book-slot option[value="${second}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#book-slot', second!);
+    await page.click('#book-submit');
+    await page.locator('#status', { hasText: `Cita ${booking.code} movida` }).waitFor();
+    expect((await api(`/appointments/${booking.id}`)).body.slot.start).toBe(second);
+    expect(await axeViolations(page, 'appointments, es')).toEqual([]);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click(`#appointments li[data-booking="${booking.id}"] button:has-text("Cancelar cita")`);
+    await page.locator('#status', { hasText: `Cita ${booking.code} cancelada` }).waitFor();
+    await page.locator('#appointments li', { hasText: 'cancelada' }).waitFor();
+    const history = (await api(`/appointments/${booking.id}`)).body.history;
+    expect(history.map((e: { status: string }) => e.status)).toEqual(['booked', 'booked', 'cancelled']);
+    await page.screenshot({ path: 'test-results/agent-appointments.png', fullPage: true });
+  });
+
   it('has no accessibility violation, in Spanish and in English', async () => {
     const page = await signedIn('agente');
     await page.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent('+50763331111')}`);

@@ -12,6 +12,7 @@ import { localContactEvents } from './contact-events/local';
 import { streamsContactEvents } from './contact-events/streams';
 import { workspaceContactEvents } from './contact-events/workspace';
 import { channelOf, mountDesk } from './desk';
+import { mountAppointments } from './agent-appointments';
 
 /** What GET /catalogue answers. */
 interface CatalogueView {
@@ -52,6 +53,7 @@ let catalogue: CatalogueView | undefined;
 let shownCitizen: CitizenView | undefined;
 let shownCase: { view: CaseView; etag: string } | undefined;
 let desk: ReturnType<typeof mountDesk> | undefined;
+let appointments: ReturnType<typeof mountAppointments> | undefined;
 /** Who takes contacts (in Connect, whoever has a routing profile). */
 const TAKES_CONTACTS = new Set(['agent', 'supervisor']);
 
@@ -267,6 +269,7 @@ async function openCitizen(id: string, focus = true) {
   shownCitizen = answer.body;
   renderCitizen();
   if (focus) showOnly('#citizen');
+  await appointments?.load();
   desk?.render();
 }
 
@@ -496,6 +499,7 @@ function applyLanguage() {
   renderCase();
   updateHint();
   desk?.render();
+  appointments?.render();
 }
 
 async function boot() {
@@ -516,6 +520,15 @@ async function boot() {
   $<HTMLFormElement>('#register-form').addEventListener('submit', (e) => void register(e));
   $<HTMLFormElement>('#open-form').addEventListener('submit', (e) => void openNewCase(e));
   $<HTMLFormElement>('#note-form').addEventListener('submit', (e) => void addNote(e));
+  appointments = mountAppointments({
+    session: () => session,
+    words: () => words,
+    language: () => language,
+    topicName,
+    citizenId: () => shownCitizen?.citizen.id,
+    say,
+    alertBox,
+  });
   $('#back').addEventListener('click', () => {
     if (shownCase) void openCitizen(shownCase.view.case.citizenId);
   });

@@ -1,0 +1,231 @@
+import type { Booking } from '../../shared/domain/appointments';
+import type { StaffSession } from './auth';
+import type { AgentWords } from './agent-i18n';
+import { $, fillList, h } from './dom';
+import { fill } from './i18n';
+
+interface OfficeView {
+  readonly id: string;
+  readonly name: Record<string, string>;
+  readonly services: readonly { topic: string }[];
+}
+type BookingView = Booking & { readonly words: { what: string; office: string; when: string } };
+interface ApiError {
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/**
+ * The citizen's appointments in the agent panel: their bookings (with their status and code), booking one for
+ * them at an office's free time (the confirmation by SMS or WhatsApp, or none), moving one to another time,
+ * cancelling one. What the panel shows is the API's answer; a refusal is said in the panel's words.
+ */
+export function mountAppointments(deps: {
+  readonly session: () => StaffSession;
+  readonly words: () => AgentWords;
+  readonly language: () => 'es' | 'en';
+  readonly topicName: (id: string) => string;
+  readonly citizenId: () => string | undefined;
+  readonly say: (message: string) => void;
+  readonly alertBox: (message: string | undefined) => void;
+}) {
+  let offices: readonly OfficeView[] | undefined;
+  let timeZone: string | undefined;
+  let bookings: readonly BookingView[] = [];
+  let moving: BookingView | undefined;
+  /** The latest request for free times: an older answer arriving later is dropped. */
+  let slotsAsked = 0;
+  const api = <T>(path: string, init?: RequestInit) => deps.session().api<T & ApiError>(path, init);
+  const failed = (answer: { body: ApiError }) =>
+    deps.alertBox(fill(deps.words().failed, { m: answer.body.message ?? '' }));
+
+  async function load() {
+    const citizenId = deps.citizenId();
+    if (!citizenId) return;
+    if (!offices) {
+      const answer = await api<{ offices?: OfficeView[]; timeZone?: string }>('/appointments/offices');
+      // A deployment without appointments: the section stays empty and the form hidden.
+      offices = answer.status === 200 ? (answer.body.offices ?? []) : [];
+      timeZone = answer.body.timeZone;
+      $('#book-form').hidden = offices.length === 0;
+      fillTopics();
+    }
+    const answer = await api<{ appointments?: BookingView[] }>(
+      `/citizens/${encodeURIComponent(citizenId)}/appointments`,
+    );
+    bookings = answer.status === 200 ? (answer.body.appointments ?? []) : [];
+    render();
+  }
+
+  function fillTopics() {
+    const topics = [...new Set((offices ?? []).flatMap((o) => o.services.map((s) => s.topic)))];
+    const select = $<HTMLSelectElement>('#book-topic');
+    const kept = select.value;
+    select.replaceChildren(...topics.map((t) => h('option', { value: t, text: deps.topicName(t) })));
+    if (kept) select.value = kept;
+    fillOffices();
+  }
+
+  function fillOffices() {
+    const topic = $<HTMLSelectElement>('#book-topic').value;
+    const select = $<HTMLSelectElement>('#book-office');
+    const kept = select.value;
+    const here = (offices ?? []).filter((o) => o.services.some((s) => s.topic === topic));
+    select.replaceChildren(
+      ...here.map((o) => h('option', { value: o.id, text: o.name[deps.language()] ?? o.id })),
+    );
+    if (kept && here.some((o) => o.id === kept)) select.value = kept;
+    void fillSlots();
+  }
+
+  async function fillSlots() {
+    const topic = $<HTMLSelectElement>('#book-topic').value;
+    const office = $<HTMLSelectElement>('#book-office').value;
+    const select = $<HTMLSelectElement>('#book-slot');
+    if (!topic || !office) {
+      select.replaceChildren(h('option', { value: '', text: deps.words().noOffice }));
+      return;
+    }
+    const asked = ++slotsAsked;
+    const answer = await api<{ slots?: { start: string; free: number }[] }>(
+      `/appointments/slots?${new URLSearchParams({ office, topic, days: '14' }).toString()}`,
+    );
+    if (asked !== slotsAsked) return;
+    const chosen = select.value;
+    const slots = answer.status === 200 ? (answer.body.slots ?? []) : [];
+    const format = new Intl.DateTimeFormat(deps.language() === 'es' ? 'es-PA' : 'en-US', {
+      dateStyle: 'full',
+      timeStyle: 'short',
+      ...(timeZone ? { timeZone } : {}),
+    });
+    select.replaceChildren(
+      ...(slots.length
+        ? slots.map((s) =>
+            h('option', {
+              value: s.start,
+              text: `${format.format(new Date(s.start))} (${fill(deps.words().freeCount, { n: s.free })})`,
+            }),
+          )
+        : [h('option', { value: '', text: deps.words().noSlots })]),
+    );
+    // The time chosen stays chosen while it is still free.
+    if (slots.some((s) => s.start === chosen)) select.value = chosen;
+  }
+
+  function render() {
+    const w = deps.words();
+    document.querySelectorAll<HTMLElement>('[data-notify]').forEach((el) => {
+      el.textContent = w.notify[el.dataset.notify as keyof AgentWords['notify']];
+    });
+    fillList(
+      '#appointments',
+      bookings.map((b) => {
+        const active = ['held', 'booked', 'reminded'].includes(b.status);
+        const change = h('button', { type: 'button', text: w.change, 'aria-label': `${w.change} ${b.code}` });
+        change.addEventListener('click', () => startMove(b));
+        const cancel = h('button', {
+          type: 'button',
+          text: w.cancelAppointment,
+          'aria-label': `${w.cancelAppointment} ${b.code}`,
+        });
+        cancel.addEventListener('click', () => void cancelBooking(b));
+        return h(
+          'li',
+          { 'data-booking': b.id },
+          `${b.words.what} · ${b.words.when} · ${b.words.office} · ${w.bookingStatuses[b.status]} · ${w.codeLabel} `,
+          h('span', { class: 'ticket', text: b.code }),
+          active && b.status !== 'held' ? ' ' : undefined,
+          active && b.status !== 'held' ? change : undefined,
+          active ? ' ' : undefined,
+          active ? cancel : undefined,
+        );
+      }),
+      w.noAppointments,
+    );
+    const mode = $('#book-mode');
+    mode.hidden = !moving;
+    mode.textContent = moving ? fill(w.moving, { code: moving.code }) : '';
+    $('#book-submit').textContent = moving ? w.moveToTime : w.book;
+    $('#book-cancel-move').hidden = !moving;
+    $<HTMLSelectElement>('#book-topic').disabled = !!moving;
+    $<HTMLSelectElement>('#book-office').disabled = !!moving;
+    $<HTMLSelectElement>('#book-notify').disabled = !!moving;
+  }
+
+  function startMove(b: BookingView) {
+    moving = b;
+    $<HTMLSelectElement>('#book-topic').value = b.slot.topicId;
+    fillOffices();
+    $<HTMLSelectElement>('#book-office').value = b.slot.officeId;
+    void fillSlots();
+    render();
+    $<HTMLSelectElement>('#book-slot').focus();
+  }
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    deps.alertBox(undefined);
+    const citizenId = deps.citizenId();
+    const start = $<HTMLSelectElement>('#book-slot').value;
+    if (!citizenId || !start) return;
+    if (moving) {
+      const answer = await api<BookingView>(`/appointments/${encodeURIComponent(moving.id)}/reschedule`, {
+        method: 'POST',
+        body: JSON.stringify({ start }),
+      });
+      if (answer.status !== 200) return failed(answer);
+      deps.say(fill(deps.words().moved, { code: answer.body.code }));
+      moving = undefined;
+    } else {
+      const notify = $<HTMLSelectElement>('#book-notify').value;
+      const answer = await api<BookingView>('/appointments', {
+        method: 'POST',
+        body: JSON.stringify({
+          key: `panel-${crypto.randomUUID()}`,
+          citizenId,
+          officeId: $<HTMLSelectElement>('#book-office').value,
+          topicId: $<HTMLSelectElement>('#book-topic').value,
+          start,
+          ...(notify ? { notify } : {}),
+        }),
+      });
+      if (answer.status !== 201) return failed(answer);
+      deps.say(fill(deps.words().booked, { code: answer.body.code }));
+    }
+    await load();
+    await fillSlots();
+  }
+
+  async function cancelBooking(b: BookingView) {
+    if (!window.confirm(fill(deps.words().confirmCancel, { code: b.code }))) return;
+    deps.alertBox(undefined);
+    const answer = await api<BookingView>(`/appointments/${encodeURIComponent(b.id)}/cancel`, {
+      method: 'POST',
+      body: '{}',
+    });
+    if (answer.status !== 200) return failed(answer);
+    deps.say(fill(deps.words().cancelledAppointment, { code: b.code }));
+    if (moving?.id === b.id) moving = undefined;
+    await load();
+  }
+
+  $('#book-topic').addEventListener('change', fillOffices);
+  $('#book-office').addEventListener('change', () => void fillSlots());
+  $<HTMLFormElement>('#book-form').addEventListener('submit', (e) => void submit(e));
+  $('#book-cancel-move').addEventListener('click', () => {
+    moving = undefined;
+    render();
+  });
+  return {
+    /** The shown citizen changed: their bookings. */
+    load: () => {
+      moving = undefined;
+      return load();
+    },
+    /** The language changed. */
+    render: () => {
+      fillTopics();
+      render();
+    },
+  };
+}
