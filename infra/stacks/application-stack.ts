@@ -69,6 +69,8 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/appointments/offices/{officeId}/display'],
   ['GET', '/appointments/offices/{officeId}/day'],
   ['POST', '/appointments/offices/{officeId}/closures'],
+  ['POST', '/appointments/waitlist'],
+  ['GET', '/appointments/waitlist'],
 ];
 
 export interface ApplicationStackProps extends StackProps {
@@ -220,11 +222,12 @@ export class ApplicationStack extends Stack {
         // One run at a time is plenty; a late one finds the work still there.
         reservedConcurrency: 1,
       });
-      // Holds by their end (the table), an office's day (the status index), and each change one transaction.
+      // Holds by their end and the waitlists (the table), an office's day (the status index), a waitlisted day's
+      // free places (their counts in one BatchGetItem), and each change one transaction.
       grantTable(
         tasks,
         props.casesTable,
-        ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
         [INDEXES.byStatus.name],
       );
       new MinuteSchedule(this, 'AppointmentTasksSchedule', {

@@ -1,5 +1,6 @@
 import type { OfficeSchedule } from './appointment-schedule';
 import {
+  BookingLimitError,
   BookingStateError,
   NotTodayError,
   SlotFullError,
@@ -9,6 +10,7 @@ import {
   type BookingChange,
   type BookingChannel,
   type BookingContactPoint,
+  type Waiter,
 } from './appointments';
 import type { Catalogue } from './catalogue';
 import type { Language } from './citizen';
@@ -35,6 +37,7 @@ export interface BookingRequest {
   readonly language: Language;
   readonly notify?: BookingContactPoint;
   readonly ticket?: string;
+  readonly offered?: boolean;
 }
 
 /**
@@ -277,6 +280,85 @@ export class AppointmentBook {
     return { slotsClosed: slots.length, cancelled };
   }
 
+  /**
+   * Puts a citizen on the waitlist of a fuller day (a released day still to come): the first place freed there
+   * is offered to the first waiting, as a hold of their own; they say yes or let it pass.
+   */
+  async joinWaitlist(request: {
+    citizenId: string;
+    officeId: string;
+    topicId: string;
+    date: string;
+    language: Language;
+    notify: BookingContactPoint;
+  }): Promise<Waiter> {
+    const now = this.deps.clock.now();
+    const schedule = this.deps.schedule;
+    if (schedule.slotsOn(request.officeId, request.topicId, request.date).length === 0)
+      throw new ValidationError('date', 'the office does not open that day');
+    if (request.date < schedule.localDate(now)) throw new ValidationError('date', 'has passed');
+    if (request.date > schedule.releasedThrough(now))
+      throw new ValidationError(
+        'date',
+        `opens for booking at ${schedule.releaseOf(request.date).toISOString()}`,
+      );
+    return this.deps.store.addWaiter({ ...request, at: now.toISOString(), status: 'waiting' });
+  }
+
+  /**
+   * Offers the places freed on days with a waitlist, each to the first citizen waiting, as a hold kept
+   * `waitlistHoldMinutes` for their yes (the notifier tells them); an offer taken or let pass ends their turn.
+   */
+  async offerFreedPlaces(): Promise<{ offered: number; passed: number }> {
+    const { store, schedule } = this.deps;
+    const now = this.deps.clock.now();
+    let offered = 0;
+    let passed = 0;
+    for (const day of await store.waitlists(schedule.localDate(now))) {
+      const waiters = await store.waiters(day.officeId, day.topicId, day.date);
+      for (const w of waiters.filter((x) => x.status === 'offered')) {
+        const booking = w.bookingId ? await store.byId(w.bookingId) : undefined;
+        if (booking?.status === 'held') continue;
+        if (booking?.status !== 'booked' && booking?.status !== 'reminded') passed++;
+        await store.updateWaiter({ ...w, status: 'done' }, 'offered');
+      }
+      let waiting = waiters.filter((x) => x.status === 'waiting');
+      if (!waiting.length) continue;
+      const free = await this.freeSlots(day.officeId, day.topicId, { from: day.date, days: 1 });
+      for (const slot of free)
+        for (let n = 0; n < slot.free && waiting.length; n++) {
+          const w = waiting[0]!;
+          waiting = waiting.slice(1);
+          try {
+            const held = await this.place(
+              {
+                key: `wait-${day.date}-${w.citizenId}`,
+                citizenId: w.citizenId,
+                officeId: day.officeId,
+                topicId: day.topicId,
+                start: slot.start,
+                by: 'system',
+                channel: 'system',
+                language: w.language,
+                notify: w.notify,
+                offered: true,
+              },
+              new Date(now.getTime() + schedule.settings.waitlistHoldMinutes * 60_000).toISOString(),
+            );
+            if (await store.updateWaiter({ ...w, status: 'offered', bookingId: held.id }, 'waiting'))
+              offered++;
+          } catch (error) {
+            // Booked meanwhile for the procedure (their own way), or the time taken: their turn ends, or the
+            // next run tries again.
+            if (error instanceof BookingLimitError)
+              await store.updateWaiter({ ...w, status: 'done' }, 'waiting');
+            else if (!(error instanceof SlotFullError || error instanceof ValidationError)) throw error;
+          }
+        }
+    }
+    return { offered, passed };
+  }
+
   /** Returns the places of holds that ran out (at most `limit`); how many it returned. */
   async sweep(limit = 100): Promise<number> {
     const now = this.deps.clock.now().toISOString();
@@ -310,6 +392,7 @@ export class AppointmentBook {
       ...(holdUntil ? { holdUntil } : {}),
       ...(request.notify ? { notify: request.notify } : {}),
       ...(request.ticket ? { ticket: request.ticket } : {}),
+      ...(request.offered ? { offered: true } : {}),
     };
     try {
       return await this.deps.store.book(input);

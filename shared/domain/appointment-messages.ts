@@ -42,7 +42,10 @@ export function describeBooking(
   };
 }
 
-const TEXT: Record<Language, Record<BookingNews, (b: BookingWords & { reason?: string }) => string>> = {
+const TEXT: Record<
+  Language,
+  Record<BookingNews, (b: BookingWords & { reason?: string; until?: string }) => string>
+> = {
   es: {
     confirmed: (b) =>
       `Cita confirmada: ${b.what}, ${b.when}, ${b.office} (${b.address}). Código ${b.code}.` +
@@ -52,6 +55,8 @@ const TEXT: Record<Language, Record<BookingNews, (b: BookingWords & { reason?: s
       `Su cita ${b.code} cambió: ${b.what}, ${b.when}, ${b.office} (${b.address}).` +
       (b.bring ? ` Traiga: ${b.bring}.` : ''),
     cancelled: (b) => `Su cita ${b.code} (${b.what}, ${b.when}) quedó cancelada.`,
+    offer: (b) =>
+      `Se liberó un cupo: ${b.what}, ${b.when}, ${b.office} (${b.address}). Responda 1 o CONFIRMAR antes de las ${b.until} para reservarlo; si no, se ofrecerá a la siguiente persona en espera. Responda 2 para dejarlo pasar.`,
     closure: (b) =>
       `Disculpe: su cita ${b.code} (${b.what}, ${b.when}, ${b.office}) quedó cancelada porque la oficina no atenderá` +
       (b.reason ? ` (${b.reason})` : '') +
@@ -70,6 +75,8 @@ const TEXT: Record<Language, Record<BookingNews, (b: BookingWords & { reason?: s
       `Your appointment ${b.code} has changed: ${b.what}, ${b.when}, ${b.office} (${b.address}).` +
       (b.bring ? ` Bring: ${b.bring}.` : ''),
     cancelled: (b) => `Your appointment ${b.code} (${b.what}, ${b.when}) is cancelled.`,
+    offer: (b) =>
+      `A place has freed up: ${b.what}, ${b.when}, ${b.office} (${b.address}). Reply 1 or CONFIRM by ${b.until} to book it; otherwise it goes to the next person waiting. Reply 2 to let it pass.`,
     closure: (b) =>
       `We are sorry: your appointment ${b.code} (${b.what}, ${b.when}, ${b.office}) is cancelled because the office will be closed` +
       (b.reason ? ` (${b.reason})` : '') +
@@ -85,13 +92,14 @@ const TEXT: Record<Language, Record<BookingNews, (b: BookingWords & { reason?: s
 export const CLOSURE = 'closure: ';
 
 /** What a change of a booking tells the citizen. */
-export type BookingNews = 'confirmed' | 'moved' | 'cancelled' | 'reminder' | 'closure';
+export type BookingNews = 'confirmed' | 'moved' | 'cancelled' | 'reminder' | 'closure' | 'offer';
 
 /**
  * The news in a booking's change: booked (at once, or a hold confirmed), moved to another slot, cancelled after
  * it was confirmed (a hold dropped or run out was never announced), or a reminder due. Nothing for the others.
  */
 export function bookingNewsOf(next: Booking, previous?: Booking): BookingNews | undefined {
+  if (next.status === 'held' && next.offered && !previous) return 'offer';
   if ((next.reminders ?? 0) > (previous?.reminders ?? 0) && next.status === 'reminded') return 'reminder';
   if (
     next.status === 'booked' &&
@@ -141,6 +149,14 @@ export async function tellBookingChange(
     text: TEXT[next.language][news]({
       ...describeBooking(next, deps),
       reason: next.history.at(-1)?.reason?.slice(CLOSURE.length),
+      until:
+        next.holdUntil &&
+        new Intl.DateTimeFormat(next.language === 'es' ? 'es-PA' : 'en-US', {
+          timeZone: deps.timeZone,
+          weekday: 'long',
+          hour: 'numeric',
+          minute: '2-digit',
+        }).format(new Date(next.holdUntil)),
     }),
   });
   return refused ?? 'sent';

@@ -6,6 +6,9 @@ import { ConcurrentChangeError } from './errors';
 /** What one run of the appointment tasks did. */
 export interface AppointmentTasksReport {
   readonly holdsReturned: number;
+  /** Places freed on a waitlisted day offered to the first waiting; offers let pass. */
+  readonly offered: number;
+  readonly offersPassed: number;
   readonly reminded: number;
   readonly noShows: number;
 }
@@ -13,7 +16,8 @@ export interface AppointmentTasksReport {
 const HOUR_MS = 3_600_000;
 
 /**
- * The appointments' clock, run every minute: holds that ran out return their places; a booking whose reminder
+ * The appointments' clock, run every minute: holds that ran out return their places, and places freed on a day
+ * with a waitlist are offered to the first waiting; a booking whose reminder
  * is due (the deployment's `remindHoursBefore`, earliest first) is counted reminded — the notifier sends it
  * from that change; a booking whose slot has closed with nobody checked in is a no-show. Safe to run twice
  * at once or late: every change is conditional, and a reminder count reached is kept.
@@ -22,6 +26,7 @@ export async function runAppointmentTasks(book: AppointmentBook): Promise<Appoin
   const { schedule, store } = book;
   const now = book.now();
   const holdsReturned = await book.sweep(500);
+  const { offered, passed: offersPassed } = await book.offerFreedPlaces();
   const hours = [...schedule.settings.remindHoursBefore].sort((a, b) => b - a);
   const horizon = Math.max(0, ...hours);
   const today = schedule.localDate(now);
@@ -61,5 +66,5 @@ export async function runAppointmentTasks(book: AppointmentBook): Promise<Appoin
           if (await quietly(() => store.remind(b.id, dueAt.length, change))) reminded++;
       }
     }
-  return { holdsReturned, reminded, noShows };
+  return { holdsReturned, offered, offersPassed, reminded, noShows };
 }

@@ -85,6 +85,8 @@ export interface Booking {
   readonly notify?: BookingContactPoint;
   /** The case the booking belongs to, when there is one. */
   readonly ticket?: string;
+  /** A place offered from the waitlist: held for the citizen's yes, never booked without it. */
+  readonly offered?: boolean;
   /** Reminders sent so far (the deployment's remindHoursBefore, earliest first). */
   readonly reminders?: number;
   /** At the office: the queue number it was given at check-in, and when it was called to a desk. */
@@ -179,8 +181,23 @@ export interface NewBooking {
   readonly language: 'es' | 'en';
   readonly notify?: BookingContactPoint;
   readonly ticket?: string;
+  readonly offered?: boolean;
   readonly by: string;
   readonly channel: BookingChannel;
+}
+
+/** A citizen waiting for a place on a fuller day: offered the first place freed there, in the order they came. */
+export interface Waiter {
+  readonly officeId: string;
+  readonly topicId: string;
+  readonly date: string;
+  readonly citizenId: string;
+  readonly at: string;
+  readonly language: 'es' | 'en';
+  readonly notify: BookingContactPoint;
+  /** waiting; offered (a hold is theirs: `bookingId`); done (they took it, let it pass, or left). */
+  readonly status: 'waiting' | 'offered' | 'done';
+  readonly bookingId?: string;
 }
 
 /** A change of a booking's status, by whom and from where. */
@@ -212,6 +229,14 @@ export interface AppointmentStore {
   nextQueueNumber(officeId: string, date: string): Promise<number>;
   /** Marks slots closed: no place is taken in them any more (cancelling their bookings is the caller's). */
   closeSlots(slots: readonly SlotRef[]): Promise<void>;
+  /** Puts a citizen on a day's waitlist (once: a second time keeps their place in the line). */
+  addWaiter(waiter: Waiter): Promise<Waiter>;
+  /** A day's waitlist for a procedure at an office, in the order they came. */
+  waiters(officeId: string, topicId: string, date: string): Promise<readonly Waiter[]>;
+  /** Saves a waiter's new status (only from the status it was read with: false if it changed meanwhile). */
+  updateWaiter(waiter: Waiter, from: Waiter['status']): Promise<boolean>;
+  /** The days with a waitlist, from a local date on. */
+  waitlists(from: string): Promise<readonly { officeId: string; topicId: string; date: string }[]>;
   /** Counts a reminder (the `count`-th): a booked booking becomes reminded; a count already reached is kept. */
   remind(bookingId: string, count: number, change: BookingChange): Promise<Booking>;
   byId(bookingId: string): Promise<Booking | undefined>;

@@ -92,7 +92,8 @@ export const officeSchema = z.strictObject({
 });
 /**
  * Appointments at the offices. Day D opens for booking at `release.time` (local) `release.daysAhead` days
- * before it; a hold keeps a place `holdMinutes` while the citizen confirms; `overbookingPercent` adds places
+ * before it; a hold keeps a place `holdMinutes` while the citizen confirms (`waitlistHoldMinutes` for a place
+ * offered from a day's waitlist); `overbookingPercent` adds places
  * above capacity on purpose (0: none); a citizen has at most one active booking per procedure; reminders go
  * `remindHoursBefore` each slot.
  */
@@ -105,6 +106,8 @@ export const appointmentsSchema = z.strictObject({
     { time: '07:00', daysAhead: 30 },
   ),
   holdMinutes: z._default(z.number().check(z.int(), z.gte(1), z.lte(30)), 5),
+  /** How long a place freed and offered to the first citizen waiting is kept for their yes. */
+  waitlistHoldMinutes: z._default(z.number().check(z.int(), z.gte(10), z.lte(1440)), 120),
   overbookingPercent: z._default(z.number().check(z.int(), z.gte(0), z.lte(50)), 0),
   remindHoursBefore: z._default(
     z.array(z.number().check(z.int(), z.gte(1), z.lte(168))).check(z.maxLength(3)),

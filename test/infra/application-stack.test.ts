@@ -11,6 +11,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { compileConfig } from '../../shared/config/load';
 import {
   API_ROUTES,
+  STAFF_PAGES,
   ApplicationStack,
   softphoneUrl,
   STAFF_POOL_ACTIONS,
@@ -116,6 +117,7 @@ describe('application stack', () => {
       ['admin/', ['/admin/*']],
       ['supervision/', ['/supervision/*']],
       ['backoffice/', ['/backoffice/*']],
+      ['office/', ['/office/*']],
     ]);
     for (const deployment of deployments) {
       // Two sources: the built page, and config.json with the API and the client id filled in by CloudFormation.
@@ -255,15 +257,17 @@ describe('application stack', () => {
     const prefixes = Object.values(template.findResources('Custom::CDKBucketDeployment')).map(
       (d) => d.Properties.DestinationBucketKeyPrefix,
     );
-    expect(prefixes.sort()).toEqual(['admin/', 'agent/', 'backoffice/', 'dashboard/', 'supervision/']);
+    expect(prefixes.sort()).toEqual([
+      'admin/',
+      'agent/',
+      'backoffice/',
+      'dashboard/',
+      'office/',
+      'supervision/',
+    ]);
+    // A return address for each staff page.
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      CallbackURLs: [
-        Match.anyValue(),
-        Match.anyValue(),
-        Match.anyValue(),
-        Match.anyValue(),
-        Match.anyValue(),
-      ],
+      CallbackURLs: STAFF_PAGES.map(() => Match.anyValue()),
     });
     expect(
       JSON.stringify(

@@ -298,6 +298,21 @@ beforeAll(async () => {
         })
       ).status,
     ).toBe(200);
+    // A waitlist for the last day offered.
+    const joined = await api('/appointments/waitlist', '[agent]', {
+      method: 'POST',
+      body: {
+        citizenId: rosa,
+        officeId: 'plate-centre',
+        topicId: 'plate-renewal',
+        date: free.body.slots.at(-1).start.slice(0, 10),
+        notify: 'SMS',
+      },
+    });
+    expect(joined.status).toBe(201);
+    await api('/appointments/waitlist', '[agent]', {
+      query: { office: 'plate-centre', topic: 'plate-renewal', date: joined.body.date },
+    });
     // The appointments' clock: a booking more than a day ahead is reminded an hour before, and is a no-show
     // once its slot has closed; the holds run out meanwhile are returned.
     const laterSlots = free.body.slots.filter(

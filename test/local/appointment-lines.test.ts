@@ -282,4 +282,81 @@ describe('appointments on the lines', () => {
       expect.stringMatching(/^Cita confirmada/),
     ]);
   }, 60_000);
+
+  it('offers a place freed on a full day to the first citizen waiting; let pass, it goes to the next, who takes it', async () => {
+    const person = async (phone: string, surnames: string) =>
+      (await api('/citizens', '[agent]', { method: 'POST', body: { givenNames: 'Eva', surnames, phone } }))
+        .body.citizen.id as string;
+    const office = 'civil-registry-centre';
+    const topic = 'record-correction';
+    // Thursday 10 December: every time closed but the last of the day (15:00), which two citizens book.
+    await api(`/appointments/offices/${office}/closures`, '[supervisor]', {
+      method: 'POST',
+      body: { date: '2026-12-10', to: '15:00', reason: 'inventario' },
+    });
+    const last = '2026-12-10T20:00:00.000Z';
+    const holders = [];
+    for (const [i, phone] of ['+50769990031', '+50769990032'].entries())
+      holders.push(
+        (
+          await api('/appointments', '[agent]', {
+            method: 'POST',
+            body: {
+              key: `wait-holder-${i}`,
+              citizenId: await person(phone, `Llena ${i}`),
+              officeId: office,
+              topicId: topic,
+              start: last,
+            },
+          })
+        ).body,
+      );
+    const [first, second] = ['+50769990033', '+50769990034'];
+    for (const [i, phone] of [first, second].entries()) {
+      // They come one after the other: the line keeps that order.
+      now = new Date(NOW.getTime() + i * 60_000);
+      const joined = await api('/appointments/waitlist', '[agent]', {
+        method: 'POST',
+        body: {
+          citizenId: await person(phone, `Espera ${i}`),
+          officeId: office,
+          topicId: topic,
+          date: '2026-12-10',
+          notify: 'WHATSAPP',
+        },
+      });
+      expect(joined).toMatchObject({ status: 201, body: { status: 'waiting' } });
+    }
+    expect(await tasks()).toMatchObject({ offered: 0 });
+    // A place frees: offered to the first waiting, held for them, never booked without their yes.
+    await api(`/appointments/${holders[0].id}/cancel`, '[agent]', { method: 'POST' });
+    expect(await tasks()).toMatchObject({ offered: 1 });
+    const waiting = async () =>
+      (await api('/appointments/waitlist', '[agent]', { query: { office, topic, date: '2026-12-10' } })).body
+        .waiting;
+    const [w1] = await waiting();
+    expect(w1).toMatchObject({ status: 'offered' });
+    expect((await api(`/appointments/${w1.bookingId}`, '[agent]')).body).toMatchObject({
+      status: 'held',
+      offered: true,
+    });
+    // The first lets it pass ("2"): the next run offers it to the second, who takes it.
+    expect((await write(['2'], 'wait-pass', first)).transcript.join('\n')).toContain('quedó cancelada');
+    expect(await tasks()).toMatchObject({ offered: 1, offersPassed: 1 });
+    const [, w2] = await waiting();
+    expect(w2).toMatchObject({ status: 'offered' });
+    expect((await write(['CONFIRMAR'], 'wait-take', second)).transcript.join('\n')).toMatch(
+      /Gracias. Le esperamos el jueves, 10 de diciembre, 3:00/,
+    );
+    expect((await api(`/appointments/${w2.bookingId}`, '[agent]')).body.status).toBe('booked');
+    await tasks();
+    expect((await waiting()).map((w: { status: string }) => w.status)).toEqual(['done', 'done']);
+    // The offer went by WhatsApp, with until when it is kept.
+    const records = await tableStreamRecords(tables.doc as unknown as DynamoDBClient, tables.names.cases);
+    expect(await notifier({ Records: records })).toEqual({ batchItemFailures: [] });
+    const offer = (await new DynamoOutbox(tables.doc, tables.names.cases).list(500)).find(
+      (m) => m.to === second && m.text.startsWith('Se liberó un cupo'),
+    );
+    expect(offer?.text).toMatch(/Responda 1 o CONFIRMAR antes de las lunes.*para reservarlo/);
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -25,7 +26,9 @@ import {
   type BookingStatus,
   type NewBooking,
   type SlotRef,
+  type Waiter,
 } from '../../domain/appointments';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConcurrentChangeError, NotFoundError } from '../../domain/errors';
 import { INDEXES } from './tables';
 import { TransactionCancelled, transactWrite } from './transact';
@@ -43,6 +46,8 @@ export const appointmentKeys = {
   code: (code: string) => ({ pk: `BOOKINGCODE#${code}`, sk: 'CODE' }),
   /** Holds by the instant they run out: one partition, swept oldest first. */
   hold: (holdUntil: string, id: string) => ({ pk: 'HOLDS', sk: `${holdUntil}#${id}` }),
+  /** A day's waitlist for a procedure at an office, in the order they came. */
+  waitlist: (officeId: string, topicId: string, date: string) => `WAIT#${officeId}#${topicId}#${date}`,
   /** byCitizen: a citizen's bookings; byStatus: an office's day. */
   citizenPartition: (citizenId: string) => `APPT#${citizenId}`,
   dayPartition: (officeId: string, date: string) => `APPTDAY#${officeId}#${date}`,
@@ -58,6 +63,7 @@ const bookingSchema = z.object({
   language: z.enum(['es', 'en']),
   notify: z.optional(z.object({ channel: z.enum(['SMS', 'WHATSAPP']), to: z.string() })),
   ticket: z.optional(z.string()),
+  offered: z.optional(z.boolean()),
   reminders: z.optional(z.number()),
   queueNumber: z.optional(z.string()),
   calledAt: z.optional(z.string()),
@@ -76,6 +82,18 @@ const bookingSchema = z.object({
   updatedAt: z.string(),
   version: z.number(),
 });
+const waiterSchema = z.object({
+  officeId: z.string(),
+  topicId: z.string(),
+  date: z.string(),
+  citizenId: z.string(),
+  at: z.string(),
+  language: z.enum(['es', 'en']),
+  notify: z.object({ channel: z.enum(['SMS', 'WHATSAPP']), to: z.string() }),
+  status: z.enum(['waiting', 'offered', 'done']),
+  bookingId: z.optional(z.string()),
+});
+
 /** A booking's item as the store wrote it (a table item, or a stream record's image). */
 export const bookingFromItem = (item: Record<string, unknown>): Booking =>
   bookingSchema.parse(item) as Booking;
@@ -120,6 +138,7 @@ export class DynamoAppointmentStore implements AppointmentStore {
       language: input.language,
       ...(input.notify ? { notify: input.notify } : {}),
       ...(input.ticket ? { ticket: input.ticket } : {}),
+      ...(input.offered ? { offered: true } : {}),
       history: [{ at: input.now, status, by: input.by, channel: input.channel }],
       createdAt: input.now,
       updatedAt: input.now,
@@ -290,6 +309,86 @@ export class DynamoAppointmentStore implements AppointmentStore {
           ExpressionAttributeValues: { ':t': true },
         }),
       );
+  }
+
+  async addWaiter(waiter: Waiter): Promise<Waiter> {
+    const partition = appointmentKeys.waitlist(waiter.officeId, waiter.topicId, waiter.date);
+    const already = (await this.waiters(waiter.officeId, waiter.topicId, waiter.date)).find(
+      (w) => w.citizenId === waiter.citizenId && w.status !== 'done',
+    );
+    if (already) return already;
+    await transactWrite(this.doc, [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { pk: partition, sk: `${waiter.at}#${waiter.citizenId}`, type: 'WAITER', ...waiter },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          // The days with a waitlist, and nothing personal.
+          Item: {
+            pk: 'WAITLISTS',
+            sk: `${waiter.date}#${waiter.officeId}#${waiter.topicId}`,
+            officeId: waiter.officeId,
+            topicId: waiter.topicId,
+            date: waiter.date,
+          },
+        },
+      },
+    ]);
+    return waiter;
+  }
+
+  async waiters(officeId: string, topicId: string, date: string): Promise<readonly Waiter[]> {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': appointmentKeys.waitlist(officeId, topicId, date) },
+        ConsistentRead: true,
+      }),
+    );
+    return (page.Items ?? []).map((i) => waiterSchema.parse(i) as Waiter);
+  }
+
+  async updateWaiter(waiter: Waiter, from: Waiter['status']): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: appointmentKeys.waitlist(waiter.officeId, waiter.topicId, waiter.date),
+            sk: `${waiter.at}#${waiter.citizenId}`,
+            type: 'WAITER',
+            ...waiter,
+          },
+          ConditionExpression: '#s = :from',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':from': from },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async waitlists(from: string): Promise<readonly { officeId: string; topicId: string; date: string }[]> {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND sk >= :from',
+        ExpressionAttributeValues: { ':p': 'WAITLISTS', ':from': from },
+      }),
+    );
+    return (page.Items ?? []).map((i) => ({
+      officeId: String(i.officeId),
+      topicId: String(i.topicId),
+      date: String(i.date),
+    }));
   }
 
   async remind(bookingId: string, count: number, change: BookingChange): Promise<Booking> {

@@ -43,6 +43,14 @@ const closureBody = z.strictObject({
   to: z.optional(hhmm),
   reason: z.string().check(z.minLength(3), z.maxLength(200)),
 });
+const waitBody = z.strictObject({
+  citizenId: z.string().check(z.minLength(1), z.maxLength(128)),
+  officeId: z.string().check(z.minLength(1), z.maxLength(64)),
+  topicId: z.string().check(z.minLength(1), z.maxLength(64)),
+  date: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')),
+  /** The offer goes to the citizen's phone on record by this channel: it needs their yes. */
+  notify: z.enum(['SMS', 'WHATSAPP']),
+});
 const moveBody = z.strictObject({ start: z.string().check(z.minLength(1), z.maxLength(40)) });
 
 function jsonOf(request: ApiRequest): unknown {
@@ -256,6 +264,35 @@ export function appointmentRoutes(deps: {
           },
           { by: id, channel: 'agent' },
         );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/appointments/waitlist',
+      roles: STAFF,
+      status: 201,
+      handle: async (request) => {
+        const body = parseInput(waitBody, jsonOf(request));
+        const citizen = await deps.citizens.byId(body.citizenId);
+        if (!citizen) throw new ValidationError('citizenId', 'no such citizen');
+        return book.joinWaitlist({
+          citizenId: citizen.id,
+          officeId: body.officeId,
+          topicId: body.topicId,
+          date: body.date,
+          language: citizen.language,
+          notify: contactPoint(citizen, body.notify),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/appointments/waitlist',
+      roles: STAFF,
+      handle: async ({ query }) => {
+        for (const field of ['office', 'topic', 'date'])
+          if (!query[field]) throw new ValidationError(field, 'is required');
+        return { waiting: await book.store.waiters(query.office!, query.topic!, query.date!) };
       },
     },
     {
