@@ -83,6 +83,11 @@ export function appointmentRoutes(deps: {
   const { book } = deps;
   /** A booking as staff see it: with the procedure, office and local time in words. */
   const view = (b: Booking, language: 'es' | 'en' = 'es') => ({ ...b, words: book.describe(b, language) });
+  const citizenOf = async (id: string) => {
+    const citizen = await deps.citizens.byId(id);
+    if (!citizen) throw new ValidationError('citizenId', 'no such citizen');
+    return citizen;
+  };
   const found = async (id: string) => {
     const b = await book.store.byId(id);
     if (!b) throw new NotFoundError('booking');
@@ -131,8 +136,7 @@ export function appointmentRoutes(deps: {
       status: 201,
       handle: async (request) => {
         const body = parseInput(bookBody, jsonOf(request));
-        const citizen = await deps.citizens.byId(body.citizenId);
-        if (!citizen) throw new ValidationError('citizenId', 'no such citizen');
+        const citizen = await citizenOf(body.citizenId);
         return view(
           await book.book({
             key: body.key,
@@ -273,8 +277,7 @@ export function appointmentRoutes(deps: {
       status: 201,
       handle: async (request) => {
         const body = parseInput(waitBody, jsonOf(request));
-        const citizen = await deps.citizens.byId(body.citizenId);
-        if (!citizen) throw new ValidationError('citizenId', 'no such citizen');
+        const citizen = await citizenOf(body.citizenId);
         return book.joinWaitlist({
           citizenId: citizen.id,
           officeId: body.officeId,
