@@ -85,6 +85,7 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
     ? appointmentRoutes({
         book,
         citizens: core.citizens,
+        cases: core.cases,
         defaultDocumentType: deployment.defaultDocumentType,
       })
     : [];

@@ -204,6 +204,8 @@ describe('the agent panel in Chromium', () => {
       phone: '6333-4444',
     });
     const id = made.body.citizen.id as string;
+    // An open case on the procedure: the booking will be on it.
+    await api('/cases', 'POST', { citizenId: id, topicId: 'lost-plate', channel: 'VOICE' });
     const page = await signedIn('agente');
     await page.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent('+50763334444')}`);
     await page.locator('#citizen-h', { hasText: 'Abdiel Citas' }).waitFor();
@@ -225,6 +227,11 @@ describe('the agent panel in Chromium', () => {
       notify: { channel: 'WHATSAPP' },
     });
     await page.locator('#appointments li', { hasText: booking.code }).waitFor();
+    // The case shows it too.
+    await page.click('#open-cases li button');
+    await page.locator('#case-appointments li', { hasText: booking.code }).waitFor();
+    await page.click('#back');
+    await page.locator('#citizen-h', { hasText: 'Abdiel Citas' }).waitFor();
     // Moved to the second time offered: the form says which booking it changes.
     await page.click(`#appointments li[data-booking="${booking.id}"] button:has-text("Cambiar")`);
     await page.locator('#book-mode', { hasText: booking.code }).waitFor();

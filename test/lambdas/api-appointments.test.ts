@@ -64,10 +64,23 @@ describe('appointments through the staff API', () => {
       query: { office: 'plate-centre', topic: 'lost-plate', days: '1' },
     });
     expect(after.body.slots[0]).toEqual({ start: '2026-12-07T14:15:00.000Z', free: 3 });
+    // No case open on the procedure: on none. With one open, a booking for it is on that case.
+    expect(made.body.ticket).toBeUndefined();
+    const opened = await call('/cases', '[agent]', {
+      method: 'POST',
+      body: { citizenId: id, topicId: 'plate-renewal', channel: 'VOICE' },
+    });
+    const onCase = await book({
+      citizenId: id,
+      officeId: 'plate-centre',
+      topicId: 'plate-renewal',
+      start: '2026-12-09T14:00:00.000Z',
+    });
+    expect(onCase.body.ticket).toBe(opened.body.ticket);
     const byCode = await call(`/appointments/code/${made.body.code}`, '[agent]');
     expect(byCode.body.id).toBe(made.body.id);
     const mine = await call(`/citizens/${id}/appointments`, '[agent]');
-    expect(mine.body.appointments.map((b: { id: string }) => b.id)).toEqual([made.body.id]);
+    expect(mine.body.appointments.map((b: { id: string }) => b.id)).toEqual([onCase.body.id, made.body.id]);
   });
 
   it('moves and cancels a booking, and refuses what cannot be, naming the field', async () => {

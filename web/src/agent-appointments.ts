@@ -217,6 +217,21 @@ export function mountAppointments(deps: {
     render();
   });
   return {
+    /** The bookings of a case (made while the citizen had it open on their procedure), in the case view. */
+    showCase(ticket: string) {
+      const w = deps.words();
+      fillList(
+        '#case-appointments',
+        bookings
+          .filter((b) => b.ticket === ticket)
+          .map((b) =>
+            h('li', {
+              text: `${b.words.when} · ${b.words.office} · ${w.bookingStatuses[b.status]} · ${w.codeLabel} ${b.code}`,
+            }),
+          ),
+        w.noAppointments,
+      );
+    },
     /** The shown citizen changed: their bookings. */
     load: () => {
       moving = undefined;

@@ -396,6 +396,7 @@ function renderCase() {
     ...fact(words.due, when(c.dueAt), 'due'),
     ...fact(words.answer, c.answer ?? words.noAnswer, 'answer'),
   );
+  appointments?.showCase(c.ticket);
   fillList(
     '#notes',
     shownCase.view.notes.map((n) => h('li', { text: `${when(n.at)} · ${n.author.id}: ${n.text}` })),

@@ -4,7 +4,8 @@ import type { Booking, BookingContactPoint } from '../../domain/appointments';
 import type { Citizen } from '../../domain/citizen';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { documentIdentity, normalizeDocument } from '../../domain/identity';
-import type { CitizenRepository } from '../../domain/ports';
+import { isClosed } from '../../domain/case';
+import type { CaseRepository, CitizenRepository } from '../../domain/ports';
 import { parseInput } from '../../domain/schema';
 import { actorOf, type ApiRequest, type Role, type Route } from './api';
 
@@ -78,6 +79,7 @@ function contactPoint(citizen: Citizen, channel: 'SMS' | 'WHATSAPP'): BookingCon
 export function appointmentRoutes(deps: {
   book: AppointmentBook;
   citizens: CitizenRepository;
+  cases: Pick<CaseRepository, 'byCitizen'>;
   defaultDocumentType: string;
 }): Route[] {
   const { book } = deps;
@@ -137,6 +139,12 @@ export function appointmentRoutes(deps: {
       handle: async (request) => {
         const body = parseInput(bookBody, jsonOf(request));
         const citizen = await citizenOf(body.citizenId);
+        // The citizen's open case on the procedure, when there is one (one at most): the booking is on it.
+        const ticket =
+          body.ticket ??
+          (await deps.cases.byCitizen(citizen.id, { limit: 100 })).items.find(
+            (c) => c.topicId === body.topicId && !isClosed(c.status),
+          )?.ticket;
         return view(
           await book.book({
             key: body.key,
@@ -148,7 +156,7 @@ export function appointmentRoutes(deps: {
             channel: 'agent',
             language: citizen.language,
             ...(body.notify ? { notify: contactPoint(citizen, body.notify) } : {}),
-            ...(body.ticket ? { ticket: body.ticket } : {}),
+            ...(ticket ? { ticket } : {}),
           }),
         );
       },
