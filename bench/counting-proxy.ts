@@ -1,8 +1,9 @@
 import { createServer, request, type Server } from 'node:http';
 
 /**
- * An HTTP proxy on loopback that forwards to `target` and counts requests by DynamoDB operation
- * (X-Amz-Target). Used to measure how many round trips a function really makes.
+ * An HTTP proxy on loopback that forwards to `target` and counts requests by operation (X-Amz-Target: DynamoDB,
+ * Kinesis). Used to measure how many round trips a function really makes, and to inject faults: `inject` may
+ * answer a request itself (the operation and its count so far) instead of forwarding it.
  */
 export interface CountingProxy {
   readonly endpoint: string;
@@ -12,7 +13,16 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
+/** An answer the proxy gives instead of the service's. */
+export interface InjectedFault {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export async function startCountingProxy(
+  target: string,
+  inject?: (operation: string, count: number) => InjectedFault | undefined,
+): Promise<CountingProxy> {
   const upstream = new URL(target);
   const counts = new Map<string, number>();
   const server: Server = createServer((req, res) => {
@@ -20,6 +30,13 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       .split('.')
       .pop()!;
     counts.set(operation, (counts.get(operation) ?? 0) + 1);
+    const fault = inject?.(operation, counts.get(operation)!);
+    if (fault) {
+      req.resume();
+      res.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(fault.body));
+      return;
+    }
     const forward = request(
       {
         host: upstream.hostname,

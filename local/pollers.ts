@@ -24,10 +24,28 @@ export interface PollerOptions {
   readonly idleMs?: number;
   /** Called after each batch the handler accepted (the local server refreshes the live dashboard). */
   readonly afterBatch?: () => void;
+  /** Where records given up on go (the on-failure store, and a line on stderr, by default). */
+  readonly onFailure?: (entry: OnFailureEntry) => void;
 }
 
-/** Records given up on, as the on-failure destination would keep them. */
-export const onFailureStore: { source: string; records: unknown[]; reason: string }[] = [];
+/** Keeps records given up on and says so: never dropped without a trace. */
+function keepFailed(entry: OnFailureEntry) {
+  onFailureStore.push(entry);
+  process.stderr.write(
+    `poller ${entry.source}: gave up on ${entry.records.length} record(s) after ${entry.attempts} attempts ` +
+      `(${entry.reason}); kept in the on-failure store\n`,
+  );
+}
+
+/** Records given up on, as the on-failure destination would keep them: with the source, reason and time. */
+export interface OnFailureEntry {
+  readonly source: string;
+  readonly records: unknown[];
+  readonly reason: string;
+  readonly at: string;
+  readonly attempts: number;
+}
+export const onFailureStore: OnFailureEntry[] = [];
 
 /**
  * Hands records to a handler as Lambda's event source mapping does: in order per shard, in batches; on a
@@ -65,7 +83,13 @@ async function deliver(
     }
     batch = batch.slice(failedFrom);
     if (attempt >= (options.retryAttempts ?? 5)) {
-      onFailureStore.push({ source, records: batch, reason });
+      (options.onFailure ?? keepFailed)({
+        source,
+        records: batch,
+        reason,
+        at: new Date().toISOString(),
+        attempts: attempt + 1,
+      });
       return;
     }
     await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 5)));
@@ -75,13 +99,23 @@ async function deliver(
 interface ShardSource<R> {
   readonly name: string;
   shards(): Promise<string[]>;
-  /** An iterator at the start of what the shard still holds. */
-  start(shard: string): Promise<string | undefined>;
-  read(iterator: string, limit: number, shard: string): Promise<{ records: R[]; next?: string }>;
+  /** An iterator at the start of what the shard still holds, or just after `after` (a sequence number). */
+  start(shard: string, after?: string): Promise<string | undefined>;
+  /** A page of records; `again` when the reader must start over after its checkpoint. */
+  read(
+    iterator: string,
+    limit: number,
+    shard: string,
+  ): Promise<{ records: R[]; next?: string; again?: boolean }>;
   idOf(record: R): string;
 }
 
-/** Reads every shard of a source in order and hands each page to `deliver`, until stopped. */
+/**
+ * Reads every shard of a source in order and hands each page to `deliver`, until stopped: one reader per shard,
+ * with a checkpoint (the last record handed over, whether the handler took it or it went to the on-failure
+ * store). A read that fails starts that shard's reader again just after its checkpoint — never from the start
+ * of the stream, and never beside a reader still going.
+ */
 function pollShards<R>(
   source: ShardSource<R>,
   handler: BatchHandler,
@@ -89,23 +123,39 @@ function pollShards<R>(
   idleMs: number,
 ) {
   let stopped = false;
+  const checkpoints = new Map<string, string>();
+  const readShard = async (shard: string) => {
+    let iterator: string | undefined;
+    while (!stopped) {
+      try {
+        iterator ??= await source.start(shard, checkpoints.get(shard));
+        if (!iterator) return;
+        const page = await source.read(iterator, options.batchSize ?? 500, shard);
+        iterator = page.next;
+        if (page.records.length) {
+          await deliver(source.name, page.records, (r) => source.idOf(r as R), handler, options);
+          checkpoints.set(shard, source.idOf(page.records[page.records.length - 1]!));
+        } else await new Promise((r) => setTimeout(r, options.idleMs ?? idleMs));
+        // A shard closed has no next page; one read again starts just after its checkpoint.
+        if (!iterator && !page.again) return;
+      } catch (error) {
+        if (stopped) return;
+        process.stderr.write(
+          `poller ${source.name}: ${(error as Error)?.name ?? 'error'} reading ${shard}; resuming after its checkpoint\n`,
+        );
+        iterator = undefined;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
   const run = async () => {
-    await Promise.all(
-      (await source.shards()).map(async (shard) => {
-        let iterator = await source.start(shard);
-        while (!stopped && iterator) {
-          const page = await source.read(iterator, options.batchSize ?? 500, shard);
-          iterator = page.next;
-          if (page.records.length)
-            await deliver(source.name, page.records, (r) => source.idOf(r as R), handler, options);
-          else await new Promise((r) => setTimeout(r, options.idleMs ?? idleMs));
-        }
-      }),
-    );
+    await Promise.all((await source.shards()).map(readShard));
   };
   const done = keepRunning(run, () => stopped, source.name);
   return {
     done,
+    /** The last record handed over, per shard. */
+    checkpoints: () => new Map(checkpoints),
     stop: async () => {
       stopped = true;
       await done;
@@ -131,13 +181,15 @@ export function pollKinesis(
       ((await client.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? []).map(
         (s) => s.ShardId!,
       ),
-    start: async (shard) =>
+    start: async (shard, after) =>
       (
         await client.send(
           new GetShardIteratorCommand({
             StreamName: streamName,
             ShardId: shard,
-            ShardIteratorType: 'TRIM_HORIZON',
+            ...(after
+              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after }
+              : { ShardIteratorType: 'TRIM_HORIZON' }),
           }),
         )
       ).ShardIterator,
@@ -169,10 +221,19 @@ export function pollTableStream(
   handler: BatchHandler,
   options: PollerOptions = {},
 ) {
-  const iterator = async (shard: string, type: 'TRIM_HORIZON' | 'LATEST') =>
+  const iterator = async (
+    shard: string,
+    type: 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER',
+    after?: string,
+  ) =>
     (
       await client.send(
-        new GetStreamIteratorCommand({ StreamArn: streamArn, ShardId: shard, ShardIteratorType: type }),
+        new GetStreamIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard,
+          ShardIteratorType: type,
+          ...(after ? { SequenceNumber: after } : {}),
+        }),
       )
     ).ShardIterator;
   const source: ShardSource<StreamRecord> = {
@@ -182,7 +243,8 @@ export function pollTableStream(
         (await client.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ??
         []
       ).map((s) => s.ShardId!),
-    start: async (shard) => {
+    start: async (shard, after) => {
+      if (after) return iterator(shard, 'AFTER_SEQUENCE_NUMBER', after);
       try {
         return await iterator(shard, 'TRIM_HORIZON');
       } catch (error) {
@@ -191,15 +253,15 @@ export function pollTableStream(
         return iterator(shard, 'LATEST');
       }
     },
-    read: async (shardIterator, limit, shard) => {
+    read: async (shardIterator, limit) => {
       let page;
       try {
         page = await client.send(new GetStreamRecordsCommand({ ShardIterator: shardIterator, Limit: limit }));
       } catch (error) {
-        // DynamoDB Local answers reads of a stream that has nothing yet this way: look again from the start.
+        // DynamoDB Local answers reads of a stream that has nothing yet this way: look again, after the checkpoint.
         if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
         await new Promise((r) => setTimeout(r, options.idleMs ?? 100));
-        return { records: [], next: await source.start(shard) };
+        return { records: [], again: true };
       }
       return {
         next: page.NextShardIterator,
@@ -211,7 +273,10 @@ export function pollTableStream(
   return pollShards(source, handler, options, 100);
 }
 
-/** A poller that fails (the service went away for a moment) says so and starts over; it never crashes the process. */
+/**
+ * A poller whose shards cannot be listed (the service went away for a moment) says so and tries again; it never
+ * crashes the process. (A shard's reader that fails resumes on its own, after its checkpoint.)
+ */
 async function keepRunning(run: () => Promise<void>, stopped: () => boolean, source: string): Promise<void> {
   while (!stopped()) {
     try {

@@ -83,7 +83,7 @@ export async function playAppointmentDay(
       clock: { now: () => new Date(at) },
       timeZone: deployment.timeZone,
     });
-  const counts = { booked: 0, abandoned: 0, slotFull: 0, dayFull: 0, limitRefused: 0, holdsReturned: 0 };
+  const counts = { booked: 0, abandoned: 0, slotFull: 0, dayFull: 0, limitRefused: 0 };
   const times: number[] = [];
   const bookedBy: string[] = [];
   let spikeEnded = 0;
@@ -149,24 +149,20 @@ export async function playAppointmentDay(
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency, end - first) }, worker));
     // Between waves, the scheduled sweep returns the places of holds that ran out.
-    counts.holdsReturned += await bookAt(arrivals[end - 1]!).sweep(500);
+    await bookAt(arrivals[end - 1]!).sweep(500);
     first = end;
   }
   const seconds = (Date.now() - startedAt) / 1000;
   // Whatever holds remain run out by the day: the last sweep, after the slots' day has come.
-  for (let n = 1; n > 0;) {
-    n = await bookAt(dayStart).sweep(500);
-    counts.holdsReturned += n;
-  }
+  while ((await bookAt(dayStart).sweep(500)) > 0);
 
   // The check: every slot within its places, and the count kept with it equal to the active bookings in it.
   const { places } = schedule.service(options.officeId, options.topicId);
   const slots = schedule.slotsOn(options.officeId, options.topicId, options.date);
   const taken = await store.takenMany(slots);
   // Every active booking of the day counts against the places, this run's or not.
-  const active = (await store.onDay(options.officeId, options.date)).filter(
-    (b) => b.slot.topicId === options.topicId && isActiveBooking(b.status),
-  );
+  const day = await store.onDay(options.officeId, options.date);
+  const active = day.filter((b) => b.slot.topicId === options.topicId && isActiveBooking(b.status));
   const inSlot = new Map<string, number>();
   for (const b of active) inSlot.set(slotKey(b.slot), (inSlot.get(slotKey(b.slot)) ?? 0) + 1);
   let overbookedSlots = 0;
@@ -184,6 +180,8 @@ export async function playAppointmentDay(
     ...counts,
     places: places * slots.length,
     activeAtEnd: active.filter((b) => b.id.startsWith(`bk-${options.run}-`)).length,
+    // Returned by the sweeps between waves or by a booking that found its slot full: expired, all of them.
+    holdsReturned: day.filter((b) => b.status === 'expired' && b.id.startsWith(`bk-${options.run}-`)).length,
     overbookedSlots,
     countMismatches,
     spike: {
