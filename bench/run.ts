@@ -16,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   workspace: () => import('./workspace'),
   backoffice: () => import('./backoffice'),
   appointments: () => import('./appointments'),
+  erlang: () => import('./erlang'),
 };
 
 const NUMBERS = {
