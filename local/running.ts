@@ -27,7 +27,8 @@ export function writeRunningBackEnd(backEnd: RunningBackEnd, dir = RUNNING_DIR):
   };
 }
 
-const alive = (pid: number) => {
+/** Whether a process is running. */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

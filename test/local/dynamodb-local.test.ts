@@ -3,18 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoLocal } from '../../local/dynamodb-local';
+import { alive } from '../../local/running';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 
 const dynamoClient = (endpoint: string) => createDocumentClient({ endpoint, requestTimeoutMs: 10_000 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('DynamoDB Local on a data folder', () => {
   it('stops the one an earlier start left running on the folder before it starts, and keeps the data', async () => {
