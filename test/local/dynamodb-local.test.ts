@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoLocal } from '../../local/dynamodb-local';
-import { alive } from '../../local/running';
+import { alive } from '../../local/processes';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 
 const dynamoClient = (endpoint: string) => createDocumentClient({ endpoint, requestTimeoutMs: 10_000 });
