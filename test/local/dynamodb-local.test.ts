@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,5 +45,38 @@ describe('DynamoDB Local on a data folder', () => {
       spy.mockRestore();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }, 60_000);
+});
+
+describe('DynamoDB Local and the start that launched it', () => {
+  it('ends within seconds when that process is killed outright', async () => {
+    // A process that starts DynamoDB Local in memory, says on which port, and is then killed with SIGKILL.
+    const script =
+      "const { startDynamoLocal } = require('./local/dynamodb-local');" +
+      'startDynamoLocal().then((d) => console.log(`port ${d.port}`));';
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const port = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const found = /port (\d+)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      child.once('exit', () => reject(new Error(`exited before starting DynamoDB Local: ${out}`)));
+    });
+    const javaOnPort = () =>
+      spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(
+          (line) => line.includes('DynamoDBLocal') && line.includes(`-port ${port}`) && line.includes('java'),
+        );
+    expect(javaOnPort().length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (javaOnPort().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(javaOnPort()).toEqual([]);
   }, 60_000);
 });
