@@ -32,7 +32,8 @@ const client = new DynamoDBClient({});
 export const handler = async () => client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'k' } } }));
 `;
 
-function event(phone: string, contactId: string, parameters: Record<string, string> = {}) {
+/** A voice contact's event, as Connect sends it to a flow's function. */
+export function event(phone: string, contactId: string, parameters: Record<string, string> = {}) {
   return {
     Name: 'ContactFlowEvent',
     Details: {

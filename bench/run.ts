@@ -17,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   backoffice: () => import('./backoffice'),
   appointments: () => import('./appointments'),
   erlang: () => import('./erlang'),
+  load: () => import('./load'),
 };
 
 const NUMBERS = {

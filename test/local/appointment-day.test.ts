@@ -9,13 +9,13 @@ const config = loadConfig('config/city-hall');
 describe('a simulated day of bookings (npm run simulate:appointments, scaled down)', () => {
   it('answers every attempt of a release-time spike that outnumbers the places, and overbooks no slot', async () => {
     const { doc, names } = await freshTables();
-    // Lost plates: 36 slots of 4 places, 144 in all; 300 attempts, 120 of them in the first minute.
+    // Lost plates: 36 slots of 4 places, 144 in all; 220 attempts, 90 of them in the first minute.
     const report = await playAppointmentDay(doc, names.cases, config, {
       officeId: 'plate-centre',
       topicId: 'lost-plate',
       date: '2026-12-14',
-      attempts: 300,
-      spike: 120,
+      attempts: 220,
+      spike: 90,
       concurrency: 8,
       seed: 3,
       abandonShare: 0.1,

@@ -9,9 +9,9 @@ describe('the simulator against Erlang C', () => {
     const c: ErlangCase = { perHour: 300, handleSeconds: 180, agents: 20, targetSeconds: 20 };
     const expected = erlangExpected(c);
     const runs: Awaited<ReturnType<typeof simulateErlangCase>>[] = [];
-    for (const seed of [21, 22, 23, 24, 25, 26]) runs.push(await simulateErlangCase(c, topic, seed, 20_000));
+    for (const seed of [21, 22, 23, 24, 25]) runs.push(await simulateErlangCase(c, topic, seed, 15_000));
     // Callers who never give up: every one answered.
-    expect(runs.every((r) => r.handled === 20_000)).toBe(true);
+    expect(runs.every((r) => r.handled === 15_000)).toBe(true);
     const mean = (key: 'serviceLevel' | 'serviceLevel3' | 'asa') =>
       runs.reduce((a, r) => a + r[key], 0) / runs.length;
     // The share answered within 20 s and within 60 s: the shape of the waits, within 2 points each.
