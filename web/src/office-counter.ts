@@ -26,7 +26,7 @@ interface Called {
 }
 type Figures = Record<string, number | string>;
 
-/** The call display: the page with ?display=<office> shows the called numbers only, refreshed every 5 s. */
+/** The call display: the page with ?display=<office> shows the called numbers only, refreshed every 3 s. */
 const displayOffice = new URLSearchParams(location.search).get('display');
 let offices: readonly OfficeView[] = [];
 let timeZone: string | undefined;
@@ -59,7 +59,7 @@ const page = officePage({
     if (displayOffice) {
       document.body.classList.add('display-mode');
       await showCalled();
-      refresh ??= setInterval(() => void showCalled(), 5000);
+      refresh ??= setInterval(() => void showCalled(), 3000);
     } else await showDay();
     return true;
   },
