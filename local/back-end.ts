@@ -20,6 +20,8 @@ import { makeCaseEventsHandler } from '../lambdas/case-events/function';
 import { makeCaseNotifierHandler } from '../lambdas/case-notifier/function';
 import { makeAppointmentTasksHandler } from '../lambdas/appointment-tasks/function';
 import { makeConnectAppointmentsHandler } from '../lambdas/connect-appointments/function';
+import { makeConnectCallbacksHandler } from '../lambdas/connect-callbacks/function';
+import { RecordedCallbackContacts } from '../shared/adapters/connect/callback-contacts';
 import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../lambdas/connect-case-status/function';
 import { makeConnectLookupHandler } from '../lambdas/connect-lookup/function';
@@ -144,6 +146,7 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
       logLevel: options.logLevel ?? 'WARN',
       ...(options.clock ? { clock: { now: options.clock } } : {}),
     });
+  const callbackContacts = new RecordedCallbackContacts();
   return {
     lookup: makeConnectLookupHandler(runtime('connect-lookup')),
     createCase: makeConnectCaseHandler(runtime('connect-case')),
@@ -154,6 +157,15 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
           appointmentTasks: makeAppointmentTasksHandler(runtime('appointment-tasks')),
         }
       : {}),
+    ...(config.deployment.callbacks
+      ? {
+          callbacks: makeConnectCallbacksHandler(runtime('connect-callbacks'), {
+            contacts: callbackContacts,
+          }),
+        }
+      : {}),
+    /** Locally, the callback contacts Connect would have been asked to stop. */
+    callbackContacts,
     aggregator: makeMetricsAggregatorHandler(runtime('metrics-aggregator')),
     caseEvents: makeCaseEventsHandler(runtime('case-events'), {
       publisher: new KinesisPublisher(kinesis, EVENT_STREAM),

@@ -29,6 +29,7 @@ export const LOCAL = {
     createCase: 'local:fn:connect-case',
     status: 'local:fn:connect-case-status',
     appointments: 'local:fn:connect-appointments',
+    callbacks: 'local:fn:connect-callbacks',
   },
 };
 
@@ -40,14 +41,19 @@ export function localFlowEngine(
     createCase: FlowFunction;
     caseStatus: FlowFunction;
     appointments?: FlowFunction;
+    callbacks?: FlowFunction;
   },
   now: () => Date = () => new Date(),
 ): FlowEngineDeps {
   const { deployment, catalogue, calendar } = config;
-  const { appointments, ...functions } = LOCAL.functions;
+  const { appointments, callbacks, ...functions } = LOCAL.functions;
   const targets: FlowTargets = {
-    // The appointment journey where the deployment books appointments and the function runs.
-    functions: handlers.appointments ? { ...functions, appointments } : functions,
+    // The appointment journey and the callback offer where the deployment has them and the function runs.
+    functions: {
+      ...functions,
+      ...(handlers.appointments ? { appointments } : {}),
+      ...(handlers.callbacks ? { callbacks } : {}),
+    },
     queues: Object.fromEntries(deployment.departments.map((d) => [d.id, LOCAL.queue(d.id)])),
     generalDepartment: generalDepartment(deployment),
     customerQueueFlow: LOCAL.queueFlow,
@@ -66,6 +72,7 @@ export function localFlowEngine(
       [LOCAL.functions.createCase]: handlers.createCase,
       [LOCAL.functions.status]: handlers.caseStatus,
       ...(handlers.appointments ? { [LOCAL.functions.appointments]: handlers.appointments } : {}),
+      ...(handlers.callbacks ? { [LOCAL.functions.callbacks]: handlers.callbacks } : {}),
     },
     queues: localQueues(deployment),
     calendar,

@@ -3,6 +3,7 @@ import type { Language } from '../shared/domain/citizen';
 import type { QueueMap } from '../shared/domain/departments';
 import { DEPLOY_ONLY_BLOCK_TYPES, type Action, type Flow } from '../infra/flows/flow-language';
 import { matchIntent, type BotLocale } from '../infra/flows/lex-bot';
+import { parseE164 } from '../shared/domain/e164';
 
 /** A simulated caller: the keys they press and the messages they type, in order. */
 export interface Caller {
@@ -13,7 +14,7 @@ export interface Caller {
   readonly keys?: string[];
   readonly says?: string[];
   /** A person at the keyboard: asked for input when the lists run out (undefined = silence). */
-  readonly ask?: (prompt: string, kind: 'keys' | 'text') => Promise<string | undefined>;
+  readonly ask?: (prompt: string, kind: 'keys' | 'text', actionId: string) => Promise<string | undefined>;
   /** Hears each line of the conversation as it happens. */
   readonly hear?: (line: string) => void;
 }
@@ -30,6 +31,18 @@ export interface FlowEngineDeps {
   readonly calendar: BusinessCalendar;
   readonly bot: readonly BotLocale[];
   readonly now: () => Date;
+  /** A queue's real-time figures for Get queue metrics (absent: an empty queue). */
+  readonly queueMetrics?: (queue: string) => { readonly size: number; readonly oldestContactAge: number };
+}
+
+/** A callback contact the flow created (Create callback contact): Connect routes it as a contact of its own. */
+export interface CreatedCallback {
+  readonly queue: string;
+  /** E.164: the Set callback number's, or the caller's. */
+  readonly number: string;
+  readonly initialDelaySeconds: number;
+  readonly maxAttempts: number;
+  readonly retryDelaySeconds: number;
 }
 
 export interface FlowOutcome {
@@ -38,6 +51,7 @@ export interface FlowOutcome {
   readonly end: { readonly kind: 'queued'; readonly queue: string } | { readonly kind: 'disconnected' };
   readonly attributes: Readonly<Record<string, string>>;
   readonly external: Readonly<Record<string, string>>;
+  readonly callback?: CreatedCallback;
 }
 
 export class FlowEngineError extends Error {
@@ -70,6 +84,9 @@ export async function runContact(
   let external: Record<string, string> = {};
   let stored = '';
   let queue = '';
+  let metrics: { size: number; oldestContactAge: number } | undefined;
+  let callbackNumber: string | undefined;
+  let callback: CreatedCallback | undefined;
   const keys = [...(caller.keys ?? [])];
   const says = [...(caller.says ?? [])];
   const loops = new Map<string, number>();
@@ -105,7 +122,10 @@ export async function runContact(
             case 'Queue':
               return a === 'Name' && !b ? queue.split('/').at(-1) : undefined;
             case 'Metrics':
-              return a === 'Queue' && b === 'Size' ? '0' : undefined;
+              if (a !== 'Queue') return undefined;
+              if (b === 'Size') return String(metrics?.size ?? 0);
+              if (b === 'OldestContactAge') return String(metrics?.oldestContactAge ?? 0);
+              return undefined;
             default:
               return undefined;
           }
@@ -194,7 +214,8 @@ export async function runContact(
       case 'GetParticipantInput': {
         const prompt = promptOf(action, p);
         note(`< ${prompt}`);
-        const key = keys.length || !caller.ask ? keys.shift() : await caller.ask(prompt, 'keys');
+        const key =
+          keys.length || !caller.ask ? keys.shift() : await caller.ask(prompt, 'keys', action.Identifier);
         if (key === undefined || key === '') {
           note('> (silence)');
           // Store customer input takes Success with the value "Timeout"; a menu takes its timeout branch.
@@ -217,7 +238,8 @@ export async function runContact(
       case 'ConnectParticipantWithLexBot': {
         const prompt = promptOf(action, p);
         note(`< ${prompt}`);
-        const said = says.length || !caller.ask ? says.shift() : await caller.ask(prompt, 'text');
+        const said =
+          says.length || !caller.ask ? says.shift() : await caller.ask(prompt, 'text', action.Identifier);
         if (said === undefined) {
           note('> (no reply)');
           current = error(action, 'InputTimeLimitExceeded');
@@ -292,13 +314,57 @@ export async function runContact(
         current = next(action, byCondition(action, open ? 'True' : 'False'));
         break;
       }
+      case 'GetMetricData': {
+        const target = p.QueueId === undefined ? queue : resolve(action, p.QueueId);
+        if (!target) {
+          current = error(action, 'NoMatchingError');
+          break;
+        }
+        metrics = deps.queueMetrics?.(target) ?? { size: 0, oldestContactAge: 0 };
+        current = next(action, action.Transitions.NextAction);
+        break;
+      }
+      case 'UpdateContactCallbackNumber': {
+        const number = parseE164(resolve(action, p.CallbackNumber));
+        if (caller.channel !== 'VOICE' || !number) {
+          current = error(action, 'InvalidCallbackNumber');
+          break;
+        }
+        callbackNumber = number;
+        current = next(action, action.Transitions.NextAction);
+        break;
+      }
+      case 'CreateCallbackContact': {
+        const target = p.QueueId === undefined ? queue : resolve(action, p.QueueId);
+        const number = callbackNumber ?? (caller.phone ? parseE164(caller.phone) : undefined);
+        if (!target || !number) {
+          current = error(action, 'NoMatchingError');
+          break;
+        }
+        callback = {
+          queue: target,
+          number,
+          initialDelaySeconds: Number(p.InitialCallDelaySeconds),
+          maxAttempts: Number(p.MaximumConnectionAttempts),
+          retryDelaySeconds: Number(p.RetryDelaySeconds),
+        };
+        note(`(callback created for ${target})`);
+        current = next(action, action.Transitions.NextAction);
+        break;
+      }
       case 'TransferContactToQueue':
         if (!queue) {
           current = error(action, 'NoMatchingError');
           break;
         }
         note(`(queued for ${queue})`);
-        return { transcript, end: { kind: 'queued', queue }, attributes, external };
+        return {
+          transcript,
+          end: { kind: 'queued', queue },
+          attributes,
+          external,
+          ...(callback ? { callback } : {}),
+        };
       case 'TransferToFlow': {
         const target = deps.flows[String(p.ContactFlowId)];
         if (!target) {
@@ -312,7 +378,13 @@ export async function runContact(
       }
       case 'DisconnectParticipant':
         note('(disconnected)');
-        return { transcript, end: { kind: 'disconnected' }, attributes, external };
+        return {
+          transcript,
+          end: { kind: 'disconnected' },
+          attributes,
+          external,
+          ...(callback ? { callback } : {}),
+        };
       default:
         throw new FlowEngineError(
           `action "${action.Identifier}" has block type ${action.Type}, which the local flow engine does not run` +

@@ -194,3 +194,47 @@ export const disconnect = (id: string): Action => ({
   Parameters: {},
   Transitions: {},
 });
+
+/**
+ * Connect's near-real-time metrics of the contact's target queue on one channel, as `$.Metrics.Queue.Size`
+ * (contacts in queue) and `$.Metrics.Queue.OldestContactAge` (seconds).
+ */
+export const queueMetrics = (id: string, next: string, onError: string): Action => ({
+  Identifier: id,
+  Type: 'GetMetricData',
+  Parameters: { QueueChannel: 'Voice' },
+  Transitions: { NextAction: next, Errors: [err('NoMatchingError', onError)] },
+});
+
+/** The number a callback calls: a JSONPath reference (Connect refuses a static one). */
+export const setCallbackNumber = (id: string, numberPath: string, next: string, onError: string): Action => ({
+  Identifier: id,
+  Type: 'UpdateContactCallbackNumber',
+  Parameters: { CallbackNumber: numberPath },
+  Transitions: {
+    NextAction: next,
+    Errors: [err('InvalidCallbackNumber', onError), err('CallbackNumberNotDialable', onError)],
+  },
+});
+
+/**
+ * A callback contact in `queue` (a JSONPath reference or id): routed after `initialDelaySeconds`, tried
+ * `maxAttempts` times `retryDelaySeconds` apart. The values must be static.
+ */
+export const createCallback = (
+  id: string,
+  queue: string,
+  settings: { initialDelaySeconds: number; maxAttempts: number; retryDelaySeconds: number },
+  next: string,
+  onError: string,
+): Action => ({
+  Identifier: id,
+  Type: 'CreateCallbackContact',
+  Parameters: {
+    QueueId: queue,
+    InitialCallDelaySeconds: String(settings.initialDelaySeconds),
+    MaximumConnectionAttempts: String(settings.maxAttempts),
+    RetryDelaySeconds: String(settings.retryDelaySeconds),
+  },
+  Transitions: { NextAction: next, Errors: [err('NoMatchingError', onError)] },
+});

@@ -1,9 +1,10 @@
 import type { CatalogueEntry } from '../../shared/domain/catalogue';
 import type { Language } from '../../shared/domain/citizen';
-import type { Deployment } from '../../shared/domain/deployment';
+import type { CallbackSettings, Deployment } from '../../shared/domain/deployment';
 import {
   checkHours,
   compare,
+  createCallback,
   disconnect,
   equals,
   FlowBuilder,
@@ -11,7 +12,9 @@ import {
   logging,
   loop,
   message,
+  queueMetrics,
   setAttributes,
+  setCallbackNumber,
   setCustomerQueueFlow,
   setQueue,
   storeKeys,
@@ -21,7 +24,7 @@ import {
 } from './builder';
 import type { Flow } from './flow-language';
 import { AGENT_INTENT, botDefinition, CANCEL_INTENT, CHOICE_INTENTS, CONFIRM_INTENT } from './lex-bot';
-import { APPOINTMENT_PROMPTS, PROMPTS, TEXT_PROMPTS, type Prompts } from './prompts';
+import { APPOINTMENT_PROMPTS, CALLBACK_PROMPTS, PROMPTS, TEXT_PROMPTS, type Prompts } from './prompts';
 
 /** What the flows point at: ARNs (CDK tokens at synth, local ids in the flow engine). */
 export interface FlowTargets {
@@ -33,6 +36,8 @@ export interface FlowTargets {
     readonly status: string;
     /** Appointments on the lines (absent: the deployment books none). */
     readonly appointments?: string;
+    /** Queued callbacks on the voice line (absent: the deployment offers none). */
+    readonly callbacks?: string;
   };
   /** Queue per department id. */
   readonly queues: Readonly<Record<string, string>>;
@@ -102,10 +107,14 @@ interface Journey {
   readonly closed: string;
 }
 
-/** One block per catalogue entry: it notes the topic, its queue and its answer, then routes. */
+/**
+ * One block per catalogue entry: it notes the topic, its department and queue and its answer; then surge
+ * (the departments the lookup said are in surge get a short announcement, and `surgeHere`), then routes.
+ */
 function addTopics(
   b: FlowBuilder,
-  { id, t }: Journey,
+  { id, t, l }: Journey,
+  deployment: Deployment,
   catalogue: readonly CatalogueEntry[],
   answer: (e: CatalogueEntry) => string,
   booked: ReadonlySet<string> = new Set(),
@@ -116,15 +125,44 @@ function addTopics(
         id(`topic-${entry.id}`),
         {
           topic: entry.id,
+          department: entry.department,
           queueArn: t.queues[entry.department]!,
           needsPerson: String(entry.needsPerson),
+          // A procedure some office books: first the offer of an appointment.
+          booked: String(booked.has(entry.id)),
           selfService: answer(entry),
         },
-        // A procedure some office books: first the offer of an appointment.
-        booked.has(entry.id) ? id('appt-offer') : id('route'),
+        id('surge-check'),
         id('agent'),
       ),
     );
+  b.add(
+    compare(
+      id('surge-check'),
+      '$.Attributes.department',
+      deployment.departments.map((d) => equals(id(`surge-${d.id}`), d.id)),
+      id('topic-go'),
+    ),
+  );
+  for (const d of deployment.departments)
+    b.add(
+      compare(
+        id(`surge-${d.id}`),
+        '$.Attributes.surge',
+        [when(id('surge-on'), 'TextContains', `,${d.id},`)],
+        id('topic-go'),
+      ),
+    );
+  b.add(setAttributes(id('surge-on'), { surgeHere: 'true' }, id('surge-say'), id('surge-say')));
+  b.add(message(id('surge-say'), CALLBACK_PROMPTS[l].surge, id('topic-go')));
+  b.add(
+    compare(
+      id('topic-go'),
+      '$.Attributes.booked',
+      booked.size ? [equals(id('appt-offer'), 'true')] : [],
+      id('route'),
+    ),
+  );
   b.add(
     compare(id('route'), '$.Attributes.needsPerson', [equals(id('create-case'), 'true')], id('self-service')),
   );
@@ -134,7 +172,7 @@ function addTopics(
  * A case for the topic, its ticket told to the caller, then the department's queue if it is open (with the
  * customer-queue flow) or the after-hours promise; and the way to a person and a goodbye from anywhere.
  */
-function addCaseQueueAndPerson(b: FlowBuilder, ctx: Journey, ticketIs: string) {
+function addCaseQueueAndPerson(b: FlowBuilder, ctx: Journey, ticketIs: string, callbacks?: CallbackSettings) {
   const { id, say, p, t, l } = ctx;
   b.add(
     invoke(
@@ -156,11 +194,107 @@ function addCaseQueueAndPerson(b: FlowBuilder, ctx: Journey, ticketIs: string) {
   );
   b.add(message(id('read-ticket'), ticketIs, id('set-queue')));
   b.add(setQueue(id('set-queue'), '$.Attributes.queueArn', id('hours'), id('agent')));
-  b.add(checkHours(id('hours'), id('queue-flow'), id('after-hours'), id('queue-flow')));
+  const open = callbacks && t.functions.callbacks ? id('cb-surge') : id('queue-flow');
+  b.add(checkHours(id('hours'), open, id('after-hours'), open));
   b.add(message(id('after-hours'), say(p.afterHours), id('goodbye')));
+  if (callbacks && t.functions.callbacks) addCallbackOffer(b, ctx, callbacks, t.functions.callbacks);
   b.add(setCustomerQueueFlow(id('queue-flow'), t.customerQueueFlow, id('transfer')));
   b.add(transferToQueue(id('transfer'), 'end', id('busy')));
   addPersonAndGoodbye(b, ctx);
+}
+
+/**
+ * A queued callback, before the caller joins the department's queue: offered in surge, or when the queue is
+ * long by Connect's queue metrics (contacts in queue, oldest contact's age, over the deployment's levels).
+ * One pending per number: a caller who has one hears so and keeps it or cancels it (then waits on the line).
+ * The number is the caller's or one they key, checked by the function; Connect's Set callback number and
+ * Create callback contact blocks do the rest, and the caller hears the last digits of the number and may
+ * hang up. A request Connect did not take is withdrawn; anything else that fails: the queue, as before.
+ */
+function addCallbackOffer(b: FlowBuilder, ctx: Journey, settings: CallbackSettings, fn: string) {
+  const { id, l } = ctx;
+  const cp = CALLBACK_PROMPTS[l];
+  const queue = id('queue-flow');
+  const call = (name: string, parameters: Record<string, string>, next: string, onError = queue) =>
+    b.add(invoke(id(name), fn, { language: l, ...parameters }, next, onError));
+  b.add(
+    compare(id('cb-surge'), '$.Attributes.surgeHere', [equals(id('cb-check'), 'true')], id('cb-metrics')),
+  );
+  b.add(queueMetrics(id('cb-metrics'), id('cb-size'), queue));
+  b.add(
+    compare(
+      id('cb-size'),
+      '$.Metrics.Queue.Size',
+      [when(id('cb-check'), 'NumberGreaterThan', String(settings.offerWhen.contactsInQueue))],
+      id('cb-age'),
+    ),
+  );
+  b.add(
+    compare(
+      id('cb-age'),
+      '$.Metrics.Queue.OldestContactAge',
+      [when(id('cb-check'), 'NumberGreaterThan', String(settings.offerWhen.oldestContactSeconds))],
+      queue,
+    ),
+  );
+  call('cb-check', { action: 'check' }, id('cb-pending'));
+  b.add(compare(id('cb-pending'), '$.External.pending', [equals(id('cb-manage'), 'true')], id('cb-offered')));
+  b.menu(id('cb-manage'), cp.pending, { '1': id('cb-kept'), '2': id('cb-cancel') }, id('cb-kept'), queue);
+  b.add(message(id('cb-kept'), cp.kept, id('goodbye')));
+  call('cb-cancel', { action: 'cancel' }, id('cb-cancelled'));
+  b.add(message(id('cb-cancelled'), cp.cancelled, queue));
+  // Counted in the metrics from the contact's record: offered, and below, requested.
+  b.add(setAttributes(id('cb-offered'), { callbackOffered: 'true' }, id('cb-offer'), queue));
+  b.menu(id('cb-offer'), cp.offer, { '1': id('cb-which'), '2': queue }, queue, queue);
+  b.menu(
+    id('cb-which'),
+    cp.whichNumber,
+    { '1': id('cb-request-own'), '2': id('cb-key') },
+    id('cb-request-own'),
+    queue,
+  );
+  call(
+    'cb-request-own',
+    { action: 'request', queue: '$.Attributes.queueArn', topic: '$.Attributes.topic' },
+    id('cb-requested'),
+  );
+  b.add(storeKeys(id('cb-key'), cp.keyNumber, 16, id('cb-request-keyed'), queue));
+  call(
+    'cb-request-keyed',
+    {
+      action: 'request',
+      keyed: '$.StoredCustomerInput',
+      queue: '$.Attributes.queueArn',
+      topic: '$.Attributes.topic',
+    },
+    id('cb-requested'),
+  );
+  b.add(
+    compare(
+      id('cb-requested'),
+      '$.External.outcome',
+      [equals(id('cb-result'), 'OK'), equals(id('cb-invalid'), 'INVALID_INPUT')],
+      queue,
+    ),
+  );
+  b.add(message(id('cb-invalid'), cp.invalidNumber, id('cb-key-retry')));
+  b.add(loop(id('cb-key-retry'), 1, id('cb-key'), queue));
+  b.add(
+    compare(
+      id('cb-result'),
+      '$.External.result',
+      [equals(id('cb-set-number'), 'requested')],
+      id('cb-manage'),
+    ),
+  );
+  b.add(
+    setCallbackNumber(id('cb-set-number'), '$.External.callbackNumber', id('cb-create'), id('cb-withdraw')),
+  );
+  b.add(createCallback(id('cb-create'), '$.Attributes.queueArn', settings, id('cb-made'), id('cb-withdraw')));
+  b.add(setAttributes(id('cb-made'), { callbackRequested: 'true' }, id('cb-confirmed'), id('cb-confirmed')));
+  b.add(message(id('cb-confirmed'), cp.confirmed, id('goodbye')));
+  // Connect did not take it: the request is withdrawn, so the number's next call is not told one is pending.
+  call('cb-withdraw', { action: 'cancel' }, queue);
 }
 
 /** A person, from anywhere: the general queue if it is open; otherwise, or if it is full, a polite goodbye. */
@@ -400,7 +534,12 @@ export function inboundVoiceFlow(
     // on record, its language, and whether the caller has proved who they are (for the agent's screen pop).
     setAttributes(
       'keep-caller',
-      { found: '$.External.found', lang: '$.External.language', verified: 'false' },
+      {
+        found: '$.External.found',
+        lang: '$.External.language',
+        verified: 'false',
+        surge: '$.External.surge',
+      },
       'known',
       'choose-language',
     ),
@@ -505,7 +644,7 @@ export function inboundVoiceFlow(
     b.add(loop(id('retry'), MENU_RETRIES, id('invalid'), id('agent')));
     b.add(message(id('invalid'), p.invalid, id('menu')));
 
-    addTopics(b, ctx, catalogue, (entry) => entry.selfService[l], booked);
+    addTopics(b, ctx, deployment, catalogue, (entry) => entry.selfService[l], booked);
     if (booked.size)
       addAppointments(b, ctx, 'voice', (menuId, text, options, onRetry) =>
         b.menu(
@@ -516,7 +655,34 @@ export function inboundVoiceFlow(
           id('agent'),
         ),
       );
-    b.add(message(id('self-service'), '$.Attributes.selfService', id('after-self-service')));
+    b.add(message(id('self-service'), '$.Attributes.selfService', id('self-service-surge')));
+    // In surge the answer and its link go by text message, and the line is left to those who need a person.
+    b.add(
+      compare(
+        id('self-service-surge'),
+        '$.Attributes.surgeHere',
+        [equals(id('surge-link'), 'true')],
+        id('after-self-service'),
+      ),
+    );
+    b.add(
+      invoke(
+        id('surge-link'),
+        t.functions.createCase,
+        { topic: '$.Attributes.topic', request: 'link-by-sms', language: l },
+        id('surge-link-sent'),
+        id('after-self-service'),
+      ),
+    );
+    b.add(
+      compare(
+        id('surge-link-sent'),
+        '$.External.outcome',
+        [equals(id('surge-link-said'), 'OK')],
+        id('after-self-service'),
+      ),
+    );
+    b.add(message(id('surge-link-said'), CALLBACK_PROMPTS[l].surgeLink, id('goodbye')));
     b.menu(
       id('after-self-service'),
       p.afterSelfService,
@@ -536,7 +702,7 @@ export function inboundVoiceFlow(
     b.add(compare(id('link-ticket'), '$.External.outcome', [equals(id('say-link'), 'OK')], id('agent')));
     b.add(message(id('say-link'), p.linkRequested, id('goodbye')));
 
-    addCaseQueueAndPerson(b, ctx, p.ticketIs);
+    addCaseQueueAndPerson(b, ctx, p.ticketIs, deployment.callbacks);
     b.add(transferToFlow(id('ticket-line'), t.statusLineFlow, id('agent')));
   }
   b.add(disconnect('end'));
@@ -652,7 +818,12 @@ export function inboundTextFlow(
   b.add(
     setAttributes(
       'keep-caller',
-      { found: '$.External.found', lang: '$.External.language', verified: 'false' },
+      {
+        found: '$.External.found',
+        lang: '$.External.language',
+        verified: 'false',
+        surge: '$.External.surge',
+      },
       'by-language',
       `welcome-${deployment.defaultLanguage}`,
     ),
@@ -704,6 +875,7 @@ export function inboundTextFlow(
     addTopics(
       b,
       ctx,
+      deployment,
       catalogue,
       (entry) => [entry.selfService[l], entry.link].filter(Boolean).join(' '),
       booked,

@@ -206,3 +206,53 @@ export const APPOINTMENT_PROMPTS: Record<'voice' | 'text', Record<Language, Appo
     },
   },
 };
+
+/** What the callback offer and surge mode say (voice; the surge announcement on every channel). */
+export interface CallbackPrompts {
+  readonly offer: string;
+  readonly whichNumber: string;
+  readonly keyNumber: string;
+  readonly invalidNumber: string;
+  readonly confirmed: string;
+  readonly pending: string;
+  readonly kept: string;
+  readonly cancelled: string;
+  readonly surge: string;
+  readonly surgeLink: string;
+}
+
+export const CALLBACK_PROMPTS: Record<Language, CallbackPrompts> = {
+  es: {
+    offer:
+      'La espera es larga. Para que le llamemos sin perder su turno, marque 1. Para esperar en línea, marque 2.',
+    whichNumber: 'Para que le llamemos a este número, marque 1. Para darnos otro número, marque 2.',
+    keyNumber:
+      'Marque el número al que le llamamos, con el código de país si es de otro país, y luego numeral.',
+    invalidNumber: 'Ese número no es válido.',
+    confirmed:
+      'Listo. Le llamaremos al número terminado en $.External.numberEnding cuando le llegue el turno. Ya puede colgar.',
+    pending:
+      'Ya tiene una llamada de vuelta pendiente. Para mantenerla, marque 1. Para cancelarla y esperar en línea, marque 2.',
+    kept: 'Mantenemos su llamada de vuelta; le llamaremos en su turno.',
+    cancelled: 'Cancelamos su llamada de vuelta.',
+    surge: 'Estamos recibiendo muchas llamadas. Gracias por su paciencia.',
+    surgeLink:
+      'Le enviamos la respuesta y el enlace por mensaje de texto. Si aún necesita ayuda, escríbanos o llame más tarde.',
+  },
+  en: {
+    offer:
+      'The wait is long. To be called back without losing your place, press 1. To wait on the line, press 2.',
+    whichNumber: 'To be called back on this number, press 1. To give us another number, press 2.',
+    keyNumber: 'Key the number to call you on, with the country code if it is abroad, then the hash key.',
+    invalidNumber: 'That number is not valid.',
+    confirmed:
+      'Done. We will call you on the number ending $.External.numberEnding when your turn comes. You may hang up now.',
+    pending:
+      'You already have a callback pending. To keep it, press 1. To cancel it and wait on the line, press 2.',
+    kept: 'We keep your callback; we will call you when your turn comes.',
+    cancelled: 'Your callback is cancelled.',
+    surge: 'We are receiving a very high number of calls. Thank you for your patience.',
+    surgeLink:
+      'We have sent you the answer and the link by text message. If you still need help, write to us or call later.',
+  },
+};

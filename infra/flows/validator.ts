@@ -67,6 +67,8 @@ const REQUIRED_ERRORS: Readonly<Record<string, readonly string[]>> = {
   TransferToFlow: ['NoMatchingError'],
   CheckMetricData: ['NoMatchingError', 'NoMatchingCondition'],
   GetMetricData: ['NoMatchingError'],
+  UpdateContactCallbackNumber: ['InvalidCallbackNumber', 'CallbackNumberNotDialable'],
+  CreateCallbackContact: ['NoMatchingError'],
   MessageParticipantIteratively: ['NoMatchingError'],
 };
 const TERMINAL = new Set(['DisconnectParticipant', 'EndFlowExecution']);

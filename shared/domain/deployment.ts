@@ -128,6 +128,53 @@ export const appointmentsSchema = z.strictObject({
 export type Office = z.infer<typeof officeSchema>;
 export type AppointmentSettings = z.infer<typeof appointmentsSchema>;
 
+/**
+ * Queued callbacks on the voice line: offered when the department's queue holds more than `contactsInQueue`
+ * contacts or its oldest has waited more than `oldestContactSeconds` (Connect's near-real-time queue metrics);
+ * the callback contact waits `initialDelaySeconds` before it is routed, and an unanswered call is tried again
+ * after `retryDelaySeconds`, `maxAttempts` times in all (Connect's CreateCallbackContact parameters).
+ */
+export const callbacksSchema = z.strictObject({
+  offerWhen: z.strictObject({
+    contactsInQueue: z.number().check(z.int(), z.gte(0)),
+    oldestContactSeconds: z.number().check(z.int(), z.gte(0)),
+  }),
+  initialDelaySeconds: z._default(z.number().check(z.int(), z.gte(1), z.lte(259_200)), 5),
+  maxAttempts: z._default(z.number().check(z.int(), z.gte(1), z.lte(10)), 3),
+  retryDelaySeconds: z._default(z.number().check(z.int(), z.gte(1), z.lte(259_200)), 600),
+});
+export type CallbackSettings = z.infer<typeof callbacksSchema>;
+
+/** A queue's load by the rule: more than `contactsInQueue` waiting, or the oldest waiting more than `oldestContactSeconds`. */
+const queueLoad = z.strictObject({
+  contactsInQueue: z.number().check(z.int(), z.gte(0)),
+  oldestContactSeconds: z.number().check(z.int(), z.gte(0)),
+});
+/**
+ * Surge mode switched by rule, per department: on once its queue is over `on` for `onMinutes` running; off
+ * once it is under `off` (lower: hysteresis) for `offMinutes` running. A supervisor may always switch by hand.
+ */
+export const surgeSchema = z.strictObject({
+  rule: z.optional(
+    z
+      .strictObject({
+        on: queueLoad,
+        onMinutes: z.number().check(z.int(), z.gte(1), z.lte(120)),
+        off: queueLoad,
+        offMinutes: z.number().check(z.int(), z.gte(1), z.lte(240)),
+      })
+      .check(
+        z.refine(
+          (r) =>
+            r.off.contactsInQueue < r.on.contactsInQueue &&
+            r.off.oldestContactSeconds < r.on.oldestContactSeconds,
+          { message: 'the off levels must be below the on levels (hysteresis)', path: ['off'] },
+        ),
+      ),
+  ),
+});
+export type SurgeSettings = z.infer<typeof surgeSchema>;
+
 const phoneNumberArn = z
   .string()
   .check(
@@ -233,6 +280,10 @@ const deploymentSchema = z.strictObject({
   ),
   /** Offices that book appointments, and how (none: no appointments). */
   appointments: z.optional(appointmentsSchema),
+  /** Queued callbacks on the voice line (none: never offered). */
+  callbacks: z.optional(callbacksSchema),
+  /** Surge mode: what changes in it is fixed; when it switches itself on and off (none: only by hand). */
+  surge: z._default(surgeSchema, {}),
 });
 
 export type Department = z.infer<typeof departmentSchema>;

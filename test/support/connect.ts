@@ -5,6 +5,8 @@ import { loadConfig } from '../../shared/config/load';
 import { createRuntime } from '../../shared/runtime/runtime';
 import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../../lambdas/connect-case-status/function';
+import { makeConnectCallbacksHandler } from '../../lambdas/connect-callbacks/function';
+import { RecordedCallbackContacts } from '../../shared/adapters/connect/callback-contacts';
 import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function';
 import { freshTables, testDynamoEndpoint } from './dynamo';
 import type { Ticket } from '../../shared/domain/ticket';
@@ -59,13 +61,21 @@ export async function loadConnectHandlers(endpoint?: string) {
       service,
       config: CONFIG,
       doc: createDocumentClient({ endpoint: endpoint ?? testDynamoEndpoint() }),
-      settings: { citizensTable: store.names.citizens, casesTable: store.names.cases },
+      settings: {
+        citizensTable: store.names.citizens,
+        casesTable: store.names.cases,
+        metricsTable: store.names.metrics,
+      },
       logLevel: 'INFO',
     });
   const lookup: Handler = makeConnectLookupHandler(runtime('connect-lookup'));
   const createCase: Handler = makeConnectCaseHandler(runtime('connect-case'));
   const status: Handler = makeConnectCaseStatusHandler(runtime('connect-case-status'));
-  return { ...store, lookup, createCase, status };
+  const callbackContacts = new RecordedCallbackContacts();
+  const callbacks: Handler = makeConnectCallbacksHandler(runtime('connect-callbacks'), {
+    contacts: callbackContacts,
+  });
+  return { ...store, lookup, createCase, status, callbacks, callbackContacts };
 }
 
 /** Takes a case to PENDING_COMMUNICATION with its answer, as the back office's export and import do. */

@@ -1,0 +1,141 @@
+import type { Actor } from './case';
+import type { SurgeSettings } from './deployment';
+import { ValidationError } from './errors';
+import { cleanText } from './text';
+
+/** Surge for every department at once. */
+export const ALL_DEPARTMENTS = '*';
+
+/**
+ * A department's surge switch (or all departments', `*`): on or off, since when, why and by whom. The rule's
+ * running tallies ride along: since when the queue has been over the on levels (`overSince`) or under the off
+ * levels (`underSince`).
+ */
+export interface SurgeSwitch {
+  readonly scope: string;
+  readonly on: boolean;
+  readonly since: string;
+  readonly reason: string;
+  /** A supervisor's username, or `rule`. */
+  readonly by: string;
+  readonly overSince?: string;
+  readonly underSince?: string;
+  /** 0 for a switch never written. */
+  readonly version: number;
+}
+
+export interface SurgeStore {
+  /** Every switch written. */
+  board(): Promise<SurgeSwitch[]>;
+  /**
+   * Writes a switch if it is still at `version` (a ConcurrentChangeError otherwise); a change of state is
+   * written with its audit entry, in one transaction.
+   */
+  put(next: SurgeSwitch, audited: boolean): Promise<void>;
+}
+
+/** The departments in surge: their own switch on, or the one for all. */
+export function departmentsInSurge(board: readonly SurgeSwitch[], departments: readonly string[]): string[] {
+  if (board.some((s) => s.scope === ALL_DEPARTMENTS && s.on)) return [...departments];
+  const on = new Set(board.filter((s) => s.on).map((s) => s.scope));
+  return departments.filter((d) => on.has(d));
+}
+
+/** What the flows get: the departments in surge between commas (",housing,tax,"), so a flow asks "contains ,housing,". */
+export const surgeList = (departments: readonly string[]) =>
+  departments.length ? `,${departments.join(',')},` : '';
+
+const off = (scope: string): SurgeSwitch => ({ scope, on: false, since: '', reason: '', by: '', version: 0 });
+
+/** A supervisor switches a department (or all) on or off, with a reason; the switch they read is the one changed. */
+export function switchSurge(
+  current: SurgeSwitch | undefined,
+  request: { scope: string; on: boolean; reason: string; actor: Actor; at: Date },
+  departments: readonly string[],
+): SurgeSwitch {
+  if (request.scope !== ALL_DEPARTMENTS && !departments.includes(request.scope))
+    throw new ValidationError('department', `unknown department "${request.scope}"`);
+  const reason = cleanText(request.reason);
+  if (reason.length < 3 || reason.length > 300)
+    throw new ValidationError('reason', 'say why, in 3 to 300 characters');
+  const was = current ?? off(request.scope);
+  return {
+    scope: request.scope,
+    on: request.on,
+    since: was.on === request.on && was.since ? was.since : request.at.toISOString(),
+    reason,
+    by: request.actor.id,
+    version: was.version,
+  };
+}
+
+/** A queue's load as the live view has it. */
+export interface QueueLoad {
+  readonly contactsInQueue: number;
+  readonly oldestContactSeconds: number;
+}
+
+type Rule = NonNullable<SurgeSettings['rule']>;
+
+const over = (load: QueueLoad, levels: QueueLoad) =>
+  load.contactsInQueue > levels.contactsInQueue || load.oldestContactSeconds > levels.oldestContactSeconds;
+const under = (load: QueueLoad, levels: QueueLoad) =>
+  load.contactsInQueue <= levels.contactsInQueue && load.oldestContactSeconds <= levels.oldestContactSeconds;
+
+/**
+ * One look of the rule at a department's queue: on once it has been over the on levels for `onMinutes`
+ * running; off once it has been under the (lower) off levels for `offMinutes` running — only a surge the rule
+ * switched on: a supervisor's switch stays as they left it. Between the two levels nothing changes
+ * (hysteresis). Returns the switch to write, or undefined when nothing changed.
+ */
+export function applySurgeRule(
+  rule: Rule,
+  current: SurgeSwitch | undefined,
+  scope: string,
+  load: QueueLoad,
+  now: Date,
+): SurgeSwitch | undefined {
+  const was = current ?? off(scope);
+  const at = now.toISOString();
+  const minutesSince = (since: string) => (now.getTime() - Date.parse(since)) / 60_000;
+  const describe = (what: string) =>
+    `${what}: ${load.contactsInQueue} waiting, the oldest ${load.oldestContactSeconds} s`;
+  if (!was.on) {
+    if (!over(load, rule.on))
+      return was.overSince ? { ...withoutTallies(was), version: was.version } : undefined;
+    const overSince = was.overSince ?? at;
+    if (minutesSince(overSince) >= rule.onMinutes)
+      return {
+        scope,
+        on: true,
+        since: at,
+        reason: describe(`over the surge levels for ${rule.onMinutes} min`),
+        by: 'rule',
+        version: was.version,
+      };
+    return was.overSince ? undefined : { ...was, overSince };
+  }
+  if (was.by !== 'rule') return undefined;
+  if (!under(load, rule.off))
+    return was.underSince ? { ...withoutTallies(was), version: was.version } : undefined;
+  const underSince = was.underSince ?? at;
+  if (minutesSince(underSince) >= rule.offMinutes)
+    return {
+      scope,
+      on: false,
+      since: at,
+      reason: describe(`under the calm levels for ${rule.offMinutes} min`),
+      by: 'rule',
+      version: was.version,
+    };
+  return was.underSince ? undefined : { ...was, underSince };
+}
+
+function withoutTallies(s: SurgeSwitch): SurgeSwitch {
+  const { overSince: _o, underSince: _u, ...rest } = s;
+  return rest;
+}
+
+/** Whether a written switch is a change of state (audited) rather than the rule's running tally. */
+export const isStateChange = (before: SurgeSwitch | undefined, after: SurgeSwitch) =>
+  (before?.on ?? false) !== after.on || (before?.reason ?? '') !== after.reason;
