@@ -28,9 +28,12 @@ export interface RecordContact {
   readonly subtype?: string;
   readonly phone?: string;
   readonly initiatedAt: number;
+  /** A callback contact (Create callback contact): the inbound contact that asked for it. */
+  readonly callbackOf?: string;
 }
 
-const initiation = (c: RecordContact) => (c.channel === 'VOICE' ? 'INBOUND' : 'API');
+const initiation = (c: RecordContact) =>
+  c.callbackOf ? 'CALLBACK' : c.channel === 'VOICE' ? 'INBOUND' : 'API';
 const endpoint = (c: RecordContact) => (c.phone ? { Address: c.phone, Type: 'TELEPHONE_NUMBER' } : null);
 
 /** A contact event as EventBridge delivers it (detail-type "Amazon Connect Contact Event"). */
@@ -52,7 +55,8 @@ export function contactEvent(
     detail: {
       eventType,
       contactId: c.contactId,
-      initialContactId: c.contactId,
+      initialContactId: c.callbackOf ?? c.contactId,
+      ...(c.callbackOf ? { previousContactId: c.callbackOf } : {}),
       channel: c.channel,
       instanceArn: LOCAL_INSTANCE,
       initiationMethod: initiation(c),
@@ -76,11 +80,22 @@ export function contactEvent(
 }
 
 export interface RecordTimeline {
-  readonly connectedToSystemAt: number;
+  /** For a callback, when the citizen answered (absent: never, every attempt unanswered). */
+  readonly connectedToSystemAt?: number;
+  /** The callback contact a flow created for this one. */
+  readonly nextContactId?: string;
+  /** Calls the agent made to reach the citizen (callbacks). */
+  readonly attempts?: number;
   readonly disconnectedAt: number;
   readonly lastUpdateAt: number;
   readonly disconnectReason: string;
-  readonly queue?: { readonly arn: string; readonly enqueuedAt: number; readonly dequeuedAt: number };
+  /** `seconds`: in queue, when not simply enqueued to dequeued (a callback's several turns). */
+  readonly queue?: {
+    readonly arn: string;
+    readonly enqueuedAt: number;
+    readonly dequeuedAt: number;
+    readonly seconds?: number;
+  };
   readonly agent?: {
     readonly agent: RecordAgent;
     readonly connectedAt: number;
@@ -100,13 +115,13 @@ export function contactRecord(c: RecordContact, t: RecordTimeline) {
     AWSAccountId: LOCAL_ACCOUNT,
     InstanceARN: LOCAL_INSTANCE,
     ContactId: c.contactId,
-    InitialContactId: c.contactId,
-    PreviousContactId: null,
-    NextContactId: null,
+    InitialContactId: c.callbackOf ?? c.contactId,
+    PreviousContactId: c.callbackOf ?? null,
+    NextContactId: t.nextContactId ?? null,
     Channel: c.channel,
     InitiationMethod: initiation(c),
     InitiationTimestamp: iso(c.initiatedAt),
-    ConnectedToSystemTimestamp: iso(t.connectedToSystemAt),
+    ConnectedToSystemTimestamp: t.connectedToSystemAt === undefined ? null : iso(t.connectedToSystemAt),
     DisconnectTimestamp: iso(t.disconnectedAt),
     LastUpdateTimestamp: iso(t.lastUpdateAt),
     DisconnectReason: t.disconnectReason,
@@ -118,7 +133,7 @@ export function contactRecord(c: RecordContact, t: RecordTimeline) {
           Name: queue.arn.split('/').at(-1),
           EnqueueTimestamp: iso(queue.enqueuedAt),
           DequeueTimestamp: iso(queue.dequeuedAt),
-          Duration: Math.round((queue.dequeuedAt - queue.enqueuedAt) / 1000),
+          Duration: queue.seconds ?? Math.round((queue.dequeuedAt - queue.enqueuedAt) / 1000),
         }
       : null,
     Agent: agent
@@ -137,7 +152,7 @@ export function contactRecord(c: RecordContact, t: RecordTimeline) {
           HierarchyGroups: null,
         }
       : null,
-    AgentConnectionAttempts: agent ? 1 : 0,
+    AgentConnectionAttempts: t.attempts ?? (agent ? 1 : 0),
     Attributes: t.attributes,
     Recordings: [],
     MediaStreams: [{ Type: c.channel === 'VOICE' ? 'AUDIO' : 'CHAT' }],
@@ -200,7 +215,7 @@ function snapshot(agent: RecordAgent, s: AgentSnapshot) {
       ? [
           {
             ContactId: s.contact.contact.contactId,
-            InitialContactId: s.contact.contact.contactId,
+            InitialContactId: s.contact.contact.callbackOf ?? s.contact.contact.contactId,
             Channel: s.contact.contact.channel,
             InitiationMethod: initiation(s.contact.contact),
             State: s.contact.state,

@@ -58,6 +58,8 @@ export async function simulateErlangCase(
       patienceSeconds: 1e9,
       talkSeconds: exp(c.handleSeconds),
       holdSeconds: 0,
+      acceptsCallback: false,
+      callbackAnswersOnAttempt: 1,
       afterContactSeconds: 0,
     };
   });

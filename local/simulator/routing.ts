@@ -9,11 +9,27 @@ import {
 } from './connect-records';
 import { MEDIA, type PlannedContact } from './traffic';
 
-/** What the flows did with a contact: left it in a queue, or ended it (self-service, after hours). */
+/** A callback contact the flows created (Create callback contact), with its number's Connect parameters. */
+export interface FlowCallback {
+  readonly queue: string;
+  readonly number: string;
+  readonly initialDelaySeconds: number;
+  readonly maxAttempts: number;
+  readonly retryDelaySeconds: number;
+}
+
+/**
+ * What the flows did with a contact: left it in a queue, or ended it (self-service, after hours, or with a
+ * callback created to keep its place).
+ */
 export interface FlowResult {
   readonly queue?: string;
   readonly attributes: Readonly<Record<string, string>>;
+  readonly callback?: FlowCallback;
 }
+
+/** A queue's real-time figures, as Connect's Get queue metrics gives them to a flow. */
+export type QueueProbe = (queue: string) => { readonly size: number; readonly oldestContactAge: number };
 
 /** One agent for the day: who, which queues, and when they take their break (seconds into the day). */
 export interface PlannedAgent {
@@ -26,7 +42,18 @@ export interface PlannedAgent {
 /** How each contact ended, as the simulator saw it: the ground truth the metrics are checked against. */
 export interface ContactOutcome {
   readonly contact: PlannedContact;
-  readonly result: 'handled' | 'abandoned' | 'self-service' | 'lost';
+  /**
+   * For a callback contact: `handled` once the citizen answered an agent's call, `callback-failed` when every
+   * attempt went unanswered. An inbound call that ended with a callback created is `callback-requested`.
+   */
+  readonly result:
+    'handled' | 'abandoned' | 'self-service' | 'lost' | 'callback-requested' | 'callback-failed';
+  /** The callback contact's outcome (its contact id is the inbound one's with `-cb`). */
+  readonly callback?: boolean;
+  /** An inbound contact offered a callback (by the flow's attribute) and the queue it would have joined. */
+  readonly callbackOffered?: { readonly queue: string; readonly at: number };
+  /** An inbound contact that ended with a callback created, in this queue. */
+  readonly callbackRequested?: { readonly queue: string; readonly at: number };
   readonly reason?: string;
   readonly queue?: string;
   readonly enqueuedAt?: number;
@@ -42,8 +69,11 @@ export interface SimulationDeps {
   readonly hours: number;
   readonly contacts: readonly PlannedContact[];
   readonly agents: readonly PlannedAgent[];
-  /** Runs a contact through the flows; called ahead of its arrival, in arrival order. */
-  readonly runFlow: (contact: PlannedContact) => Promise<FlowResult>;
+  /**
+   * Runs a contact through the flows; called ahead of its arrival, in arrival order, with the queues' figures
+   * as they are when it runs (Connect's queue metrics are themselves some seconds behind).
+   */
+  readonly runFlow: (contact: PlannedContact, queues: QueueProbe) => Promise<FlowResult>;
   /** How many flows may run ahead of the simulated clock. */
   readonly lookahead?: number;
   /** Receives each payload in simulated-time order, with the partition key Connect would use. */
@@ -70,7 +100,18 @@ interface Waiting {
   readonly attributes: Readonly<Record<string, string>>;
   answered: boolean;
   answeredAt?: number;
+  /** A callback contact: its parameters, the calls made, when it first queued and its seconds in queue so far. */
+  readonly callback?: {
+    readonly settings: FlowCallback;
+    attempts: number;
+    firstEnqueuedAt: number;
+    queuedMs: number;
+  };
 }
+
+/** Seconds an agent's call to a citizen rings before it counts as unanswered; and the note after it. */
+const CALLBACK_RING_SECONDS = 25;
+const CALLBACK_NOTE_SECONDS = 10;
 
 interface AgentState {
   readonly plan: PlannedAgent;
@@ -154,6 +195,15 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
   let closing = false;
   /** Contacts in the flows (arrived, not yet queued or ended), for a stop. */
   const inFlow = new Map<string, { contact: PlannedContact; record: RecordContact }>();
+  /** Callback contacts between their creation (or an unanswered call) and their turn in the queue. */
+  const scheduledCallbacks = new Set<Waiting>();
+  const probe: QueueProbe = (queue) => {
+    const list = waiting.get(queue) ?? [];
+    return {
+      size: list.length,
+      oldestContactAge: list.length ? Math.max(0, Math.round((now - list[0]!.enqueuedAt) / 1000)) : 0,
+    };
+  };
 
   const finish = (outcome: ContactOutcome) => {
     outcomes.push(outcome);
@@ -161,7 +211,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
   };
   const startFlowsUpTo = (index: number) => {
     for (let i = flows.length; i <= Math.min(index, deps.contacts.length - 1); i++) {
-      const flow = deps.runFlow(deps.contacts[i]!);
+      const flow = deps.runFlow(deps.contacts[i]!, probe);
       flow.catch(() => undefined); // awaited at the contact's turn
       flows.push(flow);
     }
@@ -211,6 +261,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
   const nothingLeft = () =>
     closing &&
     inFlows === 0 &&
+    scheduledCallbacks.size === 0 &&
     arrived === deps.contacts.length &&
     [...waiting.values()].every((q) => !q.length);
   /** An agent free of contacts decides what next: a break that is due, going home, or the next contact. */
@@ -260,7 +311,15 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     agentEmit(a, 'STATE_CHANGE');
     a.generation++; // no heartbeats on contact
     const c = w.contact;
-    agenda.push(now + (c.talkSeconds + c.holdSeconds) * 1000, () => {
+    const cb = w.callback;
+    if (cb) {
+      cb.attempts++;
+      cb.queuedMs += now - w.enqueuedAt;
+      if (cb.attempts < c.callbackAnswersOnAttempt) return unanswered(w, a, cb, answeredAt);
+    }
+    // A callback's call rings before the citizen answers; an inbound contact is already on the line.
+    const talkFrom = cb ? now + CALLBACK_RING_SECONDS * 1000 : now;
+    agenda.push(talkFrom + (c.talkSeconds + c.holdSeconds) * 1000, () => {
       deps.emit(
         contactEvent(w.record, 'DISCONNECTED', now, {
           queue: w.queue,
@@ -273,9 +332,11 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
       a.contactSince = now;
       agentEmit(a, 'STATE_CHANGE');
       agenda.push(now + c.afterContactSeconds * 1000, () => {
+        const ringSeconds = cb ? CALLBACK_RING_SECONDS : 0;
         complete(a, w, {
           answeredAt,
-          talkSeconds: c.talkSeconds,
+          ...(cb ? { citizenAnsweredAt: talkFrom } : {}),
+          talkSeconds: ringSeconds + c.talkSeconds,
           holdSeconds: c.holdSeconds,
           afterContactStart,
           afterContactSeconds: c.afterContactSeconds,
@@ -287,9 +348,9 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
           contact: c,
           result: 'handled',
           queue: w.queue,
-          enqueuedAt: w.enqueuedAt,
-          queueSeconds: Math.round((answeredAt - w.enqueuedAt) / 1000),
-          handleSeconds: c.talkSeconds + c.holdSeconds + c.afterContactSeconds,
+          ...placeOf(w, answeredAt),
+          handleSeconds: ringSeconds + c.talkSeconds + c.holdSeconds + c.afterContactSeconds,
+          ...(cb ? { callback: true } : offeredOf(w.attributes, w.record)),
         });
         agentEmit(a, 'STATE_CHANGE');
         scheduleHeartbeat(a);
@@ -304,6 +365,8 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     w: Waiting,
     t: {
       answeredAt: number;
+      /** A callback's citizen answered the agent's call (absent: never). */
+      citizenAnsweredAt?: number;
       talkSeconds: number;
       holdSeconds: number;
       afterContactStart: number;
@@ -312,13 +375,26 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     },
   ) => {
     deps.emit(contactEvent(w.record, 'COMPLETED', now, { queue: w.queue }), w.contact.contactId);
+    const cb = w.callback;
     deps.emit(
       contactRecord(w.record, {
-        connectedToSystemAt: w.record.initiatedAt,
+        ...(cb
+          ? t.citizenAnsweredAt !== undefined
+            ? { connectedToSystemAt: t.citizenAnsweredAt }
+            : {}
+          : { connectedToSystemAt: w.record.initiatedAt }),
+        ...(cb ? { attempts: cb.attempts } : {}),
         disconnectedAt: t.afterContactStart,
         lastUpdateAt: now,
         disconnectReason: t.disconnectReason,
-        queue: { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: t.answeredAt },
+        queue: cb
+          ? {
+              arn: w.queue,
+              enqueuedAt: cb.firstEnqueuedAt,
+              dequeuedAt: t.answeredAt,
+              seconds: Math.round(cb.queuedMs / 1000),
+            }
+          : { arn: w.queue, enqueuedAt: w.enqueuedAt, dequeuedAt: t.answeredAt },
         agent: {
           agent: a.plan.agent,
           connectedAt: t.answeredAt,
@@ -333,6 +409,87 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     );
     a.onContact = undefined;
     a.contactState = undefined;
+  };
+  /** Where a contact stood in its queue: a callback from its first queueing, its seconds over every turn. */
+  const placeOf = (w: Waiting, answeredAt: number) =>
+    w.callback
+      ? { enqueuedAt: w.callback.firstEnqueuedAt, queueSeconds: Math.round(w.callback.queuedMs / 1000) }
+      : { enqueuedAt: w.enqueuedAt, queueSeconds: Math.round((answeredAt - w.enqueuedAt) / 1000) };
+  /** An inbound contact the flows offered a callback (their attribute), for the ground truth. */
+  const offeredOf = (attributes: Readonly<Record<string, string>>, record: RecordContact) =>
+    attributes.callbackOffered === 'true' && attributes.queueArn
+      ? { callbackOffered: { queue: attributes.queueArn, at: record.initiatedAt } }
+      : {};
+  /**
+   * The citizen did not answer the agent's call: after the ring and a note the agent is free, and the
+   * callback waits `retryDelaySeconds` for its next turn — or, its attempts spent, ends unanswered.
+   */
+  const unanswered = (
+    w: Waiting,
+    a: AgentState,
+    cb: NonNullable<Waiting['callback']>,
+    answeredAt: number,
+  ) => {
+    agenda.push(now + CALLBACK_RING_SECONDS * 1000, () => {
+      const afterContactStart = now;
+      a.contactState = 'ENDED';
+      a.contactSince = now;
+      agentEmit(a, 'STATE_CHANGE');
+      agenda.push(now + CALLBACK_NOTE_SECONDS * 1000, () => {
+        const last = cb.attempts >= cb.settings.maxAttempts;
+        if (last) {
+          deps.emit(
+            contactEvent(w.record, 'DISCONNECTED', afterContactStart, {
+              queue: w.queue,
+              disconnectReason: 'AGENT_DISCONNECT',
+            }),
+            w.contact.contactId,
+          );
+          complete(a, w, {
+            answeredAt,
+            talkSeconds: CALLBACK_RING_SECONDS,
+            holdSeconds: 0,
+            afterContactStart,
+            afterContactSeconds: CALLBACK_NOTE_SECONDS,
+            disconnectReason: 'AGENT_DISCONNECT',
+          });
+          finish({
+            contact: w.contact,
+            result: 'callback-failed',
+            callback: true,
+            queue: w.queue,
+            ...placeOf(w, answeredAt),
+            handleSeconds: CALLBACK_RING_SECONDS + CALLBACK_NOTE_SECONDS,
+          });
+        } else {
+          a.onContact = undefined;
+          a.contactState = undefined;
+          scheduleCallback({ ...w, answered: false }, cb.settings.retryDelaySeconds);
+        }
+        a.idleSince = now;
+        a.statusSince = now;
+        agentEmit(a, 'STATE_CHANGE');
+        scheduleHeartbeat(a);
+        freeAgent(a);
+        if (nothingLeft()) goHome();
+      });
+    });
+  };
+  /** A callback contact joins its queue after `delaySeconds`: no patience, it waits for its turn. */
+  const scheduleCallback = (w: Waiting, delaySeconds: number) => {
+    scheduledCallbacks.add(w);
+    agenda.push(now + delaySeconds * 1000, () => {
+      scheduledCallbacks.delete(w);
+      const queued: Waiting = { ...w, enqueuedAt: now, answered: false };
+      if (queued.callback!.attempts === 0) queued.callback!.firstEnqueuedAt = now;
+      // Queued once: its turns after an unanswered call are Connect's retries of the same contact.
+      if (queued.callback!.attempts === 0)
+        deps.emit(
+          contactEvent(queued.record, 'QUEUED', now, { queue: queued.queue, enqueuedAt: now }),
+          queued.contact.contactId,
+        );
+      joinQueue(queued);
+    });
   };
   const goHome = () => {
     for (const a of agents) if (idle(a) && a.status === 'Available') setStatus(a, 'Offline');
@@ -356,7 +513,18 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
         disconnectedAt: now,
         lastUpdateAt: now,
         disconnectReason: 'CUSTOMER_DISCONNECT',
-        ...(queued ? { queue: { arn: queued.queue, enqueuedAt: queued.enqueuedAt, dequeuedAt: now } } : {}),
+        ...(queued
+          ? {
+              queue: queued.callback
+                ? {
+                    arn: queued.queue,
+                    enqueuedAt: queued.callback.firstEnqueuedAt,
+                    dequeuedAt: now,
+                    seconds: Math.round(queued.callback.queuedMs / 1000),
+                  }
+                : { arn: queued.queue, enqueuedAt: queued.enqueuedAt, dequeuedAt: now },
+            }
+          : {}),
         attributes: queued?.attributes ?? {},
       }),
       contactId,
@@ -372,9 +540,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
       answered: false,
     };
     deps.emit(contactEvent(record, 'QUEUED', now, { queue: w.queue, enqueuedAt: now }), contact.contactId);
-    const list = waiting.get(w.queue) ?? [];
-    waiting.set(w.queue, list);
-    list.push(w);
+    const list = joinQueue(w);
     agenda.push(now + contact.patienceSeconds * 1000, () => {
       if (w.answered) return;
       list.splice(list.indexOf(w), 1);
@@ -385,9 +551,16 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
         queue: w.queue,
         enqueuedAt: w.enqueuedAt,
         queueSeconds: contact.patienceSeconds,
+        ...offeredOf(w.attributes, record),
       });
       if (nothingLeft()) goHome();
     });
+  };
+  /** A contact takes its place at the back of its queue and goes to an idle agent who serves it, if any. */
+  const joinQueue = (w: Waiting) => {
+    const list = waiting.get(w.queue) ?? [];
+    waiting.set(w.queue, list);
+    list.push(w);
     // The agent idle longest among those who serve this queue.
     let best: AgentState | undefined;
     for (const a of agents)
@@ -398,7 +571,8 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
         (!best || a.idleSince < best.idleSince)
       )
         best = a;
-    if (best) connect(w, best);
+    if (best && !w.answered) connect(w, best);
+    return list;
   };
 
   deps.contacts.forEach((contact) =>
@@ -434,6 +608,7 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
         inFlow.delete(contact.contactId);
         inFlows--;
         if (result.queue) return enqueue(contact, record, result);
+        const callbackId = result.callback ? `${contact.contactId}-cb` : undefined;
         deps.emit(
           contactEvent(record, 'DISCONNECTED', now, { disconnectReason: 'CONTACT_FLOW_DISCONNECT' }),
           contact.contactId,
@@ -444,11 +619,42 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
             disconnectedAt: now,
             lastUpdateAt: now,
             disconnectReason: 'CONTACT_FLOW_DISCONNECT',
+            ...(callbackId ? { nextContactId: callbackId } : {}),
             attributes: result.attributes,
           }),
           contact.contactId,
         );
-        finish({ contact, result: 'self-service' });
+        finish({
+          contact,
+          result: result.callback ? 'callback-requested' : 'self-service',
+          ...offeredOf(result.attributes, record),
+          ...(result.callback
+            ? { callbackRequested: { queue: result.callback.queue, at: record.initiatedAt } }
+            : {}),
+        });
+        if (result.callback && callbackId) {
+          // Connect's callback contact: its own id, the inbound one as its previous, the number to call.
+          const callbackRecord: RecordContact = {
+            contactId: callbackId,
+            channel: 'VOICE',
+            phone: result.callback.number,
+            initiatedAt: now,
+            callbackOf: contact.contactId,
+          };
+          deps.emit(contactEvent(callbackRecord, 'INITIATED', now), callbackId);
+          scheduleCallback(
+            {
+              contact,
+              record: callbackRecord,
+              queue: result.callback.queue,
+              enqueuedAt: now,
+              attributes: result.attributes,
+              answered: false,
+              callback: { settings: result.callback, attempts: 0, firstEnqueuedAt: 0, queuedMs: 0 },
+            },
+            result.callback.initialDelaySeconds,
+          );
+        }
         if (nothingLeft()) goHome();
       });
     }),
@@ -492,16 +698,26 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
     }
     for (const list of waiting.values())
       for (const w of list.splice(0)) {
+        if (w.callback) w.callback.queuedMs += now - w.enqueuedAt;
         hangUp(w.record, w.contact.contactId, w);
         finish({
           contact: w.contact,
           result: 'abandoned',
           reason: 'stopped',
           queue: w.queue,
-          enqueuedAt: w.enqueuedAt,
-          queueSeconds: seconds(w.enqueuedAt),
+          ...placeOf(w, now),
+          ...(w.callback ? { callback: true } : offeredOf(w.attributes, w.record)),
         });
       }
+    // Callbacks not yet in their queue are stopped too (first turn: never queued, so never counted).
+    for (const w of scheduledCallbacks) {
+      deps.emit(
+        contactEvent(w.record, 'DISCONNECTED', now, { disconnectReason: 'API' }),
+        w.contact.contactId,
+      );
+      finish({ contact: w.contact, result: 'abandoned', reason: 'stopped', callback: true });
+    }
+    scheduledCallbacks.clear();
     for (const a of agents) {
       const w = a.onContact;
       if (w) {

@@ -13,9 +13,9 @@ import { agentsNeeded } from './staffing';
 import { localFlowEngine, localQueues, LOCAL } from '../contact-center';
 import { EVENT_STREAM } from '../back-end';
 import { runContact, type FlowFunction } from '../flow-engine';
-import { simulateDay, type ContactOutcome, type PlannedAgent } from './routing';
+import { simulateDay, type ContactOutcome, type PlannedAgent, type QueueProbe } from './routing';
 import { differences, expectedIntervals } from './truth';
-import { MEDIA, planDay, script, type PlannedContact } from './traffic';
+import { decide, MEDIA, planDay, script, type PlannedContact } from './traffic';
 import { LOCAL_INSTANCE, type RoutingProfile } from './connect-records';
 
 export interface SimulationOptions {
@@ -64,8 +64,9 @@ export interface SimulationReport {
   readonly to: string;
   /** Every contact that arrived, on any channel. */
   readonly contacts: number;
-  /** Contacts queued for a person (Connect's "offered"). */
+  /** Contacts queued for a person (Connect's "offered"), callback contacts included. */
   readonly offered: number;
+  /** Inbound contacts an agent handled (callback contacts are counted under `callbacks`). */
   readonly handled: number;
   readonly abandoned: number;
   /** Contacts the flows answered and ended: self-service, after hours. */
@@ -76,7 +77,18 @@ export interface SimulationReport {
   readonly longestWaitSeconds: number;
   readonly casesCreated: number;
   readonly casesAppended: number;
-  /** Contacts with no end, or whose record never reached the metrics: must be 0. */
+  /**
+   * Queued callbacks: inbound calls offered one and that asked for one; callback contacts handled (the
+   * citizen answered an agent's call), failed (no attempt answered) and stopped (the day stopped first).
+   */
+  readonly callbacks: {
+    readonly offered: number;
+    readonly requested: number;
+    readonly handled: number;
+    readonly failed: number;
+    readonly stopped: number;
+  };
+  /** Contacts with no end (a requested callback included), or whose record never reached the metrics: must be 0. */
   readonly lost: number;
   readonly metricsMatch: boolean;
   readonly mismatches: readonly string[];
@@ -341,23 +353,25 @@ export async function simulate(
     return result;
   };
   const engine = localFlowEngine(config, { ...target.handlers, createCase });
-  const runFlow = async (contact: PlannedContact) => {
+  const runFlow = async (contact: PlannedContact, queues: QueueProbe) => {
     const medium = MEDIA[contact.medium];
     const arrival = new Date(start + (contact.arrival + 5) * 1000);
     const outcome = await runContact(
-      { ...engine, now: () => arrival },
+      { ...engine, now: () => arrival, queueMetrics: queues },
       medium.channel === 'VOICE' ? LOCAL.voiceFlow : LOCAL.textFlow,
       {
         channel: medium.channel,
         ...(medium.subtype ? { subtype: medium.subtype } : {}),
         ...(contact.phone ? { phone: contact.phone } : {}),
         ...script(contact),
+        ask: async (_prompt, _kind, actionId) => decide(contact, actionId),
       },
       contact.contactId,
     );
     return {
       ...(outcome.end.kind === 'queued' ? { queue: outcome.end.queue } : {}),
       attributes: outcome.attributes,
+      ...(outcome.callback ? { callback: outcome.callback } : {}),
     };
   };
 
@@ -464,11 +478,21 @@ export async function simulate(
       else if (result) break;
     }
 
-  const count = (result: ContactOutcome['result']) => outcomes.filter((o) => o.result === result).length;
+  // The contacts as they came in, and the callback contacts their flows created.
+  const inbound = outcomes.filter((o) => !o.callback);
+  const callbackLegs = outcomes.filter((o) => o.callback);
+  const count = (result: ContactOutcome['result']) => inbound.filter((o) => o.result === result).length;
   const handled = count('handled');
   const abandoned = count('abandoned');
   const selfService = count('self-service');
-  const queued = outcomes.filter((o) => o.queue);
+  const callbacks = {
+    offered: inbound.filter((o) => o.callbackOffered).length,
+    requested: count('callback-requested'),
+    handled: callbackLegs.filter((o) => o.result === 'handled').length,
+    failed: callbackLegs.filter((o) => o.result === 'callback-failed').length,
+    stopped: callbackLegs.filter((o) => o.result === 'abandoned').length,
+  };
+  const queued = outcomes.filter((o) => o.queue && o.enqueuedAt !== undefined);
   const within = queued.filter((o) => o.queueSeconds! < deployment.serviceLevelSeconds).length;
   const casesCreated = [...caseResults.values()].filter((r) => r === 'created').length;
   const casesAppended = [...caseResults.values()].filter((r) => r === 'appended').length;
@@ -532,7 +556,16 @@ export async function simulate(
     longestWaitSeconds: Math.max(0, ...queued.map((o) => o.queueSeconds ?? 0)),
     casesCreated,
     casesAppended,
-    lost: arrivedCount - handled - abandoned - selfService + missingRecords,
+    callbacks,
+    // Every contact ended (a callback requested counts once its callback contact ended too).
+    lost:
+      arrivedCount -
+      handled -
+      abandoned -
+      selfService -
+      callbacks.requested +
+      (callbacks.requested - callbacks.handled - callbacks.failed - callbacks.stopped) +
+      missingRecords,
     metricsMatch: mismatches.length === 0,
     mismatches: mismatches.slice(0, 20),
     agents: agents.length,

@@ -30,6 +30,10 @@ export interface PlannedContact {
   readonly talkSeconds: number;
   readonly holdSeconds: number;
   readonly afterContactSeconds: number;
+  /** Offered a callback (voice), takes it. */
+  readonly acceptsCallback: boolean;
+  /** Called back, answers the agent's call of this attempt (1: the first; beyond the attempts Connect makes: never). */
+  readonly callbackAnswersOnAttempt: number;
 }
 
 export interface TrafficOptions {
@@ -97,9 +101,21 @@ export function planDay(options: TrafficOptions): PlannedContact[] {
       talkSeconds: voice ? 90 + exponential(210) : 150 + exponential(300),
       holdSeconds: voice && random() < 0.2 ? uniform(10, 70) : 0,
       afterContactSeconds: uniform(20, 90),
+      acceptsCallback: voice && random() < 0.6,
+      callbackAnswersOnAttempt: ((r) => (r < 0.85 ? 1 : r < 0.93 ? 2 : r < 0.97 ? 3 : 9))(random()),
     });
   }
   return planned;
+}
+
+/**
+ * What the caller answers to an offer that comes or not depending on the moment (a callback when the queue is
+ * long), by the offer's block: the callback (and on this number), or keep a pending one. Anything else: silence.
+ */
+export function decide(contact: PlannedContact, actionId: string): string | undefined {
+  if (actionId.startsWith('cb-offer')) return contact.acceptsCallback ? '1' : '2';
+  if (actionId.startsWith('cb-which') || actionId.startsWith('cb-manage')) return '1';
+  return undefined;
 }
 
 /** What the caller presses or types: language, menu keys, then what they do after a self-service answer. */

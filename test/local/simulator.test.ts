@@ -173,6 +173,110 @@ describe('the routing simulator', () => {
     expect(third).toMatchObject({ result: 'abandoned', queueSeconds: 45 });
   });
 
+  it("keeps a callback caller's place: their callback is routed before later callers, and counted as Connect counts it", async () => {
+    const topic = config.catalogue.entries.find((e) => e.needsPerson && e.department === 'tax')!;
+    const base = planDay({ contacts: 1, hours: 1, seed: 2, runId: 'c', catalogue: [topic] })[0]!;
+    const call = (i: number, arrival: number, extra: Partial<PlannedContact> = {}): PlannedContact => ({
+      ...base,
+      index: i,
+      contactId: `c-${i}`,
+      arrival,
+      medium: 'voice',
+      phone: `+5076000000${i}`,
+      flowSeconds: 20,
+      patienceSeconds: 3600,
+      talkSeconds: 300,
+      holdSeconds: 0,
+      afterContactSeconds: 30,
+      callbackAnswersOnAttempt: 1,
+      ...extra,
+    });
+    const settings5 = { initialDelaySeconds: 5, maxAttempts: 2, retryDelaySeconds: 60 };
+    // One agent, busy with c-0; c-1 asks for a callback (its flow saw the queue), c-2 and c-3 wait on the line.
+    // c-4 asks for one too but never answers: two attempts, then it fails.
+    const contacts = [
+      call(0, 0),
+      call(1, 10),
+      call(2, 40),
+      call(3, 50),
+      call(4, 60, { callbackAnswersOnAttempt: 9 }),
+    ];
+    const seen: { id: string; size: number }[] = [];
+    const payloads: Payload[] = [];
+    const outcomes = await simulateDay({
+      start: START,
+      hours: 1,
+      contacts,
+      agents: [agent(1, ['queue/tax'])],
+      lookahead: 0,
+      runFlow: async (c, queues) => {
+        seen.push({ id: c.contactId, size: queues('queue/tax').size });
+        const attributes = { queueArn: 'queue/tax', callbackOffered: 'true' };
+        return c.index === 1 || c.index === 4
+          ? {
+              attributes: { ...attributes, callbackRequested: 'true' },
+              callback: { queue: 'queue/tax', number: c.phone!, ...settings5 },
+            }
+          : c.index === 0
+            ? { queue: 'queue/tax', attributes: { queueArn: 'queue/tax' } }
+            : { queue: 'queue/tax', attributes };
+      },
+      emit: (payload) => payloads.push(payload as Payload),
+    });
+    // The flows saw the queue as it was: empty for the first caller, then holding those ahead.
+    expect(seen.find((s) => s.id === 'c-0')!.size).toBe(0);
+    expect(seen.find((s) => s.id === 'c-3')!.size).toBeGreaterThan(0);
+
+    const answeredOrder = payloads
+      .filter((p) => (p.detail as { eventType?: string } | undefined)?.eventType === 'CONNECTED_TO_AGENT')
+      .map((p) => (p.detail as { contactId: string }).contactId);
+    expect(answeredOrder.slice(0, 4)).toEqual(['c-0', 'c-1-cb', 'c-2', 'c-3']);
+
+    const record = (id: string) => payloads.find((p) => p.ContactId === id) as Record<string, any>;
+    expect(record('c-1')).toMatchObject({
+      InitiationMethod: 'INBOUND',
+      NextContactId: 'c-1-cb',
+      Queue: null,
+    });
+    const callback = record('c-1-cb');
+    expect(callback).toMatchObject({
+      InitiationMethod: 'CALLBACK',
+      PreviousContactId: 'c-1',
+      InitialContactId: 'c-1',
+      CustomerEndpoint: { Address: '+50760000001' },
+      Queue: { ARN: 'queue/tax' },
+      AgentConnectionAttempts: 1,
+    });
+    // Its own queue time: from its queueing (the request plus the delay) to the agent's call.
+    expect(Date.parse(callback.Queue.EnqueueTimestamp)).toBe(START + (10 + 20 + 5) * 1000);
+    expect(callback.ConnectedToSystemTimestamp).not.toBeNull();
+    const failed = record('c-4-cb');
+    expect(failed).toMatchObject({ AgentConnectionAttempts: 2, ConnectedToSystemTimestamp: null });
+    expect(
+      outcomes
+        .filter((o) => o.callback)
+        .map((o) => o.result)
+        .sort(),
+    ).toEqual(['callback-failed', 'handled']);
+    // Nothing left: every contact and callback ended.
+    expect(outcomes).toHaveLength(contacts.length + 2);
+
+    const store = new InMemoryMetricsStore();
+    const records = asKinesis(payloads).map(parseKinesisRecord);
+    expect((await aggregateBatch(records, { store, settings, concurrency: 4 })).failures).toEqual([]);
+    const { gained, expected } = storedAndExpected(store, outcomes);
+    expect(differences(expected, gained)).toEqual([]);
+    const day = [...gained.entries()].find(([k]) => k.startsWith('department|tax|VOICE|day'))![1];
+    expect(day).toMatchObject({
+      callbacksOffered: 4,
+      callbacksRequested: 2,
+      callbacksHandled: 1,
+      callbacksFailed: 1,
+      offered: 5, // three callers on the line and two callback contacts
+    });
+    expect(day.abandoned ?? 0).toBe(0);
+  });
+
   it('emits exactly what gives the ground truth when aggregated', async () => {
     const { outcomes, payloads } = await play(contacts, agents);
     const store = new InMemoryMetricsStore();

@@ -25,8 +25,16 @@ export const contactRecordSchema = z.object({
   Channel: text,
   LastUpdateTimestamp: text,
   InitiationMethod: optionalText,
+  InitiationTimestamp: optionalText,
+  ConnectedToSystemTimestamp: optionalText,
   NextContactId: optionalText,
   TransferCompletedTimestamp: optionalText,
+  // Only the flow's callback attributes are read; the rest (and anything personal) is not.
+  Attributes: z.optional(
+    z.nullable(
+      z.object({ callbackOffered: optionalText, callbackRequested: optionalText, queueArn: optionalText }),
+    ),
+  ),
   Queue: z.optional(
     z.nullable(
       z.object({ ARN: optionalText, Name: optionalText, EnqueueTimestamp: optionalText, Duration: seconds }),
@@ -80,6 +88,7 @@ export const contactEventSchema = z.object({
     disconnectTimestamp: optionalText,
     connectedToSystemTimestamp: optionalText,
     initiationTimestamp: optionalText,
+    initiationMethod: optionalText,
   }),
 });
 
@@ -113,7 +122,13 @@ export function isContactRecordShape(p: Obj): boolean {
     typeof p.Channel === 'string' &&
     typeof p.LastUpdateTimestamp === 'string' &&
     optStr(p.InitiationMethod) &&
+    optStr(p.InitiationTimestamp) &&
+    optStr(p.ConnectedToSystemTimestamp) &&
     optStr(p.NextContactId) &&
+    optObj(
+      p.Attributes,
+      (a) => optStr(a.callbackOffered) && optStr(a.callbackRequested) && optStr(a.queueArn),
+    ) &&
     optStr(p.TransferCompletedTimestamp) &&
     optObj(
       p.Queue,
@@ -146,7 +161,8 @@ export function isContactEventShape(p: Obj): boolean {
     ) &&
     optStr(d.disconnectTimestamp) &&
     optStr(d.connectedToSystemTimestamp) &&
-    optStr(d.initiationTimestamp)
+    optStr(d.initiationTimestamp) &&
+    optStr(d.initiationMethod)
   );
 }
 
@@ -206,6 +222,20 @@ export function toMetricEvent(payload: unknown): MetricEvent | undefined {
       if (queue.EnqueueTimestamp) event.enqueuedAt = queue.EnqueueTimestamp;
       if (queue.Duration != null) event.queueSeconds = queue.Duration;
     }
+    const callbackLeg = r.InitiationMethod === 'CALLBACK';
+    if (callbackLeg) event.callbackLeg = { reached: Boolean(r.ConnectedToSystemTimestamp) };
+    const attributes = r.Attributes;
+    if (
+      !callbackLeg &&
+      attributes?.callbackOffered === 'true' &&
+      attributes.queueArn &&
+      r.InitiationTimestamp
+    )
+      event.callbackOffer = {
+        queue: attributes.queueArn,
+        at: r.InitiationTimestamp,
+        requested: attributes.callbackRequested === 'true',
+      };
     const agent = r.Agent;
     if (agent?.ConnectedToAgentTimestamp) {
       event.connectedToAgentAt = agent.ConnectedToAgentTimestamp;
@@ -242,6 +272,7 @@ export function toMetricEvent(payload: unknown): MetricEvent | undefined {
     if (queue) event.queue = queue;
     const enqueuedAt = d.queueInfo?.enqueueTimestamp ?? d.queueInfo?.EnqueueTimestamp;
     if (enqueuedAt) event.enqueuedAt = enqueuedAt;
+    if (d.initiationMethod?.toUpperCase() === 'CALLBACK') event.callback = true;
     return event;
   }
   if (p.ventanilla === 'case-event') {

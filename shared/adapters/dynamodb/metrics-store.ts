@@ -298,13 +298,15 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
               TableName: this.table,
               Key: metricsKeys.contact(effect.contactId),
               UpdateExpression:
-                'SET queue = :q, channel = :c, enqueuedAt = :t, waitingQueue = :q, expiresAt = :exp',
+                'SET queue = :q, channel = :c, enqueuedAt = :t, waitingQueue = :q, expiresAt = :exp' +
+                (effect.callback ? ', callback = :cb' : ''),
               ConditionExpression: 'attribute_not_exists(leftAt)',
               ExpressionAttributeValues: {
                 ':q': effect.queue,
                 ':c': effect.channel,
                 ':t': effect.at,
                 ':exp': expiresAt,
+                ...(effect.callback ? { ':cb': true } : {}),
               },
             }),
           );
@@ -340,8 +342,11 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
   }
 
   /** Contacts waiting in a queue, and when the one waiting longest joined it. */
-  async oldest(queue: string): Promise<{ waiting: number; oldestEnqueuedAt?: string }> {
+  async oldest(
+    queue: string,
+  ): Promise<{ waiting: number; callbacksWaiting: number; oldestEnqueuedAt?: string }> {
     let waiting = 0;
+    let callbacksWaiting = 0;
     let oldest: string | undefined;
     let start: Record<string, unknown> | undefined;
     do {
@@ -351,15 +356,16 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
           IndexName: INDEXES.byWaitingQueue.name,
           KeyConditionExpression: `${INDEXES.byWaitingQueue.partitionKey} = :q`,
           ExpressionAttributeValues: { ':q': queue },
-          ProjectionExpression: 'enqueuedAt',
+          ProjectionExpression: 'enqueuedAt, callback',
           ExclusiveStartKey: start,
         }),
       );
       waiting += page.Count ?? 0;
+      callbacksWaiting += (page.Items ?? []).filter((i) => i.callback).length;
       oldest ??= page.Items?.[0]?.enqueuedAt as string | undefined;
       start = page.LastEvaluatedKey;
     } while (start);
-    return { waiting, ...(oldest ? { oldestEnqueuedAt: oldest } : {}) };
+    return { waiting, callbacksWaiting, ...(oldest ? { oldestEnqueuedAt: oldest } : {}) };
   }
 
   /** Agents per state. */

@@ -20,6 +20,10 @@ export const INTERVAL_COUNTERS = [
   'handled',
   'handleSecondsSum',
   'transfers',
+  'callbacksOffered',
+  'callbacksRequested',
+  'callbacksHandled',
+  'callbacksFailed',
 ] as const;
 export const CASE_COUNTERS = ['casesCreated', 'casesAppended', 'repeatContacts'] as const;
 export type Counter = (typeof INTERVAL_COUNTERS)[number] | (typeof CASE_COUNTERS)[number];
@@ -47,6 +51,8 @@ export type Effect =
       readonly channel: string;
       readonly contactId: string;
       readonly at: string;
+      /** A callback contact: waiting for an agent to call the citizen, not a caller on the line. */
+      readonly callback?: boolean;
     }
   | { readonly op: 'leave'; readonly contactId: string; readonly at: string }
   | { readonly op: 'agent'; readonly agent: string; readonly state: AgentState; readonly at: string }
@@ -74,7 +80,21 @@ export interface MetricsSettings {
 export function effectsOf(event: MetricEvent, settings: MetricsSettings): Effect[] {
   switch (event.kind) {
     case 'contact-record': {
-      if (!event.queue || !event.enqueuedAt) return [];
+      const out: Effect[] = [];
+      // An inbound contact's callback offer and request, counted in the interval it began, in the queue it
+      // would have joined (the flow's attributes; a callback contact inherits them, and is not counted again).
+      const offer = event.callbackOffer;
+      if (offer && !event.callbackLeg) {
+        const counters: Partial<Record<Counter, number>> = {
+          callbacksOffered: 1,
+          ...(offer.requested ? { callbacksRequested: 1 } : {}),
+        };
+        for (const scope of scopesOf(offer.queue, event.channel, settings)) {
+          out.push({ op: 'add', scope, period: '15m', start: intervalStart(offer.at), counters });
+          out.push({ op: 'add', scope, period: 'day', start: settings.localDate(offer.at), counters });
+        }
+      }
+      if (!event.queue || !event.enqueuedAt) return out;
       const waited = event.queueSeconds ?? 0;
       const counters: Partial<Record<Counter, number>> = { offered: 1 };
       if (event.connectedToAgentAt) {
@@ -84,12 +104,16 @@ export function effectsOf(event: MetricEvent, settings: MetricsSettings): Effect
           counters.handled = 1;
           counters.handleSecondsSum = event.handleSeconds;
         }
-      } else counters.abandoned = 1;
+        // A callback is handled once the citizen answered the agent's call; failed when no call was answered.
+        if (event.callbackLeg) {
+          if (event.callbackLeg.reached) counters.callbacksHandled = 1;
+          else counters.callbacksFailed = 1;
+        }
+      } else if (!event.callbackLeg) counters.abandoned = 1; // a callback stopped before its turn is not abandoned
       if (waited < settings.serviceLevelSeconds) counters.withinServiceLevel = 1;
       if (event.transferred) counters.transfers = 1;
       const interval = intervalStart(event.enqueuedAt);
       const day = settings.localDate(event.enqueuedAt);
-      const out: Effect[] = [];
       for (const scope of scopesOf(event.queue, event.channel, settings)) {
         out.push({ op: 'add', scope, period: '15m', start: interval, counters });
         out.push({
@@ -114,6 +138,7 @@ export function effectsOf(event: MetricEvent, settings: MetricsSettings): Effect
             channel: event.channel,
             contactId: event.contactId,
             at: event.enqueuedAt ?? event.at,
+            ...(event.callback ? { callback: true } : {}),
           },
         ];
       if (event.type === 'CONNECTED_TO_AGENT' || event.type === 'DISCONNECTED' || event.type === 'COMPLETED')

@@ -32,6 +32,13 @@ export interface ContactRecordEvent {
   readonly handleSeconds?: number;
   /** Transferred on to another queue or number. */
   readonly transferred: boolean;
+  /**
+   * The flow offered this inbound contact a callback (its attributes `callbackOffered`, `callbackRequested`,
+   * `queueArn`): the queue, when the contact began, and whether a callback was created.
+   */
+  readonly callbackOffer?: { readonly queue: string; readonly at: string; readonly requested: boolean };
+  /** A callback contact (InitiationMethod CALLBACK): whether the citizen answered an agent's call. */
+  readonly callbackLeg?: { readonly reached: boolean };
 }
 
 export type ContactEventType =
@@ -54,6 +61,8 @@ export interface ContactLifecycleEvent {
   readonly type: ContactEventType;
   readonly queue?: string;
   readonly enqueuedAt?: string;
+  /** A callback contact (initiationMethod CALLBACK). */
+  readonly callback?: boolean;
 }
 
 /** An agent event: login, logout, state change or heartbeat. */

@@ -11,6 +11,8 @@ export interface LiveMetrics {
     readonly queue: string;
     readonly department?: string;
     readonly waiting: number;
+    /** Of those waiting, callback contacts (pending callbacks: no caller on the line). */
+    readonly callbacksWaiting: number;
     readonly oldestWaitSeconds: number;
   }[];
   readonly agents: Readonly<Record<AgentState, number>>;
