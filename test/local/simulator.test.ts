@@ -232,7 +232,11 @@ describe('the routing simulator', () => {
       .map((p) => (p.detail as { contactId: string }).contactId);
     expect(answeredOrder.slice(0, 4)).toEqual(['c-0', 'c-1-cb', 'c-2', 'c-3']);
 
-    const record = (id: string) => payloads.find((p) => p.ContactId === id) as Record<string, any>;
+    type Record_ = Record<string, unknown> & {
+      Queue: { EnqueueTimestamp: string };
+      ConnectedToSystemTimestamp: string | null;
+    };
+    const record = (id: string) => payloads.find((p) => p.ContactId === id) as Record_;
     expect(record('c-1')).toMatchObject({
       InitiationMethod: 'INBOUND',
       NextContactId: 'c-1-cb',
