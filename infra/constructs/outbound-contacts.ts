@@ -32,7 +32,7 @@ export interface OutboundContactsProps {
 }
 
 /** The ids inside Connect ARNs: `instance/<id>` (part 1) and `instance/<id>/contact-flow/<id>` (part 3). */
-const arnPart = (arn: string, index: number) =>
+export const arnPart = (arn: string, index: number) =>
   Fn.select(index, Fn.split('/', Fn.select(5, Fn.split(':', arn))));
 
 /**

@@ -110,12 +110,16 @@ export class ApplicationStack extends Stack {
       environment: {
         [ENV.METRICS_TABLE]: props.metricsTable.tableName,
         [ENV.QUEUE_DEPARTMENTS]: queueDepartments,
+        ...(props.config.deployment.callbacks ? { [ENV.CITIZENS_TABLE]: props.citizensTable.tableName } : {}),
       },
       timeout: Duration.seconds(60),
       memorySize: 1024,
     });
     // Figures are updated in place; a contact's record versions are read and put (CONTACT#…/VERSION).
     grantTable(this.aggregator, props.metricsTable, ['GetItem', 'PutItem', 'UpdateItem']);
+    // A callback contact's record ends the request for it: the pointer read, the number's request updated.
+    if (props.config.deployment.callbacks)
+      grantTable(this.aggregator, props.citizensTable, ['GetItem', 'UpdateItem']);
     new StreamConsumer(this, 'MetricsConsumer', { fn: this.aggregator.fn, stream: props.stream });
     new LoggedMessageAlarm(this, 'InvalidStreamRecords', {
       logGroup: this.aggregator.logGroup,

@@ -1,10 +1,18 @@
 import { generalDepartment } from '../../shared/domain/departments';
-import { Stack, type StackProps, aws_dynamodb as dynamodb, aws_kinesis as kinesis } from 'aws-cdk-lib';
+import {
+  Stack,
+  type StackProps,
+  aws_dynamodb as dynamodb,
+  aws_iam as iam,
+  aws_kinesis as kinesis,
+  Validations,
+} from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TableId } from '../../shared/adapters/dynamodb/tables';
 import type { CompiledConfig } from '../../shared/config/load';
 import { ENV, queueDepartmentPairs } from '../../shared/runtime/env';
 import { grantTable } from '../constructs/bundled-function';
+import { arnPart } from '../constructs/outbound-contacts';
 import { ConnectFunction } from '../constructs/connect-function';
 import { ConnectInstance } from '../constructs/connect-instance';
 import { ContactEventsToStream } from '../constructs/contact-events';
@@ -30,6 +38,7 @@ export interface ContactCenterStackProps extends StackProps {
 export class ContactCenterStack extends Stack {
   readonly functions: Record<'lookup' | 'createCase' | 'status', ConnectFunction> & {
     readonly appointments?: ConnectFunction;
+    readonly callbacks?: ConnectFunction;
   };
   /** Queue ARN per department id. */
   readonly queueArns: Readonly<Record<string, string>>;
@@ -50,10 +59,19 @@ export class ContactCenterStack extends Stack {
       [ENV.CITIZENS_TABLE]: tables.citizens.tableName,
       [ENV.CASES_TABLE]: tables.cases.tableName,
     };
-    const fn = (name: string, description: string) =>
-      new ConnectFunction(this, name, { name, description, instanceArn, config, environment });
+    const fn = (name: string, description: string, more: Record<string, string> = {}) =>
+      new ConnectFunction(this, name, {
+        name,
+        description,
+        instanceArn,
+        config,
+        environment: { ...environment, ...more },
+      });
     this.functions = {
-      lookup: fn('connect-lookup', 'Who is calling: the screen pop'),
+      // The lookup also reads the surge switches (in the metrics table: nothing personal).
+      lookup: fn('connect-lookup', 'Who is calling: the screen pop; which departments are in surge', {
+        [ENV.METRICS_TABLE]: tables.metrics.tableName,
+      }),
       createCase: fn('connect-case', 'Open a case or append the contact to the open one'),
       status: fn('connect-case-status', 'The ticket status line'),
       ...(deployment.appointments
@@ -64,12 +82,24 @@ export class ContactCenterStack extends Stack {
             ),
           }
         : {}),
+      ...(deployment.callbacks
+        ? {
+            callbacks: fn(
+              'connect-callbacks',
+              'Queued callbacks: one pending per number, kept or cancelled',
+              {
+                [ENV.CONNECT_INSTANCE_ID]: arnPart(instanceArn, 1),
+              },
+            ),
+          }
+        : {}),
     };
     // Least privilege: each function gets only the item actions its use case performs, on the tables only.
     const { citizens, cases } = tables;
     // The screen pop where the number lands; a caller's proof: the number's failures of the day (read, then
     // counted) and the contact's verification (set).
     grantTable(this.functions.lookup, citizens, ['GetItem', 'UpdateItem']);
+    grantTable(this.functions.lookup, tables.metrics, ['Query']);
     // The intake: one BatchGetItem, then one transaction (the open case's guard checked or claimed).
     grantTable(this.functions.createCase, cases, ['BatchGetItem', 'PutItem', 'ConditionCheckItem']);
     grantTable(this.functions.createCase, citizens, ['BatchGetItem', 'PutItem', 'UpdateItem']);
@@ -89,6 +119,25 @@ export class ContactCenterStack extends Stack {
       );
       grantTable(this.functions.appointments, citizens, ['GetItem', 'PutItem']);
     }
+    if (this.functions.callbacks) {
+      // The number's request (read, claimed or ended by a conditional update) and the pointer from the
+      // inbound contact to it; a cancelled callback's contact found among the instance's callbacks and stopped.
+      grantTable(this.functions.callbacks, citizens, ['GetItem', 'UpdateItem', 'PutItem']);
+      this.functions.callbacks.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['connect:SearchContacts'], resources: [instanceArn] }),
+      );
+      this.functions.callbacks.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['connect:StopContact'],
+          resources: [`${instanceArn}/contact/*`],
+        }),
+      );
+      Validations.of(this.functions.callbacks.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${instance.arnInPolicy}/contact/*]`,
+        reason:
+          'A callback contact is named only once Connect made it; the statement is limited to stopping contacts of this instance.',
+      });
+    }
 
     const general = props.generalDepartment ?? generalDepartment(deployment);
     const arns = {
@@ -96,6 +145,7 @@ export class ContactCenterStack extends Stack {
       createCase: this.functions.createCase.fn.functionArn,
       status: this.functions.status.fn.functionArn,
       ...(this.functions.appointments ? { appointments: this.functions.appointments.fn.functionArn } : {}),
+      ...(this.functions.callbacks ? { callbacks: this.functions.callbacks.fn.functionArn } : {}),
     };
     const bot = new TextBot(this, 'TextBot', {
       instanceArn,

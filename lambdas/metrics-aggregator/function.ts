@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { parseKinesisRecord } from '../../shared/adapters/connect/stream-records';
+import { DynamoCallbackStore } from '../../shared/adapters/dynamodb/callback-store';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { aggregateBatch } from '../../shared/domain/metrics/aggregate';
 import { localDateByMinute } from '../../shared/domain/calendar';
@@ -19,7 +20,9 @@ const kinesisEvent = z.object({
 
 /**
  * Consumes the event stream (contact records, agent events, contact events, case events) into the metrics
- * table, exactly once per event, and reports the record to retry from when one fails.
+ * table, exactly once per event, and reports the record to retry from when one fails. A callback contact's
+ * record also ends the request for it, so the number may ask for another (best effort: a request also
+ * lapses on its own once every attempt is past).
  */
 export function makeMetricsAggregatorHandler(runtime: Runtime) {
   const { deployment, calendar } = runtime.config;
@@ -28,6 +31,9 @@ export function makeMetricsAggregatorHandler(runtime: Runtime) {
   const store = new DynamoMetricsStore(runtime.doc, need(runtime.settings, 'metricsTable'), {
     retentionDays: deployment.retentionDays,
   });
+  const callbacks = deployment.callbacks
+    ? new DynamoCallbackStore(runtime.doc, need(runtime.settings, 'citizensTable'))
+    : undefined;
   const settings = {
     serviceLevelSeconds: deployment.serviceLevelSeconds,
     departmentOf: (queue: string) => queues.departmentOf(queue),
@@ -44,6 +50,20 @@ export function makeMetricsAggregatorHandler(runtime: Runtime) {
       now: clock.now,
       ...(shard ? { shard } : {}),
     });
+    const failedFrom = report.failures.length ? parsed.findIndex((r) => r.id === report.failures[0]!.id) : -1;
+    const applied = failedFrom < 0 ? parsed : parsed.slice(0, failedFrom);
+    await Promise.all(
+      applied.map(async (record) => {
+        const requestedBy =
+          record.status === 'event' && record.event.kind === 'contact-record'
+            ? record.event.callbackLeg?.requestedBy
+            : undefined;
+        if (!requestedBy || !callbacks) return;
+        await callbacks.endFor(requestedBy, clock.now().toISOString()).catch((error: unknown) => {
+          logger.warn('callback request not ended', { contactId: requestedBy, error: (error as Error).name });
+        });
+      }),
+    );
     for (const record of parsed)
       if (record.status === 'unknown')
         logger.warn('unknown record kind skipped', { sequenceNumber: record.id, shape: record.shape });

@@ -31,6 +31,8 @@ export interface CallbackStore {
    * request of that inbound `contactId`). False: none pending.
    */
   end(number: string, now: string, contactId?: string): Promise<boolean>;
+  /** Ends the callback the inbound contact `contactId` asked for, its callback contact over; false: none pending. */
+  endFor(contactId: string, now: string): Promise<boolean>;
 }
 
 /** Stops a callback contact Connect has queued (StopContact); locally, recorded. */

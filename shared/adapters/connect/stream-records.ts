@@ -27,6 +27,7 @@ export const contactRecordSchema = z.object({
   InitiationMethod: optionalText,
   InitiationTimestamp: optionalText,
   ConnectedToSystemTimestamp: optionalText,
+  PreviousContactId: optionalText,
   NextContactId: optionalText,
   TransferCompletedTimestamp: optionalText,
   // Only the flow's callback attributes are read; the rest (and anything personal) is not.
@@ -124,6 +125,7 @@ export function isContactRecordShape(p: Obj): boolean {
     optStr(p.InitiationMethod) &&
     optStr(p.InitiationTimestamp) &&
     optStr(p.ConnectedToSystemTimestamp) &&
+    optStr(p.PreviousContactId) &&
     optStr(p.NextContactId) &&
     optObj(
       p.Attributes,
@@ -223,7 +225,11 @@ export function toMetricEvent(payload: unknown): MetricEvent | undefined {
       if (queue.Duration != null) event.queueSeconds = queue.Duration;
     }
     const callbackLeg = r.InitiationMethod === 'CALLBACK';
-    if (callbackLeg) event.callbackLeg = { reached: Boolean(r.ConnectedToSystemTimestamp) };
+    if (callbackLeg)
+      event.callbackLeg = {
+        reached: Boolean(r.ConnectedToSystemTimestamp),
+        ...(r.PreviousContactId ? { requestedBy: r.PreviousContactId } : {}),
+      };
     const attributes = r.Attributes;
     if (
       !callbackLeg &&

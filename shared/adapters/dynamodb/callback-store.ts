@@ -1,13 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CallbackStore, PendingCallback } from '../../domain/callbacks';
 
 const key = (number: string) => ({ pk: `CALLBACK#${number}`, sk: 'CALLBACK' });
+const byContact = (contactId: string) => ({ pk: `CALLBACKOF#${contactId}`, sk: 'CALLBACKOF' });
 
 /**
  * A number's queued callback in the citizens table (`CALLBACK#<E.164>`, `CALLBACK`): pending until `until`
  * (TTL removes it a day later) or ended (`endedAt`). A request is one conditional update, so of two at once
- * for a number one writes and the other reads the first.
+ * for a number one writes and the other reads the first. `CALLBACKOF#<inbound contactId>` points at the
+ * number, so the end of the callback contact (which knows only the inbound contact) ends the request.
  */
 export class DynamoCallbackStore implements CallbackStore {
   constructor(
@@ -53,11 +55,28 @@ export class DynamoCallbackStore implements CallbackStore {
           },
         }),
       );
-      return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return (await this.pending(callback.number, now)) ?? this.request(callback, now);
     }
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...byContact(callback.contactId),
+          number: callback.number,
+          expiresAt: Math.floor(Date.parse(callback.until) / 1000) + 86_400,
+        },
+      }),
+    );
+    return undefined;
+  }
+
+  async endFor(contactId: string, now: string): Promise<boolean> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: byContact(contactId), ConsistentRead: true }),
+    );
+    return Item ? this.end(String(Item.number), now, contactId) : false;
   }
 
   async end(number: string, now: string, contactId?: string): Promise<boolean> {
@@ -68,9 +87,8 @@ export class DynamoCallbackStore implements CallbackStore {
           Key: key(number),
           UpdateExpression: 'SET endedAt = :now',
           ConditionExpression:
-            'attribute_exists(pk) AND attribute_not_exists(endedAt) AND #u > :now' +
+            'attribute_exists(pk) AND attribute_not_exists(endedAt)' +
             (contactId ? ' AND contactId = :c' : ''),
-          ExpressionAttributeNames: { '#u': 'until' },
           ExpressionAttributeValues: { ':now': now, ...(contactId ? { ':c': contactId } : {}) },
         }),
       );

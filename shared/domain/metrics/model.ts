@@ -37,8 +37,11 @@ export interface ContactRecordEvent {
    * `queueArn`): the queue, when the contact began, and whether a callback was created.
    */
   readonly callbackOffer?: { readonly queue: string; readonly at: string; readonly requested: boolean };
-  /** A callback contact (InitiationMethod CALLBACK): whether the citizen answered an agent's call. */
-  readonly callbackLeg?: { readonly reached: boolean };
+  /**
+   * A callback contact (InitiationMethod CALLBACK): whether the citizen answered an agent's call, and the
+   * inbound contact that asked for it (its PreviousContactId).
+   */
+  readonly callbackLeg?: { readonly reached: boolean; readonly requestedBy?: string };
 }
 
 export type ContactEventType =
