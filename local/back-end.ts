@@ -21,6 +21,7 @@ import { makeCaseNotifierHandler } from '../lambdas/case-notifier/function';
 import { makeAppointmentTasksHandler } from '../lambdas/appointment-tasks/function';
 import { makeConnectAppointmentsHandler } from '../lambdas/connect-appointments/function';
 import { makeConnectCallbacksHandler } from '../lambdas/connect-callbacks/function';
+import { makeSurgeRuleHandler } from '../lambdas/surge-rule/function';
 import { RecordedCallbackContacts } from '../shared/adapters/connect/callback-contacts';
 import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../lambdas/connect-case-status/function';
@@ -164,6 +165,7 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
           }),
         }
       : {}),
+    ...(config.deployment.surge.rule ? { surgeRule: makeSurgeRuleHandler(runtime('surge-rule')) } : {}),
     /** Locally, the callback contacts Connect would have been asked to stop. */
     callbackContacts,
     aggregator: makeMetricsAggregatorHandler(runtime('metrics-aggregator')),
@@ -267,16 +269,15 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       { batchSize: 100 },
     );
     closers.push(() => casesPoller.stop());
-    // The appointments' clock, which EventBridge Scheduler starts every minute in AWS: here every 30 seconds,
-    // one run at a time.
-    const appointmentTasks = handlers.appointmentTasks;
-    if (appointmentTasks) {
+    // The clocks EventBridge Scheduler starts every minute in AWS (the appointments' tasks, the surge rule):
+    // here every 30 seconds, one run of each at a time.
+    const everyHalfMinute = (name: string, run: () => Promise<unknown>) => {
       let running = Promise.resolve();
       const tick = setInterval(() => {
         running = running.then(() =>
-          appointmentTasks().then(
+          run().then(
             () => undefined,
-            (error: unknown) => void process.stderr.write(`[appointments] tasks failed: ${String(error)}\n`),
+            (error: unknown) => void process.stderr.write(`[${name}] failed: ${String(error)}\n`),
           ),
         );
       }, 30_000);
@@ -285,7 +286,9 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
         clearInterval(tick);
         await running;
       });
-    }
+    };
+    if (handlers.appointmentTasks) everyHalfMinute('appointments', handlers.appointmentTasks);
+    if (handlers.surgeRule) everyHalfMinute('surge rule', handlers.surgeRule);
 
     // People as agents of the local routing, and the local telephone network that brings them contacts:
     // what either does goes to the stream as Connect's payloads, in order, a batch at a time.

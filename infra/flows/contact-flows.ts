@@ -1,6 +1,7 @@
 import type { CatalogueEntry } from '../../shared/domain/catalogue';
 import type { Language } from '../../shared/domain/citizen';
 import type { CallbackSettings, Deployment } from '../../shared/domain/deployment';
+import { surgeAttribute } from '../../shared/domain/surge';
 import {
   checkHours,
   compare,
@@ -108,13 +109,12 @@ interface Journey {
 }
 
 /**
- * One block per catalogue entry: it notes the topic, its department and queue and its answer; then surge
- * (the departments the lookup said are in surge get a short announcement, and `surgeHere`), then routes.
+ * One block per catalogue entry: it notes the topic, its queue, its answer and whether its department is in
+ * surge (`surgeHere`: then a short announcement), then routes.
  */
 function addTopics(
   b: FlowBuilder,
   { id, t, l }: Journey,
-  deployment: Deployment,
   catalogue: readonly CatalogueEntry[],
   answer: (e: CatalogueEntry) => string,
   booked: ReadonlySet<string> = new Set(),
@@ -125,35 +125,21 @@ function addTopics(
         id(`topic-${entry.id}`),
         {
           topic: entry.id,
-          department: entry.department,
           queueArn: t.queues[entry.department]!,
           needsPerson: String(entry.needsPerson),
           // A procedure some office books: first the offer of an appointment.
           booked: String(booked.has(entry.id)),
+          // Its department's surge, as the lookup said at the start of the contact.
+          surgeHere: `$.Attributes.${surgeAttribute(entry.department)}`,
           selfService: answer(entry),
         },
-        id('surge-check'),
+        id('surge-here'),
         id('agent'),
       ),
     );
   b.add(
-    compare(
-      id('surge-check'),
-      '$.Attributes.department',
-      deployment.departments.map((d) => equals(id(`surge-${d.id}`), d.id)),
-      id('topic-go'),
-    ),
+    compare(id('surge-here'), '$.Attributes.surgeHere', [equals(id('surge-say'), 'true')], id('topic-go')),
   );
-  for (const d of deployment.departments)
-    b.add(
-      compare(
-        id(`surge-${d.id}`),
-        '$.Attributes.surge',
-        [when(id('surge-on'), 'TextContains', `,${d.id},`)],
-        id('topic-go'),
-      ),
-    );
-  b.add(setAttributes(id('surge-on'), { surgeHere: 'true' }, id('surge-say'), id('surge-say')));
   b.add(message(id('surge-say'), CALLBACK_PROMPTS[l].surge, id('topic-go')));
   b.add(
     compare(
@@ -356,6 +342,12 @@ function addVerification(b: FlowBuilder, { id, p, t, l }: Journey, retries: numb
   b.add(message(id('verify-help'), p.verifyHelp, id('agent')));
 }
 
+/** Each department's surge from the lookup's answer into the contact's attributes (not personal). */
+const surgeFromLookup = (deployment: Deployment) =>
+  Object.fromEntries(
+    deployment.departments.map((d) => [surgeAttribute(d.id), `$.External.${surgeAttribute(d.id)}`]),
+  );
+
 /** The procedures some office books, when the flows can book them. */
 function bookedTopics(deployment: Deployment, t: FlowTargets): ReadonlySet<string> {
   if (!t.functions.appointments || !deployment.appointments) return new Set();
@@ -538,7 +530,7 @@ export function inboundVoiceFlow(
         found: '$.External.found',
         lang: '$.External.language',
         verified: 'false',
-        surge: '$.External.surge',
+        ...surgeFromLookup(deployment),
       },
       'known',
       'choose-language',
@@ -644,7 +636,7 @@ export function inboundVoiceFlow(
     b.add(loop(id('retry'), MENU_RETRIES, id('invalid'), id('agent')));
     b.add(message(id('invalid'), p.invalid, id('menu')));
 
-    addTopics(b, ctx, deployment, catalogue, (entry) => entry.selfService[l], booked);
+    addTopics(b, ctx, catalogue, (entry) => entry.selfService[l], booked);
     if (booked.size)
       addAppointments(b, ctx, 'voice', (menuId, text, options, onRetry) =>
         b.menu(
@@ -822,7 +814,7 @@ export function inboundTextFlow(
         found: '$.External.found',
         lang: '$.External.language',
         verified: 'false',
-        surge: '$.External.surge',
+        ...surgeFromLookup(deployment),
       },
       'by-language',
       `welcome-${deployment.defaultLanguage}`,
@@ -875,7 +867,6 @@ export function inboundTextFlow(
     addTopics(
       b,
       ctx,
-      deployment,
       catalogue,
       (entry) => [entry.selfService[l], entry.link].filter(Boolean).join(' '),
       booked,

@@ -28,6 +28,9 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/metrics/live'],
   ['GET', '/metrics/intervals'],
   ['GET', '/metrics/summary'],
+  ['GET', '/surge'],
+  ['POST', '/surge/{department}'],
+  ['GET', '/surge/log'],
   ['GET', '/catalogue'],
   ['GET', '/citizens'],
   ['POST', '/citizens'],
@@ -205,7 +208,8 @@ export class ApplicationStack extends Stack {
       ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
       CITIZENS_TABLE.indexes.map((i) => i.name),
     );
-    grantTable(this.apiFunction, props.metricsTable, ['Query'], ['byWaitingQueue']);
+    // The live view and the figures; the surge switches (read, and each change with its audit entry).
+    grantTable(this.apiFunction, props.metricsTable, ['Query', 'PutItem'], ['byWaitingQueue']);
     const integration = new HttpLambdaIntegration('Api', this.apiFunction.fn);
     for (const [method, path] of API_ROUTES)
       new apigw.HttpRoute(this, `route-${method}${path.replace(/[/{}]/g, '-')}`, {
@@ -237,6 +241,25 @@ export class ApplicationStack extends Stack {
       new MinuteSchedule(this, 'AppointmentTasksSchedule', {
         fn: tasks.fn,
         description: 'Ventanilla appointments: holds run out, reminders, no-shows',
+      });
+    }
+    if (props.config.deployment.surge.rule) {
+      const surgeRule = new BundledFunction(this, 'surge-rule', {
+        name: 'surge-rule',
+        description: 'Every minute: departments into and out of surge by the deployment rule',
+        config: props.config,
+        environment: {
+          [ENV.METRICS_TABLE]: props.metricsTable.tableName,
+          [ENV.QUEUE_DEPARTMENTS]: queueDepartments,
+        },
+        timeout: Duration.seconds(30),
+        reservedConcurrency: 1,
+      });
+      // The live view (queues waiting, agents, cases by status, the stream clocks) and the switches.
+      grantTable(surgeRule, props.metricsTable, ['Query', 'PutItem'], ['byWaitingQueue']);
+      new MinuteSchedule(this, 'SurgeRuleSchedule', {
+        fn: surgeRule.fn,
+        description: 'Ventanilla surge rule: departments into and out of surge',
       });
     }
     this.backOffice = new BackOffice(this, 'BackOffice', {

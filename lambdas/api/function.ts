@@ -8,6 +8,8 @@ import { adminRoutes } from '../../shared/adapters/http/admin-routes';
 import { parseApiEvent, route, type Route } from '../../shared/adapters/http/api';
 import { backOfficeRoutes } from '../../shared/adapters/http/backoffice-routes';
 import { metricsRoutes } from '../../shared/adapters/http/metrics-routes';
+import { surgeRoutes } from '../../shared/adapters/http/surge-routes';
+import { DynamoSurgeStore } from '../../shared/adapters/dynamodb/surge-store';
 import { workbenchRoutes } from '../../shared/adapters/http/workbench-routes';
 import { QueueMap } from '../../shared/domain/departments';
 import { DEFAULT_DASHBOARD } from '../../shared/domain/deployment';
@@ -89,8 +91,16 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
         defaultDocumentType: deployment.defaultDocumentType,
       })
     : [];
+  const surge = surgeRoutes({
+    store: new DynamoSurgeStore(doc, need(runtime.settings, 'metricsTable')),
+    departments: deployment.departments.map((d) => d.id),
+    clock,
+    localDate: (at) => calendar.local(at).date,
+    dayStart: (date) => calendar.instantAt(date, 0),
+  });
   const routes = [
     ...metrics,
+    ...surge,
     ...workbenchRoutes(core),
     ...backOffice,
     ...admin,

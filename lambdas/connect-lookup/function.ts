@@ -5,7 +5,7 @@ import { DynamoSurgeStore } from '../../shared/adapters/dynamodb/surge-store';
 import { DynamoVerificationStore } from '../../shared/adapters/dynamodb/verification-store';
 import { lookupCaller, verifyAndLookUp } from '../../shared/domain/contact-center';
 import { maskIdentity } from '../../shared/domain/identity';
-import { departmentsInSurge, surgeList, type SurgeSwitch } from '../../shared/domain/surge';
+import { departmentsInSurge, surgeAttributes, type SurgeSwitch } from '../../shared/domain/surge';
 import { connectHandler } from '../../shared/runtime/connect-runtime';
 import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
 
@@ -13,8 +13,9 @@ import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
  * Who is calling? The screen pop from one read of the identity the contact arrives with — and nothing
  * personal in the answer (names, topics) unless the caller proves who they are: with parameter
  * `verifyDocument`, the digits they keyed are checked against the document on record (`verifyCaller`).
- * The first lookup of a contact also says which departments are in surge (`surge`, ",housing,tax,"), read
- * from the switches as they are now: a switch changes what the next caller hears, without a redeploy.
+ * The first lookup of a contact also says which departments are in surge (`surge_<department>`, "true" or
+ * "false"), read from the switches as they are now: a switch changes what the next caller hears, without a
+ * redeploy.
  */
 export function makeConnectLookupHandler(runtime: Runtime) {
   const tables = storeTables(runtime);
@@ -58,7 +59,7 @@ export function makeConnectLookupHandler(runtime: Runtime) {
     ]);
     return {
       ...lookupResponse(result, catalogue, invocation.language ?? deployment.defaultLanguage),
-      surge: surgeList(departmentsInSurge(switches, departments)),
+      ...surgeAttributes(departmentsInSurge(switches, departments), departments),
     };
   });
 }

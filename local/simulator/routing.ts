@@ -82,6 +82,11 @@ export interface SimulationDeps {
   readonly pace?: (at: number) => Promise<void>;
   /** Called each time a contact ends. */
   readonly progress?: (ended: number, at: number) => void;
+  /** Runs every `seconds` of simulated time until the day is over, with the queues as they are (a clock's rule). */
+  readonly every?: {
+    readonly seconds: number;
+    readonly run: (at: number, queues: QueueProbe) => void | Promise<void>;
+  };
   /**
    * Stops the day where it is (Ctrl-C): contacts still waiting hang up, those with an agent end now, those
    * in the flows end there, and every agent logs out — all emitted as Connect would, so nothing is left
@@ -677,6 +682,14 @@ export async function simulateDay(deps: SimulationDeps): Promise<ContactOutcome[
       setStatus(a, 'Available');
       pickContact(a);
     });
+  const every = deps.every;
+  if (every) {
+    const tick = async () => {
+      await every.run(now, probe);
+      if (now + every.seconds * 1000 <= end) agenda.push(now + every.seconds * 1000, tick);
+    };
+    agenda.push(deps.start + every.seconds * 1000, tick);
+  }
   agenda.push(end, () => {
     closing = true;
     if (nothingLeft()) goHome();

@@ -1,6 +1,7 @@
 import type { Actor } from './case';
 import type { SurgeSettings } from './deployment';
 import { ValidationError } from './errors';
+import type { LiveMetrics } from './metrics/read-model';
 import { cleanText } from './text';
 
 /** Surge for every department at once. */
@@ -41,9 +42,12 @@ export function departmentsInSurge(board: readonly SurgeSwitch[], departments: r
   return departments.filter((d) => on.has(d));
 }
 
-/** What the flows get: the departments in surge between commas (",housing,tax,"), so a flow asks "contains ,housing,". */
-export const surgeList = (departments: readonly string[]) =>
-  departments.length ? `,${departments.join(',')},` : '';
+/** The contact attribute a flow reads for a department's surge (Connect's references take letters, digits and _). */
+export const surgeAttribute = (department: string) => `surge_${department.replace(/-/g, '_')}`;
+
+/** What the flows get: `surge_<department>` "true" or "false" for each department. */
+export const surgeAttributes = (inSurge: readonly string[], departments: readonly string[]) =>
+  Object.fromEntries(departments.map((d) => [surgeAttribute(d), String(inSurge.includes(d))]));
 
 const off = (scope: string): SurgeSwitch => ({ scope, on: false, since: '', reason: '', by: '', version: 0 });
 
@@ -139,3 +143,42 @@ function withoutTallies(s: SurgeSwitch): SurgeSwitch {
 /** Whether a written switch is a change of state (audited) rather than the rule's running tally. */
 export const isStateChange = (before: SurgeSwitch | undefined, after: SurgeSwitch) =>
   (before?.on ?? false) !== after.on || (before?.reason ?? '') !== after.reason;
+
+/** Each department's load from the live view: contacts waiting in its queues, and the oldest one's wait. */
+export function departmentLoads(live: Pick<LiveMetrics, 'queues'>, departments: readonly string[]) {
+  return new Map(
+    departments.map((d) => {
+      const queues = live.queues.filter((q) => q.department === d);
+      const load: QueueLoad = {
+        contactsInQueue: queues.reduce((n, q) => n + q.waiting, 0),
+        oldestContactSeconds: Math.max(0, ...queues.map((q) => q.oldestWaitSeconds)),
+      };
+      return [d, load] as const;
+    }),
+  );
+}
+
+/**
+ * One run of the automatic rule over every department, at the live view's own time (a simulated or replayed
+ * day's, when the events are not live): what changed, and each change written (a change of state audited).
+ */
+export async function runSurgeRule(deps: {
+  readonly rule: Rule;
+  readonly store: SurgeStore;
+  readonly live: Pick<LiveMetrics, 'queues' | 'at'>;
+  readonly departments: readonly string[];
+}): Promise<{ readonly switchedOn: string[]; readonly switchedOff: string[] }> {
+  const board = await deps.store.board();
+  const now = new Date(deps.live.at);
+  const switchedOn: string[] = [];
+  const switchedOff: string[] = [];
+  for (const [department, load] of departmentLoads(deps.live, deps.departments)) {
+    const current = board.find((s) => s.scope === department);
+    const next = applySurgeRule(deps.rule, current, department, load, now);
+    if (!next) continue;
+    const changed = isStateChange(current, next);
+    await deps.store.put(next, changed);
+    if (changed) (next.on ? switchedOn : switchedOff).push(department);
+  }
+  return { switchedOn, switchedOff };
+}

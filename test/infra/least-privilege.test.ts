@@ -19,6 +19,10 @@ import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function'
 import { makeDailyExportHandler } from '../../lambdas/daily-export/function';
 import { makeFollowUpHandler } from '../../lambdas/follow-up/function';
 import { makeMetricsAggregatorHandler } from '../../lambdas/metrics-aggregator/function';
+import { makeConnectCallbacksHandler } from '../../lambdas/connect-callbacks/function';
+import { makeSurgeRuleHandler } from '../../lambdas/surge-rule/function';
+import { RecordedCallbackContacts } from '../../shared/adapters/connect/callback-contacts';
+import { contactRecord } from '../../local/simulator/connect-records';
 import { apiCaller, transition } from '../support/api';
 import { connectEvent } from '../support/connect';
 import { freshTables, tableStreamRecords, testDynamoEndpoint } from '../support/dynamo';
@@ -108,6 +112,17 @@ beforeAll(async () => {
   } as never);
   const notifier = makeCaseNotifierHandler(runtime('case-notifier'), { sender: { send: async () => {} } });
   const aggregator = makeMetricsAggregatorHandler(runtime('metrics-aggregator'));
+  const callbacks = makeConnectCallbacksHandler(runtime('connect-callbacks'), {
+    contacts: new RecordedCallbackContacts(),
+  });
+  const surgeRule = makeSurgeRuleHandler(
+    runtime('surge-rule', {
+      queueDepartments: [
+        ['arn:queue/tax', 'tax'],
+        ['arn:queue/general-information', 'general-information'],
+      ],
+    }),
+  );
   const api = apiCaller(
     makeApiHandler(runtime('api'), { staff: demoPasswords(loadUsers('config/city-hall')).store }),
   );
@@ -372,8 +387,69 @@ beforeAll(async () => {
     await consumeStream();
     expect(published.length).toBeGreaterThan(0);
 
-    // The metrics of a morning.
+    // Queued callbacks: one asked for, the second request told it is pending, one cancelled, one ended by
+    // its callback contact's record (the aggregator).
+    const cb = (
+      parameters: Record<string, string>,
+      from = '+50761110005',
+      contactId = 'least-privilege-cb',
+    ) =>
+      callbacks(
+        connectEvent('voice-inbound-docs', {
+          phone: from,
+          contactId,
+          parameters: { language: 'es', queue: 'arn:queue/tax', topic: 'payment-plan', ...parameters },
+        }),
+      );
+    expect(await cb({ action: 'check' })).toMatchObject({ pending: 'false' });
+    expect(await cb({ action: 'request' })).toMatchObject({ result: 'requested' });
+    expect(await cb({ action: 'request' }, '+50761110005', 'least-privilege-cb-2')).toMatchObject({
+      result: 'pending',
+    });
+    expect(await cb({ action: 'cancel' })).toMatchObject({ cancelled: 'true' });
+    expect(await cb({ action: 'request' }, '+50761110006', 'least-privilege-cb-3')).toMatchObject({
+      result: 'requested',
+    });
+    const callbackAt = Date.now();
+    await aggregator({
+      Records: asKinesis([
+        contactRecord(
+          {
+            contactId: 'least-privilege-cb-3-cb',
+            channel: 'VOICE',
+            initiatedAt: callbackAt,
+            callbackOf: 'least-privilege-cb-3',
+          },
+          {
+            connectedToSystemAt: callbackAt + 60_000,
+            disconnectedAt: callbackAt + 120_000,
+            lastUpdateAt: callbackAt + 150_000,
+            disconnectReason: 'CUSTOMER_DISCONNECT',
+            queue: { arn: 'arn:queue/tax', enqueuedAt: callbackAt, dequeuedAt: callbackAt + 30_000 },
+            attributes: {},
+          },
+        ),
+      ]),
+    });
+    expect(await cb({ action: 'check' }, '+50761110006', 'least-privilege-cb-4')).toMatchObject({
+      pending: 'false',
+    });
+
+    // Surge: switched by a supervisor (then read by the next call's lookup), its log, and the rule's minute.
+    expect(
+      (await api('/surge/tax', '[supervisor]', { method: 'POST', body: { on: true, reason: 'vencimiento' } }))
+        .status,
+    ).toBe(200);
+    expect(await lookup(connectEvent('voice-inbound-docs', { phone }))).toMatchObject({
+      surge_tax: 'true',
+      surge_vehicles: 'false',
+    });
+    await api('/surge', '[supervisor]');
+    await api('/surge/log', '[supervisor]');
+
+    // The metrics of a morning; the surge rule's minute on it (a caller still waiting long: its tally begins).
     await aggregator({ Records: asKinesis(morning(40, 5).payloads) });
+    expect(await surgeRule()).toEqual({ switchedOn: [], switchedOff: [] });
   } finally {
     spies.forEach((s) => s.mockRestore());
   }
@@ -395,6 +471,8 @@ describe('least privilege, derived from what each function does', () => {
     ['daily-export', 'BackOfficedailyexport'],
     ['answer-import', 'BackOfficeanswerimport'],
     ['appointment-tasks', 'appointmenttasks'],
+    ['connect-callbacks', 'connectcallbacks'],
+    ['surge-rule', 'surgerule'],
   ])('%s may do exactly what its code does on DynamoDB', (service, templateName) => {
     const needs = [...(used.get(service) ?? [])].sort();
     const allowed = [...(granted.get(templateName) ?? [])].sort();

@@ -34,13 +34,13 @@ export class DynamoSurgeStore implements SurgeStore {
     }));
   }
 
-  /** The switch changes of a day (audit), oldest first. */
-  async log(day: string): Promise<Record<string, unknown>[]> {
+  /** The switch changes from `from` to before `to` (ISO instants; the audit), oldest first. */
+  async log(from: string, to: string): Promise<Record<string, unknown>[]> {
     const { Items = [] } = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
-        ExpressionAttributeValues: { ':pk': 'SURGELOG', ':day': day },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': 'SURGELOG', ':from': from, ':to': to },
       }),
     );
     return Items.map(({ pk: _pk, sk: _sk, ...entry }) => entry);

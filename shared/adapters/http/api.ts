@@ -218,6 +218,16 @@ export async function route(routes: readonly Route[], request: ApiRequest): Prom
 const RANK: readonly Role[] = ['admin', 'supervisor', 'agent', 'backoffice'];
 
 /** The user a request acts as, with the role they act with: their highest. */
+/** The request's JSON body; none, or not JSON, is an INVALID_INPUT naming `body`. */
+export function jsonBody(request: ApiRequest): unknown {
+  if (!request.body) throw new ValidationError('body', 'a JSON body is required');
+  try {
+    return JSON.parse(request.body);
+  } catch {
+    throw new ValidationError('body', 'must be JSON');
+  }
+}
+
 export function actorOf(request: ApiRequest): Actor {
   return { id: request.user, role: RANK.find((r) => request.roles.has(r)) ?? 'agent' };
 }

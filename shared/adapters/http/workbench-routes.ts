@@ -29,18 +29,11 @@ import { parseTicket } from '../../domain/ticket';
 import { cleanText } from '../../domain/text';
 import { parseInstant } from '../../domain/calendar';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
-import { actorOf, ifMatch, Versioned, type ApiRequest, type Role, type Route } from './api';
+import { actorOf, ifMatch, jsonBody, Versioned, type Role, type Route } from './api';
 
 const STAFF: Role[] = ['agent', 'supervisor', 'admin'];
 
-function json(request: ApiRequest): unknown {
-  if (!request.body) throw new ValidationError('body', 'a JSON body is required');
-  try {
-    return JSON.parse(request.body);
-  } catch {
-    throw new ValidationError('body', 'must be JSON');
-  }
-}
+const json = jsonBody;
 
 const pageOf = (query: Readonly<Record<string, string>>) => {
   const limit = query.limit === undefined ? undefined : Number(query.limit);
