@@ -325,6 +325,45 @@ describe('the supervisor dashboard in Chromium', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('switches a department into surge and out again from the keyboard, with the reason asked for first', async () => {
+    await page.focus('#surge-department');
+    await page.selectOption('#surge-department', 'tax');
+    // No reason: nothing switched, and the field says why.
+    await page.locator('#surge-form button[value="on"]').press('Enter');
+    await eventually(async () => expect(await text('#surge-message')).toContain('motivo'), 2000);
+    expect(await page.getAttribute('#surge-reason', 'aria-invalid')).toBe('true');
+    expect((await api<{ departments: { department: string; on: boolean }[] }>('/surge')).departments).toEqual(
+      expect.arrayContaining([expect.objectContaining({ department: 'tax', on: false })]),
+    );
+    await page.fill('#surge-reason', 'Vence el impuesto de inmueble');
+    await page.locator('#surge-form button[value="on"]').press('Enter');
+    await eventually(async () => {
+      expect(await text('#surge-message')).toContain('alta demanda activada');
+      expect(await text('[data-surge="tax"]')).toContain('Vence el impuesto de inmueble');
+      expect(await page.locator('[data-department="tax"] [data-badge="surge"]').count()).toBe(1);
+    }, 3000);
+    const board = await api<{ departments: { department: string; on: boolean; by: string }[] }>('/surge');
+    expect(board.departments.find((d) => d.department === 'tax')).toMatchObject({ on: true });
+    expect(await axeViolations(page, 'surge on')).toEqual([]);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/dashboard-surge.png' });
+
+    await page.fill('#surge-reason', 'Pasó el vencimiento');
+    await page.locator('#surge-form button[value="off"]').press('Enter');
+    await eventually(async () => {
+      expect(await text('[data-surge="tax"]')).toContain('Normal');
+      expect(await page.locator('[data-badge="surge"]').count()).toBe(0);
+    }, 3000);
+    // Today's switches, by the administration's own calendar.
+    const log = await api<{ items: { department: string; on: boolean; reason: string }[] }>('/surge/log');
+    expect(log.items.map((e) => [e.department, e.on, e.reason])).toEqual(
+      expect.arrayContaining([
+        ['tax', true, 'Vence el impuesto de inmueble'],
+        ['tax', false, 'Pasó el vencimiento'],
+      ]),
+    );
+  });
+
   it('speaks English on request and saves a screenshot', async () => {
     await page.click('#lang');
     await eventually(

@@ -23,6 +23,15 @@ let language: Language = savedLanguage();
 let words: Words = TEXT[language];
 let summary: Summary | undefined;
 let live: Live | undefined;
+/** GET /surge: each department's switch and the one for all. */
+interface SurgeView {
+  readonly department: string;
+  readonly on: boolean;
+  readonly since: string | null;
+  readonly reason: string | null;
+  readonly by: string | null;
+}
+let surge: { all: SurgeView; departments: SurgeView[] } | undefined;
 let lastUpdate = 0;
 let source: EventSource | undefined;
 const timers: number[] = [];
@@ -64,7 +73,75 @@ async function loadSummary() {
   if (res.status !== 200) return;
   summary = res.body;
   lastUpdate = Date.now();
+  await loadSurge();
   render();
+}
+
+async function loadSurge() {
+  const res = await api<NonNullable<typeof surge>>('/surge');
+  if (res.status === 200) surge = res.body;
+}
+
+/** A supervisor switches surge for a department or all, with the reason; the flows hear it from the next call. */
+async function switchSurge(on: boolean) {
+  const department = ($('#surge-department') as HTMLSelectElement).value;
+  const input = $('#surge-reason') as HTMLInputElement;
+  const message = $('#surge-message');
+  const reason = input.value.trim();
+  if (reason.length < 3) {
+    message.textContent = words.surgeNeedsReason;
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  const res = await api<NonNullable<typeof surge> & { message?: string }>(`/surge/${department}`, {
+    method: 'POST',
+    body: JSON.stringify({ on, reason }),
+  });
+  if (res.status !== 200) {
+    message.textContent = fill(words.surgeFailed, { m: res.body.message ?? String(res.status) });
+    return;
+  }
+  surge = res.body;
+  input.value = '';
+  const name = department === 'all' ? words.surgeAll : departmentName(department);
+  message.textContent = fill(on ? words.surgeSwitchedOn : words.surgeSwitchedOff, { d: name });
+  render();
+}
+
+const departmentName = (id: string) => summary?.departments.find((d) => d.id === id)?.name[language] ?? id;
+const surgeOf = (id: string) =>
+  surge && (surge.all.on ? surge.all : surge.departments.find((d) => d.department === id));
+
+function renderSurge() {
+  if (!summary) return;
+  const select = $('#surge-department') as HTMLSelectElement;
+  const chosen = select.value || 'all';
+  select.innerHTML = [
+    ['all', words.surgeAll] as const,
+    ...summary.departments.map((d) => [d.id, d.name[language]] as const),
+  ]
+    .map(
+      ([id, name]) =>
+        `<option value="${escape(id)}"${id === chosen ? ' selected' : ''}>${escape(name)}</option>`,
+    )
+    .join('');
+  if (!surge) return;
+  const line = (id: string, name: string, s: SurgeView) =>
+    `<li data-surge="${escape(id)}" class="${s.on ? 'on' : 'off'}"><strong>${escape(name)}</strong> ${escape(
+      s.on
+        ? fill(words.surgeIsOn, {
+            t: s.since ? clock(s.since, summary?.timeZone, language) : '–',
+            reason: s.reason ?? '',
+            by: s.by === 'rule' ? words.surgeByRule : (s.by ?? ''),
+          })
+        : words.surgeIsOff,
+    )}</li>`;
+  $('#surge-state').innerHTML = [
+    ...(surge.all.on ? [line('all', words.surgeAll, surge.all)] : []),
+    ...surge.departments.map((d) => line(d.department, departmentName(d.department), d)),
+  ].join('');
 }
 
 function startLive() {
@@ -153,6 +230,7 @@ function liveOf(departmentId: string) {
   if (!queues?.length) return undefined;
   return {
     waiting: queues.reduce((n, q) => n + q.waiting, 0),
+    callbacks: queues.reduce((n, q) => n + (q.callbacksWaiting ?? 0), 0),
     oldest: Math.max(0, ...queues.map((q) => q.oldestWaitSeconds)),
   };
 }
@@ -169,12 +247,13 @@ function renderDepartments() {
   const target = summary.settings.serviceLevelTarget;
   $('#departments').innerHTML = summary.departments
     .map((d) => {
-      const now = liveOf(d.id) ?? { waiting: d.waiting, oldest: d.oldestWaitSeconds };
+      const now = liveOf(d.id) ?? { waiting: d.waiting, callbacks: 0, oldest: d.oldestWaitSeconds };
       const name = d.name[language];
-      return `<section class="department" aria-labelledby="h-${d.id}" data-department="${d.id}">
-        <h2 id="h-${d.id}">${escape(name)}</h2>
+      const inSurge = surgeOf(d.id)?.on ?? false;
+      return `<section class="department${inSurge ? ' in-surge' : ''}" aria-labelledby="h-${d.id}" data-department="${d.id}">
+        <h2 id="h-${d.id}">${escape(name)}${inSurge ? ` <span class="badge" data-badge="surge">${escape(words.surgeBadge)}</span>` : ''}</h2>
         <div class="tiles">
-          ${tile(`${d.id}.waiting`, words.waiting, count(now.waiting, language), level(now.waiting, t.waiting, 'higher'))}
+          ${tile(`${d.id}.waiting`, words.waiting, count(now.waiting, language), level(now.waiting, t.waiting, 'higher'), now.callbacks ? `${words.callbacksWaiting}: ${count(now.callbacks, language)}` : '')}
           ${tile(`${d.id}.oldest`, words.oldest, duration(now.oldest), level(now.oldest, t.oldestWaitSeconds, 'higher'), '', shownDuration(now.oldest))}
           ${tile(
             `${d.id}.serviceLevel`,
@@ -371,6 +450,7 @@ function render() {
     'topic',
   );
   $('#repeat').textContent = percent(summary.cases.repeatRate, language);
+  renderSurge();
   renderDay();
   renderTrendTable();
   renderCharts();
@@ -394,6 +474,11 @@ async function boot() {
     render();
   });
   $('#signout').addEventListener('click', () => void signOut());
+  $('#surge-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+    void switchSurge(submitter?.value === 'on');
+  });
   $('#day-switch').addEventListener('click', () => {
     follow = summary && summary.date === summary.today ? 'events' : 'today';
     void loadSummary();
