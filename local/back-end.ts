@@ -319,7 +319,11 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       desk.close();
       await sending;
     });
-    const phone = localPhone({ engine: localFlowEngine(config, handlers, options.flowsAt), desk, emit });
+    const phone = localPhone({
+      engine: { ...localFlowEngine(config, handlers, options.flowsAt), queueMetrics: (q) => desk.figures(q) },
+      desk,
+      emit,
+    });
 
     // Sign-in with the users of the config; scripts get a supervisor session of their own for this run.
     const sessions = localSessions(passwords.store);

@@ -35,6 +35,8 @@ export interface DeskContactView {
   readonly subtype?: string;
   /** The customer's number (Connect shows it to the agent with the contact). */
   readonly phone?: string;
+  /** A queued callback (Connect's QUEUE_CALLBACK): the agent calls the citizen back. */
+  readonly callback?: boolean;
   readonly queue: string;
   readonly state: 'ringing' | 'connected' | 'after-contact-work';
   readonly since: string;
@@ -177,6 +179,7 @@ export function localDesk(deps: DeskDeps) {
               channel: c.record.channel,
               ...(c.record.subtype ? { subtype: c.record.subtype } : {}),
               ...(c.record.phone ? { phone: c.record.phone } : {}),
+              ...(c.record.callbackOf ? { callback: true } : {}),
               queue: c.queue,
               state:
                 c.state === 'ringing'
@@ -524,6 +527,15 @@ export function localDesk(deps: DeskDeps) {
     },
     /** Contacts waiting, for `npm start`'s terminal and the tests. */
     waiting: () => waiting.map((c) => c.record.contactId),
+    /** A queue's figures as Connect's Get queue metrics gives them to a flow: contacts in it, the oldest's age. */
+    figures(queue: string) {
+      const mine = waiting.filter((c) => c.queue === queue);
+      const oldest = Math.min(...mine.map((c) => c.enqueuedAt));
+      return {
+        size: mine.length,
+        oldestContactAge: mine.length ? Math.max(0, Math.round((now() - oldest) / 1000)) : 0,
+      };
+    },
     close() {
       for (const a of agents.values()) {
         clearInterval(a.heartbeat);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LOCAL } from './contact-center';
 import type { CallerEvent, LocalDesk } from './desk';
-import { runContact, type FlowEngineDeps } from './flow-engine';
+import { runContact, type CreatedCallback, type FlowEngineDeps } from './flow-engine';
 import { contactEvent, contactRecord, type RecordContact } from './simulator/connect-records';
 
 /**
@@ -46,6 +46,8 @@ interface Call {
   asking?: (answer: string | undefined) => void;
   stage: 'flow' | 'routing' | 'ended';
   hungUp: boolean;
+  /** The callback contact its flow created. */
+  callbackId?: string;
 }
 
 export class PhoneError extends Error {
@@ -88,6 +90,7 @@ export function localPhone(deps: {
     deps.emit(contactEvent(call.record, 'DISCONNECTED', at, { disconnectReason: reason }), call.contactId);
     deps.emit(
       contactRecord(call.record, {
+        ...(call.callbackId ? { nextContactId: call.callbackId } : {}),
         connectedToSystemAt: call.record.initiatedAt,
         disconnectedAt: at,
         lastUpdateAt: at,
@@ -97,6 +100,30 @@ export function localPhone(deps: {
       call.contactId,
     );
     push(call, { type: 'ended', by: reason === 'CUSTOMER_DISCONNECT' ? 'customer' : 'system' });
+  };
+
+  /**
+   * The callback contact the flow created: after its delay it waits in its queue like any contact, and the
+   * agent who takes it sees it as a callback to the number asked for (locally, nobody is rung).
+   */
+  const queueCallback = (
+    call: Call,
+    callback: CreatedCallback,
+    attributes: Readonly<Record<string, string>>,
+  ) => {
+    const record: RecordContact = {
+      contactId: randomUUID(),
+      channel: 'VOICE',
+      phone: callback.number,
+      initiatedAt: now(),
+      callbackOf: call.contactId,
+    };
+    call.callbackId = record.contactId;
+    deps.emit(contactEvent(record, 'INITIATED', record.initiatedAt), record.contactId);
+    setTimeout(
+      () => deps.desk.enqueue(record, callback.queue, attributes, () => undefined),
+      callback.initialDelaySeconds * 1000,
+    ).unref();
   };
 
   const callOf = (contactId: string) => {
@@ -158,6 +185,7 @@ export function localPhone(deps: {
       };
       void runContact(deps.engine, medium.flow, caller, contactId).then(
         (outcome) => {
+          if (outcome.callback) queueCallback(call, outcome.callback, outcome.attributes);
           if (call.hungUp) return endInFlows(call, 'CUSTOMER_DISCONNECT', outcome.attributes);
           if (outcome.end.kind !== 'queued')
             return endInFlows(call, 'CONTACT_FLOW_DISCONNECT', outcome.attributes);

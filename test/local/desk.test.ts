@@ -215,6 +215,70 @@ describe('a person as an agent of the local routing', () => {
     }
   }, 30_000);
 
+  it('in surge a caller takes a callback: the agent is rung for it as a callback to their number, and the number may ask again once it is over', async () => {
+    const supervisor = agentToken('supervisora', 'Marta Ríos', 'supervisor');
+    const api = (path: string, body: unknown) => post(`/api${path}`, body, supervisor);
+    const token = agentToken('agente', 'Pedro Vargas');
+    const desk = sse<DeskView>(`${backEnd.url}/local/desk/events`, { authorization: `Bearer ${token}` });
+    const from = '+50760009876';
+    expect((await api('/surge/tax', { on: true, reason: 'vencimiento' })).status).toBe(200);
+    try {
+      await post('/local/desk/status', { status: 'Available' }, token);
+      // Spanish, tax, payment plan; in surge the callback comes first: yes, on this number.
+      const placed = await post('/local/phone/contacts', {
+        channel: 'voice',
+        from,
+        keys: ['1', '1', '3', '1', '1'],
+      });
+      const caller = sse<PhoneEvent>(`${backEnd.url}/local/phone/contacts/${placed.body.contactId}/events`);
+      try {
+        await caller.until((e) => e.type === 'line' && e.text.includes('Estamos recibiendo muchas llamadas'));
+        await caller.until((e) => e.type === 'line' && e.text.includes('terminado en 9 8 7 6'));
+        await caller.until((e) => e.type === 'ended');
+      } finally {
+        caller.close();
+      }
+      // After the callback's delay it rings the agent, as a callback to the caller's number.
+      const ringing = await desk.until((v) => v.contact?.state === 'ringing', 10_000);
+      expect(ringing.contact).toMatchObject({ callback: true, phone: from, channel: 'VOICE' });
+      expect(ringing.contact!.attributes).toMatchObject({
+        callbackRequested: 'true',
+        ticket: expect.any(String),
+      });
+      const id = ringing.contact!.contactId;
+      await post(`/local/desk/contacts/${id}/accept`, {}, token);
+      await post(`/local/desk/contacts/${id}/hang-up`, {}, token);
+      await post(`/local/desk/contacts/${id}/clear`, {}, token);
+      // Its record reached the metrics: the number's request is over, and the day counts it handled.
+      const counted = await until(intervals, (r) =>
+        r.rows.some((row) => (row.counters.callbacksHandled ?? 0) > 0),
+      );
+      expect(
+        counted.rows.some(
+          (row) => row.counters.callbacksHandled === 1 && row.counters.callbacksRequested === 1,
+        ),
+      ).toBe(true);
+      const again = await post('/local/phone/contacts', {
+        channel: 'voice',
+        from,
+        keys: ['2', '1', '3', '2'],
+      });
+      const second = sse<PhoneEvent>(`${backEnd.url}/local/phone/contacts/${again.body.contactId}/events`);
+      try {
+        await second.until((e) => e.type === 'line' && e.text.includes('sin perder su turno'));
+        expect(second.events.some((e) => e.type === 'line' && e.text.includes('pendiente'))).toBe(false);
+        await second.until((e) => e.type === 'queued');
+        await post(`/local/phone/contacts/${again.body.contactId}/hang-up`);
+      } finally {
+        second.close();
+      }
+    } finally {
+      await api('/surge/tax', { on: false, reason: 'fin de la prueba' });
+      await post('/local/desk/status', { status: 'Offline' }, token);
+      desk.close();
+    }
+  }, 30_000);
+
   it('refuses what is not a desk: other roles, other agents’ contacts, unknown statuses', async () => {
     const admin = agentToken('admin', 'Administración', 'admin');
     expect((await post('/local/desk/status', { status: 'Available' }, admin)).status).toBe(403);

@@ -117,7 +117,7 @@ export function mountDesk(events: ContactEvents, page: DeskPage) {
     if (state.status && [...status.options].some((o) => o.value === state.status))
       status.value = state.status;
     const from = (c: PanelContact) => c.phone ?? words.hiddenNumber;
-    const what = (c: PanelContact) => words.channels[channelOf(c)];
+    const what = (c: PanelContact) => (c.callback ? words.callbackContact : words.channels[channelOf(c)]);
     $('#desk-line').textContent = contact
       ? ''
       : state.status === 'Available'

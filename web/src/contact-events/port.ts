@@ -20,6 +20,8 @@ export interface PanelContact {
   readonly subtype?: string;
   /** The customer's number, when the source gives it. */
   readonly phone?: string;
+  /** A queued callback: the agent calls the citizen back, who asked for it on an earlier call. */
+  readonly callback?: boolean;
   readonly state: 'ringing' | 'connected' | 'after-contact-work';
   readonly initiatedAt?: string;
   /** The contact attributes the flows set (opaque ids and flags): shown, never trusted for access. */

@@ -25,6 +25,7 @@ export function streamsContactEvents(ccpUrl: string, container: HTMLElement): Co
       contactId: contact.getContactId(),
       channel: contact.getType() === connect.ContactType.CHAT ? 'CHAT' : 'VOICE',
       ...(subtype ? { subtype } : {}),
+      ...(contact.getType() === connect.ContactType.QUEUE_CALLBACK ? { callback: true } : {}),
       ...(endpoint?.phoneNumber ? { phone: endpoint.phoneNumber.replace(/^sip:|@.*$/g, '') } : {}),
       state:
         type === connect.ContactStateType.CONNECTED
