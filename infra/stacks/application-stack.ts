@@ -209,7 +209,12 @@ export class ApplicationStack extends Stack {
       CITIZENS_TABLE.indexes.map((i) => i.name),
     );
     // The live view and the figures; the surge switches (read, and each change with its audit entry).
-    grantTable(this.apiFunction, props.metricsTable, ['Query', 'PutItem'], ['byWaitingQueue']);
+    grantTable(
+      this.apiFunction,
+      props.metricsTable,
+      ['BatchGetItem', 'Query', 'PutItem'],
+      ['byWaitingQueue'],
+    );
     const integration = new HttpLambdaIntegration('Api', this.apiFunction.fn);
     for (const [method, path] of API_ROUTES)
       new apigw.HttpRoute(this, `route-${method}${path.replace(/[/{}]/g, '-')}`, {
@@ -256,7 +261,7 @@ export class ApplicationStack extends Stack {
         reservedConcurrency: 1,
       });
       // The live view (queues waiting, agents, cases by status, the stream clocks) and the switches.
-      grantTable(surgeRule, props.metricsTable, ['Query', 'PutItem'], ['byWaitingQueue']);
+      grantTable(surgeRule, props.metricsTable, ['BatchGetItem', 'Query', 'PutItem'], ['byWaitingQueue']);
       new MinuteSchedule(this, 'SurgeRuleSchedule', {
         fn: surgeRule.fn,
         description: 'Ventanilla surge rule: departments into and out of surge',

@@ -99,7 +99,7 @@ export class ContactCenterStack extends Stack {
     // The screen pop where the number lands; a caller's proof: the number's failures of the day (read, then
     // counted) and the contact's verification (set).
     grantTable(this.functions.lookup, citizens, ['GetItem', 'UpdateItem']);
-    grantTable(this.functions.lookup, tables.metrics, ['Query']);
+    grantTable(this.functions.lookup, tables.metrics, ['BatchGetItem']);
     // The intake: one BatchGetItem, then one transaction (the open case's guard checked or claimed).
     grantTable(this.functions.createCase, cases, ['BatchGetItem', 'PutItem', 'ConditionCheckItem']);
     grantTable(this.functions.createCase, citizens, ['BatchGetItem', 'PutItem', 'UpdateItem']);

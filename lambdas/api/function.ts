@@ -92,7 +92,11 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
       })
     : [];
   const surge = surgeRoutes({
-    store: new DynamoSurgeStore(doc, need(runtime.settings, 'metricsTable')),
+    store: new DynamoSurgeStore(
+      doc,
+      need(runtime.settings, 'metricsTable'),
+      deployment.departments.map((d) => d.id),
+    ),
     departments: deployment.departments.map((d) => d.id),
     clock,
     localDate: (at) => calendar.local(at).date,

@@ -20,8 +20,8 @@ import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
 export function makeConnectLookupHandler(runtime: Runtime) {
   const tables = storeTables(runtime);
   const screenPops = new DynamoContactStore(runtime.doc, tables);
-  const surge = new DynamoSurgeStore(runtime.doc, need(runtime.settings, 'metricsTable'));
   const departments = runtime.config.deployment.departments.map((d) => d.id);
+  const surge = new DynamoSurgeStore(runtime.doc, need(runtime.settings, 'metricsTable'), departments);
   /** The switches; unread, no surge (the caller is served as on a calm day). */
   const board = () =>
     surge.board().catch((error: unknown): SurgeSwitch[] => {

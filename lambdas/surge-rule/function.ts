@@ -18,8 +18,8 @@ export function makeSurgeRuleHandler(runtime: Runtime) {
   const metrics = new DynamoMetricsStore(runtime.doc, table, {
     queues: new QueueMap(runtime.settings.queueDepartments),
   });
-  const store = new DynamoSurgeStore(runtime.doc, table);
   const departments = deployment.departments.map((d) => d.id);
+  const store = new DynamoSurgeStore(runtime.doc, table, departments);
   return async () => {
     const live = await metrics.live(runtime.clock.now());
     const report = await runSurgeRule({ rule, store, live, departments });

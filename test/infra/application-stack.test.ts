@@ -157,7 +157,9 @@ describe('application stack', () => {
     const [, fn] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
       id.startsWith('metricsaggregator'),
     )!;
+    // The citizens table: a callback contact's record ends the number's callback request.
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
+      'CITIZENS_TABLE',
       'METRICS_TABLE',
       'POWERTOOLS_SERVICE_NAME',
       'QUEUE_DEPARTMENTS',
@@ -344,25 +346,26 @@ describe('application stack', () => {
     );
   });
 
-  it('runs the morning export every day at 07:00 in the deployment time zone, and the appointments every minute, retried, with dead-letter queues', () => {
+  it('runs the morning export every day at 07:00 in the deployment time zone, the appointments and the surge rule every minute, retried, with dead-letter queues', () => {
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map(
       (s) => s.Properties,
     );
     const target = (name: string) => (s: { Target: { Arn: unknown } }) =>
       JSON.stringify(s.Target.Arn).includes(name);
-    expect(schedules).toHaveLength(2);
+    expect(schedules).toHaveLength(3);
     expect(schedules.find(target('dailyexport'))).toMatchObject({
       ScheduleExpression: 'cron(0 7 * * ? *)',
       ScheduleExpressionTimezone: 'America/Panama',
       Target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } },
     });
-    expect(schedules.find(target('appointmenttasks'))).toMatchObject({
-      ScheduleExpression: 'rate(1 minute)',
-      Target: {
-        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
-        DeadLetterConfig: { Arn: expect.anything() },
-      },
-    });
+    for (const every of ['appointmenttasks', 'surgerule'])
+      expect(schedules.find(target(every))).toMatchObject({
+        ScheduleExpression: 'rate(1 minute)',
+        Target: {
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
+          DeadLetterConfig: { Arn: expect.anything() },
+        },
+      });
   });
 
   it('imports answer files uploaded under imports/ and keeps the exchange bucket private, versioned and short-lived', () => {

@@ -32,20 +32,29 @@ const functionId = (name: string) =>
 describe('contact center stack', () => {
   it('runs each Connect function on arm64 Node 22 with the shared env names and a timeout under the flow limit', () => {
     const fns = resources('AWS::Lambda::Function').filter(([id]) => id.startsWith('connect'));
-    // The lookup, the case, the status line, and the appointments (the deployment books them).
+    // The lookup, the case, the status line, the appointments and the callbacks (the deployment has both).
     expect(fns.map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''))).toEqual([
       'connectlookup',
       'connectcase',
       'connectcasestatus',
       'connectappointments',
+      'connectcallbacks',
     ]);
-    for (const [, fn] of fns) {
+    // The lookup reads the surge switches (metrics table); the callbacks stop contacts on the instance.
+    const more: Record<string, string[]> = {
+      connectlookup: ['METRICS_TABLE'],
+      connectcallbacks: ['CONNECT_INSTANCE_ID'],
+    };
+    for (const [id, fn] of fns) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 3 });
-      expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
-        'CASES_TABLE',
-        'CITIZENS_TABLE',
-        'POWERTOOLS_SERVICE_NAME',
-      ]);
+      expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(
+        [
+          'CASES_TABLE',
+          'CITIZENS_TABLE',
+          'POWERTOOLS_SERVICE_NAME',
+          ...(more[id.replace(/Function[0-9A-F]{8}$/, '')] ?? []),
+        ].sort(),
+      );
     }
   });
 
@@ -83,7 +92,18 @@ describe('contact center stack', () => {
     };
     const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'];
     expect(actionsOf('connect-lookup')).toEqual(
-      new Set([...logs, 'dynamodb:GetItem', 'dynamodb:UpdateItem']),
+      new Set([...logs, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem']),
+    );
+    // The callbacks: the number's request and its pointer; a cancelled callback found and stopped.
+    expect(actionsOf('connect-callbacks')).toEqual(
+      new Set([
+        ...logs,
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:PutItem',
+        'connect:SearchContacts',
+        'connect:StopContact',
+      ]),
     );
     // No managed policy: the execution roles hold only these statements.
     for (const [, role] of resources('AWS::IAM::Role'))

@@ -15,7 +15,10 @@ const STAFF = ['agent', 'supervisor', 'admin'];
 const allowed = (path: string) =>
   path.startsWith('/admin')
     ? ['admin']
-    : path.startsWith('/metrics') || path.endsWith('/merge') || path.startsWith('/supervision')
+    : path.startsWith('/metrics') ||
+        path.startsWith('/surge') ||
+        path.endsWith('/merge') ||
+        path.startsWith('/supervision')
       ? ['supervisor', 'admin']
       : path.endsWith('/closures')
         ? ['supervisor', 'admin']
@@ -31,7 +34,8 @@ describe('workbench API: roles', () => {
       .replace('{username}', 'no-such-user')
       .replace('{contactId}', 'no-such-contact')
       .replace('{code}', 'ZZZZZZ')
-      .replace('{officeId}', 'plate-centre');
+      .replace('{officeId}', 'plate-centre')
+      .replace('{department}', 'tax');
   for (const [method, path] of API_ROUTES)
     for (const role of ['agent', 'supervisor', 'backoffice', 'admin', ''])
       if (!allowed(path).includes(role))

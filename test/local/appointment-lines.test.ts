@@ -41,7 +41,11 @@ beforeAll(async () => {
       service,
       config,
       doc: createDocumentClient({ endpoint: testDynamoEndpoint() }),
-      settings: { citizensTable: tables.names.citizens, casesTable: tables.names.cases },
+      settings: {
+        citizensTable: tables.names.citizens,
+        casesTable: tables.names.cases,
+        metricsTable: tables.names.metrics,
+      },
       clock,
       logLevel: 'SILENT',
     });

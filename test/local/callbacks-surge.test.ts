@@ -149,8 +149,8 @@ describe('queued callbacks on the voice line', () => {
 
 describe('surge mode', () => {
   it('switched on changes what the next caller hears; switched off restores it', async () => {
-    const surge = new DynamoSurgeStore(store.doc, store.names.metrics);
     const departments = deployment.departments.map((d) => d.id);
+    const surge = new DynamoSurgeStore(store.doc, store.names.metrics, departments);
     const supervisor = { id: 'sup-1', role: 'supervisor' as const };
     const before = await call(CALM, { phone: phone(), keys: PAYMENT_PLAN });
     expect(said(before.transcript, 'muchas llamadas')).toBe(false);

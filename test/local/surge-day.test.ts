@@ -14,7 +14,7 @@ const departments = config.deployment.departments.map((d) => d.id);
 describe('the automatic surge rule over a simulated day', () => {
   it('switches a department on after its queue stays over the levels, and off only once calm long enough', async () => {
     const { doc, names } = await freshTables();
-    const store = new DynamoSurgeStore(doc, names.metrics);
+    const store = new DynamoSurgeStore(doc, names.metrics, departments);
     // A morning peak on too few agents: the queues build up, then drain in the afternoon.
     const contacts = planDay({
       contacts: 1500,

@@ -1,27 +1,40 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ConcurrentChangeError } from '../../domain/errors';
-import type { SurgeStore, SurgeSwitch } from '../../domain/surge';
+import { ALL_DEPARTMENTS, type SurgeStore, type SurgeSwitch } from '../../domain/surge';
 
 /**
  * Surge switches in the metrics table (nothing personal): one item a department (`SURGE`, `<department>` or
- * `*`), read in one query by every call's lookup; each change of state with its audit entry
- * (`SURGELOG`, `<time>#<department>`) in one transaction.
+ * `*`), read in one BatchGetItem of the deployment's departments by every call's lookup; each change of state
+ * with its audit entry (`SURGELOG`, `<time>#<department>#<version>`) in one transaction.
  */
 export class DynamoSurgeStore implements SurgeStore {
+  private readonly scopes: readonly string[];
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+    departments: readonly string[],
+  ) {
+    this.scopes = [ALL_DEPARTMENTS, ...departments];
+  }
 
   async board(): Promise<SurgeSwitch[]> {
-    const { Items = [] } = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'SURGE' },
-      }),
-    );
+    const Items: Record<string, unknown>[] = [];
+    let keys: Record<string, unknown>[] = this.scopes.map((scope) => ({ pk: 'SURGE', sk: scope }));
+    // Unprocessed keys are asked again (DynamoDB may return part of a batch under load).
+    for (let attempt = 0; keys.length && attempt < 5; attempt++) {
+      const { Responses, UnprocessedKeys } = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      Items.push(...(Responses?.[this.table] ?? []));
+      keys = (UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+    if (keys.length) throw new Error('the surge switches could not be read');
     return Items.map((i) => ({
       scope: String(i.sk),
       on: Boolean(i.on),
