@@ -18,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   appointments: () => import('./appointments'),
   erlang: () => import('./erlang'),
   load: () => import('./load'),
+  faults: () => import('./faults'),
 };
 
 const NUMBERS = {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -34,6 +35,13 @@ import { startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startKinesalite, type LocalKinesis } from './kinesalite';
 import { closeServer, localHttpServer } from './http-server';
 import { pollKinesis, pollTableStream } from './pollers';
+import {
+  contactEvent,
+  contactRecord,
+  LOCAL_ACCOUNT,
+  LOCAL_INSTANCE,
+  type RecordContact,
+} from './simulator/connect-records';
 import { demoPasswords } from './passwords';
 import type { StaffDirectory } from '../shared/domain/staff';
 import { loadUsers, localSessions } from './session';
@@ -188,6 +196,54 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
 
 export type LocalFunctions = ReturnType<typeof localFunctions>;
 
+/** Ends the contacts still waiting and the agents still logged in from an earlier process, on the stream. */
+async function endGhosts(
+  reader: Pick<DynamoMetricsStore, 'stillLive'>,
+  emit: (payload: unknown, partitionKey: string) => void,
+): Promise<{ contacts: number; agents: number }> {
+  const { contacts, agents } = await reader.stillLive();
+  const at = Date.now();
+  for (const c of contacts) {
+    const enqueuedAt = Date.parse(c.enqueuedAt);
+    const record: RecordContact = {
+      contactId: c.contactId,
+      channel: c.channel === 'CHAT' ? 'CHAT' : 'VOICE',
+      initiatedAt: enqueuedAt,
+    };
+    emit(
+      contactEvent(record, 'DISCONNECTED', at, { queue: c.queue, disconnectReason: 'OTHER' }),
+      c.contactId,
+    );
+    emit(
+      contactRecord(record, {
+        connectedToSystemAt: enqueuedAt,
+        disconnectedAt: at,
+        lastUpdateAt: at,
+        disconnectReason: 'OTHER',
+        queue: { arn: c.queue, enqueuedAt, dequeuedAt: at },
+        attributes: {},
+      }),
+      c.contactId,
+    );
+  }
+  for (const agent of agents)
+    emit(
+      {
+        AWSAccountId: LOCAL_ACCOUNT,
+        AgentARN: agent,
+        EventId: `${agent.split('/').at(-1)}-ended-${at}`,
+        EventTimestamp: new Date(at).toISOString(),
+        EventType: 'LOGOUT',
+        InstanceARN: LOCAL_INSTANCE,
+        CurrentAgentSnapshot: { AgentStatus: { Name: 'Offline', Type: 'OFFLINE' }, Contacts: [] },
+        PreviousAgentSnapshot: null,
+        Version: '2019-05-25',
+      },
+      agent,
+    );
+  return { contacts: contacts.length, agents: agents.length };
+}
+
 /**
  * The whole back end on this machine: DynamoDB Local and kinesalite with the tables and stream of the CDK
  * stacks, the production functions in-process (composed as in AWS), pollers that feed them as Lambda's
@@ -207,7 +263,9 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
   let kinesis: LocalKinesis | undefined;
   const closers: (() => Promise<void> | void)[] = [];
   try {
-    kinesis = await startKinesalite();
+    // With a data folder the stream is kept there too, and the pollers' checkpoints: a start after a crash
+    // goes on from where the functions had got to, and nothing put on the stream is lost.
+    kinesis = await startKinesalite(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {});
     const doc = createDocumentClient({ endpoint: dynamoEndpoint, ...LOCAL_DYNAMO_BOUNDS });
     const names = tableNames(options.tablePrefix ?? `${config.deployment.id}-`);
     await ensureTables(doc as unknown as DynamoDBClient, names);
@@ -239,7 +297,10 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
     const reader = new DynamoMetricsStore(doc, names.metrics, { queues: localQueues(config.deployment) });
     const live = liveEvents({ reader, clock: { now: () => new Date() } });
     closers.push(() => live.close());
+    const checkpointFile = (name: string) =>
+      options.dataDir ? { checkpointFile: join(options.dataDir, `checkpoints-${name}.json`) } : {};
     const metricsPoller = pollKinesis(kinesisClient, EVENT_STREAM, handlers.aggregator, {
+      ...checkpointFile('events'),
       batchSize: 500,
       afterBatch: () => void live.refresh().catch(() => undefined),
     });
@@ -266,7 +327,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
           .find((id) => failed.has(id));
         return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
       },
-      { batchSize: 100 },
+      { batchSize: 100, ...checkpointFile('cases') },
     );
     closers.push(() => casesPoller.stop());
     // The clocks EventBridge Scheduler starts every minute in AWS (the appointments' tasks, the surge rule):
@@ -319,6 +380,22 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       desk.close();
       await sending;
     });
+    // A start on kept data after a crash: the contacts and agents of the process that died are gone with it.
+    // Once the aggregator has read what was on the stream, any still shown waiting or logged in are ended as
+    // Connect would end them (a contact disconnected, with its record; an agent logged out): no ghosts.
+    if (options.dataDir)
+      void metricsPoller
+        .caughtUp()
+        .then(() => endGhosts(reader, emit))
+        .then((ended) => {
+          if (ended.contacts || ended.agents)
+            process.stderr.write(
+              `[start] ended what an earlier run left live: ${ended.contacts} contact(s) waiting, ${ended.agents} agent(s) logged in\n`,
+            );
+        })
+        .catch((error: unknown) =>
+          process.stderr.write(`[start] could not end what was left live: ${String(error)}\n`),
+        );
     const phone = localPhone({
       engine: { ...localFlowEngine(config, handlers, options.flowsAt), queueMetrics: (q) => desk.figures(q) },
       desk,

@@ -8,9 +8,18 @@ export interface LocalKinesis {
   stop(): Promise<void>;
 }
 
-/** kinesalite on a free loopback port, in memory, with streams created at once. */
-export async function startKinesalite(): Promise<LocalKinesis> {
-  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
+/**
+ * kinesalite on a free loopback port, with streams created at once: in memory, or kept in `path` (LevelDB,
+ * which one process at a time may open: a second start on the same data is refused).
+ */
+export async function startKinesalite(options: { path?: string } = {}): Promise<LocalKinesis> {
+  const server = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 100,
+    ...(options.path ? { path: options.path } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

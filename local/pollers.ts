@@ -1,3 +1,4 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -26,6 +27,11 @@ export interface PollerOptions {
   readonly afterBatch?: () => void;
   /** Where records given up on go (the on-failure store, and a line on stderr, by default). */
   readonly onFailure?: (entry: OnFailureEntry) => void;
+  /**
+   * A file that keeps the checkpoints (JSON, shard → sequence number) across restarts: read at start, written
+   * after each batch handed over. Absent: they live as long as the process.
+   */
+  readonly checkpointFile?: string;
 }
 
 /** Keeps records given up on and says so: never dropped without a trace. */
@@ -123,7 +129,18 @@ function pollShards<R>(
   idleMs: number,
 ) {
   let stopped = false;
-  const checkpoints = new Map<string, string>();
+  const checkpoints = new Map<string, string>(loadCheckpoints(options.checkpointFile));
+  const save = () => {
+    if (options.checkpointFile) saveCheckpoints(options.checkpointFile, checkpoints);
+  };
+  /** Shards that have read everything there was at least once since the start. */
+  const caughtUp = new Set<string>();
+  let shardCount = Infinity;
+  const waiters: (() => void)[] = [];
+  const noteCaughtUp = (shard: string) => {
+    caughtUp.add(shard);
+    if (caughtUp.size >= shardCount) waiters.splice(0).forEach((w) => w());
+  };
   const readShard = async (shard: string) => {
     let iterator: string | undefined;
     while (!stopped) {
@@ -135,7 +152,11 @@ function pollShards<R>(
         if (page.records.length) {
           await deliver(source.name, page.records, (r) => source.idOf(r as R), handler, options);
           checkpoints.set(shard, source.idOf(page.records[page.records.length - 1]!));
-        } else await new Promise((r) => setTimeout(r, options.idleMs ?? idleMs));
+          save();
+        } else {
+          noteCaughtUp(shard);
+          await new Promise((r) => setTimeout(r, options.idleMs ?? idleMs));
+        }
         // A shard closed has no next page; one read again starts just after its checkpoint.
         if (!iterator && !page.again) return;
       } catch (error) {
@@ -149,13 +170,19 @@ function pollShards<R>(
     }
   };
   const run = async () => {
-    await Promise.all((await source.shards()).map(readShard));
+    const shards = await source.shards();
+    shardCount = shards.length;
+    if (!shards.length) waiters.splice(0).forEach((w) => w());
+    await Promise.all(shards.map(readShard));
   };
   const done = keepRunning(run, () => stopped, source.name);
   return {
     done,
     /** The last record handed over, per shard. */
     checkpoints: () => new Map(checkpoints),
+    /** Resolves once every shard has read all it held at least once (what was there before the start is in). */
+    caughtUp: () =>
+      new Promise<void>((resolve) => (caughtUp.size >= shardCount ? resolve() : waiters.push(resolve))),
     stop: async () => {
       stopped = true;
       await done;
@@ -271,6 +298,21 @@ export function pollTableStream(
     idOf: (r) => String(r.dynamodb?.SequenceNumber),
   };
   return pollShards(source, handler, options, 100);
+}
+
+function loadCheckpoints(file: string | undefined): [string, string][] {
+  if (!file) return [];
+  try {
+    return Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>);
+  } catch {
+    return []; // none yet: from the start of what the stream holds
+  }
+}
+
+/** Written whole to a file beside it, then renamed over it: a crash leaves the old checkpoints or the new. */
+function saveCheckpoints(file: string, checkpoints: ReadonlyMap<string, string>) {
+  writeFileSync(`${file}.next`, JSON.stringify(Object.fromEntries(checkpoints)));
+  renameSync(`${file}.next`, file);
 }
 
 /**

@@ -195,7 +195,7 @@ describe('Connect functions under generated events', () => {
           expect(OUTCOMES.has(map.outcome as string)).toBe(true);
           expect(Buffer.byteLength(JSON.stringify(map))).toBeLessThan(32_000);
         }),
-        { numRuns: 5000 },
+        { numRuns: 3500 },
       );
     } finally {
       silence.mockRestore();

@@ -368,6 +368,55 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     return { waiting, callbacksWaiting, ...(oldest ? { oldestEnqueuedAt: oldest } : {}) };
   }
 
+  /**
+   * What the live view still holds: contacts waiting in the queues (id, channel, since when) and agents not
+   * logged out (ARN). After a crash of the local back end, whose contacts and agents all lived in its process,
+   * these are ghosts to end.
+   */
+  async stillLive(): Promise<{
+    contacts: { contactId: string; queue: string; channel: string; enqueuedAt: string }[];
+    agents: string[];
+  }> {
+    const contacts: { contactId: string; queue: string; channel: string; enqueuedAt: string }[] = [];
+    for (const [queue] of this.options.queues?.pairs ?? []) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: INDEXES.byWaitingQueue.name,
+            KeyConditionExpression: `${INDEXES.byWaitingQueue.partitionKey} = :q`,
+            ExpressionAttributeValues: { ':q': queue },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? [])
+          contacts.push({
+            contactId: String(item.pk).slice('CONTACT#'.length),
+            queue,
+            channel: String(item.channel ?? 'VOICE'),
+            enqueuedAt: String(item.enqueuedAt),
+          });
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    const agents: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': metricsKeys.agents.pk },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) if (item.state !== 'OFFLINE') agents.push(String(item.sk));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return { contacts, agents };
+  }
+
   /** Agents per state. */
   async agents(): Promise<Record<AgentState, number>> {
     const counts = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
