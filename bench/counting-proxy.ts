@@ -13,11 +13,15 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-/** An answer the proxy gives instead of the service's. */
-export interface InjectedFault {
-  readonly status: number;
-  readonly body: unknown;
-}
+/**
+ * What the proxy does instead of forwarding at once: answer itself (`status`, `body`: a throttling error), cut
+ * the connection (`reset`), or forward after `delayMs` (a timeout, for a client that gives up first — the
+ * request may still be applied, as with a real one).
+ */
+export type InjectedFault =
+  | { readonly status: number; readonly body: unknown }
+  | { readonly reset: true }
+  | { readonly delayMs: number };
 
 export async function startCountingProxy(
   target: string,
@@ -31,30 +35,50 @@ export async function startCountingProxy(
       .pop()!;
     counts.set(operation, (counts.get(operation) ?? 0) + 1);
     const fault = inject?.(operation, counts.get(operation)!);
-    if (fault) {
+    if (fault && 'reset' in fault) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault && 'status' in fault) {
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(fault.body));
       return;
     }
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
-    );
-    forward.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    req.pipe(forward);
+    const forward = () => {
+      const upstreamRequest = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.pipe(res);
+        },
+      );
+      upstreamRequest.on('error', () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      return upstreamRequest;
+    };
+    if (fault && 'delayMs' in fault) {
+      // The body is read now and sent late: the client may have given up meanwhile.
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () =>
+        setTimeout(() => {
+          const upstreamRequest = forward();
+          upstreamRequest.end(Buffer.concat(chunks));
+        }, fault.delayMs),
+      );
+      res.on('error', () => undefined);
+      return;
+    }
+    req.pipe(forward());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

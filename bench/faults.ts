@@ -4,10 +4,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_STREAM, localFunctions } from '../local/back-end';
+import { EVENT_STREAM, localFunctions, startLocalBackEnd } from '../local/back-end';
+import { startDynamoLocal } from '../local/dynamodb-local';
+import { onFailureStore } from '../local/pollers';
 import { localQueues } from '../local/contact-center';
-import { readRunningBackEnd, type RunningBackEnd } from '../local/running';
-import { simulate } from '../local/simulator/run';
+import { runningBackEnds, type RunningBackEnd } from '../local/running';
+import { localTarget, simulate } from '../local/simulator/run';
+import { seededRandom } from '../shared/domain/random';
+import { startCountingProxy, type InjectedFault } from './counting-proxy';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client';
 import { DynamoMetricsStore } from '../shared/adapters/dynamodb/metrics-store';
 import { InMemoryMetricsStore } from '../shared/adapters/memory/metrics-store';
@@ -39,10 +43,12 @@ async function startContactCenter(
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const running = readRunningBackEnd(PORT);
+    const running = runningBackEnds().find((b) => b.port === PORT);
     if (running && running.pid === child.pid) return { child, running };
-    if (child.exitCode !== null || Date.now() > deadline)
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGTERM');
       throw new Error(`npm start did not come up (exit ${child.exitCode}): ${stderr.slice(-2000)}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -234,7 +240,101 @@ async function crash(): Promise<void> {
   }
 }
 
+type FaultKind = 'throttle' | 'reset' | 'timeout';
+const FAULTS: Record<FaultKind, { rate: number; fault: InjectedFault; what: string }> = {
+  throttle: {
+    rate: 0.05,
+    fault: {
+      status: 400,
+      body: {
+        __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+        message: 'The level of configured provisioned throughput for the table was exceeded.',
+      },
+    },
+    what: '5 % of DynamoDB requests throttled',
+  },
+  reset: { rate: 0.02, fault: { reset: true }, what: '2 % of DynamoDB connections reset' },
+  // Longer than the functions' own bound on a DynamoDB call: they give up and retry, and the late request
+  // may still be applied — a retried write must not write twice.
+  timeout: { rate: 0.01, fault: { delayMs: 1500 }, what: '1 % of DynamoDB requests answered after 1.5 s' },
+};
+
+/**
+ * A simulated day with faults between every function (and the table stream's reader) and DynamoDB Local, on
+ * a fault proxy: every contact must end, the stored figures equal the ground truth, no case written twice,
+ * and whatever the stream consumers gave up on kept in the on-failure store with its reason.
+ */
+async function proxied(kind: FaultKind): Promise<void> {
+  const config = loadConfig('config/city-hall');
+  const dynamo = await startDynamoLocal({});
+  const random = seededRandom(7);
+  let armed = false;
+  let injected = 0;
+  const { rate, fault, what } = FAULTS[kind];
+  const proxy = await startCountingProxy(dynamo.endpoint, () => {
+    if (!armed || random() >= rate) return undefined;
+    injected++;
+    return fault;
+  });
+  const deadBefore = onFailureStore.length;
+  const backEnd = await startLocalBackEnd({
+    configDir: 'config/city-hall',
+    dynamoEndpoint: proxy.endpoint,
+    port: 0,
+    tablePrefix: `bench-faults-${kind}-`,
+    logLevel: 'CRITICAL',
+  });
+  try {
+    armed = true;
+    const day = await simulate(localTarget(backEnd, config), {
+      contacts: 1500,
+      agents: 'auto',
+      hours: 3,
+      speed: Infinity,
+      seed: 31,
+      settleMs: 30_000,
+    });
+    armed = false;
+    const cases = await backEnd.doc.send(
+      new ScanCommand({
+        TableName: backEnd.names.cases,
+        FilterExpression: 'sk = :case',
+        ExpressionAttributeValues: { ':case': 'CASE' },
+        Select: 'COUNT',
+      }),
+    );
+    const duplicated = Math.max(0, Number(cases.Count ?? 0) - day.casesCreated);
+    report({
+      name: `faults.${kind}`,
+      value: day.lost + duplicated + day.mismatches.length,
+      unit: 'miscounted',
+      goal: 0,
+      fault: what,
+      injected,
+      contacts: day.contacts,
+      lost: day.lost,
+      duplicated,
+      metricsMatch: day.metricsMatch,
+      mismatches: day.mismatches.slice(0, 5),
+      deadLettered: onFailureStore.length - deadBefore,
+      casesCreated: day.casesCreated,
+      casesInTable: cases.Count ?? 0,
+      callbacks: day.callbacks,
+      seconds: day.seconds,
+    });
+  } finally {
+    armed = false;
+    await backEnd.stop();
+    await proxy.close();
+    await dynamo.stop();
+  }
+}
+
 export async function run(): Promise<void> {
+  for (const kind of Object.keys(FAULTS) as FaultKind[]) {
+    progress(`  ${FAULTS[kind].what}: a simulated day of 1,500 contacts`);
+    await proxied(kind);
+  }
   progress('  crash: SIGKILL of npm start mid-day, then a start on the same data');
   await crash();
 }
