@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   erlang: () => import('./erlang'),
   load: () => import('./load'),
   faults: () => import('./faults'),
+  capacity: () => import('./capacity'),
 };
 
 const NUMBERS = {
