@@ -3,7 +3,7 @@
  * and stream of the CDK stacks, runs the production functions in-process fed by local event-source pollers,
  * seeds demo citizens and cases from config/, serves the staff API and live metrics, and runs until Ctrl-C.
  *
- *   npm start -- [--port 3000] [--config config/city-hall] [--dynamo-port N] [--data-dir .data/dynamodb]
+ *   npm start -- [--port 3000] [--config config/city-hall] [--dynamo-port N] [--data-dir .data]
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
