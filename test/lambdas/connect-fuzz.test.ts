@@ -155,6 +155,9 @@ const event = fc
     return e;
   });
 
+/** Generated events per run: each is one function call on DynamoDB Local. */
+const RUNS = 3500;
+
 describe('Connect functions under generated events', () => {
   it('answer a valid STRING_MAP with an outcome, or throw a typed error, and never leave a partial write', async () => {
     const store = await loadConnectHandlers();
@@ -195,16 +198,16 @@ describe('Connect functions under generated events', () => {
           expect(OUTCOMES.has(map.outcome as string)).toBe(true);
           expect(Buffer.byteLength(JSON.stringify(map))).toBeLessThan(32_000);
         }),
-        { numRuns: 3500 },
+        { numRuns: RUNS },
       );
     } finally {
       silence.mockRestore();
     }
-    expect(answered + thrown).toBe(5000);
-    expect(answered).toBeGreaterThan(4000);
-    // The generated traffic reaches the store, not only the validators: a good part of the ~1,700 intakes
+    expect(answered + thrown).toBe(RUNS);
+    expect(answered).toBeGreaterThan(RUNS * 0.8);
+    // The generated traffic reaches the store, not only the validators: a good part of the ~1,200 intakes
     // (however many a busy machine's time limits stopped there), both new cases and contacts appended.
-    expect(reachedStore).toBeGreaterThan(400);
+    expect(reachedStore).toBeGreaterThan(RUNS * 0.08);
     expect(tally.OKcreated ?? 0).toBeGreaterThan(10);
     expect(tally.OKappended ?? 0).toBeGreaterThan(10);
     expect(await inconsistencies(store.doc, store.names)).toEqual([]);

@@ -1,4 +1,5 @@
 import { testDynamoEndpoint } from '../support/dynamo';
+import { until } from '../support/until';
 import { withCapturedLogs } from '../support/logs';
 import { localApi } from '../support/local-api';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
@@ -36,14 +37,6 @@ const liveView = async () => {
     cases: Record<string, Record<string, number>>;
   };
 };
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('local back end', () => {
   it('refuses the API without the session token', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { until } from '../support/until';
 import { testDynamoEndpoint } from '../support/dynamo';
 import { atBusinessHour } from '../support/business-hour';
 import { startLocalBackEnd } from '../../local/back-end';
@@ -75,15 +76,6 @@ const intervals = async () =>
       headers: { authorization: `Bearer ${backEnd.token}` },
     })
   ).json()) as { rows: { scope: string; counters: Record<string, number> }[] };
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('a person as an agent of the local routing', () => {
   it('rings within a second, and the whole contact reaches the stream as Connect sends it', async () => {

@@ -1,4 +1,5 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { until } from '../support/until';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,14 +15,6 @@ interface Live {
   agents: Record<string, number>;
 }
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const get = async <T>(backEnd: BackEnd, path: string) =>
   (await (
     await fetch(`${backEnd.url}/api${path}`, { headers: { authorization: `Bearer ${backEnd.token}` } })

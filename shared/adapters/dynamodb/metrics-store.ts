@@ -341,31 +341,47 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     }
   }
 
+  /** Every item a query gives, page after page (the queue's waiting contacts, the agents). */
+  private async queryAll(query: {
+    IndexName?: string;
+    KeyConditionExpression: string;
+    ExpressionAttributeValues: Record<string, unknown>;
+    ProjectionExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+  }): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({ TableName: this.table, ...query, ExclusiveStartKey: start }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** The contacts waiting in a queue, oldest first. */
+  private waitingIn(queue: string, projection?: string) {
+    return this.queryAll({
+      IndexName: INDEXES.byWaitingQueue.name,
+      KeyConditionExpression: `${INDEXES.byWaitingQueue.partitionKey} = :q`,
+      ExpressionAttributeValues: { ':q': queue },
+      ...(projection ? { ProjectionExpression: projection } : {}),
+    });
+  }
+
   /** Contacts waiting in a queue, and when the one waiting longest joined it. */
   async oldest(
     queue: string,
   ): Promise<{ waiting: number; callbacksWaiting: number; oldestEnqueuedAt?: string }> {
-    let waiting = 0;
-    let callbacksWaiting = 0;
-    let oldest: string | undefined;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEXES.byWaitingQueue.name,
-          KeyConditionExpression: `${INDEXES.byWaitingQueue.partitionKey} = :q`,
-          ExpressionAttributeValues: { ':q': queue },
-          ProjectionExpression: 'enqueuedAt, callback',
-          ExclusiveStartKey: start,
-        }),
-      );
-      waiting += page.Count ?? 0;
-      callbacksWaiting += (page.Items ?? []).filter((i) => i.callback).length;
-      oldest ??= page.Items?.[0]?.enqueuedAt as string | undefined;
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return { waiting, callbacksWaiting, ...(oldest ? { oldestEnqueuedAt: oldest } : {}) };
+    const items = await this.waitingIn(queue, 'enqueuedAt, callback');
+    const oldest = items[0]?.enqueuedAt as string | undefined;
+    return {
+      waiting: items.length,
+      callbacksWaiting: items.filter((i) => i.callback).length,
+      ...(oldest ? { oldestEnqueuedAt: oldest } : {}),
+    };
   }
 
   /**
@@ -378,63 +394,31 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     agents: string[];
   }> {
     const contacts: { contactId: string; queue: string; channel: string; enqueuedAt: string }[] = [];
-    for (const [queue] of this.options.queues?.pairs ?? []) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: INDEXES.byWaitingQueue.name,
-            KeyConditionExpression: `${INDEXES.byWaitingQueue.partitionKey} = :q`,
-            ExpressionAttributeValues: { ':q': queue },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? [])
-          contacts.push({
-            contactId: String(item.pk).slice('CONTACT#'.length),
-            queue,
-            channel: String(item.channel ?? 'VOICE'),
-            enqueuedAt: String(item.enqueuedAt),
-          });
-        start = page.LastEvaluatedKey;
-      } while (start);
-    }
-    const agents: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': metricsKeys.agents.pk },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) if (item.state !== 'OFFLINE') agents.push(String(item.sk));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for (const [queue] of this.options.queues?.pairs ?? [])
+      for (const item of await this.waitingIn(queue))
+        contacts.push({
+          contactId: String(item.pk).slice('CONTACT#'.length),
+          queue,
+          channel: String(item.channel ?? 'VOICE'),
+          enqueuedAt: String(item.enqueuedAt),
+        });
+    const agents = (await this.agentItems())
+      .filter((item) => item.state !== 'OFFLINE')
+      .map((item) => String(item.sk));
     return { contacts, agents };
+  }
+
+  private agentItems() {
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': metricsKeys.agents.pk },
+    });
   }
 
   /** Agents per state. */
   async agents(): Promise<Record<AgentState, number>> {
     const counts = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': metricsKeys.agents.pk },
-          ProjectionExpression: '#s',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) counts[item.state as AgentState]++;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for (const item of await this.agentItems()) counts[item.state as AgentState]++;
     return counts;
   }
 
