@@ -150,6 +150,23 @@ describe('the supervisor dashboard in Chromium', () => {
     let sawWaiting = false;
     let sawTrend = false;
     let oldest = 0;
+    // Every wait the oldest-contact tiles show, as the page draws them (a short wait lasts a moment at 300×).
+    await page.evaluate(() => {
+      const w = window as unknown as { maxOldest: number };
+      w.maxOldest = 0;
+      const read = () => {
+        for (const el of Array.from(document.querySelectorAll('[data-tile$=".oldest"] [data-value]'))) {
+          const [, h, m, s] =
+            /^(?:(\d+) h )?(?:(\d+) min ?)?(?:(\d+) s)?$/.exec(el.textContent?.trim() ?? '') ?? [];
+          w.maxOldest = Math.max(w.maxOldest, Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0));
+        }
+      };
+      new MutationObserver(read).observe(document.querySelector('#departments')!, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    });
     while (running) {
       // Every department's two queue tiles in one look, so that a short wait is not missed between looks.
       const tiles = await page.evaluate((ids) => {
@@ -170,6 +187,10 @@ describe('the supervisor dashboard in Chromium', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     report = await played;
+    oldest = Math.max(
+      oldest,
+      await page.evaluate(() => (window as unknown as { maxOldest: number }).maxOldest),
+    );
     expect(report).toMatchObject({ lost: 0, metricsMatch: true });
     // The working day before that Sunday: within the week before it, every department open.
     const day = Date.parse(`${report.date}T12:00:00Z`);
@@ -377,6 +398,9 @@ describe('the supervisor dashboard in Chromium', () => {
       2000,
     );
     expect(await page.getAttribute('html', 'lang')).toBe('en');
+    // What the surge form last said is said again in English.
+    expect(await text('#surge-message')).toBe('Treasury and taxes: surge switched off.');
+    expect(await text('[data-surge="tax"]')).toContain('Normal');
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });
     expect(existsSync('test-results/dashboard.png')).toBe(true);

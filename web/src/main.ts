@@ -86,10 +86,10 @@ async function loadSurge() {
 async function switchSurge(on: boolean) {
   const department = ($('#surge-department') as HTMLSelectElement).value;
   const input = $('#surge-reason') as HTMLInputElement;
-  const message = $('#surge-message');
   const reason = input.value.trim();
   if (reason.length < 3) {
-    message.textContent = words.surgeNeedsReason;
+    surgeNote = { say: 'needsReason' };
+    renderSurge();
     input.setAttribute('aria-invalid', 'true');
     input.focus();
     return;
@@ -100,15 +100,22 @@ async function switchSurge(on: boolean) {
     body: JSON.stringify({ on, reason }),
   });
   if (res.status !== 200) {
-    message.textContent = fill(words.surgeFailed, { m: res.body.message ?? String(res.status) });
+    surgeNote = { say: 'failed', why: res.body.message ?? String(res.status) };
+    renderSurge();
     return;
   }
   surge = res.body;
   input.value = '';
-  const name = department === 'all' ? words.surgeAll : departmentName(department);
-  message.textContent = fill(on ? words.surgeSwitchedOn : words.surgeSwitchedOff, { d: name });
+  surgeNote = { say: 'switched', on, department };
   render();
 }
+
+/** What the form last said (a switch made, a reason missing, a refusal), again in the page's language. */
+let surgeNote:
+  | { say: 'switched'; on: boolean; department: string }
+  | { say: 'needsReason' }
+  | { say: 'failed'; why: string }
+  | undefined;
 
 const departmentName = (id: string) => summary?.departments.find((d) => d.id === id)?.name[language] ?? id;
 const surgeOf = (id: string) =>
@@ -127,6 +134,19 @@ function renderSurge() {
         `<option value="${escape(id)}"${id === chosen ? ' selected' : ''}>${escape(name)}</option>`,
     )
     .join('');
+  if (surgeNote) {
+    const note = surgeNote;
+    const said =
+      note.say === 'needsReason'
+        ? words.surgeNeedsReason
+        : note.say === 'failed'
+          ? fill(words.surgeFailed, { m: note.why })
+          : fill(note.on ? words.surgeSwitchedOn : words.surgeSwitchedOff, {
+              d: note.department === 'all' ? words.surgeAll : departmentName(note.department),
+            });
+    // A status region is read out when it changes: written only when it says something new.
+    if ($('#surge-message').textContent !== said) $('#surge-message').textContent = said;
+  }
   if (!surge) return;
   const line = (id: string, name: string, s: SurgeView) =>
     `<li data-surge="${escape(id)}" class="${s.on ? 'on' : 'off'}"><strong>${escape(name)}</strong> ${escape(
