@@ -100,39 +100,25 @@ export function applySurgeRule(
   now: Date,
 ): SurgeSwitch | undefined {
   const was = current ?? off(scope);
+  // A supervisor's surge is theirs: the rule looks only at what is off, or what it switched on itself.
+  if (was.on && was.by !== 'rule') return undefined;
   const at = now.toISOString();
-  const minutesSince = (since: string) => (now.getTime() - Date.parse(since)) / 60_000;
-  const describe = (what: string) =>
-    `${what}: ${load.contactsInQueue} waiting, the oldest ${load.oldestContactSeconds} s`;
-  if (!was.on) {
-    if (!over(load, rule.on))
-      return was.overSince ? { ...withoutTallies(was), version: was.version } : undefined;
-    const overSince = was.overSince ?? at;
-    if (minutesSince(overSince) >= rule.onMinutes)
-      return {
-        scope,
-        on: true,
-        since: at,
-        reason: describe(`over the surge levels for ${rule.onMinutes} min`),
-        by: 'rule',
-        version: was.version,
-      };
-    return was.overSince ? undefined : { ...was, overSince };
-  }
-  if (was.by !== 'rule') return undefined;
-  if (!under(load, rule.off))
-    return was.underSince ? { ...withoutTallies(was), version: was.version } : undefined;
-  const underSince = was.underSince ?? at;
-  if (minutesSince(underSince) >= rule.offMinutes)
+  // Off, the rule tallies looks over the on levels; on, looks under the off levels.
+  const [tally, holds, minutes, what] = was.on
+    ? (['underSince', under(load, rule.off), rule.offMinutes, 'under the calm levels'] as const)
+    : (['overSince', over(load, rule.on), rule.onMinutes, 'over the surge levels'] as const);
+  const since = was[tally];
+  if (!holds) return since ? withoutTallies(was) : undefined;
+  if ((now.getTime() - Date.parse(since ?? at)) / 60_000 >= minutes)
     return {
       scope,
-      on: false,
+      on: !was.on,
       since: at,
-      reason: describe(`under the calm levels for ${rule.offMinutes} min`),
+      reason: `${what} for ${minutes} min: ${load.contactsInQueue} waiting, the oldest ${load.oldestContactSeconds} s`,
       by: 'rule',
       version: was.version,
     };
-  return was.underSince ? undefined : { ...was, underSince };
+  return since ? undefined : { ...was, [tally]: at };
 }
 
 function withoutTallies(s: SurgeSwitch): SurgeSwitch {

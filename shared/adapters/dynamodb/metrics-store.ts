@@ -408,10 +408,13 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     return { contacts, agents };
   }
 
+  /** Each agent's state (the live view reads this on every refresh: only the key and the state). */
   private agentItems() {
     return this.queryAll({
       KeyConditionExpression: 'pk = :p',
       ExpressionAttributeValues: { ':p': metricsKeys.agents.pk },
+      ProjectionExpression: 'sk, #s',
+      ExpressionAttributeNames: { '#s': 'state' },
     });
   }
 
