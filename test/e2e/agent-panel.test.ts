@@ -211,6 +211,8 @@ describe('the agent panel in Chromium', () => {
     await page.locator('#citizen-h', { hasText: 'Abdiel Citas' }).waitFor();
     await page.locator('#appointments li', { hasText: 'Sin citas' }).waitFor();
     await page.selectOption('#book-topic', 'lost-plate');
+    // The list of the procedure first shown (another, with other times) may be in already: wait for this one's.
+    await page.locator('#book-slot:not([aria-busy])').waitFor({ state: 'attached' });
     await page.locator('#book-slot option[value$="Z"]').nth(3).waitFor({ state: 'attached' });
     // The third and fourth times offered: neither begins while the test runs.
     const [, , first, second] = await page.$$eval('#book-slot option', (os) =>
@@ -235,6 +237,7 @@ describe('the agent panel in Chromium', () => {
     // Moved to the second time offered: the form says which booking it changes.
     await page.click(`#appointments li[data-booking="${booking.id}"] button:has-text("Cambiar")`);
     await page.locator('#book-mode', { hasText: booking.code }).waitFor();
+    await page.locator('#book-slot:not([aria-busy])').waitFor({ state: 'attached' });
     await page.locator(`#book-slot option[value="${second}"]`).waitFor({ state: 'attached' });
     await page.selectOption('#book-slot', second!);
     await page.click('#book-submit');

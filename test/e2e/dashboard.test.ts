@@ -372,8 +372,9 @@ describe('the supervisor dashboard in Chromium', () => {
       expect(await text('[data-surge="tax"]')).toContain('Vence el impuesto de inmueble');
       expect(await page.locator('[data-department="tax"] [data-badge="surge"]').count()).toBe(1);
     }, 3000);
-    const board = await api<{ departments: { department: string; on: boolean; by: string }[] }>('/surge');
-    expect(board.departments.find((d) => d.department === 'tax')).toMatchObject({ on: true });
+    const board = await api<{ departments: { department: string; on: boolean; since: string }[] }>('/surge');
+    const on = board.departments.find((d) => d.department === 'tax');
+    expect(on).toMatchObject({ on: true });
     expect(await axeViolations(page, 'surge on')).toEqual([]);
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/dashboard-surge.png' });
@@ -384,9 +385,15 @@ describe('the supervisor dashboard in Chromium', () => {
       expect(await text('[data-surge="tax"]')).toContain('Normal');
       expect(await page.locator('[data-badge="surge"]').count()).toBe(0);
     }, 3000);
-    // Today's switches, by the administration's own calendar.
-    const log = await api<{ items: { department: string; on: boolean; reason: string }[] }>('/surge/log');
-    expect(log.items.map((e) => [e.department, e.on, e.reason])).toEqual(
+    // The switches of the day, by the administration's own calendar: the day it went on and the day it went off
+    // (the same day, unless the test ran over midnight).
+    const days = new Set(
+      [on!.since, new Date().toISOString()].map((at) => config.calendar.local(new Date(at)).date),
+    );
+    const items: { department: string; on: boolean; reason: string }[] = [];
+    for (const date of days)
+      items.push(...(await api<{ items: typeof items }>(`/surge/log?date=${date}`)).items);
+    expect(items.map((e) => [e.department, e.on, e.reason])).toEqual(
       expect.arrayContaining([
         ['tax', true, 'Vence el impuesto de inmueble'],
         ['tax', false, 'Pasó el vencimiento'],

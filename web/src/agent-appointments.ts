@@ -83,14 +83,19 @@ export function mountAppointments(deps: {
     const office = $<HTMLSelectElement>('#book-office').value;
     const select = $<HTMLSelectElement>('#book-slot');
     if (!topic || !office) {
+      slotsAsked++;
+      select.removeAttribute('aria-busy');
       select.replaceChildren(h('option', { value: '', text: deps.words().noOffice }));
       return;
     }
     const asked = ++slotsAsked;
+    // Busy until the times of this procedure and office are in: a screen reader waits, and so does a test.
+    select.setAttribute('aria-busy', 'true');
     const answer = await api<{ slots?: { start: string; free: number }[] }>(
       `/appointments/slots?${new URLSearchParams({ office, topic, days: '14' }).toString()}`,
     );
     if (asked !== slotsAsked) return;
+    select.removeAttribute('aria-busy');
     const chosen = select.value;
     const slots = answer.status === 200 ? (answer.body.slots ?? []) : [];
     const format = new Intl.DateTimeFormat(deps.language() === 'es' ? 'es-PA' : 'en-US', {
