@@ -118,8 +118,14 @@ export class ApplicationStack extends Stack {
       timeout: Duration.seconds(60),
       memorySize: 1024,
     });
-    // Figures are updated in place; a contact's record versions are read and put (CONTACT#…/VERSION).
-    grantTable(this.aggregator, props.metricsTable, ['GetItem', 'PutItem', 'UpdateItem']);
+    // Figures are updated in place. A shard's mark and the contacts' versions read, the runs written in transactions, exits put in batches.
+    grantTable(this.aggregator, props.metricsTable, [
+      'GetItem',
+      'BatchGetItem',
+      'PutItem',
+      'UpdateItem',
+      'BatchWriteItem',
+    ]);
     // A callback contact's record ends the request for it: the pointer read, the number's request updated.
     if (props.config.deployment.callbacks)
       grantTable(this.aggregator, props.citizensTable, ['GetItem', 'UpdateItem']);

@@ -4,6 +4,7 @@ import type { CaseContact, ContactRecord, WrapUp } from './contact';
 import type { Identity } from './identity';
 import type { ShardClock } from './metrics/clock';
 import type { Effect } from './metrics/effects';
+import type { AppliedVersion, ShardRun } from './metrics/shard-runs';
 import type { Addition } from './metrics/versions';
 import type { ScreenPopSummary } from './screen-pop';
 import type { Ticket } from './ticket';
@@ -151,4 +152,15 @@ export interface MetricsStore {
   ): Promise<'applied' | 'replaced' | 'stale'>;
   /** Keeps a shard's clock: the newest live event of its latest batch (the latest batch wins). */
   recordClock(clock: ShardClock): Promise<void>;
+  /** A shard's mark: the sequence number of its last record whose counts are in the figures. */
+  shardMark(shard: string): Promise<string | undefined>;
+  /** The versions of these contacts' records whose counts are in the figures. */
+  appliedVersions(contactIds: readonly string[]): Promise<ReadonlyMap<string, AppliedVersion>>;
+  /** How many writes one run may hold, its mark included. */
+  readonly runLimit: number;
+  /**
+   * Writes a run of a shard's records at once, only while the shard's mark is still the run's `after` (and
+   * each contact's version still the one it replaces): false, with nothing written, when either has moved.
+   */
+  applyRun(run: ShardRun): Promise<boolean>;
 }

@@ -25,6 +25,10 @@ import { RecordedCallbackContacts } from '../../shared/adapters/connect/callback
 import { contactRecord } from '../../local/simulator/connect-records';
 import { apiCaller, transition } from '../support/api';
 import { connectEvent } from '../support/connect';
+import { recordingClient } from '../support/connect-client';
+import { ConnectMessageSender } from '../../shared/adapters/connect/outbound';
+import { DynamoMessageTexts } from '../../shared/adapters/dynamodb/message-texts';
+import { makeConnectMessageHandler } from '../../lambdas/connect-message/function';
 import { freshTables, tableStreamRecords, testDynamoEndpoint } from '../support/dynamo';
 import { TUESDAY_10AM } from '../support/business-hour';
 import { asKinesis, morning } from '../support/morning';
@@ -110,7 +114,22 @@ beforeAll(async () => {
   const caseEvents = makeCaseEventsHandler(runtime('case-events'), {
     publisher: { publish: async (events: readonly unknown[]) => void published.push(...events) },
   } as never);
-  const notifier = makeCaseNotifierHandler(runtime('case-notifier'), { sender: { send: async () => {} } });
+  // The notifier sends through Connect (recorded: the control plane cannot run here), keeping each text for the
+  // outbound flow's function to read by its reference.
+  const notifierRuntime = runtime('case-notifier');
+  const connect = recordingClient();
+  const notifier = makeCaseNotifierHandler(notifierRuntime, {
+    sender: new ConnectMessageSender(
+      connect.client,
+      new DynamoMessageTexts(notifierRuntime.doc, names.citizens),
+      {
+        instanceId: 'inst-1',
+        flowId: 'flow-out',
+        sources: { SMS: 'arn:sms', WHATSAPP: 'arn:whatsapp' },
+      },
+    ),
+  });
+  const messageText = makeConnectMessageHandler(runtime('connect-message'));
   const aggregator = makeMetricsAggregatorHandler(runtime('metrics-aggregator'));
   const callbacks = makeConnectCallbacksHandler(runtime('connect-callbacks'), {
     contacts: new RecordedCallbackContacts(),
@@ -248,6 +267,19 @@ beforeAll(async () => {
     expect(heard).toMatchObject({ outcome: 'OK', status: 'COMMUNICATED' });
     await consumeStream();
     expect((await api(`/cases/${ticket}`, '[agent]')).body.case.status).toBe('COMMUNICATED');
+    // The outbound contact's flow reads the answer's text by the reference it carries.
+    const sent = connect.requests.at(-1)!.body as {
+      Attributes: { messageRef: string };
+      DestinationEndpoint: { Address: string };
+    };
+    expect(
+      await messageText(
+        connectEvent('chat-whatsapp', {
+          phone: sent.DestinationEndpoint.Address,
+          parameters: { messageRef: sent.Attributes.messageRef },
+        }),
+      ),
+    ).toMatchObject({ outcome: 'OK', text: expect.stringContaining('Listo.') });
     expect((await api(`/cases/${linked.ticket}`, '[agent]')).body.case.status).toBe('RESOLVED');
 
     // A duplicate with an open case: cancelled (its topic's guard goes), reopened by a supervisor (it comes
@@ -448,7 +480,13 @@ beforeAll(async () => {
     await api('/surge/log', '[supervisor]');
 
     // The metrics of a morning; the surge rule's minute on it (a caller still waiting long: its tally begins).
-    await aggregator({ Records: asKinesis(morning(40, 5).payloads) });
+    // As Lambda delivers them: from one shard, counted in runs.
+    await aggregator({
+      Records: asKinesis(morning(40, 5).payloads).map((r) => ({
+        ...r,
+        eventID: `shardId-000000000000:${r.kinesis.sequenceNumber}`,
+      })),
+    });
     expect(await surgeRule()).toEqual({ switchedOn: [], switchedOff: [] });
   } finally {
     spies.forEach((s) => s.mockRestore());
@@ -462,6 +500,7 @@ describe('least privilege, derived from what each function does', () => {
     ['connect-lookup', 'connectlookup'],
     ['connect-case', 'connectcase'],
     ['connect-case-status', 'connectcasestatus'],
+    ['connect-message', 'connectmessage'],
     ['connect-appointments', 'connectappointments'],
     ['case-events', 'caseevents'],
     ['case-notifier', 'Outboundcasenotifier'],

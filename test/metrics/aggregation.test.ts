@@ -206,40 +206,56 @@ describe('aggregating a recorded morning of traffic', () => {
     expect(twice.live(day.end)).toEqual(once.live(day.end));
   });
 
-  it('retries a batch from the record that failed without counting anything twice', async () => {
-    const reference = new InMemoryMetricsStore();
-    await run(reference, asKinesis(day.payloads));
-    const inner = new InMemoryMetricsStore();
-    let calls = 0;
-    const flaky: MetricsStore = {
-      applyIdempotent: (effects) => inner.applyIdempotent(effects),
-      recordClock: (clock) => inner.recordClock(clock),
-      applyOnce: (key, effects) => {
+  it.each([
+    ['one event at a time', undefined, 100],
+    ['in runs of a shard', 'shardId-000000000000', 100],
+    ['in runs of a shard, a dozen writes a run', 'shardId-000000000000', 12],
+  ])(
+    'retries a batch from the record that failed without counting anything twice (%s)',
+    async (_how, shard, runLimit) => {
+      const reference = new InMemoryMetricsStore();
+      await run(reference, asKinesis(day.payloads));
+      const inner = new InMemoryMetricsStore();
+      let calls = 0;
+      const fault = <T>(write: () => Promise<T>) => {
         calls++;
-        if (calls === 150)
+        if (calls % 150 === 0)
           return Promise.reject(Object.assign(new Error('throttled'), { code: 'ThrottlingException' }));
-        return inner.applyOnce(key, effects);
-      },
-      applyVersion: (...version) => {
-        calls++;
-        if (calls === 150)
-          return Promise.reject(Object.assign(new Error('throttled'), { code: 'ThrottlingException' }));
-        return inner.applyVersion(...version);
-      },
-    };
-    const records = asKinesis(day.payloads).map(parseKinesisRecord);
-    let from = 0;
-    while (from < records.length) {
-      const batch = records.slice(from, from + 500);
-      const report = await aggregateBatch(batch, { store: flaky, settings, concurrency: 8 });
-      if (report.failures.length) {
-        expect(report.failures[0]!.reason).toBe('ThrottlingException');
-        // Lambda redelivers from the failed record: an overlap with what was applied, on purpose.
-        from = records.findIndex((r) => r.id === report.failures[0]!.id) - 20;
-      } else from += batch.length;
-    }
-    expect(inner.figures()).toEqual(reference.figures());
-  });
+        return write();
+      };
+      const flaky: MetricsStore = {
+        applyIdempotent: (effects) => inner.applyIdempotent(effects),
+        recordClock: (clock) => inner.recordClock(clock),
+        applyOnce: (key, effects) => fault(() => inner.applyOnce(key, effects)),
+        applyVersion: (...version) => fault(() => inner.applyVersion(...version)),
+        shardMark: (s) => inner.shardMark(s),
+        appliedVersions: (ids) => inner.appliedVersions(ids),
+        runLimit,
+        applyRun: (r) => (calls++ % 7 === 3 ? Promise.reject(new Error('reset')) : inner.applyRun(r)),
+      };
+      const records = asKinesis(day.payloads).map(parseKinesisRecord);
+      let from = 0;
+      let failures = 0;
+      while (from < records.length) {
+        const batch = records.slice(from, from + 500);
+        const report = await aggregateBatch(batch, {
+          store: flaky,
+          settings,
+          concurrency: 8,
+          ...(shard ? { shard, now: () => day.end } : {}),
+        });
+        if (report.failures.length) {
+          failures++;
+          expect(report.failures[0]!.reason).toBe(shard ? 'Error' : 'ThrottlingException');
+          // Lambda redelivers from the failed record: an overlap with what was applied, on purpose.
+          from = Math.max(0, records.findIndex((r) => r.id === report.failures[0]!.id) - 20);
+        } else from += batch.length;
+      }
+      expect(failures).toBeGreaterThan(0);
+      expect(inner.figures()).toEqual(reference.figures());
+      expect(inner.casesByStatus()).toEqual(reference.casesByStatus());
+    },
+  );
 
   it('coalesces a batch of idempotent effects into one per agent, interval and contact, with the same result', async () => {
     const records = asKinesis(day.payloads).map(parseKinesisRecord);
@@ -263,6 +279,10 @@ describe('aggregating a recorded morning of traffic', () => {
         Promise.reject(Object.assign(new Error('busy'), { name: 'ProvisionedThroughputExceeded' })),
       applyOnce: (key, effects) => inner.applyOnce(key, effects),
       applyVersion: (...version) => inner.applyVersion(...version),
+      shardMark: (shard) => inner.shardMark(shard),
+      appliedVersions: (ids) => inner.appliedVersions(ids),
+      runLimit: inner.runLimit,
+      applyRun: (r) => inner.applyRun(r),
       recordClock: (clock) => inner.recordClock(clock),
     };
     const records = asKinesis(day.payloads.slice(0, 50)).map(parseKinesisRecord);
@@ -357,6 +377,10 @@ describe('case events', () => {
         applyIdempotent: (effects) => inner.applyIdempotent(effects),
         applyOnce: (key, effects) => inner.applyOnce(key, effects),
         applyVersion: (...version) => inner.applyVersion(...version),
+        shardMark: (shard) => inner.shardMark(shard),
+        appliedVersions: (ids) => inner.appliedVersions(ids),
+        runLimit: inner.runLimit,
+        applyRun: (r) => inner.applyRun(r),
         recordClock: (clock) => {
           if (fail) return Promise.reject(Object.assign(new Error('busy'), { name: 'ThrottlingException' }));
           return inner.recordClock(clock);

@@ -18,6 +18,8 @@ import { CHANNELS as CASE_CHANNELS } from '../../domain/case';
 import { forEachConcurrently } from '../../domain/concurrency';
 import { INDEXES } from './tables';
 import { contributionDiff, isNewerVersion, type Addition } from '../../domain/metrics/versions';
+import type { AppliedVersion, ShardRun } from '../../domain/metrics/shard-runs';
+import { batchGet, batchPut } from './batch';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -37,6 +39,8 @@ export const metricsKeys = {
     pk: 'CASESTATUS',
     sk: `${departmentId}#${status}`,
   }),
+  /** Where a stream shard's records are counted up to. */
+  shardMark: (shard: string) => ({ pk: 'SHARDMARK', sk: shard }),
   clocks: { pk: 'CLOCK' },
   clock: (shard: string) => ({ pk: 'CLOCK', sk: shard }),
 };
@@ -170,8 +174,17 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
 
   async applyIdempotent(effects: readonly Effect[]): Promise<void> {
     const expiresAt = this.expiresAt((this.options.now ?? (() => new Date()))());
-    const pending = effects.filter((e) => e.op !== 'add' && e.op !== 'caseStatus');
-    await forEachConcurrently(pending, 16, (effect) => this.idempotent(effect, expiresAt));
+    const pending = effects.filter((e) => e.op !== 'add' && e.op !== 'caseStatus' && e.op !== 'leave');
+    // A contact's exit is the whole of its live item from then on (nothing reads where it waited once it
+    // has left): a plain put, 25 to a request, with no condition to check.
+    const leaves = new Map<string, Record<string, unknown>>();
+    for (const e of effects)
+      if (e.op === 'leave')
+        leaves.set(e.contactId, { ...metricsKeys.contact(e.contactId), leftAt: e.at, expiresAt });
+    await Promise.all([
+      batchPut(this.doc, this.table, [...leaves.values()]),
+      forEachConcurrently(pending, 16, (effect) => this.idempotent(effect, expiresAt)),
+    ]);
   }
 
   async applyOnce(key: string, effects: readonly Effect[]): Promise<boolean> {
@@ -244,6 +257,72 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     }
   }
 
+  /** Each interval's longest wait as far as this store knows it is stored (a lower bound: maxima only grow). */
+  private readonly maxima = new Map<string, number>();
+
+  /** A transaction holds at most 100 writes. */
+  readonly runLimit = 100;
+
+  async shardMark(shard: string): Promise<string | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: metricsKeys.shardMark(shard), ConsistentRead: true }),
+    );
+    return Item ? String(Item.through) : undefined;
+  }
+
+  async appliedVersions(contactIds: readonly string[]): Promise<ReadonlyMap<string, AppliedVersion>> {
+    const items = await batchGet(
+      this.doc,
+      this.table,
+      contactIds.map(metricsKeys.version),
+      (i) => [String(i.pk).slice('CONTACT#'.length), i as unknown as AppliedVersion] as const,
+      true,
+    );
+    return new Map(items.map(([id, v]) => [id, { version: v.version, additions: v.additions }]));
+  }
+
+  /** One transaction: the mark (conditional on `after`), each contact's version (on the one it replaces), the rows. */
+  async applyRun(run: ShardRun): Promise<boolean> {
+    const now = (this.options.now ?? (() => new Date()))();
+    const rowsExpire = this.expiresAt(now);
+    try {
+      await transactWrite(this.doc, [
+        {
+          Put: {
+            TableName: this.table,
+            // Kept as long as a stream keeps records (365 days at most), and more.
+            Item: { ...metricsKeys.shardMark(run.shard), through: run.through, expiresAt: rowsExpire },
+            ...(run.after === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'through = :after',
+                  ExpressionAttributeValues: { ':after': run.after },
+                }),
+          },
+        },
+        ...run.versions.map((v): TransactItem => ({
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...metricsKeys.version(v.contactId),
+              version: v.version,
+              additions: v.additions,
+              expiresAt: Math.floor(v.expiresAt.getTime() / 1000),
+            },
+            ...(v.replaces === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': v.replaces } }),
+          },
+        })),
+        ...run.additions.flatMap((e) => this.additive(e, rowsExpire)),
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failedCondition() >= 0) return false;
+      throw error;
+    }
+  }
+
   private additive(effect: Effect, expiresAt: number): TransactItem[] {
     if (effect.op === 'caseStatus')
       return [
@@ -281,17 +360,28 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
   private async idempotent(effect: Effect, expiresAt: number): Promise<void> {
     try {
       switch (effect.op) {
-        case 'max':
-          await this.doc.send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: metricsKeys.interval(effect.scope, effect.period, effect.start),
-              UpdateExpression: 'SET longestWaitSeconds = :v, expiresAt = :exp',
-              ConditionExpression: 'attribute_not_exists(longestWaitSeconds) OR longestWaitSeconds < :v',
-              ExpressionAttributeValues: { ':v': effect.value, ':exp': expiresAt },
-            }),
-          );
+        case 'max': {
+          const key = metricsKeys.interval(effect.scope, effect.period, effect.start);
+          const row = `${key.pk}|${key.sk}`;
+          // The stored maximum is at least what this store last wrote or was refused: no need to ask again.
+          if ((this.maxima.get(row) ?? -1) >= effect.value) return;
+          try {
+            await this.doc.send(
+              new UpdateCommand({
+                TableName: this.table,
+                Key: key,
+                UpdateExpression: 'SET longestWaitSeconds = :v, expiresAt = :exp',
+                ConditionExpression: 'attribute_not_exists(longestWaitSeconds) OR longestWaitSeconds < :v',
+                ExpressionAttributeValues: { ':v': effect.value, ':exp': expiresAt },
+              }),
+            );
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+          if (this.maxima.size > 50_000) this.maxima.clear();
+          this.maxima.set(row, Math.max(effect.value, this.maxima.get(row) ?? -1));
           return;
+        }
         case 'enqueue':
           await this.doc.send(
             new UpdateCommand({
@@ -308,16 +398,6 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
                 ':exp': expiresAt,
                 ...(effect.callback ? { ':cb': true } : {}),
               },
-            }),
-          );
-          return;
-        case 'leave':
-          await this.doc.send(
-            new UpdateCommand({
-              TableName: this.table,
-              Key: metricsKeys.contact(effect.contactId),
-              UpdateExpression: 'SET leftAt = :t, expiresAt = :exp REMOVE waitingQueue',
-              ExpressionAttributeValues: { ':t': effect.at, ':exp': expiresAt },
             }),
           );
           return;

@@ -3,6 +3,7 @@ import type { AgentState } from '../../domain/metrics/model';
 import type { ShardClock } from '../../domain/metrics/clock';
 import { contributionDiff, isNewerVersion, type Addition } from '../../domain/metrics/versions';
 import type { MetricsStore } from '../../domain/ports';
+import type { AppliedVersion, ShardRun } from '../../domain/metrics/shard-runs';
 
 export interface IntervalFigures {
   readonly scope: Scope;
@@ -33,6 +34,27 @@ export class InMemoryMetricsStore implements MetricsStore {
 
   async applyIdempotent(effects: readonly Effect[]): Promise<void> {
     for (const effect of effects) if (effect.op !== 'add' && effect.op !== 'caseStatus') this.apply(effect);
+  }
+
+  private readonly marks = new Map<string, string>();
+  readonly runLimit = 100;
+
+  async shardMark(shard: string): Promise<string | undefined> {
+    return this.marks.get(shard);
+  }
+
+  async appliedVersions(contactIds: readonly string[]): Promise<ReadonlyMap<string, AppliedVersion>> {
+    return new Map(contactIds.flatMap((id) => (this.versions.has(id) ? [[id, this.versions.get(id)!]] : [])));
+  }
+
+  async applyRun(run: ShardRun): Promise<boolean> {
+    if (this.marks.get(run.shard) !== run.after) return false;
+    if (run.versions.some((v) => this.versions.get(v.contactId)?.version !== v.replaces)) return false;
+    for (const v of run.versions)
+      this.versions.set(v.contactId, { version: v.version, additions: v.additions });
+    for (const effect of run.additions) this.apply(effect);
+    this.marks.set(run.shard, run.through);
+    return true;
   }
 
   async applyVersion(

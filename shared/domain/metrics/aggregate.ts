@@ -2,6 +2,7 @@ import type { MetricsStore } from '../ports';
 import { newestLiveEvent } from './clock';
 import { effectsOf, type Effect, type MetricsSettings } from './effects';
 import type { MetricEvent } from './model';
+import { buildRuns, sequenceAfter } from './shard-runs';
 import { CONTACT_VERSION_WINDOW_DAYS, pastVersionWindow } from './versions';
 
 /** The version of a contact's record an event is, and until when that version is remembered. */
@@ -35,7 +36,9 @@ const isAdditive = (e: Effect) => e.op === 'add' || e.op === 'caseStatus';
 /**
  * The idempotent effects of a whole batch, one per thing they change: an agent's newest state (the first of
  * equal times, as a store applying them in order keeps), an interval's largest wait, a contact's first
- * entry into a queue and its earliest exit. Applying these equals applying every one of them.
+ * entry into a queue and its earliest exit — and no entry for a contact that left in the same batch (a
+ * contact that has left is never counted back into a queue, so the entry would change nothing the live view
+ * shows). Applying these equals applying every one of them.
  */
 export function coalesce(effects: readonly Effect[]): Effect[] {
   const kept = new Map<string, Effect>();
@@ -68,15 +71,17 @@ export function coalesce(effects: readonly Effect[]): Effect[] {
         break;
     }
   }
-  return [...kept.values()];
+  return [...kept.values()].filter((e) => e.op !== 'enqueue' || !kept.has(`leave|${e.contactId}`));
 }
 
 /**
  * Applies a batch. Unknown kinds are counted and skipped; invalid records are counted and skipped (retrying
  * cannot fix them). First the batch's idempotent effects, coalesced (newest-wins, maxima, one-way queue exits:
- * writing them again on a retry changes nothing); then each event's counter additions exactly once, a few
- * at a time (additions commute). The earliest record that fails is reported, so the stream retries from it;
- * records already applied, before or after it, are recognised on redelivery and not counted twice.
+ * writing them again on a retry changes nothing); then the counter additions exactly once: from a stream
+ * shard, in runs after the shard's mark (see applyRuns), and the shard's clock; without one, each event on its
+ * own with an applied marker, a few at a time (additions commute). The earliest record that fails is
+ * reported, so the stream retries from it; records already applied are recognised on redelivery and not
+ * counted twice.
  */
 export async function aggregateBatch(
   records: readonly ParsedRecord[],
@@ -84,7 +89,10 @@ export async function aggregateBatch(
     store: MetricsStore;
     settings: MetricsSettings;
     concurrency?: number;
-    /** The stream shard the batch came from, and the wall clock: with both, the shard's clock is kept. */
+    /**
+     * The stream shard the batch came from: its records are counted in runs, and with the wall clock its
+     * clock is kept.
+     */
     shard?: string;
     /** The wall clock; with it, contact records older than the version window are not counted. */
     now?: () => Date;
@@ -152,6 +160,26 @@ export async function aggregateBatch(
       };
     }
 
+  if (deps.shard) {
+    const runs = await applyRuns(deps.shard, events, deps.store, reasonOf);
+    applied += runs.applied;
+    replaced += runs.replaced;
+    duplicates += runs.duplicates;
+    let failure = runs.failure;
+    const newest = newestLiveEvent(
+      records.flatMap((r) => (r.status === 'event' ? [{ kind: r.event.kind, at: r.event.at }] : [])),
+    );
+    // The batch is done when its clock is kept too (the live view measures waits against it); if that write
+    // fails, the last record is retried (and recognised as applied) so that the clock is written again.
+    if (!failure && newest && deps.now)
+      try {
+        await deps.store.recordClock({ shard: deps.shard, at: newest, receivedAt: deps.now().toISOString() });
+      } catch (error) {
+        failure = { id: records.at(-1)!.id, reason: reasonOf(error) };
+      }
+    return { applied, replaced, duplicates, unknown, invalid, expired, failures: failure ? [failure] : [] };
+  }
+
   let failed = undefined as { index: number; id: string; reason: string } | undefined;
   const fail = (f: NonNullable<typeof failed>) => {
     if (!failed || f.index < failed.index) failed = f;
@@ -185,17 +213,6 @@ export async function aggregateBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 1) }, worker));
-  // The batch is done when its clock is kept too (the live view measures waits against it); if that write
-  // fails, the last event is retried (and recognised as applied) so that the clock is written again.
-  const newest = newestLiveEvent(
-    records.flatMap((r) => (r.status === 'event' ? [{ kind: r.event.kind, at: r.event.at }] : [])),
-  );
-  if (!failed && newest && deps.shard && deps.now)
-    try {
-      await deps.store.recordClock({ shard: deps.shard, at: newest, receivedAt: deps.now().toISOString() });
-    } catch (error) {
-      failed = { index: events.length - 1, id: events.at(-1)!.id, reason: reasonOf(error) };
-    }
   return {
     applied,
     replaced,
@@ -205,4 +222,69 @@ export async function aggregateBatch(
     expired,
     failures: failed ? [{ id: failed.id, reason: failed.reason }] : [],
   };
+}
+
+/**
+ * A shard's records in runs (see shard-runs.ts): those at or before the shard's mark were applied by an
+ * earlier delivery and are duplicates; the rest are cut into runs written one after another, each moving the
+ * mark. The first run that fails is reported by its first record, so the stream retries from there.
+ */
+async function applyRuns(
+  shard: string,
+  events: readonly { id: string; additions: Effect[]; version?: ContactVersion }[],
+  store: MetricsStore,
+  reasonOf: (error: unknown) => string,
+): Promise<{
+  applied: number;
+  replaced: number;
+  duplicates: number;
+  failure?: { id: string; reason: string };
+}> {
+  let applied = 0;
+  let replaced = 0;
+  let duplicates = 0;
+  const counting = events.filter((e) => {
+    if (!e.additions.length) applied++;
+    return e.additions.length > 0;
+  });
+  if (!counting.length) return { applied, replaced, duplicates };
+  let mark: string | undefined;
+  let runs;
+  try {
+    mark = await store.shardMark(shard);
+    const pending = counting.filter((e) => sequenceAfter(e.id, mark));
+    duplicates += counting.length - pending.length;
+    const contacts = [...new Set(pending.flatMap((e) => (e.version ? [e.version.contactId] : [])))];
+    const stored = contacts.length ? await store.appliedVersions(contacts) : new Map();
+    runs = buildRuns(pending, stored, store.runLimit);
+  } catch (error) {
+    return { applied, replaced, duplicates, failure: { id: counting[0]!.id, reason: reasonOf(error) } };
+  }
+  for (const run of runs) {
+    if (run.outcomes.every((o) => o === 'stale')) {
+      duplicates += run.outcomes.length;
+      continue;
+    }
+    let written: boolean;
+    try {
+      written = await store.applyRun({
+        shard,
+        ...(mark === undefined ? {} : { after: mark }),
+        through: run.through,
+        versions: run.versions,
+        additions: run.additions,
+      });
+    } catch (error) {
+      return { applied, replaced, duplicates, failure: { id: run.first, reason: reasonOf(error) } };
+    }
+    // Another reader moved the mark (or a version) meanwhile: the redelivery reads them again.
+    if (!written)
+      return { applied, replaced, duplicates, failure: { id: run.first, reason: 'ConcurrentWrite' } };
+    mark = run.through;
+    for (const o of run.outcomes)
+      if (o === 'applied') applied++;
+      else if (o === 'replaced') replaced++;
+      else duplicates++;
+  }
+  return { applied, replaced, duplicates };
 }
