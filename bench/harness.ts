@@ -39,4 +39,6 @@ export interface BenchOptions {
   readonly batchCases?: number;
   readonly batchConcurrency?: number;
   readonly batchTransactionItems?: number;
+  readonly simulateContacts?: number;
+  readonly simulateAgents?: number;
 }

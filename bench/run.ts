@@ -2,7 +2,8 @@
  * `npm run bench` runs every benchmark, one family after another in this one process; `npm run bench --
  * --only PREFIX` runs those whose name starts with PREFIX (e.g. `--only search`). Each prints one JSON object
  * a line: {"name", "value", "unit", …details}. The batch family takes `--batch-cases N`, `--batch-concurrency
- * N` and `--batch-transaction-items N`.
+ * N` and `--batch-transaction-items N`; the simulate family `--simulate-contacts N` and `--simulate-agents N`
+ * (a larger day after the 10,000-contact one, with the ratio of their times).
  */
 import { progress, type BenchOptions } from './harness';
 
@@ -10,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   search: () => import('./search'),
   connect: () => import('./connect'),
   metrics: () => import('./metrics'),
+  aggregator: () => import('./aggregator'),
   e2e: () => import('./e2e'),
   simulate: () => import('./simulate'),
   batch: () => import('./batch'),
@@ -26,6 +28,8 @@ const NUMBERS = {
   '--batch-cases': 'batchCases',
   '--batch-concurrency': 'batchConcurrency',
   '--batch-transaction-items': 'batchTransactionItems',
+  '--simulate-contacts': 'simulateContacts',
+  '--simulate-agents': 'simulateAgents',
 } as const;
 
 function parseArgs(args: readonly string[]): { prefix?: string; options: BenchOptions } {

@@ -94,6 +94,8 @@ export interface SimulationReport {
   readonly mismatches: readonly string[];
   readonly agents: number;
   readonly events: number;
+  /** The flows' function invocations, and those that took the error branch (past the time limit, failed). */
+  readonly invocations: { readonly calls: number; readonly timedOut: number; readonly failed: number };
   /** Simulated seconds per real second: asked (null for max) and achieved while playing. */
   readonly speed: { readonly asked: number | null; readonly achieved: number };
   /** How many times slower than asked the day played (1 when it kept up; null for max). */
@@ -353,6 +355,7 @@ export async function simulate(
     return result;
   };
   const engine = localFlowEngine(config, { ...target.handlers, createCase });
+  const invocations = { calls: 0, timedOut: 0, failed: 0 };
   const runFlow = async (contact: PlannedContact, queues: QueueProbe) => {
     const medium = MEDIA[contact.medium];
     const arrival = new Date(start + (contact.arrival + 5) * 1000);
@@ -368,6 +371,9 @@ export async function simulate(
       },
       contact.contactId,
     );
+    invocations.calls += outcome.invocations.calls;
+    invocations.timedOut += outcome.invocations.timedOut;
+    invocations.failed += outcome.invocations.failed;
     return {
       ...(outcome.end.kind === 'queued' ? { queue: outcome.end.queue } : {}),
       attributes: outcome.attributes,
@@ -570,6 +576,7 @@ export async function simulate(
     mismatches: mismatches.slice(0, 20),
     agents: agents.length,
     events,
+    invocations,
     speed: {
       asked: paced ? options.speed : null,
       achieved: Math.round(achieved * 10) / 10,
