@@ -26,6 +26,7 @@ import { makeSurgeRuleHandler } from '../lambdas/surge-rule/function';
 import { RecordedCallbackContacts } from '../shared/adapters/connect/callback-contacts';
 import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../lambdas/connect-case-status/function';
+import { makeConnectMessageHandler } from '../lambdas/connect-message/function';
 import { makeConnectLookupHandler } from '../lambdas/connect-lookup/function';
 import { makeMetricsAggregatorHandler } from '../lambdas/metrics-aggregator/function';
 import { localFlowEngine, localQueue, localQueues } from './contact-center';
@@ -160,6 +161,7 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     lookup: makeConnectLookupHandler(runtime('connect-lookup')),
     createCase: makeConnectCaseHandler(runtime('connect-case')),
     caseStatus: makeConnectCaseStatusHandler(runtime('connect-case-status')),
+    message: makeConnectMessageHandler(runtime('connect-message')),
     ...(config.deployment.appointments
       ? {
           appointments: makeConnectAppointmentsHandler(runtime('connect-appointments')),

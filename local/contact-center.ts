@@ -2,6 +2,7 @@ import type { LoadedConfig } from '../shared/config/load';
 import { generalDepartment, QueueMap } from '../shared/domain/departments';
 import {
   customerQueueFlow,
+  outboundMessageFlow,
   inboundTextFlow,
   inboundVoiceFlow,
   statusLineFlow,
@@ -22,6 +23,7 @@ export const LOCAL = {
   voiceFlow: 'local:flow:inbound-voice',
   textFlow: 'local:flow:inbound-text',
   statusFlow: 'local:flow:status-line',
+  outboundFlow: 'local:flow:outbound-message',
   queueFlow: 'local:flow:customer-queue',
   queue: localQueue,
   functions: {
@@ -30,6 +32,7 @@ export const LOCAL = {
     status: 'local:fn:connect-case-status',
     appointments: 'local:fn:connect-appointments',
     callbacks: 'local:fn:connect-callbacks',
+    message: 'local:fn:connect-message',
   },
 };
 
@@ -42,6 +45,8 @@ export function localFlowEngine(
     caseStatus: FlowFunction;
     appointments?: FlowFunction;
     callbacks?: FlowFunction;
+    /** The outbound message's text (the outbound flow runs where it is given). */
+    message?: FlowFunction;
   },
   now: () => Date = () => new Date(),
 ): FlowEngineDeps {
@@ -66,6 +71,7 @@ export function localFlowEngine(
       [LOCAL.textFlow]: inboundTextFlow(deployment, catalogue.entries, targets).flow,
       [LOCAL.statusFlow]: statusLineFlow(deployment, targets).flow,
       [LOCAL.queueFlow]: customerQueueFlow(deployment).flow,
+      [LOCAL.outboundFlow]: outboundMessageFlow(LOCAL.functions.message).flow,
     },
     functions: {
       [LOCAL.functions.lookup]: handlers.lookup,
@@ -73,6 +79,7 @@ export function localFlowEngine(
       [LOCAL.functions.status]: handlers.caseStatus,
       ...(handlers.appointments ? { [LOCAL.functions.appointments]: handlers.appointments } : {}),
       ...(handlers.callbacks ? { [LOCAL.functions.callbacks]: handlers.callbacks } : {}),
+      ...(handlers.message ? { [LOCAL.functions.message]: handlers.message } : {}),
     },
     queues: localQueues(deployment),
     calendar,

@@ -17,6 +17,8 @@ export interface Caller {
   readonly ask?: (prompt: string, kind: 'keys' | 'text', actionId: string) => Promise<string | undefined>;
   /** Hears each line of the conversation as it happens. */
   readonly hear?: (line: string) => void;
+  /** The attributes the contact starts with (set by the request that started it, e.g. an outbound chat). */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export type FlowFunction = (event: unknown) => Promise<unknown>;
@@ -52,6 +54,8 @@ export interface FlowOutcome {
   readonly attributes: Readonly<Record<string, string>>;
   readonly external: Readonly<Record<string, string>>;
   readonly callback?: CreatedCallback;
+  /** Functions invoked, and those that took the error branch: past the block's time limit, or failed. */
+  readonly invocations: { readonly calls: number; readonly timedOut: number; readonly failed: number };
 }
 
 export class FlowEngineError extends Error {
@@ -62,6 +66,8 @@ export class FlowEngineError extends Error {
 }
 
 const MAX_STEPS = 1000;
+/** What a function invocation past its block's time limit rejects with. */
+const TIME_LIMIT = new Error('time limit');
 
 /**
  * Runs a contact through the flows Connect would run, action by action: prompts, DTMF and Lex input,
@@ -80,7 +86,7 @@ export async function runContact(
     transcript.push(line);
     caller.hear?.(line);
   };
-  const attributes: Record<string, string> = {};
+  const attributes: Record<string, string> = { ...caller.attributes };
   let external: Record<string, string> = {};
   let stored = '';
   let queue = '';
@@ -90,6 +96,7 @@ export async function runContact(
   const keys = [...(caller.keys ?? [])];
   const says = [...(caller.says ?? [])];
   const loops = new Map<string, number>();
+  const invocations = { calls: 0, timedOut: 0, failed: 0 };
   let flow = deps.flows[startFlowArn];
   if (!flow) throw new FlowEngineError(`no flow ${startFlowArn}`);
   let actions = new Map(flow.Actions.map((a) => [a.Identifier, a]));
@@ -284,16 +291,19 @@ export async function runContact(
         };
         const limit = Number(p.InvocationTimeLimitSeconds) * 1000;
         let timer: NodeJS.Timeout | undefined;
+        invocations.calls++;
         try {
           const result = await Promise.race([
             fn(event),
-            new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('time limit')), limit))),
+            new Promise((_, reject) => (timer = setTimeout(() => reject(TIME_LIMIT), limit))),
           ]);
           external = Object.fromEntries(
             Object.entries((result ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
           );
           current = next(action, action.Transitions.NextAction);
-        } catch {
+        } catch (problem) {
+          if (problem === TIME_LIMIT) invocations.timedOut++;
+          else invocations.failed++;
           current = error(action, 'NoMatchingError');
         } finally {
           clearTimeout(timer);
@@ -364,6 +374,7 @@ export async function runContact(
           attributes,
           external,
           ...(callback ? { callback } : {}),
+          invocations,
         };
       case 'TransferToFlow': {
         const target = deps.flows[String(p.ContactFlowId)];
@@ -384,6 +395,7 @@ export async function runContact(
           attributes,
           external,
           ...(callback ? { callback } : {}),
+          invocations,
         };
       default:
         throw new FlowEngineError(

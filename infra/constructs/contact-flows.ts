@@ -89,7 +89,7 @@ export class ContactFlows extends Construct {
       'outbound-message',
       'CONTACT_FLOW',
       'Proactive message (answer or requested link)',
-      outboundMessageFlow(),
+      outboundMessageFlow(props.functions.message),
       props,
     ).attrContactFlowArn;
     this.followUpTaskName = flowName(FOLLOW_UP_TASK);

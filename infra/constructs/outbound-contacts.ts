@@ -73,9 +73,10 @@ export class OutboundContacts extends Construct {
       timeout: Duration.seconds(30),
     });
     // The case, its contacts and its transition (COMMUNICATED or RESOLVED closes it: its topic's guard goes);
-    // the owner, their screen pops and the per-number message counts. Nothing deleted or batch-written there.
+    // the owner, their screen pops, the per-number message counts and each message's text, kept for its flow
+    // to read by reference. Nothing deleted or batch-written there.
     grantTable(this.notifier, casesTable, ['GetItem', 'Query', 'PutItem', 'DeleteItem']);
-    grantTable(this.notifier, citizensTable, ['GetItem', 'UpdateItem']);
+    grantTable(this.notifier, citizensTable, ['GetItem', 'PutItem', 'UpdateItem']);
     this.notifier.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['connect:StartOutboundChatContact'],

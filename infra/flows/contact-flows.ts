@@ -25,7 +25,14 @@ import {
 } from './builder';
 import type { Flow } from './flow-language';
 import { AGENT_INTENT, botDefinition, CANCEL_INTENT, CHOICE_INTENTS, CONFIRM_INTENT } from './lex-bot';
-import { APPOINTMENT_PROMPTS, CALLBACK_PROMPTS, PROMPTS, TEXT_PROMPTS, type Prompts } from './prompts';
+import {
+  APPOINTMENT_PROMPTS,
+  CALLBACK_PROMPTS,
+  OUTBOUND_PROMPTS,
+  PROMPTS,
+  TEXT_PROMPTS,
+  type Prompts,
+} from './prompts';
 
 /** What the flows point at: ARNs (CDK tokens at synth, local ids in the flow engine). */
 export interface FlowTargets {
@@ -39,6 +46,8 @@ export interface FlowTargets {
     readonly appointments?: string;
     /** Queued callbacks on the voice line (absent: the deployment offers none). */
     readonly callbacks?: string;
+    /** The text of a proactive message, read by its reference. */
+    readonly message: string;
   };
   /** Queue per department id. */
   readonly queues: Readonly<Record<string, string>>;
@@ -929,14 +938,21 @@ export function inboundTextFlow(
 }
 
 /**
- * A proactive message (an answer, a requested link): Connect starts it as an outbound SMS or WhatsApp chat,
- * this flow says the text it carries in `$.Attributes.message`, and the contact ends. A citizen who replies
- * starts a new inbound contact, which the inbound text flow takes.
+ * A proactive message (an answer, a requested link): Connect starts it as an outbound SMS or WhatsApp chat
+ * carrying only the message's id (`$.Attributes.messageRef`); this flow reads the text by it from the message
+ * function, says it without keeping it, and the contact ends. A text it cannot read becomes a note, in the
+ * message's language, to write back. A citizen who replies starts a new inbound contact, which the inbound
+ * text flow takes.
  */
-export function outboundMessageFlow(): GeneratedFlow {
+export function outboundMessageFlow(messageFunction: string): GeneratedFlow {
   const b = new FlowBuilder();
-  b.add(logging('start', 'say'));
-  b.add(message('say', '$.Attributes.message', 'end'));
+  b.add(logging('start', 'read'));
+  b.add(invoke('read', messageFunction, { messageRef: '$.Attributes.messageRef' }, 'read-ok', 'unread'));
+  b.add(compare('read-ok', '$.External.outcome', [equals('say', 'OK')], 'unread'));
+  b.add(message('say', '$.External.text', 'end'));
+  b.add(compare('unread', '$.Attributes.lang', [equals('unread-en', 'en')], 'unread-es'));
+  b.add(message('unread-es', OUTBOUND_PROMPTS.es.unread, 'end'));
+  b.add(message('unread-en', OUTBOUND_PROMPTS.en.unread, 'end'));
   b.add(disconnect('end'));
   return { flow: b.build('start'), menuKeys: b.menuKeys };
 }

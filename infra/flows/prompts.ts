@@ -256,3 +256,15 @@ export const CALLBACK_PROMPTS: Record<Language, CallbackPrompts> = {
       'We have sent you the answer and the link by text message. If you still need help, write to us or call later.',
   },
 };
+
+/** What a proactive message says when its text cannot be read (gone, or the function failed). */
+export const OUTBOUND_PROMPTS: Record<Language, { readonly unread: string }> = {
+  es: {
+    unread:
+      'Teníamos un mensaje para usted sobre su trámite $.Attributes.ticket, pero no pudimos mostrarlo. Escríbanos por este medio y una persona le responderá.',
+  },
+  en: {
+    unread:
+      'We had a message for you about your request $.Attributes.ticket but could not show it. Write to us here and a person will answer you.',
+  },
+};

@@ -2,6 +2,8 @@ import {
   DEPLOY_ONLY_BLOCK_TYPES,
   ENGINE_BLOCK_TYPES,
   FLOW_VERSION,
+  isKeptAttribute,
+  isKeptResult,
   MAX_ACTIONS,
   MAX_CONTENT_CHARS,
   type Action,
@@ -146,6 +148,26 @@ function tasksEndedWithoutQueue(flow: Flow, byId: ReadonlyMap<string, Action>): 
  * Checks a flow against the flow language's rules and ours. Returns every problem found (empty when the flow
  * is sound); `assertValidFlow` throws them together.
  */
+/**
+ * Attributes an action would keep with the contact's record for 24 months (where nothing can be erased) that
+ * are not known to hold nothing personal: a name not in KEPT_ATTRIBUTES, or a value taken from a function
+ * result not in KEPT_RESULTS (a literal, written by the deployment, and another attribute are fine).
+ */
+function personalAttributes(action: Action): string[] {
+  const problems: string[] = [];
+  const attributes = (action.Parameters.Attributes ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!isKeptAttribute(name))
+      problems.push(`sets contact attribute "${name}", which is not listed as holding nothing personal`);
+    for (const [, result] of String(value).matchAll(/\$\.External\.([A-Za-z0-9_]+)/g))
+      if (!isKeptResult(result!))
+        problems.push(
+          `sets "${name}" from the function result "${result}", which is not listed as holding nothing personal`,
+        );
+  }
+  return problems;
+}
+
 export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
   const problems: string[] = [];
   const actions = flow.Actions ?? [];
@@ -214,6 +236,8 @@ export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
       )
         problems.push(`${where}: goes on to a disconnect without a goodbye`);
     }
+    if (action.Type === 'UpdateContactAttributes')
+      problems.push(...personalAttributes(action).map((p) => `${where}: ${p}`));
     if (action.Type === 'InvokeLambdaFunction') {
       const arn = String(action.Parameters.LambdaFunctionARN ?? '');
       const limit = Number(action.Parameters.InvocationTimeLimitSeconds);

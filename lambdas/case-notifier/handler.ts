@@ -1,5 +1,6 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ConnectMessageSender } from '../../shared/adapters/connect/outbound';
+import { DynamoMessageTexts } from '../../shared/adapters/dynamodb/message-texts';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { loadRuntime, need } from '../../shared/runtime/runtime';
 import { makeCaseNotifierHandler } from './function';
@@ -14,10 +15,14 @@ const { settings } = runtime;
 export const handler = makeCaseNotifierHandler(runtime, {
   // In AWS, Connect's outbound SMS/WhatsApp chats; without an instance (locally), the outbox (GET /outbox).
   sender: settings.connectInstanceId
-    ? new ConnectMessageSender(new ConnectClient({}), {
-        instanceId: settings.connectInstanceId,
-        flowId: need(settings, 'outboundFlowId'),
-        sources: settings.messagingSources,
-      })
+    ? new ConnectMessageSender(
+        new ConnectClient({}),
+        new DynamoMessageTexts(runtime.doc, need(settings, 'citizensTable')),
+        {
+          instanceId: settings.connectInstanceId,
+          flowId: need(settings, 'outboundFlowId'),
+          sources: settings.messagingSources,
+        },
+      )
     : new DynamoOutbox(runtime.doc, need(settings, 'casesTable')),
 });

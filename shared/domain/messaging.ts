@@ -22,6 +22,31 @@ export interface OutgoingMessage {
   readonly text: string;
 }
 
+/**
+ * Message texts kept for a short time under the message's id, so that what leaves through Amazon Connect
+ * carries only that opaque reference: Connect keeps a contact's attributes for 24 months and cannot erase
+ * them, while a kept text is Ventanilla's to erase (and expires by itself). The outbound flow reads the text
+ * back by its reference, for the number it goes to.
+ */
+export interface MessageTexts {
+  keep(message: Pick<OutgoingMessage, 'id' | 'to' | 'text'>): Promise<void>;
+  /** Message `id`'s text and the number it goes to, while it is kept. */
+  read(id: string): Promise<{ readonly text: string; readonly to: string } | undefined>;
+}
+
+/** How long a text is kept for its outbound contact to read: Connect starts it at once, or within the hour. */
+export const MESSAGE_TEXT_HOURS = 48;
+
+/**
+ * The text an outbound contact says: the one kept under its reference — for the contact's number, when the
+ * contact names one (a text kept for another number is not found). NotFound otherwise.
+ */
+export async function messageText(texts: MessageTexts, ref: string, to: string | undefined): Promise<string> {
+  const kept = ref ? await texts.read(ref) : undefined;
+  if (!kept || (to !== undefined && kept.to !== to)) throw new NotFoundError('message');
+  return kept.text;
+}
+
 /** Sends messages: Connect's outbound chat or End User Messaging in AWS, a recorded outbox locally. */
 export interface MessageSender {
   /** Sends once per message id: a second call with the same id sends nothing. */

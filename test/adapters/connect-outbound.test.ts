@@ -1,61 +1,74 @@
-import { ConnectClient } from '@aws-sdk/client-connect';
 import { QueueMap } from '../../shared/domain/departments';
 import { ConnectMessageSender, ConnectTaskSink } from '../../shared/adapters/connect/outbound';
 import { exportKeys, importOf } from '../../shared/adapters/s3/exchange';
 import { MessagingUnavailableError } from '../../shared/domain/errors';
 import type { FollowUpTask } from '../../shared/domain/follow-up';
-
-/**
- * The Connect control plane cannot run here: a client whose HTTP handler records each request and answers as
- * Connect does, so what is checked is the request the real SDK serialises from our adapters.
- */
-function recordingClient() {
-  const requests: { path: string; body: Record<string, unknown> }[] = [];
-  const client = new ConnectClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    requestHandler: {
-      handle: async (request: { path: string; body?: unknown }) => {
-        requests.push({
-          path: request.path,
-          body: JSON.parse(
-            typeof request.body === 'string'
-              ? request.body
-              : new TextDecoder().decode(request.body as Uint8Array),
-          ),
-        });
-        const { Readable } = await import('node:stream');
-        return {
-          response: {
-            statusCode: 200,
-            headers: { 'content-type': 'application/json' },
-            body: Readable.from([Buffer.from(JSON.stringify({ ContactId: 'c-1' }))]),
-          },
-        };
-      },
-    },
-  });
-  return { client, requests };
-}
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoMessageTexts } from '../../shared/adapters/dynamodb/message-texts';
+import { loadConfig } from '../../shared/config/load';
+import { createRuntime } from '../../shared/runtime/runtime';
+import { makeConnectMessageHandler } from '../../lambdas/connect-message/function';
+import { LOCAL, localFlowEngine } from '../../local/contact-center';
+import { runContact } from '../../local/flow-engine';
+import { recordingClient } from '../support/connect-client';
+import { freshTables } from '../support/dynamo';
 
 const SMS = 'arn:aws:connect:us-east-1:111122223333:phone-number/4f2a9c1e-0000-4000-8000-000000000002';
 
+/** A sender on a fresh citizens table, the local flow engine with the message function on the same table. */
+async function outbound() {
+  const { doc, names } = await freshTables();
+  const config = loadConfig('config/city-hall');
+  const runtime = createRuntime({
+    service: 'connect-message',
+    config,
+    doc,
+    settings: { citizensTable: names.citizens, casesTable: names.cases },
+    logLevel: 'SILENT',
+  });
+  const { client, requests } = recordingClient();
+  const sender = new ConnectMessageSender(client, new DynamoMessageTexts(doc, names.citizens), {
+    instanceId: 'inst-1',
+    flowId: 'flow-out',
+    sources: { SMS, WHATSAPP: SMS },
+  });
+  const handler = makeConnectMessageHandler(runtime);
+  const unused = async () => ({});
+  const engine = localFlowEngine(config, {
+    lookup: unused,
+    createCase: unused,
+    caseStatus: unused,
+    message: handler,
+  });
+  /** The outbound contact Connect would start from a request: its flow, its attributes, its number. */
+  const play = (request: (typeof requests)[number], phone = '+50762223333') =>
+    runContact(
+      engine,
+      LOCAL.outboundFlow,
+      {
+        channel: 'CHAT',
+        subtype: 'connect:WhatsApp',
+        phone,
+        attributes: request.body.Attributes as Record<string, string>,
+      },
+      'outbound-1',
+    );
+  return { doc, names, sender, requests, play };
+}
+
 describe('Connect outbound adapters', () => {
-  it('sends an answer as an outbound SMS or WhatsApp chat with the message id as idempotency token', async () => {
-    const { client, requests } = recordingClient();
-    const sender = new ConnectMessageSender(client, {
-      instanceId: 'inst-1',
-      flowId: 'flow-out',
-      sources: { SMS, WHATSAPP: SMS },
-    });
-    await sender.send({
-      id: '4829137756#4',
-      ticket: '4829137756',
-      channel: 'WHATSAPP',
-      to: '+50762223333',
-      language: 'es',
-      text: 'Respuesta a su trámite 4829137756: lista.',
-    });
+  const answer = {
+    id: '4829137756#4',
+    ticket: '4829137756',
+    channel: 'WHATSAPP',
+    to: '+50762223333',
+    language: 'es',
+    text: 'Respuesta a su trámite 4829137756: lista para retirar, Marisol.',
+  } as const;
+
+  it('sends an answer as an outbound chat carrying only its reference; the flow says the kept text and keeps none of it', async () => {
+    const { sender, requests, play } = await outbound();
+    await sender.send(answer);
     expect(requests).toEqual([
       {
         path: '/contact/outbound-chat',
@@ -66,19 +79,40 @@ describe('Connect outbound adapters', () => {
           SourceEndpoint: { Type: 'CONNECT_PHONENUMBER_ARN', Address: SMS },
           DestinationEndpoint: { Type: 'TELEPHONE_NUMBER', Address: '+50762223333' },
           SegmentAttributes: { 'connect:Subtype': { ValueString: 'connect:WhatsApp' } },
-          Attributes: {
-            ticket: '4829137756',
-            message: 'Respuesta a su trámite 4829137756: lista.',
-            lang: 'es',
-          },
+          Attributes: { ticket: '4829137756', messageRef: '4829137756#4', lang: 'es' },
         }),
       },
     ]);
+    // Nothing of the text in what Connect keeps for 24 months.
+    expect(JSON.stringify(requests)).not.toContain('Marisol');
+    const heard = await play(requests[0]!);
+    expect(heard.transcript).toContain(`< ${answer.text}`);
+    expect(JSON.stringify(heard.attributes)).not.toContain('Marisol');
+    expect(heard.end).toEqual({ kind: 'disconnected' });
+  });
+
+  it('says a note to write back, in the message language, when the text is gone or not for this number', async () => {
+    const { doc, names, sender, requests, play } = await outbound();
+    await sender.send({ ...answer, language: 'en' });
+    const toOther = await play(requests[0]!, '+50769998888');
+    expect(toOther.transcript.join('\n')).toContain('could not show it');
+    expect(toOther.transcript.join('\n')).not.toContain('Marisol');
+    await doc.send(
+      new DeleteCommand({ TableName: names.citizens, Key: { pk: 'MESSAGE#4829137756#4', sk: 'TEXT' } }),
+    );
+    const gone = await play(requests[0]!);
+    expect(gone.transcript.join('\n')).toContain('We had a message for you about your request 4829137756');
+    expect(gone.end).toEqual({ kind: 'disconnected' });
   });
 
   it('refuses a channel with no number, so the case waits instead of failing', async () => {
     const { client, requests } = recordingClient();
-    const sender = new ConnectMessageSender(client, { instanceId: 'i', flowId: 'f', sources: { SMS } });
+    const texts = { keep: async () => {}, read: async () => undefined };
+    const sender = new ConnectMessageSender(client, texts, {
+      instanceId: 'i',
+      flowId: 'f',
+      sources: { SMS },
+    });
     await expect(
       sender.send({ id: 'x', ticket: 't', channel: 'WHATSAPP', to: '+5076', language: 'en', text: 'x' }),
     ).rejects.toBeInstanceOf(MessagingUnavailableError);

@@ -32,11 +32,13 @@ const functionId = (name: string) =>
 describe('contact center stack', () => {
   it('runs each Connect function on arm64 Node 22 with the shared env names and a timeout under the flow limit', () => {
     const fns = resources('AWS::Lambda::Function').filter(([id]) => id.startsWith('connect'));
-    // The lookup, the case, the status line, the appointments and the callbacks (the deployment has both).
+    // The lookup, the case, the status line, the outbound message's text, the appointments and the callbacks
+    // (the deployment has both).
     expect(fns.map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''))).toEqual([
       'connectlookup',
       'connectcase',
       'connectcasestatus',
+      'connectmessage',
       'connectappointments',
       'connectcallbacks',
     ]);

@@ -21,7 +21,12 @@ import {
 
 const { deployment, catalogue } = loadConfig('config/city-hall');
 const targets: FlowTargets = {
-  functions: { lookup: 'arn:fn:lookup', createCase: 'arn:fn:case', status: 'arn:fn:status' },
+  functions: {
+    lookup: 'arn:fn:lookup',
+    createCase: 'arn:fn:case',
+    status: 'arn:fn:status',
+    message: 'arn:fn:message',
+  },
   queues: Object.fromEntries(deployment.departments.map((d) => [d.id, `arn:queue:${d.id}`])),
   generalDepartment: 'general-information',
   customerQueueFlow: 'arn:flow:queue',
@@ -161,6 +166,34 @@ describe('generated flows', () => {
       assertValidFlow('status-line', status.flow, { ...context, menuKeys: status.menuKeys }),
     ).not.toThrow();
     expect(validateFlow(queue.flow, { flowType: 'CUSTOMER_QUEUE' })).toEqual([]);
+  });
+
+  it('keep no personal data as contact attributes (Connect keeps them 24 months): every flow, and a rule that says so', () => {
+    const text = inboundTextFlow(deployment, catalogue.entries, targets);
+    const setters = [voice, status, text].flatMap((g) =>
+      g.flow.Actions.filter((a) => a.Type === 'UpdateContactAttributes'),
+    );
+    expect(setters.length).toBeGreaterThan(10);
+    for (const g of [voice, status, text])
+      expect(validateFlow(g.flow, context).join('\n')).not.toMatch(/personal/);
+    // The same flow, had it kept the caller's name, or a ticket taken from the answer's text.
+    const keep = (attributes: Record<string, string>): Flow => ({
+      ...voice.flow,
+      Actions: voice.flow.Actions.map((a) =>
+        a.Identifier === 'keep-caller'
+          ? { ...a, Parameters: { ...a.Parameters, Attributes: attributes } }
+          : a,
+      ),
+    });
+    expect(validateFlow(keep({ givenNames: '$.External.givenNames' }), context)).toEqual(
+      expect.arrayContaining([
+        'action "keep-caller" (UpdateContactAttributes): sets contact attribute "givenNames", which is not listed as holding nothing personal',
+        'action "keep-caller" (UpdateContactAttributes): sets "givenNames" from the function result "givenNames", which is not listed as holding nothing personal',
+      ]),
+    );
+    expect(validateFlow(keep({ ticket: 'Respuesta: $.External.answer' }), context)).toContain(
+      'action "keep-caller" (UpdateContactAttributes): sets "ticket" from the function result "answer", which is not listed as holding nothing personal',
+    );
   });
 
   it('tell a queued caller how many wait before the hold message, in their language', () => {

@@ -17,6 +17,7 @@ const { deployment, catalogue, calendar } = loadConfig('config/city-hall');
 const queue = (department: string) => `local:queue:${department}`;
 const targets: FlowTargets = {
   functions: {
+    message: 'local:fn:message',
     lookup: 'local:fn:lookup',
     createCase: 'local:fn:case',
     status: 'local:fn:status',

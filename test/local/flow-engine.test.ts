@@ -22,7 +22,12 @@ import { answerCase, connectEvent, loadConnectHandlers } from '../support/connec
 const { deployment, catalogue, calendar } = loadConfig('config/city-hall');
 const queue = (department: string) => `local:queue:${department}`;
 const targets: FlowTargets = {
-  functions: { lookup: 'local:fn:lookup', createCase: 'local:fn:case', status: 'local:fn:status' },
+  functions: {
+    lookup: 'local:fn:lookup',
+    createCase: 'local:fn:case',
+    status: 'local:fn:status',
+    message: 'local:fn:message',
+  },
   queues: Object.fromEntries(deployment.departments.map((d) => [d.id, queue(d.id)])),
   generalDepartment: 'general-information',
   customerQueueFlow: 'local:flow:queue',

@@ -6,14 +6,17 @@ import {
 import { MessagingUnavailableError } from '../../domain/errors';
 import type { QueueMap } from '../../domain/departments';
 import type { FollowUpSink, FollowUpTask } from '../../domain/follow-up';
-import type { MessageSender, OutgoingMessage } from '../../domain/messaging';
+import type { MessageSender, MessageTexts, OutgoingMessage } from '../../domain/messaging';
 
 /** Connect's idempotency tokens are at most 500 characters; ours are far shorter, this keeps it so. */
 const token = (id: string) => id.slice(0, 500);
 
 export interface ConnectMessagingOptions {
   readonly instanceId: string;
-  /** The outbound-message flow: it says `$.Attributes.message` to the citizen and disconnects. */
+  /**
+   * The outbound-message flow: it reads the text kept under `$.Attributes.messageRef` (the message's id), says
+   * it to the citizen and disconnects.
+   */
   readonly flowId: string;
   /** The phone-number ARN each channel leaves from; a channel without one cannot send. */
   readonly sources: { readonly SMS?: string | undefined; readonly WHATSAPP?: string | undefined };
@@ -21,18 +24,22 @@ export interface ConnectMessagingOptions {
 
 /**
  * Sends SMS and WhatsApp messages as outbound chat contacts of Amazon Connect, so they show in the
- * citizen's contact history and in Connect's own records. The message id is the idempotency token: a retry
- * of the same message starts no second contact.
+ * citizen's contact history and in Connect's own records. The text is kept first (MessageTexts) and the
+ * contact carries only the message's id, which its flow reads the text by: nothing of the text stays in
+ * Connect's 24-month record. The message id is the idempotency token: a retry of the same message starts no
+ * second contact.
  */
 export class ConnectMessageSender implements MessageSender {
   constructor(
     private readonly client: ConnectClient,
+    private readonly texts: MessageTexts,
     private readonly options: ConnectMessagingOptions,
   ) {}
 
   async send(message: OutgoingMessage): Promise<void> {
     const source = this.options.sources[message.channel];
     if (!source) throw new MessagingUnavailableError(message.channel);
+    await this.texts.keep(message);
     await this.client.send(
       new StartOutboundChatContactCommand({
         InstanceId: this.options.instanceId,
@@ -46,7 +53,7 @@ export class ConnectMessageSender implements MessageSender {
         },
         Attributes: {
           ...(message.ticket ? { ticket: message.ticket } : {}),
-          message: message.text,
+          messageRef: message.id,
           lang: message.language,
         },
         ChatDurationInMinutes: 60,
