@@ -20,9 +20,10 @@ async function day(contacts: number, agents: number) {
       speed: Infinity,
       seed: 10_000,
       settleMs: 60_000,
+      // Callback contacts end too: the count may pass the contacts planned.
       onProgress: ({ ended, total }) => {
-        if (Math.floor((ended / total) * 10) > tenth) {
-          tenth = Math.floor((ended / total) * 10);
+        if (Math.min(10, Math.floor((ended / total) * 10)) > tenth) {
+          tenth = Math.min(10, Math.floor((ended / total) * 10));
           progress(`  ${contacts} contacts: ${tenth * 10}% of the day`);
         }
       },
