@@ -61,6 +61,10 @@ const rowOf = (e: Effect) =>
       ? `case|${e.departmentId}|${e.status}`
       : undefined;
 
+/** How many rows `effects` touch that `rows` does not hold yet. */
+const newRowsOf = (effects: readonly Effect[], rows: ReadonlyMap<string, Effect>) =>
+  new Set(effects.map(rowOf).filter((r) => r !== undefined && !rows.has(r))).size;
+
 /** Additions summed into one per row (counters that sum to nothing left out). */
 function sumRows(rows: ReadonlyMap<string, Effect>): Effect[] {
   const out: Effect[] = [];
@@ -138,11 +142,11 @@ export function buildRuns(
       outcomes.push(outcome);
       continue;
     }
-    const newRows = new Set(contribution.map(rowOf).filter((r) => r !== undefined && !rows.has(r)));
     const writes = 1 + versions.size + rows.size;
-    const extra = newRows.size + (write && !versions.has(write.contactId) ? 1 : 0);
+    const extra = newRowsOf(contribution, rows) + (write && !versions.has(write.contactId) ? 1 : 0);
     if (first !== undefined && through !== undefined && writes + extra > limit) {
       close();
+      // What it adds is the same against the versions the closed run leaves.
       // The version it replaces may have been written by the run just closed.
       if (write) {
         const replaces = committed.get(write.contactId)?.version;
@@ -150,6 +154,9 @@ export function buildRuns(
         write = { ...rest, ...(replaces ? { replaces } : {}) };
       }
     }
+    // A run holds at least one record: one that alone needs more writes than a run may hold cannot be written.
+    if (through === undefined && 1 + (write ? 1 : 0) + newRowsOf(contribution, new Map()) > limit)
+      throw new Error(`record ${record.id} needs more writes than a run holds (${limit})`);
     first ??= record.id;
     through = record.id;
     for (const e of contribution) addInto(rows, e);
