@@ -58,18 +58,25 @@ export function followUpReason(c: Case, now: Date, dayStart: Date): FollowUpReas
   return undefined;
 }
 
+/**
+ * A request the task may name: one of the self-service codes. A citizen's own words stay in the case (the
+ * agent opens it by its ticket): Connect keeps a task's name and description for 24 months.
+ */
+const requestCode = (c: Case) =>
+  c.request && FOLLOW_UP_REQUESTS.includes(c.request) ? c.request : undefined;
+
 const TEXT = {
   es: {
     overdue: (c: Case, topic: string) => `Trámite ${c.ticket} vencido (${topic})`,
     'self-service': (c: Case, topic: string) => `Seguimiento de autoservicio ${c.ticket} (${topic})`,
     body: (c: Case) =>
-      `Estado ${c.status}; vencía ${c.dueAt}.${c.request ? ` Solicitud: ${c.request}.` : ''} Contacte al ciudadano.`,
+      `Estado ${c.status}; vencía ${c.dueAt}.${requestCode(c) ? ` Solicitud: ${requestCode(c)}.` : ''} Abra el trámite por su ticket y contacte al ciudadano.`,
   },
   en: {
     overdue: (c: Case, topic: string) => `Case ${c.ticket} overdue (${topic})`,
     'self-service': (c: Case, topic: string) => `Self-service follow-up ${c.ticket} (${topic})`,
     body: (c: Case) =>
-      `Status ${c.status}; due ${c.dueAt}.${c.request ? ` Request: ${c.request}.` : ''} Contact the citizen.`,
+      `Status ${c.status}; due ${c.dueAt}.${requestCode(c) ? ` Request: ${requestCode(c)}.` : ''} Open the case by its ticket and contact the citizen.`,
   },
 };
 

@@ -48,7 +48,11 @@ beforeAll(async () => {
   store = new DynamoFollowUpStore(doc, names.cases);
   outbox = new DynamoTaskOutbox(doc, names.cases);
   const cases = [
-    aCase('overdueOpen', { dueAt: '2026-11-30T22:00:00.000Z' }),
+    // The citizen's own words: they stay in the case, never in the task Connect keeps for 24 months.
+    aCase('overdueOpen', {
+      dueAt: '2026-11-30T22:00:00.000Z',
+      request: 'Mi vecino Julio Arosemena no me deja',
+    }),
     aCase('overduePending', { status: 'PENDING_RESPONSE', dueAt: '2026-11-27T22:00:00.000Z' }),
     aCase('notDue', {}),
     aCase('closed', { status: 'RESOLVED', dueAt: '2026-11-20T22:00:00.000Z' }),
@@ -101,6 +105,9 @@ describe('daily follow-up on DynamoDB Local', () => {
       reason: 'overdue',
       departmentId: 'vehicles',
     });
+    expect(byTicket.get(tickets.linkYesterday!)!.description).toContain('link-by-sms');
+    expect(byTicket.get(tickets.overdueOpen!)!.description).toContain('Abra el trámite por su ticket');
+    expect(JSON.stringify(tasks)).not.toContain('Arosemena');
     const again = await run('2026-12-01T20:00:00.000Z');
     expect(again).toMatchObject({ created: 0, alreadyCreated: DUE.length });
   });
