@@ -1,4 +1,8 @@
 import autocannon from 'autocannon';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { citizenKeys } from '../shared/adapters/dynamodb/citizen-items';
+import { INDEXES } from '../shared/adapters/dynamodb/tables';
+import { normalizeName } from '../shared/domain/text';
 import { startLocalBackEnd } from '../local/back-end';
 import { event } from './connect';
 import { percentile, progress, report, round } from './harness';
@@ -38,7 +42,8 @@ async function atOnce(n: number, concurrency: number, fn: (i: number) => Promise
  * The staff API under load on the local back end (loopback only): 50 connections for 10 s each on the search by
  * surname, the screen pop by phone and a case transition (each request on a case of its own, at the version it
  * has), with p50/p99 latency and the error rate; and the Connect functions under 200 concurrent invocations
- * (the lookup and the case intake), with p99 against the flows' 4 s limit.
+ * (the lookup and the case intake), with p99 against the flows' 4 s limit. Beside them, the floors of the same
+ * DynamoDB Local at the same concurrency: the search's Query alone, and a bare four-item transaction.
  */
 export async function run(): Promise<void> {
   const backEnd = await startLocalBackEnd({
@@ -143,6 +148,32 @@ export async function run(): Promise<void> {
       });
     }
 
+    // The floor under the staff API: the search's one Query, sent straight to DynamoDB Local by as many
+    // callers at once as the API had connections — no HTTP, no session, no JSON — for as long.
+    const surnameQuery = (i: number) =>
+      backEnd.doc.send(
+        new QueryCommand({
+          TableName: backEnd.names.citizens,
+          IndexName: INDEXES.bySurname.name,
+          KeyConditionExpression: `${INDEXES.bySurname.partitionKey} = :p AND begins_with(${INDEXES.bySurname.sortKey}, :q)`,
+          ExpressionAttributeValues: {
+            ':p': citizenKeys.surnamePartition(normalizeName(SURNAMES[i % SURNAMES.length]!)),
+            ':q': normalizeName(SURNAMES[i % SURNAMES.length]!),
+          },
+          Limit: 25,
+        }),
+      );
+    const queries = await forSeconds(SECONDS, CONNECTIONS, surnameQuery);
+    report({
+      name: 'load.floor.query.p99_ms',
+      value: round(percentile(queries.times, 99), 1),
+      unit: 'ms',
+      p50_ms: round(percentile(queries.times, 50), 1),
+      requests_per_s: round(queries.times.length / SECONDS, 1),
+      concurrency: CONNECTIONS,
+      note: 'the search Query alone, straight to DynamoDB Local: what the API p99 cannot go below here',
+    });
+
     progress(`the Connect functions: ${CONNECT_CALLS} invocations, ${CONNECT_CONCURRENCY} at once…`);
     for (const [name, call] of [
       ['lookup', (i: number) => backEnd.handlers.lookup(event(phoneOf(i % CITIZENS), `load-lookup-${i}`))],
@@ -166,7 +197,50 @@ export async function run(): Promise<void> {
         concurrency: CONNECT_CONCURRENCY,
       });
     }
+    // The floor under the case intake: a bare four-item transaction (what the intake writes, new items on
+    // new keys), as many at once as the functions had invocations.
+    const run = Date.now();
+    const transactions = await atOnce(CONNECT_CALLS, CONNECT_CONCURRENCY, (i) =>
+      backEnd.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [0, 1, 2, 3].map((k) => ({
+            Put: {
+              TableName: backEnd.names.cases,
+              Item: { pk: `FLOOR#${run}#${i}#${k}`, sk: 'X', text: 'x'.repeat(300) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      ),
+    );
+    report({
+      name: 'load.floor.transaction.p99_ms',
+      value: round(percentile(transactions.times, 99), 1),
+      unit: 'ms',
+      p50_ms: round(percentile(transactions.times, 50), 1),
+      failed: transactions.failed,
+      calls: CONNECT_CALLS,
+      concurrency: CONNECT_CONCURRENCY,
+      note: 'a bare four-item transaction straight to DynamoDB Local: what the intake p99 cannot go below here',
+    });
   } finally {
     await backEnd.stop();
   }
+}
+
+/** `concurrency` callers calling `fn` one call after another for `seconds`; each call's milliseconds. */
+async function forSeconds(seconds: number, concurrency: number, fn: (i: number) => Promise<unknown>) {
+  const times: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        await fn(next++);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { times };
 }
