@@ -145,10 +145,6 @@ function tasksEndedWithoutQueue(flow: Flow, byId: ReadonlyMap<string, Action>): 
 }
 
 /**
- * Checks a flow against the flow language's rules and ours. Returns every problem found (empty when the flow
- * is sound); `assertValidFlow` throws them together.
- */
-/**
  * Attributes an action would keep with the contact's record for 24 months (where nothing can be erased) that
  * are not known to hold nothing personal: a name not in KEPT_ATTRIBUTES, or a value taken from a function
  * result not in KEPT_RESULTS (a literal, written by the deployment, and another attribute are fine).
@@ -168,6 +164,10 @@ function personalAttributes(action: Action): string[] {
   return problems;
 }
 
+/**
+ * Checks a flow against the flow language's rules and ours. Returns every problem found (empty when the flow
+ * is sound); `assertValidFlow` throws them together.
+ */
 export function validateFlow(flow: Flow, context: FlowContext = {}): string[] {
   const problems: string[] = [];
   const actions = flow.Actions ?? [];

@@ -275,10 +275,14 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
       this.doc,
       this.table,
       contactIds.map(metricsKeys.version),
-      (i) => [String(i.pk).slice('CONTACT#'.length), i as unknown as AppliedVersion] as const,
+      (i) =>
+        [
+          String(i.pk).slice('CONTACT#'.length),
+          { version: String(i.version), additions: i.additions as Addition[] },
+        ] as const,
       true,
     );
-    return new Map(items.map(([id, v]) => [id, { version: v.version, additions: v.additions }]));
+    return new Map<string, AppliedVersion>(items);
   }
 
   /** One transaction: the mark (conditional on `after`), each contact's version (on the one it replaces), the rows. */

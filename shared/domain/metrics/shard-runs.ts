@@ -102,9 +102,10 @@ export function buildRuns(
   limit: number,
 ): BuiltRun[] {
   const runs: BuiltRun[] = [];
-  // What each contact's version is once the runs before the current one are written, and within it.
+  // Each contact's newest version so far (the runs written, and the current one), and as the runs before the
+  // current one leave it (what the current run's write replaces).
+  const known = new Map(stored);
   const committed = new Map(stored);
-  let known = new Map(stored);
   let rows = new Map<string, Effect>();
   let versions = new Map<string, VersionWrite>();
   let outcomes: RunOutcome[] = [];
@@ -114,7 +115,6 @@ export function buildRuns(
     if (first === undefined || through === undefined) return;
     runs.push({ first, through, outcomes, versions: [...versions.values()], additions: sumRows(rows) });
     for (const v of versions.values()) committed.set(v.contactId, v);
-    known = new Map(committed);
     rows = new Map();
     versions = new Map();
     outcomes = [];
@@ -122,7 +122,7 @@ export function buildRuns(
   };
   for (const record of records) {
     let contribution: readonly Effect[] = record.additions;
-    let write: VersionWrite | undefined;
+    let newer: Omit<VersionWrite, 'replaces'> | undefined;
     let outcome: RunOutcome = 'applied';
     if (record.version) {
       const { contactId, version, expiresAt } = record.version;
@@ -130,9 +130,9 @@ export function buildRuns(
       if (current && !isNewerVersion(version, current.version)) outcome = 'stale';
       else {
         const additions = record.additions.filter((e): e is Addition => e.op === 'add');
+        // The difference is the same whether or not a run closes before it: `known` holds both.
         contribution = contributionDiff(current?.additions ?? [], additions);
-        const replaces = committed.get(contactId)?.version;
-        write = { contactId, version, additions, expiresAt, ...(replaces ? { replaces } : {}) };
+        newer = { contactId, version, additions, expiresAt };
         if (current) outcome = 'replaced';
       }
     }
@@ -143,24 +143,17 @@ export function buildRuns(
       continue;
     }
     const writes = 1 + versions.size + rows.size;
-    const extra = newRowsOf(contribution, rows) + (write && !versions.has(write.contactId) ? 1 : 0);
-    if (first !== undefined && through !== undefined && writes + extra > limit) {
-      close();
-      // What it adds is the same against the versions the closed run leaves.
-      // The version it replaces may have been written by the run just closed.
-      if (write) {
-        const replaces = committed.get(write.contactId)?.version;
-        const { replaces: _old, ...rest } = write;
-        write = { ...rest, ...(replaces ? { replaces } : {}) };
-      }
-    }
+    const extra = newRowsOf(contribution, rows) + (newer && !versions.has(newer.contactId) ? 1 : 0);
+    if (through !== undefined && writes + extra > limit) close();
     // A run holds at least one record: one that alone needs more writes than a run may hold cannot be written.
-    if (through === undefined && 1 + (write ? 1 : 0) + newRowsOf(contribution, new Map()) > limit)
+    if (through === undefined && 1 + (newer ? 1 : 0) + newRowsOf(contribution, new Map()) > limit)
       throw new Error(`record ${record.id} needs more writes than a run holds (${limit})`);
     first ??= record.id;
     through = record.id;
     for (const e of contribution) addInto(rows, e);
-    if (write) {
+    if (newer) {
+      const replaces = committed.get(newer.contactId)?.version;
+      const write = { ...newer, ...(replaces ? { replaces } : {}) };
       versions.set(write.contactId, write);
       known.set(write.contactId, write);
     }
