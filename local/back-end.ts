@@ -27,6 +27,7 @@ import { RecordedCallbackContacts } from '../shared/adapters/connect/callback-co
 import { makeConnectCaseHandler } from '../lambdas/connect-case/function';
 import { makeConnectCaseStatusHandler } from '../lambdas/connect-case-status/function';
 import { makeConnectMessageHandler } from '../lambdas/connect-message/function';
+import { makeConnectConsentHandler } from '../lambdas/connect-consent/function';
 import { makeConnectLookupHandler } from '../lambdas/connect-lookup/function';
 import { makeMetricsAggregatorHandler } from '../lambdas/metrics-aggregator/function';
 import { localFlowEngine, localQueue, localQueues } from './contact-center';
@@ -162,6 +163,7 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     createCase: makeConnectCaseHandler(runtime('connect-case')),
     caseStatus: makeConnectCaseStatusHandler(runtime('connect-case-status')),
     message: makeConnectMessageHandler(runtime('connect-message')),
+    consent: makeConnectConsentHandler(runtime('connect-consent')),
     ...(config.deployment.appointments
       ? {
           appointments: makeConnectAppointmentsHandler(runtime('connect-appointments')),

@@ -33,6 +33,7 @@ export const LOCAL = {
     appointments: 'local:fn:connect-appointments',
     callbacks: 'local:fn:connect-callbacks',
     message: 'local:fn:connect-message',
+    consent: 'local:fn:connect-consent',
   },
 };
 
@@ -47,6 +48,8 @@ export function localFlowEngine(
     callbacks?: FlowFunction;
     /** The outbound message's text (the outbound flow runs where it is given). */
     message?: FlowFunction;
+    /** STOP / START on the text channels. */
+    consent?: FlowFunction;
   },
   now: () => Date = () => new Date(),
 ): FlowEngineDeps {
@@ -80,6 +83,7 @@ export function localFlowEngine(
       ...(handlers.appointments ? { [LOCAL.functions.appointments]: handlers.appointments } : {}),
       ...(handlers.callbacks ? { [LOCAL.functions.callbacks]: handlers.callbacks } : {}),
       ...(handlers.message ? { [LOCAL.functions.message]: handlers.message } : {}),
+      ...(handlers.consent ? { [LOCAL.functions.consent]: handlers.consent } : {}),
     },
     queues: localQueues(deployment),
     calendar,

@@ -24,10 +24,19 @@ import {
   when,
 } from './builder';
 import type { Flow } from './flow-language';
-import { AGENT_INTENT, botDefinition, CANCEL_INTENT, CHOICE_INTENTS, CONFIRM_INTENT } from './lex-bot';
+import {
+  AGENT_INTENT,
+  botDefinition,
+  CANCEL_INTENT,
+  CHOICE_INTENTS,
+  CONFIRM_INTENT,
+  START_MESSAGES_INTENT,
+  STOP_MESSAGES_INTENT,
+} from './lex-bot';
 import {
   APPOINTMENT_PROMPTS,
   CALLBACK_PROMPTS,
+  CONSENT_PROMPTS,
   OUTBOUND_PROMPTS,
   PROMPTS,
   TEXT_PROMPTS,
@@ -48,6 +57,8 @@ export interface FlowTargets {
     readonly callbacks?: string;
     /** The text of a proactive message, read by its reference. */
     readonly message: string;
+    /** STOP / START of proactive messages, on the text channels. */
+    readonly consent: string;
   };
   /** Queue per department id. */
   readonly queues: Readonly<Record<string, string>>;
@@ -855,6 +866,8 @@ export function inboundTextFlow(
             .map((intent) =>
               equals(intent.name === AGENT_INTENT ? id('agent') : id(`topic-${intent.topicId}`), intent.name),
             ),
+          equals(id('consent-stop'), STOP_MESSAGES_INTENT),
+          equals(id('consent-start'), START_MESSAGES_INTENT),
           ...(booked.size
             ? [
                 equals(id('appt-reply-keep'), CHOICE_INTENTS[0]),
@@ -873,6 +886,7 @@ export function inboundTextFlow(
     });
     b.add(loop(id('retry'), MENU_RETRIES, id('not-understood'), id('agent')));
     b.add(message(id('not-understood'), tp.notUnderstood, id('ask')));
+    addConsent(b, ctx, t.functions.consent);
     addTopics(
       b,
       ctx,
@@ -935,6 +949,40 @@ export function inboundTextFlow(
   }
   b.add(disconnect('end'));
   return { flow: b.build('start'), menuKeys: b.menuKeys };
+}
+
+/**
+ * STOP / BAJA and START / ALTA: the consent function records the change for the number the message comes from,
+ * and the conversation ends with what changed (a citizen who wrote STOP wants no more words). Web chat has no
+ * number to stop: it says so and asks again. A change not recorded goes to a person, never dropped.
+ */
+function addConsent(b: FlowBuilder, { id, l }: Journey, consentFunction: string) {
+  const cp = CONSENT_PROMPTS[l];
+  for (const [action, said] of [
+    ['stop', cp.stopped],
+    ['start', cp.started],
+  ] as const) {
+    b.add(
+      invoke(
+        id(`consent-${action}`),
+        consentFunction,
+        { action },
+        id(`consent-${action}-outcome`),
+        id('consent-failed'),
+      ),
+    );
+    b.add(
+      compare(
+        id(`consent-${action}-outcome`),
+        '$.External.outcome',
+        [equals(id(`consent-${action}-done`), 'OK'), equals(id('consent-no-number'), 'NOT_FOUND')],
+        id('consent-failed'),
+      ),
+    );
+    b.add(message(id(`consent-${action}-done`), said, 'end'));
+  }
+  b.add(message(id('consent-no-number'), cp.noNumber, id('ask')));
+  b.add(message(id('consent-failed'), cp.failed, id('agent')));
 }
 
 /**

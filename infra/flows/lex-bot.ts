@@ -1,5 +1,6 @@
 import type { CatalogueEntry } from '../../shared/domain/catalogue';
 import type { Language } from '../../shared/domain/citizen';
+import { OPT_IN_WORDS, OPT_OUT_WORDS } from '../../shared/domain/consent';
 import { normalizeName } from '../../shared/domain/text';
 
 /** Lex V2 locale per language of a deployment. */
@@ -11,6 +12,8 @@ export interface BotIntent {
   /** The catalogue entry the intent selects; absent for the agent intent. */
   readonly topicId?: string;
   readonly utterances: readonly string[];
+  /** Recognised only as the whole message, never inside a longer one (STOP, BAJA). */
+  readonly wholeMessage?: true;
 }
 export interface BotLocale {
   readonly language: Language;
@@ -22,6 +25,10 @@ const AGENT_WORDS: Record<Language, readonly string[]> = {
   es: ['0', 'agente', 'hablar con un agente', 'una persona', 'asesor'],
   en: ['0', 'agent', 'talk to an agent', 'a person', 'human'],
 };
+
+/** Proactive messages stopped and started again (the words in `shared/domain/consent`), in every language. */
+export const STOP_MESSAGES_INTENT = 'StopMessages';
+export const START_MESSAGES_INTENT = 'StartMessages';
 
 export const intentName = (entry: CatalogueEntry) => `Topic_${entry.id.replace(/-/g, '_')}`;
 
@@ -70,6 +77,11 @@ export function botDefinition(
         return true;
       });
     const agent: BotIntent = { name: AGENT_INTENT, utterances: unique([...AGENT_WORDS[language]]) };
+    // Before the topics: a catalogue keyword never takes STOP or BAJA from them.
+    const consent: BotIntent[] = [
+      { name: STOP_MESSAGES_INTENT, utterances: unique([...OPT_OUT_WORDS]), wholeMessage: true },
+      { name: START_MESSAGES_INTENT, utterances: unique([...OPT_IN_WORDS]), wholeMessage: true },
+    ];
     // With appointments, the numbered replies and yes/cancel: before the topics, whose menu numbers ("1-2")
     // never take a bare digit (the catalogue keeps 1 to 3 alone for them).
     const choiceIntents: BotIntent[] = choices
@@ -91,7 +103,11 @@ export function botDefinition(
         ...entry.synonyms[language],
       ]),
     }));
-    return { language, localeId: LEX_LOCALES[language], intents: [agent, ...choiceIntents, ...topics] };
+    return {
+      language,
+      localeId: LEX_LOCALES[language],
+      intents: [agent, ...consent, ...choiceIntents, ...topics],
+    };
   });
 }
 
@@ -100,7 +116,8 @@ export function botDefinition(
  * otherwise the intent whose utterances cover most of the message's words — so "me robaron la placa" reaches
  * the lost-plate entry (its synonym covers four words) and not plate renewal (one word, "placa"). Ties go to
  * the intent with the longest utterance found, then to the catalogue's order. One- and two-letter words alone
- * ("la", "de") never match.
+ * ("la", "de") never match, and neither do the whole-message intents inside a longer message ("quiero darme de
+ * baja del padrón" is not a STOP).
  */
 export function matchIntent(locale: BotLocale, text: string): BotIntent | undefined {
   const said = normalizeName(text);
@@ -109,6 +126,7 @@ export function matchIntent(locale: BotLocale, text: string): BotIntent | undefi
   const words = said.split(' ');
   let best: { intent: BotIntent; covered: number; longest: number } | undefined;
   for (const intent of locale.intents) {
+    if (intent.wholeMessage) continue;
     const covered = new Set<number>();
     let longest = 0;
     for (const utterance of intent.utterances) {

@@ -268,3 +268,34 @@ export const OUTBOUND_PROMPTS: Record<Language, { readonly unread: string }> = {
       'We had a message for you about your request $.Attributes.ticket but could not show it. Write to us here and a person will answer you.',
   },
 };
+
+/** What the text flow answers to STOP / BAJA and START / ALTA. */
+export interface ConsentPrompts {
+  readonly stopped: string;
+  readonly started: string;
+  /** Web chat: no number, so no proactive messages to stop or start. */
+  readonly noNumber: string;
+  /** The change could not be recorded: a person takes it. */
+  readonly failed: string;
+}
+
+export const CONSENT_PROMPTS: Record<Language, ConsentPrompts> = {
+  es: {
+    stopped:
+      'Listo: no le enviaremos más avisos a este número. Sus trámites siguen abiertos y puede consultarlos cuando quiera. Para volver a recibir avisos, escriba ALTA.',
+    started:
+      'Listo: volverá a recibir avisos sobre sus trámites y citas en este número. Para dejarlos, escriba BAJA.',
+    noNumber:
+      'Este chat no envía avisos a ningún número. Para dejar de recibir mensajes por SMS o WhatsApp, escriba BAJA desde ese número.',
+    failed: 'No pudimos registrar su pedido en este momento. Le pasamos con una persona.',
+  },
+  en: {
+    stopped:
+      'Done: we will send no more notices to this number. Your requests stay open and you can check them at any time. To receive notices again, type START.',
+    started:
+      'Done: you will receive notices about your requests and appointments on this number again. To stop them, type STOP.',
+    noNumber:
+      'This chat sends no notices to any number. To stop messages by SMS or WhatsApp, type STOP from that number.',
+    failed: 'We could not record your request right now. We are passing you to a person.',
+  },
+};

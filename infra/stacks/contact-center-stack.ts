@@ -36,7 +36,7 @@ export interface ContactCenterStackProps extends StackProps {
  * only the table actions it needs), the flows, and the streaming of records and events.
  */
 export class ContactCenterStack extends Stack {
-  readonly functions: Record<'lookup' | 'createCase' | 'status' | 'message', ConnectFunction> & {
+  readonly functions: Record<'lookup' | 'createCase' | 'status' | 'message' | 'consent', ConnectFunction> & {
     readonly appointments?: ConnectFunction;
     readonly callbacks?: ConnectFunction;
   };
@@ -75,6 +75,7 @@ export class ContactCenterStack extends Stack {
       createCase: fn('connect-case', 'Open a case or append the contact to the open one'),
       status: fn('connect-case-status', 'The ticket status line'),
       message: fn('connect-message', "A proactive message's text, read by its reference"),
+      consent: fn('connect-consent', 'STOP and START of proactive messages, from SMS and WhatsApp'),
       ...(deployment.appointments
         ? {
             appointments: fn(
@@ -110,6 +111,8 @@ export class ContactCenterStack extends Stack {
     grantTable(this.functions.status, citizens, ['GetItem', 'BatchGetItem', 'UpdateItem']);
     // The outbound flow's message text, by its id: one read.
     grantTable(this.functions.message, citizens, ['GetItem']);
+    // A number's consent: one conditional update; when it holds already, one read of it.
+    grantTable(this.functions.consent, citizens, ['UpdateItem', 'GetItem']);
     if (this.functions.appointments) {
       // Free slots (a BatchGetItem of their counts), the caller's bookings (the citizen index), a hold, a yes
       // or a cancellation (one transaction each), and a look for holds run out when a slot is full; the caller's
@@ -148,6 +151,7 @@ export class ContactCenterStack extends Stack {
       createCase: this.functions.createCase.fn.functionArn,
       status: this.functions.status.fn.functionArn,
       message: this.functions.message.fn.functionArn,
+      consent: this.functions.consent.fn.functionArn,
       ...(this.functions.appointments ? { appointments: this.functions.appointments.fn.functionArn } : {}),
       ...(this.functions.callbacks ? { callbacks: this.functions.callbacks.fn.functionArn } : {}),
     };

@@ -10,6 +10,7 @@ import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-reposi
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { DynamoContactStore } from '../../shared/adapters/dynamodb/contact-store';
 import { DynamoMessageQuota } from '../../shared/adapters/dynamodb/message-quota';
+import { DynamoMessagingConsent } from '../../shared/adapters/dynamodb/messaging-consent';
 import { DomainError } from '../../shared/domain/errors';
 import { outboundRulesOf, type MessageSender } from '../../shared/domain/messaging';
 import { notifyCaseChange, wasSent } from '../../shared/domain/notifier';
@@ -38,8 +39,8 @@ const streamEvent = z.object({
  * Tells citizens their answer as soon as it exists: reads the cases table's stream and carries out what each
  * change asks (`dutiesOf` in the domain): the answer of a case that reached PENDING_COMMUNICATION, the link a
  * self-service request asked for, the screen pops of a case a back-office batch changed, a booking confirmed,
- * moved or cancelled. Idempotent (message ids are per ticket or booking and version; screen pops take only newer
- * versions); reports the record to retry from.
+ * moved or cancelled — none to a number that stopped proactive messages. Idempotent (message ids are per
+ * ticket or booking and version; screen pops take only newer versions); reports the record to retry from.
  */
 export function makeCaseNotifierHandler(runtime: Runtime, ports: { sender: MessageSender }) {
   const { logger } = runtime;
@@ -53,6 +54,7 @@ export function makeCaseNotifierHandler(runtime: Runtime, ports: { sender: Messa
     sender: ports.sender,
     outbound: outboundRulesOf(runtime.config.deployment, runtime.config.calendar),
     quota: new DynamoMessageQuota(runtime.doc, tables.citizens),
+    consent: new DynamoMessagingConsent(runtime.doc, tables.citizens),
   };
   const schedule = scheduleOf(runtime.config.deployment);
   const bookings = schedule && { ...deps, schedule, timeZone: runtime.config.deployment.timeZone };

@@ -2,6 +2,7 @@ import type { OfficeSchedule } from './appointment-schedule';
 import type { Booking } from './appointments';
 import type { Catalogue } from './catalogue';
 import type { Language } from './citizen';
+import type { MessagingConsent } from './consent';
 import { sendOrSkip, type MessageSender, type OutboundRules, type Refusal } from './messaging';
 import type { Clock } from './ports';
 
@@ -123,13 +124,15 @@ export type BookingToldResult = 'sent' | 'no-contact-point' | Refusal;
 
 /**
  * Tells the citizen the news of a booking's change by their messaging channel, once per version (the
- * message id is the booking's id and version: a redelivered change sends nothing twice).
+ * message id is the booking's id and version: a redelivered change sends nothing twice). A number that stopped
+ * proactive messages is told nothing, reminders included: the booking stands as it is.
  */
 export async function tellBookingChange(
   deps: {
     readonly sender: MessageSender;
     readonly outbound: OutboundRules;
     readonly clock: Clock;
+    readonly consent: MessagingConsent;
     readonly catalogue: Catalogue;
     readonly schedule: OfficeSchedule;
     readonly timeZone: string;

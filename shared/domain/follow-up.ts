@@ -8,7 +8,7 @@ export const FOLLOW_UP_REQUESTS: readonly string[] = ['link-by-sms'];
 /** The statuses a follow-up can concern: every one still waiting for something. */
 export const ACTIVE_STATUSES: readonly CaseStatus[] = ['OPEN', 'PENDING_RESPONSE', 'PENDING_COMMUNICATION'];
 
-export type FollowUpReason = 'overdue' | 'self-service';
+export type FollowUpReason = 'overdue' | 'self-service' | 'answer-untold';
 
 /** A piece of follow-up work for a department's agents: a Connect task in AWS, the task outbox locally. */
 export interface FollowUpTask {
@@ -42,12 +42,16 @@ export interface FollowUpStore {
 }
 
 /**
- * Why a case needs following up today, if it does: it is past its due time and not closed, or it is a
- * self-service request from an earlier day that self-service did not settle (still OPEN).
+ * Why a case needs following up today, if it does: it is past its due time and not closed; it is a
+ * self-service request from an earlier day that self-service did not settle (still OPEN); or its answer has
+ * waited since an earlier day for a message that could not go (the number stopped proactive messages, or the
+ * citizen has no messaging channel): a person tells it.
  */
 export function followUpReason(c: Case, now: Date, dayStart: Date): FollowUpReason | undefined {
   if (isClosed(c.status)) return undefined;
   if (Date.parse(c.dueAt) < now.getTime()) return 'overdue';
+  if (c.status === 'PENDING_COMMUNICATION' && Date.parse(c.updatedAt) < dayStart.getTime())
+    return 'answer-untold';
   if (
     c.status === 'OPEN' &&
     c.request !== undefined &&
@@ -69,12 +73,14 @@ const TEXT = {
   es: {
     overdue: (c: Case, topic: string) => `Trámite ${c.ticket} vencido (${topic})`,
     'self-service': (c: Case, topic: string) => `Seguimiento de autoservicio ${c.ticket} (${topic})`,
+    'answer-untold': (c: Case, topic: string) => `Respuesta por comunicar ${c.ticket} (${topic})`,
     body: (c: Case) =>
       `Estado ${c.status}; vencía ${c.dueAt}.${requestCode(c) ? ` Solicitud: ${requestCode(c)}.` : ''} Abra el trámite por su ticket y contacte al ciudadano.`,
   },
   en: {
     overdue: (c: Case, topic: string) => `Case ${c.ticket} overdue (${topic})`,
     'self-service': (c: Case, topic: string) => `Self-service follow-up ${c.ticket} (${topic})`,
+    'answer-untold': (c: Case, topic: string) => `Answer to tell ${c.ticket} (${topic})`,
     body: (c: Case) =>
       `Status ${c.status}; due ${c.dueAt}.${requestCode(c) ? ` Request: ${requestCode(c)}.` : ''} Open the case by its ticket and contact the citizen.`,
   },
@@ -135,8 +141,8 @@ export interface FollowUpReport {
 }
 
 /**
- * The daily follow-up: for each department that works today, every case past its SLA and every unsettled
- * self-service request becomes one follow-up task, at most once per case per day (a second run the same day
+ * The daily follow-up: for each department that works today, every case past its SLA, every unsettled
+ * self-service request and every answer still untold since an earlier day becomes one follow-up task, at most once per case per day (a second run the same day
  * creates nothing; a run that stopped half way creates the rest).
  */
 export async function runFollowUps(
@@ -147,7 +153,11 @@ export async function runFollowUps(
   const now = deps.now();
   const date = deps.localDate(now);
   const dayStart = deps.dayStart(date);
-  const byReason: Record<FollowUpReason, number> = { overdue: 0, 'self-service': 0 };
+  const byReason: Record<FollowUpReason, number> = {
+    overdue: 0,
+    'self-service': 0,
+    'answer-untold': 0,
+  };
   const closedDepartments: string[] = [];
   let created = 0;
   let alreadyCreated = 0;

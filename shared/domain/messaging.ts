@@ -6,6 +6,7 @@ import type { Catalogue } from './catalogue';
 import type { Deployment } from './deployment';
 import { FOLLOW_UP_REQUESTS } from './follow-up';
 import type { Language } from './citizen';
+import type { MessagingConsent } from './consent';
 import { MessagingUnavailableError, NotFoundError, VersionConflictError } from './errors';
 import type { CaseRepository, CitizenRepository, Clock } from './ports';
 import { changeCaseStatus } from './use-cases';
@@ -98,19 +99,26 @@ export function countryOfNumber(e164: string): CountryCode | undefined {
   return parsePhoneNumberFromString(e164)?.country;
 }
 
-export type Refusal = 'foreign-number' | 'daily-limit' | 'no-sender';
+export type Refusal = 'foreign-number' | 'opted-out' | 'daily-limit' | 'no-sender';
 
 /**
- * Sends, or says why not: the number is outside the deployment's countries, a message the citizen set off
- * would pass their number's daily limit, or there is no sender for the channel. Other failures are thrown
- * for a retry.
+ * Sends, or says why not: the number is outside the deployment's countries, its owner stopped proactive
+ * messages (STOP, BAJA), a message the citizen set off would pass their number's daily limit, or there is no
+ * sender for the channel. Other failures are thrown for a retry.
  */
 export async function sendOrSkip(
-  deps: { sender: MessageSender; outbound: OutboundRules; clock: Clock; quota?: MessageQuota },
+  deps: {
+    sender: MessageSender;
+    outbound: OutboundRules;
+    clock: Clock;
+    consent: MessagingConsent;
+    quota?: MessageQuota;
+  },
   message: OutgoingMessage,
 ): Promise<Refusal | undefined> {
   const country = countryOfNumber(message.to);
   if (!country || !deps.outbound.countries.includes(country)) return 'foreign-number';
+  if (await deps.consent.optedOut(message.to)) return 'opted-out';
   if (deps.quota) {
     const day = deps.outbound.dayOf(deps.clock.now());
     if (!(await deps.quota.take(message.to, day, message.id, deps.outbound.perNumberPerDay)))
@@ -127,12 +135,15 @@ export async function sendOrSkip(
 
 export type CommunicateResult =
   | { readonly result: 'communicated'; readonly messageId: string }
-  | { readonly result: 'no-messaging-channel' | 'foreign-number' | 'not-pending' | 'changed-meanwhile' };
+  | {
+      readonly result:
+        'no-messaging-channel' | 'foreign-number' | 'opted-out' | 'not-pending' | 'changed-meanwhile';
+    };
 
 /**
  * Tells the citizen the answer of a case that reached PENDING_COMMUNICATION, on the messaging channel they
- * last used about it (SMS or WhatsApp), then marks it COMMUNICATED. Without such a channel the case stays
- * PENDING_COMMUNICATION for the ticket status line or an agent. Safe to repeat: the message id is the
+ * last used about it (SMS or WhatsApp), then marks it COMMUNICATED. Without such a channel, or when the number
+ * stopped proactive messages, the case stays PENDING_COMMUNICATION for the ticket status line or an agent. Safe to repeat: the message id is the
  * case's ticket and version, and a case already past PENDING_COMMUNICATION is left alone.
  */
 export async function communicateAnswer(
@@ -142,6 +153,7 @@ export async function communicateAnswer(
     clock: Clock;
     sender: MessageSender;
     outbound: OutboundRules;
+    consent: MessagingConsent;
   },
   current: Case,
 ): Promise<CommunicateResult> {
@@ -158,7 +170,7 @@ export async function communicateAnswer(
   const messageId = `${current.ticket}#${current.version}`;
   // An answer is the administration's to give, not set off by the citizen: no daily limit.
   const refused = await sendOrSkip(
-    { sender: deps.sender, outbound: deps.outbound, clock: deps.clock },
+    { sender: deps.sender, outbound: deps.outbound, clock: deps.clock, consent: deps.consent },
     {
       id: messageId,
       ticket: current.ticket,
@@ -168,7 +180,7 @@ export async function communicateAnswer(
       text: TEXT[citizen.language](current.ticket, current.answer),
     },
   );
-  if (refused === 'foreign-number') return { result: 'foreign-number' };
+  if (refused === 'foreign-number' || refused === 'opted-out') return { result: refused };
   if (refused) return { result: 'no-messaging-channel' };
   try {
     await changeCaseStatus(
@@ -194,6 +206,7 @@ export type LinkResult =
         | 'changed-meanwhile'
         | 'no-sender'
         | 'foreign-number'
+        | 'opted-out'
         | 'daily-limit';
     };
 
@@ -206,6 +219,7 @@ type LinkDeps = {
   catalogue: Catalogue;
   outbound: OutboundRules;
   quota: MessageQuota;
+  consent: MessagingConsent;
 };
 
 /**
@@ -242,9 +256,10 @@ async function textLink(
 
 /**
  * Self-service's "send me the link": texts the topic's link to the caller's phone (WhatsApp if they wrote
- * from WhatsApp, SMS otherwise) and resolves the request. Without a link or a phone, to a number abroad or
- * past its daily limit, it stays OPEN, and the daily follow-up hands it to a person. Safe to repeat: the message id is the ticket's, and only an
- * untouched OPEN request is resolved.
+ * from WhatsApp, SMS otherwise) and resolves the request. Without a link or a phone, to a number abroad, one
+ * that stopped proactive messages or one past its daily limit, it stays OPEN, and the daily follow-up hands
+ * it to a person. Safe to repeat: the message id is the ticket's, and only an untouched OPEN request is
+ * resolved.
  */
 export async function sendRequestedLink(deps: LinkDeps, current: Case): Promise<LinkResult> {
   if (current.status !== 'OPEN' || !current.request || !FOLLOW_UP_REQUESTS.includes(current.request))

@@ -10,6 +10,7 @@ import {
   type MessageSender,
   type OutboundRules,
 } from './messaging';
+import type { MessagingConsent } from './consent';
 import type { CaseRepository, CitizenRepository, Clock, ScreenPopRefresher } from './ports';
 import type { Catalogue } from './catalogue';
 
@@ -57,6 +58,8 @@ export interface NotifierDeps {
   readonly clock: Clock;
   readonly outbound: OutboundRules;
   readonly quota: MessageQuota;
+  /** Numbers that stopped proactive messages get none. */
+  readonly consent: MessagingConsent;
 }
 
 /**

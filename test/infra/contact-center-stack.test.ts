@@ -32,13 +32,14 @@ const functionId = (name: string) =>
 describe('contact center stack', () => {
   it('runs each Connect function on arm64 Node 22 with the shared env names and a timeout under the flow limit', () => {
     const fns = resources('AWS::Lambda::Function').filter(([id]) => id.startsWith('connect'));
-    // The lookup, the case, the status line, the outbound message's text, the appointments and the callbacks
-    // (the deployment has both).
+    // The lookup, the case, the status line, the outbound message's text, STOP/START, the appointments and the
+    // callbacks (the deployment has both).
     expect(fns.map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''))).toEqual([
       'connectlookup',
       'connectcase',
       'connectcasestatus',
       'connectmessage',
+      'connectconsent',
       'connectappointments',
       'connectcallbacks',
     ]);
@@ -267,8 +268,8 @@ describe('text channels', () => {
     const [, bot] = resources('AWS::Lex::Bot')[0]!;
     const locales = bot.Properties.BotLocales as { LocaleId: string; Intents: { Name: string }[] }[];
     expect(locales.map((l) => l.LocaleId)).toEqual(['es_419', 'en_US']);
-    // A person, the fallback, and the appointments' numbered replies (1–3), yes and cancel.
-    for (const locale of locales) expect(locale.Intents).toHaveLength(config.catalogue.length + 2 + 5);
+    // A person, the fallback, STOP and START, and the appointments' numbered replies (1–3), yes and cancel.
+    for (const locale of locales) expect(locale.Intents).toHaveLength(config.catalogue.length + 2 + 2 + 5);
   });
 
   it('associate the bot alias with the instance and let only Connect use it', () => {

@@ -26,6 +26,7 @@ const targets: FlowTargets = {
     createCase: 'arn:fn:case',
     status: 'arn:fn:status',
     message: 'arn:fn:message',
+    consent: 'arn:fn:consent',
   },
   queues: Object.fromEntries(deployment.departments.map((d) => [d.id, `arn:queue:${d.id}`])),
   generalDepartment: 'general-information',
@@ -331,12 +332,16 @@ describe('text channels', () => {
     expect(validateFlow(text.flow, context)).toEqual([]);
   });
 
-  it('route every intent of the bot to its topic or to a person', () => {
+  it('route every intent of the bot to its topic, to a person, or to stopping or starting messages', () => {
     const ask = byId(text.flow).get('ask-es')!;
     const intents = ask.Transitions.Conditions!.map((c) => [c.Condition.Operands[0], c.NextAction]);
     expect(intents).toContainEqual(['Topic_tax_clearance', 'topic-tax-clearance-es']);
     expect(intents).toContainEqual(['TalkToAgent', 'agent-es']);
-    expect(intents).toHaveLength(catalogue.entries.length + 1);
+    expect(intents).toContainEqual(['StopMessages', 'consent-stop-es']);
+    expect(intents).toContainEqual(['StartMessages', 'consent-start-es']);
+    expect(intents).toHaveLength(catalogue.entries.length + 3);
+    // Every intent of the bot has its branch, and every branch its intent.
+    expect(intents.map(([intent]) => intent).sort()).toEqual(es!.intents.map((i) => i.name).sort());
   });
 
   it.each([
@@ -354,6 +359,24 @@ describe('text channels', () => {
     expect(matchIntent(es!, 'Agente')?.name).toBe('TalkToAgent');
     expect(matchIntent(en!, 'talk to an agent')?.name).toBe('TalkToAgent');
     expect(matchIntent(es!, 'xyzzy')).toBeUndefined();
+  });
+
+  it.each([
+    ['STOP', 'StopMessages'],
+    ['Baja', 'StopMessages'],
+    ['NO MÁS MENSAJES', 'StopMessages'],
+    ['no more messages', 'StopMessages'],
+    ['ALTA', 'StartMessages'],
+    ['start', 'StartMessages'],
+  ])('take "%s" alone as %s in either language', (said, intent) => {
+    expect(matchIntent(es!, said)?.name).toBe(intent);
+    expect(matchIntent(en!, said)?.name).toBe(intent);
+  });
+
+  it('never take STOP or BAJA from inside a longer message', () => {
+    expect(matchIntent(es!, 'quiero darme de baja del padrón')?.name).not.toBe('StopMessages');
+    expect(matchIntent(en!, 'please stop my plate renewal')?.name).not.toBe('StopMessages');
+    expect(matchIntent(es!, 'necesito el alta de mi placa')?.name).not.toBe('StartMessages');
   });
 
   it('keep every utterance unique within a locale, as Lex requires', () => {

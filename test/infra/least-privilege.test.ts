@@ -29,6 +29,7 @@ import { recordingClient } from '../support/connect-client';
 import { ConnectMessageSender } from '../../shared/adapters/connect/outbound';
 import { DynamoMessageTexts } from '../../shared/adapters/dynamodb/message-texts';
 import { makeConnectMessageHandler } from '../../lambdas/connect-message/function';
+import { makeConnectConsentHandler } from '../../lambdas/connect-consent/function';
 import { freshTables, tableStreamRecords, testDynamoEndpoint } from '../support/dynamo';
 import { TUESDAY_10AM } from '../support/business-hour';
 import { asKinesis, morning } from '../support/morning';
@@ -130,6 +131,7 @@ beforeAll(async () => {
     ),
   });
   const messageText = makeConnectMessageHandler(runtime('connect-message'));
+  const consent = makeConnectConsentHandler(runtime('connect-consent'));
   const aggregator = makeMetricsAggregatorHandler(runtime('metrics-aggregator'));
   const callbacks = makeConnectCallbacksHandler(runtime('connect-callbacks'), {
     contacts: new RecordedCallbackContacts(),
@@ -280,6 +282,12 @@ beforeAll(async () => {
         }),
       ),
     ).toMatchObject({ outcome: 'OK', text: expect.stringContaining('Listo.') });
+    // Another number writes BAJA twice by SMS (the second finds it stopped already), then ALTA.
+    const stop = (action: string) =>
+      consent(connectEvent('chat-sms', { phone: '+50761110009', parameters: { action } }));
+    expect(await stop('stop')).toMatchObject({ outcome: 'OK', optedOut: 'true' });
+    expect(await stop('stop')).toMatchObject({ outcome: 'OK', optedOut: 'true' });
+    expect(await stop('start')).toMatchObject({ outcome: 'OK', optedOut: 'false' });
     expect((await api(`/cases/${linked.ticket}`, '[agent]')).body.case.status).toBe('RESOLVED');
 
     // A duplicate with an open case: cancelled (its topic's guard goes), reopened by a supervisor (it comes
@@ -501,6 +509,7 @@ describe('least privilege, derived from what each function does', () => {
     ['connect-case', 'connectcase'],
     ['connect-case-status', 'connectcasestatus'],
     ['connect-message', 'connectmessage'],
+    ['connect-consent', 'connectconsent'],
     ['connect-appointments', 'connectappointments'],
     ['case-events', 'caseevents'],
     ['case-notifier', 'Outboundcasenotifier'],

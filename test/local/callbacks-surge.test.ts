@@ -18,6 +18,7 @@ const queue = (department: string) => `local:queue:${department}`;
 const targets: FlowTargets = {
   functions: {
     message: 'local:fn:message',
+    consent: 'local:fn:consent',
     lookup: 'local:fn:lookup',
     createCase: 'local:fn:case',
     status: 'local:fn:status',

@@ -27,6 +27,7 @@ const targets: FlowTargets = {
     createCase: 'local:fn:case',
     status: 'local:fn:status',
     message: 'local:fn:message',
+    consent: 'local:fn:consent',
   },
   queues: Object.fromEntries(deployment.departments.map((d) => [d.id, queue(d.id)])),
   generalDepartment: 'general-information',
