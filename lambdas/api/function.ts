@@ -18,6 +18,9 @@ import { DynamoAdminAudit } from '../../shared/adapters/dynamodb/admin-audit';
 import { DynamoImportLog } from '../../shared/adapters/dynamodb/import-log';
 import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
 import { appointmentRoutes } from '../../shared/adapters/http/appointment-routes';
+import { privacyRoutes } from '../../shared/adapters/http/privacy-routes';
+import { DynamoPrivacyLog } from '../../shared/adapters/dynamodb/privacy-log';
+import { DynamoSubjectStore } from '../../shared/adapters/dynamodb/subject-store';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
@@ -102,12 +105,19 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
     localDate: (at) => calendar.local(at).date,
     dayStart: (date) => calendar.instantAt(date, 0),
   });
+  const privacy = privacyRoutes({
+    subjects: new DynamoSubjectStore(doc, tables),
+    privacy: new DynamoPrivacyLog(doc, tables.cases),
+    clock,
+    newId: runtime.newId,
+  });
   const routes = [
     ...metrics,
     ...surge,
     ...workbenchRoutes(core),
     ...backOffice,
     ...admin,
+    ...privacy,
     ...appointments,
     outboxRoute,
     tasksRoute,

@@ -486,6 +486,13 @@ beforeAll(async () => {
     });
     await api('/surge', '[supervisor]');
     await api('/surge/log', '[supervisor]');
+    // A subject access of the citizen with the most on record, and its log.
+    const access = await api(`/citizens/${rosa}/subject-access`, '[admin]', {
+      method: 'POST',
+      body: { reason: 'Solicitud de acceso 1' },
+    });
+    expect(access.status).toBe(200);
+    expect((await api(`/citizens/${rosa}/privacy-log`, '[admin]')).body.items).toHaveLength(1);
 
     // The metrics of a morning; the surge rule's minute on it (a caller still waiting long: its tally begins).
     // As Lambda delivers them: from one shard, counted in runs.

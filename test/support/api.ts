@@ -51,7 +51,7 @@ export type ApiCall = (
   path: string,
   groups: string,
   options?: CallOptions,
-) => Promise<{ status: number; headers: Record<string, string>; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+) => Promise<{ status: number; headers: Record<string, string>; body: any; text: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Calls the handler as API Gateway would for a signed-in user of the given groups ("[agent]"); quiet logs. */
 export function apiCaller(handler: Handler): ApiCall {
@@ -83,10 +83,14 @@ export function apiCaller(handler: Handler): ApiCall {
           },
         },
       });
+      const headers = response.headers ?? {};
+      // JSON is parsed; a document (an HTML export) is left as text.
+      const isJson = !headers['content-type'] || headers['content-type'].startsWith('application/json');
       return {
         status: response.statusCode,
-        headers: response.headers ?? {},
-        body: JSON.parse(response.body),
+        headers,
+        body: isJson ? JSON.parse(response.body) : undefined,
+        text: response.body,
       };
     } finally {
       spy.mockRestore();

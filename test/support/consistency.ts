@@ -3,7 +3,8 @@ import { isClosed, type CaseStatus } from '../../shared/domain/case';
 
 type Item = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function scanAll(doc: DynamoDBDocumentClient, table: string): Promise<Item[]> {
+/** Every item of a table, page by page. */
+export async function scanAll(doc: DynamoDBDocumentClient, table: string): Promise<Item[]> {
   const out: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {

@@ -4,6 +4,8 @@ import type { VerificationStore } from '../../domain/verification';
 
 const DAY_S = 86_400;
 const failureKey = (phone: Identity, day: string) => ({ pk: `VERIFYFAIL#${phone.value}`, sk: `DAY#${day}` });
+/** The index partition of a citizen's items that are keyed by something else (a contact's proof). */
+export const subjectPartition = (citizenId: string) => `SUBJECT#${citizenId}`;
 const verifiedKey = (contactId: string) => ({ pk: `VERIFIED#${contactId}`, sk: 'VERIFIED' });
 
 /**
@@ -46,9 +48,13 @@ export class DynamoVerificationStore implements VerificationStore {
       new UpdateCommand({
         TableName: this.table,
         Key: verifiedKey(contactId),
-        UpdateExpression: 'SET citizenId = :c, verifiedAt = :at, expiresAt = :expires',
+        // Found from the citizen too (a subject access, an erasure): on the index, under the citizen.
+        UpdateExpression:
+          'SET citizenId = :c, verifiedAt = :at, expiresAt = :expires, gsi1pk = :subject, gsi1sk = :what',
         ExpressionAttributeValues: {
           ':c': citizenId,
+          ':subject': subjectPartition(citizenId),
+          ':what': `VERIFIED#${contactId}`,
           ':at': at.toISOString(),
           ':expires': Math.floor(at.getTime() / 1000) + DAY_S,
         },

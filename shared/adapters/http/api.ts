@@ -37,6 +37,15 @@ export interface Route {
   readonly handle: (request: ApiRequest) => Promise<unknown>;
 }
 
+/** An answer that is a document, not JSON: its type, and the file name a browser saves it under. */
+export class DocumentBody {
+  constructor(
+    readonly body: string,
+    readonly contentType: string,
+    readonly fileName: string,
+  ) {}
+}
+
 /** An answer with the version of what it shows, sent as its `ETag` for the next change's `If-Match`. */
 export class Versioned {
   constructor(
@@ -201,6 +210,16 @@ export async function route(routes: readonly Route[], request: ApiRequest): Prom
     return json(403, { code: 'FORBIDDEN', message: `requires one of: ${match.roles.join(', ')}` });
   try {
     const result = await match.handle({ ...request, params: found.params! });
+    if (result instanceof DocumentBody)
+      return {
+        statusCode: match.status ?? 200,
+        headers: {
+          'content-type': result.contentType,
+          'content-disposition': `attachment; filename="${result.fileName}"`,
+          'cache-control': 'no-store',
+        },
+        body: result.body,
+      };
     if (!(result instanceof Versioned)) return json(match.status ?? 200, result);
     const answer = json(match.status ?? 200, result.body);
     return { ...answer, headers: { ...answer.headers, etag: `"${result.version}"` } };

@@ -1,0 +1,260 @@
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { SubjectKind, SubjectRecord, SubjectStore } from '../../domain/subject-access';
+import { batchGet } from './batch';
+import type { StoreTables } from './case-repository';
+import { caseKeys } from './case-items';
+import { citizenKeys } from './citizen-items';
+import { consentKey } from './messaging-consent';
+import { appointmentKeys } from './appointment-store';
+import { INDEXES } from './tables';
+import { subjectPartition } from './verification-store';
+
+type Item = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** The kind of a citizens-table item by its key. */
+function citizensKind(pk: string, sk: string): SubjectKind {
+  if (pk.startsWith('CIT#'))
+    return sk === 'PROFILE'
+      ? 'profile'
+      : sk.startsWith('CONTACT#')
+        ? 'contact'
+        : sk.startsWith('MERGE#')
+          ? 'merge'
+          : sk.startsWith('LINK#')
+            ? 'link'
+            : 'profile';
+  if (pk.startsWith('ID#')) return 'identity';
+  if (pk.startsWith('CONTACTID#')) return 'contact';
+  if (pk.startsWith('MESSAGE#')) return 'message';
+  if (pk.startsWith('CONSENT#')) return 'consent';
+  if (pk.startsWith('CALLBACK')) return 'callback';
+  if (pk.startsWith('VERIFY') || pk.startsWith('VERIFIED#')) return 'verification';
+  if (pk.startsWith('QUOTA#')) return 'message-count';
+  return 'profile';
+}
+
+/** The kind of a cases-table item by its key. */
+function casesKind(pk: string, sk: string): SubjectKind {
+  if (pk.startsWith('CASE#'))
+    return sk === 'CASE'
+      ? 'case'
+      : sk.startsWith('AUDIT#')
+        ? 'audit'
+        : sk.startsWith('NOTE#')
+          ? 'note'
+          : 'case-contact';
+  if (pk.startsWith('OPENTOPIC#')) return 'open-topic';
+  if (pk.startsWith('INTAKE#')) return 'intake';
+  if (pk.startsWith('BOOKING#')) return 'booking';
+  if (pk.startsWith('APPTACTIVE#')) return 'booking-guard';
+  if (pk.startsWith('BOOKINGCODE#')) return 'booking-code';
+  if (pk === 'OUTBOX') return 'sent';
+  if (pk === 'TASKS') return 'task';
+  if (pk.startsWith('PRIVACY#')) return 'privacy';
+  return 'case';
+}
+
+/**
+ * Everything the citizens and cases tables hold about a citizen, found from the citizen alone — no scan: their
+ * partition (profile, timeline, merges, links) and those of the citizens merged into them; the identity items
+ * of every identity they have or had; per phone, its consent, callback, verification failures and message
+ * counts; per contact, its guard, proof, intake and callback pointer; the items keyed otherwise that name
+ * them on the index (`SUBJECT#<citizenId>`: a contact's proof of identity); per case (the `byCitizen` index), its
+ * partition (case, audit, contacts, notes) and open-topic guard; per booking, its guard and code; the texts of
+ * the messages sent about them while kept; and, where they exist (locally), the outbox entries to their
+ * numbers and the follow-up tasks on their cases.
+ */
+export class DynamoSubjectStore implements SubjectStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: StoreTables,
+  ) {}
+
+  async collect(citizenId: string): Promise<readonly SubjectRecord[] | undefined> {
+    const { citizens, cases } = this.tables;
+    const own = await this.query({
+      TableName: citizens,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `CIT#${citizenId}` },
+    });
+    if (!own.some((i) => i.sk === 'PROFILE')) return undefined;
+    const out = new Map<string, SubjectRecord>();
+    const add = (store: string, item: Item) => {
+      const pk = String(item.pk);
+      const sk = String(item.sk);
+      const kind = store === 'citizens' ? citizensKind(pk, sk) : casesKind(pk, sk);
+      out.set(`${store}|${pk}|${sk}`, { kind, store, key: { pk, sk }, data: item });
+    };
+    own.forEach((i) => add('citizens', i));
+    // Citizens merged into this one: their partitions (a profile that points here, its timeline).
+    const merged = own.flatMap((i) =>
+      i.type === 'MERGE' && str(i.duplicateId) ? [String(i.duplicateId)] : [],
+    );
+    const citizenIds = [citizenId, ...merged];
+    for (const id of merged)
+      (
+        await this.query({
+          TableName: citizens,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': `CIT#${id}` },
+        })
+      ).forEach((i) => add('citizens', i));
+
+    const citizenItems = [...out.values()].map((r) => r.data);
+    // Every identity the citizen has or had (on the profiles, merges and links).
+    const identities = new Map<string, { kind: string; value: string }>();
+    for (const item of citizenItems)
+      for (const identity of (item.identities as { kind: string; value: string }[] | undefined) ?? [])
+        identities.set(`${identity.kind}#${identity.value}`, identity);
+    const phones = [...identities.values()].filter((i) => i.kind === 'PHONE').map((i) => i.value);
+    const contacts = citizenItems.filter((i) => str(i.contactId));
+    const contactIds = new Set(contacts.map((i) => String(i.contactId)));
+    const initialIds = new Set(contacts.map((i) => str(i.initialContactId) ?? String(i.contactId)));
+
+    // The cases and bookings on the citizens' index, then each case's partition.
+    const indexed = (
+      await Promise.all(
+        citizenIds.flatMap((id) =>
+          [caseKeys.citizenPartition(id), appointmentKeys.citizenPartition(id)].map((partition) =>
+            this.query({
+              TableName: cases,
+              IndexName: INDEXES.byCitizen.name,
+              KeyConditionExpression: 'gsi1pk = :p',
+              ExpressionAttributeValues: { ':p': partition },
+            }),
+          ),
+        ),
+      )
+    ).flat();
+    const tickets = new Set(
+      indexed.flatMap((i) => (String(i.pk).startsWith('CASE#') ? [String(i.ticket)] : [])),
+    );
+    const bookings = indexed.filter((i) => String(i.pk).startsWith('BOOKING#'));
+    for (const ticket of tickets)
+      (
+        await this.query({
+          TableName: cases,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': `CASE#${ticket}` },
+        })
+      ).forEach((i) => add('cases', i));
+    bookings.forEach((b) => add('cases', b));
+    const caseItems = [...out.values()].filter((r) => r.store === 'cases').map((r) => r.data);
+    for (const c of caseItems) {
+      if (str(c.contactId)) contactIds.add(String(c.contactId));
+      if (str(c.initialContactId)) initialIds.add(String(c.initialContactId));
+    }
+
+    // Keyed items that hang off what was found.
+    const caseRecords = caseItems.filter((i) => i.sk === 'CASE');
+    const messageIds = [
+      ...caseRecords.flatMap((c) => [
+        ...Array.from({ length: Number(c.version ?? 0) }, (_, v) => `${String(c.ticket)}#${v + 1}`),
+        `${String(c.ticket)}#link`,
+        ...caseItems
+          .filter((i) => i.pk === c.pk && str(i.contactId))
+          .map((i) => `${String(c.ticket)}#link#${String(i.contactId)}`),
+      ]),
+      ...bookings.flatMap((b) =>
+        Array.from({ length: Number(b.version ?? 0) }, (_, v) => `appt-${String(b.id)}-v${v + 1}`),
+      ),
+    ];
+    const citizenKeysToGet = [
+      ...[...identities.values()].map((i) => citizenKeys.identity(i as never)),
+      ...phones.flatMap((p) => [consentKey(p), { pk: `CALLBACK#${p}`, sk: 'CALLBACK' }]),
+      ...[...contactIds].flatMap((id) => [
+        citizenKeys.contactGuard(id),
+        { pk: `VERIFIED#${id}`, sk: 'VERIFIED' },
+        { pk: `CALLBACKOF#${id}`, sk: 'CALLBACKOF' },
+      ]),
+      ...messageIds.map((id) => ({ pk: `MESSAGE#${id}`, sk: 'TEXT' })),
+    ];
+    const casesKeysToGet = [
+      ...[...initialIds].map((id) => caseKeys.intake(id)),
+      ...caseRecords.flatMap((c) => citizenIds.map((id) => caseKeys.openTopic(id, String(c.topicId)))),
+      ...bookings.flatMap((b) => [
+        ...citizenIds.map((id) =>
+          appointmentKeys.active(id, String((b.slot as Item | undefined)?.topicId ?? '')),
+        ),
+        ...(str(b.code) ? [appointmentKeys.code(String(b.code))] : []),
+      ]),
+    ];
+    const [fromCitizens, fromCases] = await Promise.all([
+      batchGet(this.doc, citizens, dedupe(citizenKeysToGet), (i) => i, true),
+      batchGet(this.doc, cases, dedupe(casesKeysToGet), (i) => i, true),
+    ]);
+    // A guard or pointer now owned by someone else (another citizen's open case on the topic) is not theirs.
+    fromCitizens.filter((i) => belongs(i, citizenIds, tickets)).forEach((i) => add('citizens', i));
+    fromCases.filter((i) => belongs(i, citizenIds, tickets)).forEach((i) => add('cases', i));
+
+    // Items keyed otherwise that name the citizen on the index (a contact's proof of identity).
+    for (const id of citizenIds)
+      (
+        await this.query({
+          TableName: citizens,
+          IndexName: INDEXES.bySurname.name,
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': subjectPartition(id) },
+        })
+      ).forEach((i) => add('citizens', i));
+    // Per phone: failed verifications and message counts (one item a day each, kept two days).
+    for (const phone of phones)
+      for (const prefix of ['VERIFYFAIL#', 'QUOTA#'])
+        (
+          await this.query({
+            TableName: citizens,
+            KeyConditionExpression: 'pk = :p',
+            ExpressionAttributeValues: { ':p': `${prefix}${phone}` },
+          })
+        ).forEach((i) => add('citizens', i));
+    // The privacy log of the citizen, and what left or would have left (locally) about them.
+    for (const id of citizenIds)
+      (
+        await this.query({
+          TableName: cases,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': `PRIVACY#${id}` },
+        })
+      ).forEach((i) => add('cases', i));
+    const sent = await this.query({
+      TableName: cases,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': 'OUTBOX' },
+    });
+    sent.filter((i) => phones.includes(String(i.to))).forEach((i) => add('cases', i));
+    const handed = await this.query({
+      TableName: cases,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': 'TASKS' },
+    });
+    handed.filter((i) => tickets.has(String(i.ticket))).forEach((i) => add('cases', i));
+    return [...out.values()];
+  }
+
+  private async query(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...((page.Items ?? []) as Item[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function dedupe(keys: readonly Record<string, string>[]) {
+  const seen = new Map<string, Record<string, string>>();
+  for (const k of keys) seen.set(`${k.pk}|${k.sk}`, k);
+  return [...seen.values()];
+}
+
+/** A keyed item found through the citizen is theirs unless it names another citizen or case. */
+function belongs(item: Item, citizenIds: readonly string[], tickets: ReadonlySet<string>): boolean {
+  const owner = str(item.citizenId);
+  if (owner && !citizenIds.includes(owner)) return false;
+  const ticket = str(item.ticket);
+  if (ticket && String(item.pk).startsWith('OPENTOPIC#') && !tickets.has(ticket)) return false;
+  return true;
+}

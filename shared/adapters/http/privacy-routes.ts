@@ -1,0 +1,50 @@
+import type { Actor } from '../../domain/case';
+import { ValidationError } from '../../domain/errors';
+import type { Clock } from '../../domain/ports';
+import { subjectAccess, type PrivacyLog, type SubjectStore } from '../../domain/subject-access';
+import { actorOf, DocumentBody, jsonBody, type Route } from './api';
+import { subjectDocument } from './subject-document';
+
+/**
+ * A citizen's rights over their data, for administrators. `POST /citizens/{id}/subject-access` with
+ * `{"reason"}`: everything held about the citizen, as JSON, or with `?format=html` (and `lang=es|en`) as a
+ * document to hand over; each export is recorded in the citizen's privacy log first.
+ * `GET /citizens/{id}/privacy-log`: that log.
+ */
+export function privacyRoutes(deps: {
+  subjects: SubjectStore;
+  privacy: PrivacyLog;
+  clock: Clock;
+  newId: () => string;
+}): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/citizens/{id}/subject-access',
+      roles: ['admin'],
+      handle: async (request) => {
+        const format = request.query.format ?? 'json';
+        if (format !== 'json' && format !== 'html')
+          throw new ValidationError('format', 'must be "json" or "html"');
+        const lang = request.query.lang ?? 'es';
+        if (lang !== 'es' && lang !== 'en') throw new ValidationError('lang', 'must be "es" or "en"');
+        const body = jsonBody(request) as { reason?: unknown } | null;
+        const actor: Actor = actorOf(request);
+        const data = await subjectAccess(deps, request.params.id!, actor, body?.reason);
+        return format === 'html'
+          ? new DocumentBody(
+              subjectDocument(data, lang),
+              'text/html; charset=utf-8',
+              `subject-access-${data.citizenId}.html`,
+            )
+          : data;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizens/{id}/privacy-log',
+      roles: ['admin'],
+      handle: async (request) => ({ items: await deps.privacy.of(request.params.id!) }),
+    },
+  ];
+}
