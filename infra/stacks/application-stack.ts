@@ -37,6 +37,8 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/citizens/{id}'],
   ['POST', '/citizens/{id}/identities'],
   ['POST', '/citizens/{id}/merge'],
+  ['POST', '/citizens/{id}/subject-access'],
+  ['GET', '/citizens/{id}/privacy-log'],
   ['GET', '/cases'],
   ['POST', '/cases'],
   ['GET', '/cases/{ticket}'],

@@ -13,7 +13,7 @@ beforeAll(async () => {
 
 const STAFF = ['agent', 'supervisor', 'admin'];
 const allowed = (path: string) =>
-  path.startsWith('/admin')
+  path.startsWith('/admin') || path.endsWith('/subject-access') || path.endsWith('/privacy-log')
     ? ['admin']
     : path.startsWith('/metrics') ||
         path.startsWith('/surge') ||
