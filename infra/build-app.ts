@@ -34,6 +34,7 @@ export function buildApp(app: App, configDir: string, env: { account?: string; r
     stream: data.events.stream,
     queueArns: contactCenter.queueArns,
     instanceArn: contactCenter.instanceArn,
+    contactDataPolicyArn: contactCenter.contactDataPolicy.managedPolicyArn,
     ...stackEnv,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

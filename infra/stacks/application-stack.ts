@@ -8,6 +8,7 @@ import {
   type aws_kinesis as kinesis,
 } from 'aws-cdk-lib';
 import { Validations, aws_apigatewayv2 as apigw, aws_iam as iam } from 'aws-cdk-lib';
+import { arnPart } from '../constructs/outbound-contacts';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
 import { CASES_TABLE, CITIZENS_TABLE, INDEXES } from '../../shared/adapters/dynamodb/tables';
@@ -38,6 +39,7 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/citizens/{id}/identities'],
   ['POST', '/citizens/{id}/merge'],
   ['POST', '/citizens/{id}/subject-access'],
+  ['POST', '/citizens/{id}/erasure'],
   ['GET', '/citizens/{id}/privacy-log'],
   ['GET', '/cases'],
   ['POST', '/cases'],
@@ -89,6 +91,8 @@ export interface ApplicationStackProps extends StackProps {
   readonly queueArns: Readonly<Record<string, string>>;
   /** The Connect instance whose agent workspace shows the agent panel (none: the panel stands alone). */
   readonly instanceArn?: string;
+  /** The contact center's policy allowing only `connect:DeleteContactData` on its contacts (erasures). */
+  readonly contactDataPolicyArn?: string;
 }
 
 /**
@@ -210,12 +214,22 @@ export class ApplicationStack extends Stack {
       ],
       CASES_TABLE.indexes.map((i) => i.name),
     );
+    // An erasure deletes the citizen's own records (identities, timeline, proofs, message texts) one by one.
     grantTable(
       this.apiFunction,
       props.citizensTable,
-      ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
       CITIZENS_TABLE.indexes.map((i) => i.name),
     );
+    if (props.instanceArn) {
+      // An erasure asks Connect to delete the data it holds of the citizen's contacts: the contact center's
+      // policy that allows that and nothing else.
+      this.apiFunction.fn.addEnvironment(ENV.CONNECT_INSTANCE_ID, arnPart(props.instanceArn, 1));
+      if (props.contactDataPolicyArn)
+        this.apiFunction.role.addManagedPolicy(
+          iam.ManagedPolicy.fromManagedPolicyArn(this, 'ContactDataErasure', props.contactDataPolicyArn),
+        );
+    }
     // The live view and the figures; the surge switches (read, and each change with its audit entry).
     grantTable(
       this.apiFunction,

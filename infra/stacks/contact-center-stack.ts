@@ -43,6 +43,8 @@ export class ContactCenterStack extends Stack {
   /** Queue ARN per department id. */
   readonly queueArns: Readonly<Record<string, string>>;
   readonly instanceArn: string;
+  /** Allows `connect:DeleteContactData` on the instance's contacts and nothing else: an erasure's. */
+  readonly contactDataPolicy: iam.ManagedPolicy;
   /** Proactive messages and daily follow-up tasks: the contacts Ventanilla starts itself. */
   readonly outbound: OutboundContacts;
 
@@ -144,6 +146,23 @@ export class ContactCenterStack extends Stack {
           'A callback contact is named only once Connect made it; the statement is limited to stopping contacts of this instance.',
       });
     }
+
+    // A citizen's erasure asks Connect to delete what it holds of their contacts; the staff API's role takes
+    // this policy (in the application stack).
+    this.contactDataPolicy = new iam.ManagedPolicy(this, 'ContactDataErasure', {
+      description: "Erasure: delete the customer's data of the instance's contacts",
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['connect:DeleteContactData'],
+          resources: [`${instanceArn}/contact/*`],
+        }),
+      ],
+    });
+    Validations.of(this.contactDataPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${instance.arnInPolicy}/contact/*]`,
+      reason:
+        "An erasure names contacts only at run time; the statement allows nothing but deleting a contact's customer data, on this instance.",
+    });
 
     const general = props.generalDepartment ?? generalDepartment(deployment);
     const arns = {

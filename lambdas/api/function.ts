@@ -3,7 +3,7 @@ import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-reposi
 import { DynamoCitizenLinks } from '../../shared/adapters/dynamodb/citizen-links';
 import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
 import { DynamoMetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
-import { DynamoOutbox, DynamoTaskOutbox } from '../../shared/adapters/dynamodb/outbox';
+import { DynamoContactDataLog, DynamoOutbox, DynamoTaskOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { adminRoutes } from '../../shared/adapters/http/admin-routes';
 import { parseApiEvent, route, type Route } from '../../shared/adapters/http/api';
 import { backOfficeRoutes } from '../../shared/adapters/http/backoffice-routes';
@@ -21,10 +21,19 @@ import { appointmentRoutes } from '../../shared/adapters/http/appointment-routes
 import { privacyRoutes } from '../../shared/adapters/http/privacy-routes';
 import { DynamoPrivacyLog } from '../../shared/adapters/dynamodb/privacy-log';
 import { DynamoSubjectStore } from '../../shared/adapters/dynamodb/subject-store';
+import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store';
+import type { ContactDataEraser } from '../../shared/domain/erasure';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
-export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory }) {
+export function makeApiHandler(
+  runtime: Runtime,
+  ports: {
+    staff: StaffDirectory;
+    /** Connect's DeleteContactData in AWS; locally, a record of the contacts it would erase. */
+    contactData?: ContactDataEraser;
+  },
+) {
   const { calendar, deployment, catalogue } = runtime.config;
   const { doc, logger, clock } = runtime;
   const tables = storeTables(runtime);
@@ -108,6 +117,8 @@ export function makeApiHandler(runtime: Runtime, ports: { staff: StaffDirectory 
   const privacy = privacyRoutes({
     subjects: new DynamoSubjectStore(doc, tables),
     privacy: new DynamoPrivacyLog(doc, tables.cases),
+    erasure: new DynamoErasureStore(doc, tables),
+    contactData: ports.contactData ?? new DynamoContactDataLog(doc, tables.cases, clock.now),
     clock,
     newId: runtime.newId,
   });

@@ -1,4 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { ConnectContactDataEraser } from '../../shared/adapters/connect/contact-data';
 import { CognitoStaffDirectory } from '../../shared/adapters/cognito/staff-directory';
 import { FileStaffStore } from '../../shared/adapters/file/staff-store';
 import { loadRuntime, need } from '../../shared/runtime/runtime';
@@ -16,4 +18,8 @@ export const handler = makeApiHandler(runtime, {
         runtime.config.deployment.departments.map((d) => d.id),
       )
     : new FileStaffStore(need(settings, 'staffFile')),
+  // An erasure asks Connect to delete its contacts' data; without an instance (locally), it is recorded.
+  ...(settings.connectInstanceId
+    ? { contactData: new ConnectContactDataEraser(new ConnectClient({}), settings.connectInstanceId) }
+    : {}),
 });

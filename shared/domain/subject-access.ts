@@ -26,6 +26,7 @@ export const SUBJECT_KINDS = [
   'message-count',
   'sent',
   'task',
+  'batch',
   'privacy',
 ] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
@@ -50,7 +51,7 @@ export interface PrivacyEvent {
   readonly id: string;
   readonly at: string;
   readonly actor: Actor;
-  readonly action: 'subject-access';
+  readonly action: 'subject-access' | 'erasure';
   readonly citizenId: string;
   readonly reason: string;
   /** How many records the action concerned. */
@@ -102,6 +103,7 @@ export async function subjectAccess(
   });
   const counts: Partial<Record<SubjectKind, number>> = {};
   for (const r of records) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+  const tickets = ticketsOf(records);
   const order = (k: SubjectKind) => SUBJECT_KINDS.indexOf(k);
   return {
     citizenId,
@@ -109,9 +111,30 @@ export async function subjectAccess(
     producedBy: actor,
     reason: why,
     counts,
-    records: [...records].sort(
-      (a, b) =>
-        order(a.kind) - order(b.kind) || a.key.pk.localeCompare(b.key.pk) || a.key.sk.localeCompare(b.key.sk),
-    ),
+    records: [...records]
+      .map((r) => (r.kind === 'batch' ? onlyTheirs(r, tickets) : r))
+      .sort(
+        (a, b) =>
+          order(a.kind) - order(b.kind) ||
+          a.key.pk.localeCompare(b.key.pk) ||
+          a.key.sk.localeCompare(b.key.sk),
+      ),
+  };
+}
+
+/** The tickets of a citizen's cases, among their records. */
+export function ticketsOf(records: readonly SubjectRecord[]): ReadonlySet<string> {
+  return new Set(records.filter((r) => r.kind === 'case').map((r) => String(r.data.ticket)));
+}
+
+type Rowed = { readonly ticket?: unknown };
+
+/** A back-office batch record holds many citizens' rows and audit events: a citizen sees only theirs. */
+function onlyTheirs(record: SubjectRecord, tickets: ReadonlySet<string>): SubjectRecord {
+  const theirs = (list: unknown) =>
+    ((list as Rowed[] | undefined) ?? []).filter((r) => tickets.has(String(r.ticket)));
+  return {
+    ...record,
+    data: { ...record.data, rows: theirs(record.data.rows), audits: theirs(record.data.audits) },
   };
 }

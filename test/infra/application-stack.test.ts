@@ -21,7 +21,7 @@ import { DataStack } from '../../infra/stacks/data-stack';
 import { pageCsp } from '../../web/csp';
 
 /** The application stack of the example city hall, in an app of its own (bundling skipped). */
-function synth(extra: { instanceArn?: string } = {}) {
+function synth(extra: { instanceArn?: string; contactDataPolicyArn?: string } = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const data = new DataStack(app, 'Data');
   return Template.fromStack(
@@ -311,6 +311,29 @@ describe('application stack', () => {
     withInstance.resourceCountIs('AWS::Connect::ApprovedOrigin', 1);
     // Without an instance (the panel on its own) there is nothing to register.
     template.resourceCountIs('AWS::AppIntegrations::Application', 0);
+  });
+
+  it("lets the staff API erase Connect's contact data only through the contact center's policy, and knows the instance", () => {
+    const policyArn = 'arn:aws:iam::111122223333:policy/contact-data-erasure';
+    const withInstance = synth({
+      instanceArn: 'arn:aws:connect:us-east-1:111122223333:instance/00000000-0000-0000-0000-000000000000',
+      contactDataPolicyArn: policyArn,
+    });
+    const api = Object.entries(withInstance.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('apiFunction'),
+    )![1];
+    const roleId = api.Properties.Role['Fn::GetAtt'][0] as string;
+    expect(withInstance.findResources('AWS::IAM::Role')[roleId]!.Properties.ManagedPolicyArns).toEqual([
+      policyArn,
+    ]);
+    expect(Object.keys(api.Properties.Environment.Variables)).toContain('CONNECT_INSTANCE_ID');
+    // No statement of its own names Connect.
+    const statements = Object.values(withInstance.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],
+    );
+    expect(statements.flatMap((st) => [st.Action].flat()).filter((a) => a.startsWith('connect:'))).toEqual(
+      [],
+    );
   });
 
   it('gives the staff API exactly the user-pool actions its staff directory sends, on its pool only', () => {

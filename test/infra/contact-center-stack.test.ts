@@ -124,6 +124,23 @@ describe('contact center stack', () => {
       for (const action of actionsOf(name)) expect(action).not.toMatch(/Scan|Query|DeleteTable|\*/);
   });
 
+  it("offers an erasure's policy that allows deleting contacts' customer data on this instance, and nothing else", () => {
+    const policies = resources('AWS::IAM::ManagedPolicy');
+    expect(policies).toHaveLength(1);
+    const policy = policies[0]![1];
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'connect:DeleteContactData',
+        Resource: {
+          'Fn::Join': ['', [expect.objectContaining({ 'Fn::GetAtt': expect.any(Array) }), '/contact/*']],
+        },
+      },
+    ]);
+  });
+
   it('creates one queue per department with its hours in the deployment time zone and holidays closed', () => {
     expect(resources('AWS::Connect::Queue')).toHaveLength(config.deployment.departments.length);
     template.hasResourceProperties('AWS::Connect::HoursOfOperation', {

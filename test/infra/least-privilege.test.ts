@@ -493,6 +493,12 @@ beforeAll(async () => {
     });
     expect(access.status).toBe(200);
     expect((await api(`/citizens/${rosa}/privacy-log`, '[admin]')).body.items).toHaveLength(1);
+    // Then her erasure.
+    const erased = await api(`/citizens/${rosa}/erasure`, '[admin]', {
+      method: 'POST',
+      body: { reference: 'ERASE-2026-1' },
+    });
+    expect(erased.status).toBe(200);
 
     // The metrics of a morning; the surge rule's minute on it (a caller still waiting long: its tally begins).
     // As Lambda delivers them: from one shard, counted in runs.

@@ -13,7 +13,10 @@ beforeAll(async () => {
 
 const STAFF = ['agent', 'supervisor', 'admin'];
 const allowed = (path: string) =>
-  path.startsWith('/admin') || path.endsWith('/subject-access') || path.endsWith('/privacy-log')
+  path.startsWith('/admin') ||
+  path.endsWith('/subject-access') ||
+  path.endsWith('/erasure') ||
+  path.endsWith('/privacy-log')
     ? ['admin']
     : path.startsWith('/metrics') ||
         path.startsWith('/surge') ||

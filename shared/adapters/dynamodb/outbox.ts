@@ -1,4 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ContactDataEraser } from '../../domain/erasure';
 import type { FollowUpSink, FollowUpTask } from '../../domain/follow-up';
 import type { MessageSender, OutgoingMessage } from '../../domain/messaging';
 import { TransactionCancelled, transactWrite } from './transact';
@@ -82,6 +83,20 @@ export class DynamoTaskOutbox implements FollowUpSink {
     return this.log.add(task);
   }
   list(limit?: number): Promise<FollowUpTask[]> {
+    return this.log.list(limit);
+  }
+}
+
+/** The local stand-in for Connect's DeleteContactData: the contacts it would have been asked to erase. */
+export class DynamoContactDataLog implements ContactDataEraser {
+  private readonly log: RecordedLog<{ id: string; contactId: string }>;
+  constructor(doc: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
+    this.log = new RecordedLog(doc, table, 'CONTACTERASURE', now);
+  }
+  async erase(contactIds: readonly string[]): Promise<void> {
+    for (const contactId of contactIds) await this.log.add({ id: contactId, contactId });
+  }
+  list(limit?: number): Promise<{ id: string; contactId: string }[]> {
     return this.log.list(limit);
   }
 }

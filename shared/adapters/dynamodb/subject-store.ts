@@ -52,6 +52,7 @@ function casesKind(pk: string, sk: string): SubjectKind {
   if (pk === 'OUTBOX') return 'sent';
   if (pk === 'TASKS') return 'task';
   if (pk.startsWith('PRIVACY#')) return 'privacy';
+  if (pk.startsWith('BATCH#')) return 'batch';
   return 'case';
 }
 
@@ -61,7 +62,8 @@ function casesKind(pk: string, sk: string): SubjectKind {
  * of every identity they have or had; per phone, its consent, callback, verification failures and message
  * counts; per contact, its guard, proof, intake and callback pointer; the items keyed otherwise that name
  * them on the index (`SUBJECT#<citizenId>`: a contact's proof of identity); per case (the `byCitizen` index), its
- * partition (case, audit, contacts, notes) and open-topic guard; per booking, its guard and code; the texts of
+ * partition (case, audit, contacts, notes) and open-topic guard, and the back-office batch records carrying
+ * it; per booking, its guard and code; the texts of
  * the messages sent about them while kept; and, where they exist (locally), the outbox entries to their
  * numbers and the follow-up tasks on their cases.
  */
@@ -198,6 +200,26 @@ export class DynamoSubjectStore implements SubjectStore {
           ExpressionAttributeValues: { ':p': subjectPartition(id) },
         })
       ).forEach((i) => add('citizens', i));
+    // Back-office batches that carried their cases: the records holding their rows or audit events (shared
+    // with other citizens' cases: the domain takes only theirs).
+    const batchIds = new Set(
+      caseItems.flatMap((i) => [str(i.lastBatch), str(i.batchId)].filter((b): b is string => !!b)),
+    );
+    for (const batchId of batchIds) {
+      const batch = await this.query({
+        TableName: cases,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': `BATCH#${batchId}` },
+      });
+      const theirs = batch.filter((i) =>
+        [...((i.rows as Item[] | undefined) ?? []), ...((i.audits as Item[] | undefined) ?? [])].some((r) =>
+          tickets.has(String(r.ticket)),
+        ),
+      );
+      // Each record, and the marker that says its audit events were written out.
+      const marked = new Set(theirs.map((i) => `DONE#${String(i.sk)}`));
+      [...theirs, ...batch.filter((i) => marked.has(String(i.sk)))].forEach((i) => add('cases', i));
+    }
     // Per phone: failed verifications and message counts (one item a day each, kept two days).
     for (const phone of phones)
       for (const prefix of ['VERIFYFAIL#', 'QUOTA#'])

@@ -1,6 +1,7 @@
 import type { Actor } from '../../domain/case';
 import { ValidationError } from '../../domain/errors';
 import type { Clock } from '../../domain/ports';
+import { eraseCitizen, type ContactDataEraser, type ErasureStore } from '../../domain/erasure';
 import { subjectAccess, type PrivacyLog, type SubjectStore } from '../../domain/subject-access';
 import { actorOf, DocumentBody, jsonBody, type Route } from './api';
 import { subjectDocument } from './subject-document';
@@ -9,11 +10,14 @@ import { subjectDocument } from './subject-document';
  * A citizen's rights over their data, for administrators. `POST /citizens/{id}/subject-access` with
  * `{"reason"}`: everything held about the citizen, as JSON, or with `?format=html` (and `lang=es|en`) as a
  * document to hand over; each export is recorded in the citizen's privacy log first.
- * `GET /citizens/{id}/privacy-log`: that log.
+ * `POST /citizens/{id}/erasure` with `{"reference"}` (the request's reference): the citizen erased
+ * (`eraseCitizen`). `GET /citizens/{id}/privacy-log`: that log.
  */
 export function privacyRoutes(deps: {
   subjects: SubjectStore;
   privacy: PrivacyLog;
+  erasure: ErasureStore;
+  contactData: ContactDataEraser;
   clock: Clock;
   newId: () => string;
 }): Route[] {
@@ -38,6 +42,15 @@ export function privacyRoutes(deps: {
               `subject-access-${data.citizenId}.html`,
             )
           : data;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizens/{id}/erasure',
+      roles: ['admin'],
+      handle: async (request) => {
+        const body = jsonBody(request) as { reference?: unknown } | null;
+        return eraseCitizen(deps, request.params.id!, actorOf(request), body?.reference);
       },
     },
     {
