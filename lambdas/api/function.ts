@@ -43,6 +43,7 @@ export function makeApiHandler(
     cases,
     notes: cases,
     links: new DynamoCitizenLinks(doc, tables),
+    privacy: new DynamoPrivacyLog(doc, tables.cases),
     clock,
     random: runtime.random,
     newId: runtime.newId,
@@ -116,7 +117,7 @@ export function makeApiHandler(
   });
   const privacy = privacyRoutes({
     subjects: new DynamoSubjectStore(doc, tables),
-    privacy: new DynamoPrivacyLog(doc, tables.cases),
+    privacy: core.privacy,
     erasure: new DynamoErasureStore(doc, tables),
     contactData: ports.contactData ?? new DynamoContactDataLog(doc, tables.cases, clock.now),
     clock,

@@ -49,6 +49,10 @@ export interface Case {
   readonly version: number;
   /** The back-office batch (export or import file) that made the latest change, if one did. */
   readonly lastBatch?: string;
+  /** Kept after its citizen's erasure (`erasedAt`, on request `erasure`): read with a reason, never changed. */
+  readonly blocked?: boolean;
+  readonly erasedAt?: string;
+  readonly erasure?: string;
 }
 
 export type AuditAction = 'CREATED' | 'TRANSITIONED' | 'REOPENED';

@@ -28,6 +28,9 @@ export interface Citizen {
   readonly mergedInto?: string;
   /** Citizens merged into this one (their timelines are part of this one's). */
   readonly mergedFrom?: readonly string[];
+  /** Set when the citizen was erased: the record is a pseudonym without a person, readable with a reason. */
+  readonly erasedAt?: string;
+  readonly erasure?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;

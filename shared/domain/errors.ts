@@ -78,6 +78,14 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** A record kept after its citizen's erasure: an administrator reads it with a reason; no one changes it. */
+export class BlockedError extends DomainError {
+  readonly code = 'BLOCKED';
+  constructor(what: string) {
+    super(`${what} is blocked: its citizen's data was erased; an administrator may read it, giving a reason`);
+  }
+}
+
 /** Configuration that fails validation; `path` names the bad field. */
 export class ConfigError extends DomainError {
   readonly code = 'INVALID_CONFIG';

@@ -51,7 +51,7 @@ export interface PrivacyEvent {
   readonly id: string;
   readonly at: string;
   readonly actor: Actor;
-  readonly action: 'subject-access' | 'erasure';
+  readonly action: 'subject-access' | 'erasure' | 'blocked-read';
   readonly citizenId: string;
   readonly reason: string;
   /** How many records the action concerned. */

@@ -4,6 +4,7 @@ import type { Catalogue } from './catalogue';
 import { newCitizen, type Citizen, type NewCitizenInput } from './citizen';
 import {
   IdentityTakenError,
+  BlockedError,
   NotFoundError,
   TicketCollisionError,
   ValidationError,
@@ -118,6 +119,7 @@ export async function changeCaseStatus(
 ): Promise<Case> {
   const current = await deps.cases.byTicket(ticket);
   if (!current) throw new NotFoundError('case');
+  if (current.blocked) throw new BlockedError('case');
   if (expectedVersion !== undefined && current.version !== expectedVersion)
     throw new VersionConflictError('case', expectedVersion);
   const { case: next, audit } = transitionCase(current, { ...input, now: deps.clock.now().toISOString() });

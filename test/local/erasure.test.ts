@@ -41,9 +41,13 @@ describe('erasure', () => {
       tables
         .find((t) => t.store === 'cases')!
         .items.filter((i) => String(i.sk).startsWith('AUDIT#') || i.pk === 'ADMINAUDIT').length;
-    const statuses = async () =>
+    const statuses = async (reason?: string) =>
       Promise.all(
-        seeded.tickets.map(async (t) => (await api(`/cases/${t}`, '[agent]')).body.case.status as string),
+        seeded.tickets.map(
+          async (t) =>
+            (await api(`/cases/${t}`, '[admin]', reason ? { query: { reason } } : {})).body.case
+              .status as string,
+        ),
       );
     const statusesBefore = await statuses();
 
@@ -61,10 +65,22 @@ describe('erasure', () => {
     for (const value of PERSONAL) expect(text(after)).not.toContain(value);
     // The cases, their history and the back office's records stay (what the law keeps), blocked.
     expect(audits(after)).toBe(audits(before));
-    expect(await statuses()).toEqual(statusesBefore);
-    const kept = (await api(`/cases/${seeded.tickets[1]}`, '[agent]')).body.case;
-    expect(kept).toMatchObject({ citizenId: seeded.citizenId });
-    expect(kept.answer).toBeUndefined();
+    // Blocked: no one but an administrator reads them, with a reason the privacy log keeps; no one changes them.
+    const ticket = seeded.tickets[1]!;
+    expect((await api(`/cases/${ticket}`, '[agent]')).body).toMatchObject({ code: 'BLOCKED' });
+    expect((await api(`/citizens/${seeded.citizenId}`, '[supervisor]')).body).toMatchObject({
+      code: 'BLOCKED',
+    });
+    expect((await api(`/cases/${ticket}`, '[admin]')).body).toMatchObject({ field: 'reason' });
+    const note = await api(`/cases/${ticket}/notes`, '[admin]', { method: 'POST', body: { text: 'x' } });
+    expect(note.body).toMatchObject({ code: 'BLOCKED' });
+    const moved = await api(`/cases/${seeded.tickets[0]}/transitions`, '[admin]', {
+      method: 'POST',
+      body: { to: 'CANCELLED', reason: 'x' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(moved.body).toMatchObject({ code: 'BLOCKED' });
+    const logged = (await api(`/citizens/${seeded.citizenId}/privacy-log`, '[admin]')).body.items;
     // The metrics, which hold nothing personal, are as they were.
     expect(after.find((t) => t.store === 'metrics')!.items).toEqual(
       before.find((t) => t.store === 'metrics')!.items,
@@ -76,8 +92,7 @@ describe('erasure', () => {
     );
     expect([...asked].sort()).toEqual([...seeded.contactIds].sort());
     // The privacy log says who erased whom, when and on which request — nothing personal.
-    const log = (await api(`/citizens/${seeded.citizenId}/privacy-log`, '[admin]')).body.items;
-    expect(log).toEqual([
+    expect(logged).toEqual([
       expect.objectContaining({
         action: 'erasure',
         actor: { id: 'admin-1', role: 'admin' },
@@ -85,6 +100,15 @@ describe('erasure', () => {
         at: clock.now().toISOString(),
       }),
     ]);
+    expect(await statuses('Auditoría 2026-12')).toEqual(statusesBefore);
+    const kept = (await api(`/cases/${ticket}`, '[admin]', { query: { reason: 'Auditoría 2026-12' } })).body
+      .case;
+    expect(kept).toMatchObject({ citizenId: seeded.citizenId, blocked: true, erasure: 'SOL-2026/0042' });
+    expect(kept.answer).toBeUndefined();
+    const reads = (await api(`/citizens/${seeded.citizenId}/privacy-log`, '[admin]')).body.items;
+    expect(reads.filter((e: { action: string }) => e.action === 'blocked-read')).toHaveLength(
+      seeded.tickets.length + 1,
+    );
     // A new call from the same phone is a stranger's.
     const call = await seeded.lookup(connectEvent('voice-inbound-docs', { phone: PHONE }));
     expect(call).toMatchObject({ found: 'false' });

@@ -47,6 +47,9 @@ const caseSchema = z.object({
   dueAt: z.string(),
   version: z.number(),
   lastBatch: z.optional(z.string()),
+  blocked: z.optional(z.boolean()),
+  erasedAt: z.optional(z.string()),
+  erasure: z.optional(z.string()),
 });
 const auditSchema = z.object({
   ticket: z.string(),

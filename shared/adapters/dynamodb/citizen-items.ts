@@ -33,6 +33,8 @@ const profileSchema = z.object({
   provisional: z.boolean(),
   mergedInto: z.optional(z.string()),
   mergedFrom: z.optional(z.array(z.string())),
+  erasedAt: z.optional(z.string()),
+  erasure: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),

@@ -3,7 +3,8 @@ import { CASE_STATUSES, CHANNELS, isClosed, type Case, type CaseStatus } from '.
 import { repeatOf } from '../../domain/screen-pop';
 import { newCitizen, type Citizen } from '../../domain/citizen';
 import type { Deployment } from '../../domain/deployment';
-import { NotFoundError, ValidationError } from '../../domain/errors';
+import { BlockedError, NotFoundError, ValidationError } from '../../domain/errors';
+import type { PrivacyLog } from '../../domain/subject-access';
 import {
   citizenTimeline,
   currentCitizen,
@@ -29,7 +30,7 @@ import { parseTicket } from '../../domain/ticket';
 import { cleanText } from '../../domain/text';
 import { parseInstant } from '../../domain/calendar';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
-import { actorOf, ifMatch, jsonBody, Versioned, type Role, type Route } from './api';
+import { actorOf, ifMatch, jsonBody, Versioned, type ApiRequest, type Role, type Route } from './api';
 
 const STAFF: Role[] = ['agent', 'supervisor', 'admin'];
 
@@ -104,6 +105,8 @@ export function workbenchRoutes(
   deps: CoreDeps & {
     notes: CaseNotes;
     links: CitizenLinkStore;
+    /** Where an administrator's read of a blocked record is kept, with its reason. */
+    privacy: PrivacyLog;
     deployment: Pick<
       Deployment,
       'country' | 'languages' | 'defaultLanguage' | 'defaultDocumentType' | 'timeZone' | 'departments'
@@ -112,6 +115,24 @@ export function workbenchRoutes(
 ): Route[] {
   const { country, languages, defaultDocumentType } = deps.deployment;
   const current = (id: string) => currentCitizen(deps.citizens, id);
+  /**
+   * A record kept after its citizen's erasure is read only by an administrator who gives a reason
+   * (`?reason=`), which the citizen's privacy log keeps; anyone else is told it is blocked.
+   */
+  const readBlocked = async (request: ApiRequest, citizenId: string, what: string) => {
+    if (!request.roles.has('admin')) throw new BlockedError(what);
+    const reason = cleanText(request.query.reason ?? '');
+    if (!reason) throw new ValidationError('reason', `is required to read a blocked ${what}`);
+    await deps.privacy.record({
+      id: deps.newId(),
+      at: deps.clock.now().toISOString(),
+      actor: actorOf(request),
+      action: 'blocked-read',
+      citizenId,
+      reason,
+      records: 1,
+    });
+  };
   /** Phone, email and document of a body, normalised; the document also as its own value. */
   const identitiesOf = (body: z.infer<typeof registerBody>) => {
     const document = body.document ? normalizeDocument(body.document.type, body.document.number) : undefined;
@@ -178,8 +199,10 @@ export function workbenchRoutes(
       method: 'GET',
       path: '/citizens/{id}',
       roles: STAFF,
-      handle: async ({ params, query }) => {
+      handle: async (request) => {
+        const { params, query } = request;
         const citizen = await current(params.id!);
+        if (citizen.erasedAt) await readBlocked(request, citizen.id, 'citizen');
         const [cases, contacts, merges, links] = await Promise.all([
           deps.cases.byCitizen(citizen.id, pageOf(query)),
           citizenTimeline(deps.citizens, citizen),
@@ -329,9 +352,10 @@ export function workbenchRoutes(
       method: 'GET',
       path: '/cases/{ticket}',
       roles: STAFF,
-      handle: async ({ params }) => {
-        const found = await deps.cases.byTicket(parseTicket(params.ticket!));
+      handle: async (request) => {
+        const found = await deps.cases.byTicket(parseTicket(request.params.ticket!));
         if (!found) throw new NotFoundError('case');
+        if (found.blocked) await readBlocked(request, found.citizenId, 'case');
         return new Versioned(await caseView(found), found.version);
       },
     },
@@ -379,8 +403,10 @@ export function workbenchRoutes(
       status: 201,
       handle: async (request) => {
         const body = parseInput(noteBody, json(request));
+        const ticket = parseTicket(request.params.ticket!);
+        if ((await deps.cases.byTicket(ticket))?.blocked) throw new BlockedError('case');
         const note = newNote({
-          ticket: parseTicket(request.params.ticket!),
+          ticket,
           id: deps.newId(),
           at: deps.clock.now().toISOString(),
           author: actorOf(request),
