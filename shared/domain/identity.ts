@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { parseE164 } from './e164';
 import { ValidationError } from './errors';
 
 /**
@@ -23,6 +24,10 @@ export function normalizePhone(raw: unknown, defaultCountry: CountryCode, field 
   if (!/^[+\d][\d\s().\-/]*$/.test(cleaned)) throw new ValidationError(field, 'is not a phone number');
   const parsed = parsePhoneNumberFromString(cleaned, defaultCountry);
   if (!parsed || !parsed.isPossible()) throw new ValidationError(field, 'is not a possible phone number');
+  // A number only dialled locally ("+1 310 3484": seven digits where North America needs ten) is never what
+  // the network sends: it would be a key no call could reach.
+  if (!parseE164(parsed.number))
+    throw new ValidationError(field, 'is not a complete international number (its area code is missing)');
   return parsed.number;
 }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import metadata from 'libphonenumber-js/metadata.min.json';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { COUNTRY_CALLING_CODES, parseE164 } from '../../shared/domain/e164';
+import { ValidationError } from '../../shared/domain/errors';
 import { normalizePhone } from '../../shared/domain/identity';
 
 describe('E.164 from the network, without numbering-plan metadata', () => {
@@ -9,17 +10,25 @@ describe('E.164 from the network, without numbering-plan metadata', () => {
     expect([...COUNTRY_CALLING_CODES].sort()).toEqual(Object.keys(metadata.country_calling_codes).sort());
   });
 
-  it('gives the same key as normalizePhone for every number libphonenumber deems possible', () => {
+  it('gives the same key as normalizePhone, or both refuse, for every number libphonenumber deems possible', () => {
     const codes = [...COUNTRY_CALLING_CODES];
     fc.assert(
       fc.property(fc.constantFrom(...codes), fc.stringMatching(/^[0-9]{4,13}$/), (code, national) => {
         const e164 = `+${code}${national}`;
         const parsed = parsePhoneNumberFromString(e164);
         if (!parsed?.isPossible() || parsed.number !== e164) return;
-        expect(parseE164(e164)).toBe(normalizePhone(e164, 'PA'));
+        // The same key, or both refuse it (a number dialled only locally is never a network's E.164).
+        const key = parseE164(e164);
+        if (key) expect(normalizePhone(e164, 'PA')).toBe(key);
+        else expect(() => normalizePhone(e164, 'PA')).toThrow(ValidationError);
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('refuses, as typed by staff, a number the network never sends: seven digits after +1 (found by the property above)', () => {
+    expect(() => normalizePhone('+13103484', 'PA')).toThrow(/not a complete international number/);
+    expect(normalizePhone('+1 310 555 3484', 'PA')).toBe('+13105553484');
   });
 
   it.each(['+50760001234', '+447700900123', '+12025550123', ' +34600123456 '])('accepts %p', (raw) => {
