@@ -46,4 +46,43 @@ describe('the administration page in Chromium', () => {
     await admin.locator('#audit', { hasText: 'disabled the account rosa.quintero' }).waitFor();
     expect(await axeViolations(admin, 'admin page, en')).toEqual([]);
   }, 60_000);
+
+  it("hands over a citizen's subject-access document that a screen reader can read, in Spanish and English", async () => {
+    const admin = await world.signedIn('/admin/', 'admin');
+    await admin.locator('#user-rows').waitFor();
+    const html = await admin.evaluate(async () => {
+      const post = (path: string, body: unknown) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const made = await post('/api/citizens', {
+        givenNames: 'Elena',
+        surnames: 'Batista <Ríos>',
+        phone: '+50769990301',
+        email: 'elena.batista@example.org',
+      });
+      const { citizen } = (await made.json()) as { citizen: { id: string } };
+      const documents: Record<string, string> = {};
+      for (const lang of ['es', 'en'])
+        documents[lang] = await (
+          await post(`/api/citizens/${citizen.id}/subject-access?format=html&lang=${lang}`, {
+            reason: 'Solicitud de acceso 7',
+          })
+        ).text();
+      return documents;
+    });
+    for (const [lang, document] of Object.entries(html)) {
+      await admin.setContent(document);
+      expect(await admin.locator('h1').textContent()).toBe(
+        lang === 'es'
+          ? 'Datos personales que conserva la administración'
+          : 'Personal data held by the administration',
+      );
+      expect(await admin.locator('body').textContent()).toContain('Batista <Ríos>');
+      expect(await axeViolations(admin, `subject-access document, ${lang}`)).toEqual([]);
+      await admin.screenshot({ path: `test-results/subject-access-${lang}.png`, fullPage: true });
+    }
+  }, 60_000);
 });

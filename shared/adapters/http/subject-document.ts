@@ -123,6 +123,7 @@ export function subjectDocument(data: SubjectExport, language: Language): string
     const records = data.records.filter((r) => r.kind === kind);
     const tables = records.map((r, i) => {
       const rows = Object.entries(r.data)
+        .sort(([a], [b]) => a.localeCompare(b))
         .map(
           ([field, value]) =>
             `<tr><th scope="row">${escape(field)}</th><td>${escape(shown(value))}</td></tr>`,
@@ -141,7 +142,7 @@ export function subjectDocument(data: SubjectExport, language: Language): string
   return `<!doctype html>
 <html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(w.title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1a1a1a}table{border-collapse:collapse;width:100%;margin:0 0 1.5rem}caption{text-align:left;font-weight:600;padding:.25rem 0}th,td{border:1px solid #888;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#eee}</style>
+<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1a1a1a}table{border-collapse:collapse;width:100%;margin:0 0 1.5rem}caption{text-align:left;font-weight:600;padding:.25rem 0}th,td{border:1px solid #888;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#eee}th[scope=row]{white-space:nowrap;width:1%}</style>
 </head><body><main>
 <h1>${escape(w.title)}</h1>
 <p>${escape(w.intro)}</p>
