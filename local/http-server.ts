@@ -209,7 +209,7 @@ export function localHttpServer(deps: {
       ...(body !== undefined ? { body } : {}),
       requestContext: {
         requestId,
-        http: { method },
+        http: { method, ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}) },
         authorizer: {
           jwt: {
             claims: {

@@ -41,6 +41,8 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/citizens/{id}/subject-access'],
   ['POST', '/citizens/{id}/erasure'],
   ['GET', '/citizens/{id}/privacy-log'],
+  ['GET', '/citizens/{id}/readers'],
+  ['GET', '/admin/reading'],
   ['GET', '/cases'],
   ['POST', '/cases'],
   ['GET', '/cases/{ticket}'],

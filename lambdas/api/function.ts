@@ -20,6 +20,7 @@ import { need, storeTables, type Runtime } from '../../shared/runtime/runtime';
 import { appointmentRoutes } from '../../shared/adapters/http/appointment-routes';
 import { privacyRoutes } from '../../shared/adapters/http/privacy-routes';
 import { DynamoPrivacyLog } from '../../shared/adapters/dynamodb/privacy-log';
+import { DynamoReadAudit } from '../../shared/adapters/dynamodb/read-audit';
 import { DynamoSubjectStore } from '../../shared/adapters/dynamodb/subject-store';
 import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store';
 import type { ContactDataEraser } from '../../shared/domain/erasure';
@@ -44,6 +45,7 @@ export function makeApiHandler(
     notes: cases,
     links: new DynamoCitizenLinks(doc, tables),
     privacy: new DynamoPrivacyLog(doc, tables.cases),
+    reads: new DynamoReadAudit(doc, tables.cases),
     clock,
     random: runtime.random,
     newId: runtime.newId,
@@ -118,6 +120,8 @@ export function makeApiHandler(
   const privacy = privacyRoutes({
     subjects: new DynamoSubjectStore(doc, tables),
     privacy: core.privacy,
+    reads: core.reads,
+    localDate: (at: Date) => calendar.local(at).date,
     erasure: new DynamoErasureStore(doc, tables),
     contactData: ports.contactData ?? new DynamoContactDataLog(doc, tables.cases, clock.now),
     clock,

@@ -27,6 +27,7 @@ export const SUBJECT_KINDS = [
   'sent',
   'task',
   'batch',
+  'read',
   'privacy',
 ] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];

@@ -16,7 +16,8 @@ const allowed = (path: string) =>
   path.startsWith('/admin') ||
   path.endsWith('/subject-access') ||
   path.endsWith('/erasure') ||
-  path.endsWith('/privacy-log')
+  path.endsWith('/privacy-log') ||
+  path.endsWith('/readers')
     ? ['admin']
     : path.startsWith('/metrics') ||
         path.startsWith('/surge') ||

@@ -46,6 +46,8 @@ export interface CallOptions {
   departments?: string;
   /** A claim a user might forge in their own attributes: it must count for nothing. */
   forgedDepartments?: string;
+  /** The client's address, as API Gateway would see it. */
+  from?: string;
 }
 export type ApiCall = (
   path: string,
@@ -66,7 +68,7 @@ export function apiCaller(handler: Handler): ApiCall {
           ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
           : {}),
         requestContext: {
-          http: { method: options.method ?? 'GET' },
+          http: { method: options.method ?? 'GET', ...(options.from ? { sourceIp: options.from } : {}) },
           authorizer: {
             jwt: {
               claims: {

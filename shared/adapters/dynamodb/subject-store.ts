@@ -52,6 +52,7 @@ function casesKind(pk: string, sk: string): SubjectKind {
   if (pk === 'OUTBOX') return 'sent';
   if (pk === 'TASKS') return 'task';
   if (pk.startsWith('PRIVACY#')) return 'privacy';
+  if (pk.startsWith('READ#')) return 'read';
   if (pk.startsWith('BATCH#')) return 'batch';
   return 'case';
 }
@@ -230,7 +231,16 @@ export class DynamoSubjectStore implements SubjectStore {
             ExpressionAttributeValues: { ':p': `${prefix}${phone}` },
           })
         ).forEach((i) => add('citizens', i));
-    // The privacy log of the citizen, and what left or would have left (locally) about them.
+    // The privacy log of the citizen and the staff reads of their records; what left or would have left
+    // (locally) about them.
+    for (const id of citizenIds)
+      (
+        await this.query({
+          TableName: cases,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': `READ#${id}` },
+        })
+      ).forEach((i) => add('cases', i));
     for (const id of citizenIds)
       (
         await this.query({

@@ -21,6 +21,8 @@ export interface ApiRequest {
   readonly departments: readonly string[];
   /** Values of the route's `{name}` segments. */
   readonly params: Readonly<Record<string, string>>;
+  /** Where the request came from (the client's address, as API Gateway saw it). */
+  readonly from?: string;
 }
 export interface ApiResponse {
   readonly statusCode: number;
@@ -80,7 +82,7 @@ const httpApiEvent = z.object({
   body: z.optional(z.nullable(z.string())),
   isBase64Encoded: z.optional(z.boolean()),
   requestContext: z.object({
-    http: z.object({ method: z.string() }),
+    http: z.object({ method: z.string(), sourceIp: z.optional(z.string()) }),
     authorizer: z.optional(
       z.object({
         jwt: z.object({ claims: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }),
@@ -120,6 +122,7 @@ export function parseApiEvent(raw: unknown): ApiRequest {
     // Only from groups, which an administrator sets: never from an attribute a user could write.
     departments: departmentsOfGroups(groups),
     params: {},
+    ...(event.requestContext.http.sourceIp ? { from: event.requestContext.http.sourceIp } : {}),
   };
 }
 

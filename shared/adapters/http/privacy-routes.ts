@@ -3,6 +3,7 @@ import { ValidationError } from '../../domain/errors';
 import type { Clock } from '../../domain/ports';
 import { eraseCitizen, type ContactDataEraser, type ErasureStore } from '../../domain/erasure';
 import { subjectAccess, type PrivacyLog, type SubjectStore } from '../../domain/subject-access';
+import { readingReport, type ReadAudit } from '../../domain/read-audit';
 import { actorOf, DocumentBody, jsonBody, type Route } from './api';
 import { subjectDocument } from './subject-document';
 
@@ -11,13 +12,18 @@ import { subjectDocument } from './subject-document';
  * `{"reason"}`: everything held about the citizen, as JSON, or with `?format=html` (and `lang=es|en`) as a
  * document to hand over; each export is recorded in the citizen's privacy log first.
  * `POST /citizens/{id}/erasure` with `{"reference"}` (the request's reference): the citizen erased
- * (`eraseCitizen`). `GET /citizens/{id}/privacy-log`: that log.
+ * (`eraseCitizen`). `GET /citizens/{id}/privacy-log`: that log. `GET /citizens/{id}/readers`: every staff read
+ * of the citizen or their cases (who, what, when, from where), newest first. `GET /admin/reading?date=`: a
+ * day's readers with how many citizens each opened, and those who opened far more than their peers.
  */
 export function privacyRoutes(deps: {
   subjects: SubjectStore;
   privacy: PrivacyLog;
   erasure: ErasureStore;
   contactData: ContactDataEraser;
+  reads: ReadAudit;
+  /** The deployment's local date of an instant. */
+  localDate: (at: Date) => string;
   clock: Clock;
   newId: () => string;
 }): Route[] {
@@ -51,6 +57,22 @@ export function privacyRoutes(deps: {
       handle: async (request) => {
         const body = jsonBody(request) as { reference?: unknown } | null;
         return eraseCitizen(deps, request.params.id!, actorOf(request), body?.reference);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizens/{id}/readers',
+      roles: ['admin'],
+      handle: async (request) => ({ items: await deps.reads.readersOf(request.params.id!) }),
+    },
+    {
+      method: 'GET',
+      path: '/admin/reading',
+      roles: ['admin'],
+      handle: async (request) => {
+        const date = request.query.date ?? deps.localDate(deps.clock.now());
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ValidationError('date', 'must be YYYY-MM-DD');
+        return readingReport(date, await deps.reads.day(date));
       },
     },
     {

@@ -5,6 +5,7 @@ import { newCitizen, type Citizen } from '../../domain/citizen';
 import type { Deployment } from '../../domain/deployment';
 import { BlockedError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { PrivacyLog } from '../../domain/subject-access';
+import type { ReadAudit, ReadEvent } from '../../domain/read-audit';
 import {
   citizenTimeline,
   currentCitizen,
@@ -107,6 +108,8 @@ export function workbenchRoutes(
     links: CitizenLinkStore;
     /** Where an administrator's read of a blocked record is kept, with its reason. */
     privacy: PrivacyLog;
+    /** Every read of a citizen or a case: who, what, when, from where. */
+    reads: ReadAudit;
     deployment: Pick<
       Deployment,
       'country' | 'languages' | 'defaultLanguage' | 'defaultDocumentType' | 'timeZone' | 'departments'
@@ -119,6 +122,22 @@ export function workbenchRoutes(
    * A record kept after its citizen's erasure is read only by an administrator who gives a reason
    * (`?reason=`), which the citizen's privacy log keeps; anyone else is told it is blocked.
    */
+  /** Keeps the read of a citizen's record (after it was allowed). */
+  const recordRead = (request: ApiRequest, what: ReadEvent['what'], citizenId: string, ticket?: string) => {
+    const at = deps.clock.now();
+    return deps.reads.record(
+      {
+        id: deps.newId(),
+        at: at.toISOString(),
+        actor: actorOf(request),
+        what,
+        citizenId,
+        ...(ticket ? { ticket } : {}),
+        ...(request.from ? { from: request.from } : {}),
+      },
+      deps.calendar.local(at).date,
+    );
+  };
   const readBlocked = async (request: ApiRequest, citizenId: string, what: string) => {
     if (!request.roles.has('admin')) throw new BlockedError(what);
     const reason = cleanText(request.query.reason ?? '');
@@ -203,11 +222,13 @@ export function workbenchRoutes(
         const { params, query } = request;
         const citizen = await current(params.id!);
         if (citizen.erasedAt) await readBlocked(request, citizen.id, 'citizen');
+        // The read is kept alongside (a failure to keep it fails the request: no read goes unrecorded).
         const [cases, contacts, merges, links] = await Promise.all([
           deps.cases.byCitizen(citizen.id, pageOf(query)),
           citizenTimeline(deps.citizens, citizen),
           deps.links.merges(citizen.id),
           deps.links.links(citizen.id),
+          recordRead(request, 'citizen', citizen.id),
         ]);
         const open = new Set(cases.items.filter((c) => !isClosed(c.status)).map((c) => c.ticket as string));
         // A repeat contact: two or more contacts of the last 7 days about one case still open (the one under
@@ -356,7 +377,11 @@ export function workbenchRoutes(
         const found = await deps.cases.byTicket(parseTicket(request.params.ticket!));
         if (!found) throw new NotFoundError('case');
         if (found.blocked) await readBlocked(request, found.citizenId, 'case');
-        return new Versioned(await caseView(found), found.version);
+        const [view] = await Promise.all([
+          caseView(found),
+          recordRead(request, 'case', found.citizenId, found.ticket),
+        ]);
+        return new Versioned(view, found.version);
       },
     },
     {
