@@ -10,11 +10,10 @@ import { runContact, type FlowEngineDeps } from '../../local/flow-engine';
 import { demoPasswords } from '../../local/passwords';
 import { loadUsers } from '../../local/session';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { loadConfig } from '../../shared/config/load';
-import { createRuntime } from '../../shared/runtime/runtime';
 import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
-import { freshTables, tableStreamRecords, testDynamoEndpoint } from '../support/dynamo';
+import { freshTables, tableStreamRecords } from '../support/dynamo';
+import { runtimeOn } from '../support/runtime';
 
 /** Monday 7 December 2026, 09:00 in Panamá: offices open, the next days released. */
 const NOW = new Date('2026-12-07T14:00:00.000Z');
@@ -36,19 +35,7 @@ const quiet = <T>(work: () => Promise<T>) => {
 
 beforeAll(async () => {
   tables = await freshTables();
-  const runtime = (service: string) =>
-    createRuntime({
-      service,
-      config,
-      doc: createDocumentClient({ endpoint: testDynamoEndpoint() }),
-      settings: {
-        citizensTable: tables.names.citizens,
-        casesTable: tables.names.cases,
-        metricsTable: tables.names.metrics,
-      },
-      clock,
-      logLevel: 'SILENT',
-    });
+  const runtime = runtimeOn(tables, clock);
   engine = localFlowEngine(
     config,
     {

@@ -11,16 +11,15 @@ import { LOCAL, localFlowEngine } from '../../local/contact-center';
 import { runContact, type FlowEngineDeps } from '../../local/flow-engine';
 import { demoPasswords } from '../../local/passwords';
 import { loadUsers } from '../../local/session';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { consentKey } from '../../shared/adapters/dynamodb/messaging-consent';
 import { DynamoOutbox, DynamoTaskOutbox } from '../../shared/adapters/dynamodb/outbox';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../shared/config/load';
 import type { FollowUpReport } from '../../shared/domain/follow-up';
-import { createRuntime } from '../../shared/runtime/runtime';
 import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
 import { connectEvent } from '../support/connect';
-import { freshTables, tableStreamRecords, testDynamoEndpoint } from '../support/dynamo';
+import { freshTables, tableStreamRecords } from '../support/dynamo';
+import { runtimeOn } from '../support/runtime';
 
 /** Monday 7 December 2026, 09:00 in Panamá: offices open. */
 const MONDAY = new Date('2026-12-07T14:00:00.000Z');
@@ -45,19 +44,7 @@ const quiet = <T>(work: () => Promise<T>) => {
 
 beforeAll(async () => {
   tables = await freshTables();
-  const runtime = (service: string) =>
-    createRuntime({
-      service,
-      config,
-      doc: createDocumentClient({ endpoint: testDynamoEndpoint() }),
-      settings: {
-        citizensTable: tables.names.citizens,
-        casesTable: tables.names.cases,
-        metricsTable: tables.names.metrics,
-      },
-      clock,
-      logLevel: 'SILENT',
-    });
+  const runtime = runtimeOn(tables, clock);
   createCase = makeConnectCaseHandler(runtime('connect-case'));
   engine = localFlowEngine(
     config,

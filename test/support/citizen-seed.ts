@@ -4,18 +4,15 @@ import { makeConnectCaseHandler } from '../../lambdas/connect-case/function';
 import { makeConnectConsentHandler } from '../../lambdas/connect-consent/function';
 import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function';
 import { ConnectMessageSender } from '../../shared/adapters/connect/outbound';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoMessageTexts } from '../../shared/adapters/dynamodb/message-texts';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
-import { loadConfig } from '../../shared/config/load';
 import type { MessageSender } from '../../shared/domain/messaging';
-import { createRuntime } from '../../shared/runtime/runtime';
 import { transition, type ApiCall } from './api';
 import { connectEvent } from './connect';
 import { recordingClient } from './connect-client';
-import { tableStreamRecords, testDynamoEndpoint, type freshTables } from './dynamo';
+import { tableStreamRecords, type freshTables } from './dynamo';
+import { runtimeOn } from './runtime';
 
-const config = loadConfig('config/city-hall');
 export const PHONE = '+50769990201';
 export const EMAIL = 'marisol.pitti@example.org';
 export const OLD_EMAIL = 'mpitti@example.org';
@@ -38,19 +35,7 @@ export async function seedCitizen(
   clock: { now(): Date },
   options: { outbox?: boolean } = {},
 ) {
-  const runtime = (service: string) =>
-    createRuntime({
-      service,
-      config,
-      doc: createDocumentClient({ endpoint: testDynamoEndpoint() }),
-      settings: {
-        citizensTable: tables.names.citizens,
-        casesTable: tables.names.cases,
-        metricsTable: tables.names.metrics,
-      },
-      clock,
-      logLevel: 'SILENT',
-    });
+  const runtime = runtimeOn(tables, clock);
   const createCase = makeConnectCaseHandler(runtime('connect-case'));
   const lookup = makeConnectLookupHandler(runtime('connect-lookup'));
   const consent = makeConnectConsentHandler(runtime('connect-consent'));

@@ -76,11 +76,7 @@ export class DynamoSubjectStore implements SubjectStore {
 
   async collect(citizenId: string): Promise<readonly SubjectRecord[] | undefined> {
     const { citizens, cases } = this.tables;
-    const own = await this.query({
-      TableName: citizens,
-      KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': `CIT#${citizenId}` },
-    });
+    const own = await this.partition(citizens, `CIT#${citizenId}`);
     if (!own.some((i) => i.sk === 'PROFILE')) return undefined;
     const out = new Map<string, SubjectRecord>();
     const add = (store: string, item: Item) => {
@@ -95,14 +91,7 @@ export class DynamoSubjectStore implements SubjectStore {
       i.type === 'MERGE' && str(i.duplicateId) ? [String(i.duplicateId)] : [],
     );
     const citizenIds = [citizenId, ...merged];
-    for (const id of merged)
-      (
-        await this.query({
-          TableName: citizens,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': `CIT#${id}` },
-        })
-      ).forEach((i) => add('citizens', i));
+    for (const id of merged) (await this.partition(citizens, `CIT#${id}`)).forEach((i) => add('citizens', i));
 
     const citizenItems = [...out.values()].map((r) => r.data);
     // Every identity the citizen has or had (on the profiles, merges and links).
@@ -135,13 +124,7 @@ export class DynamoSubjectStore implements SubjectStore {
     );
     const bookings = indexed.filter((i) => String(i.pk).startsWith('BOOKING#'));
     for (const ticket of tickets)
-      (
-        await this.query({
-          TableName: cases,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': `CASE#${ticket}` },
-        })
-      ).forEach((i) => add('cases', i));
+      (await this.partition(cases, `CASE#${ticket}`)).forEach((i) => add('cases', i));
     bookings.forEach((b) => add('cases', b));
     const caseItems = [...out.values()].filter((r) => r.store === 'cases').map((r) => r.data);
     for (const c of caseItems) {
@@ -207,11 +190,7 @@ export class DynamoSubjectStore implements SubjectStore {
       caseItems.flatMap((i) => [str(i.lastBatch), str(i.batchId)].filter((b): b is string => !!b)),
     );
     for (const batchId of batchIds) {
-      const batch = await this.query({
-        TableName: cases,
-        KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: { ':p': `BATCH#${batchId}` },
-      });
+      const batch = await this.partition(cases, `BATCH#${batchId}`);
       const theirs = batch.filter((i) =>
         [...((i.rows as Item[] | undefined) ?? []), ...((i.audits as Item[] | undefined) ?? [])].some((r) =>
           tickets.has(String(r.ticket)),
@@ -224,44 +203,26 @@ export class DynamoSubjectStore implements SubjectStore {
     // Per phone: failed verifications and message counts (one item a day each, kept two days).
     for (const phone of phones)
       for (const prefix of ['VERIFYFAIL#', 'QUOTA#'])
-        (
-          await this.query({
-            TableName: citizens,
-            KeyConditionExpression: 'pk = :p',
-            ExpressionAttributeValues: { ':p': `${prefix}${phone}` },
-          })
-        ).forEach((i) => add('citizens', i));
+        (await this.partition(citizens, `${prefix}${phone}`)).forEach((i) => add('citizens', i));
     // The privacy log of the citizen and the staff reads of their records; what left or would have left
     // (locally) about them.
+    for (const id of citizenIds) (await this.partition(cases, `READ#${id}`)).forEach((i) => add('cases', i));
     for (const id of citizenIds)
-      (
-        await this.query({
-          TableName: cases,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': `READ#${id}` },
-        })
-      ).forEach((i) => add('cases', i));
-    for (const id of citizenIds)
-      (
-        await this.query({
-          TableName: cases,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': `PRIVACY#${id}` },
-        })
-      ).forEach((i) => add('cases', i));
-    const sent = await this.query({
-      TableName: cases,
-      KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': 'OUTBOX' },
-    });
+      (await this.partition(cases, `PRIVACY#${id}`)).forEach((i) => add('cases', i));
+    const sent = await this.partition(cases, 'OUTBOX');
     sent.filter((i) => phones.includes(String(i.to))).forEach((i) => add('cases', i));
-    const handed = await this.query({
-      TableName: cases,
-      KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': 'TASKS' },
-    });
+    const handed = await this.partition(cases, 'TASKS');
     handed.filter((i) => tickets.has(String(i.ticket))).forEach((i) => add('cases', i));
     return [...out.values()];
+  }
+
+  /** Every item of a partition. */
+  private partition(table: string, pk: string): Promise<Item[]> {
+    return this.query({
+      TableName: table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': pk },
+    });
   }
 
   private async query(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
