@@ -201,7 +201,7 @@ describe('the agent panel in Chromium', () => {
     const made = await api('/citizens', 'POST', {
       givenNames: 'Abdiel',
       surnames: 'Citas',
-      phone: '6333-4444',
+      phone: '6333-9494',
     });
     const id = made.body.citizen.id as string;
     // An open case on the procedure: the booking will be on it.
@@ -251,6 +251,40 @@ describe('the agent panel in Chromium', () => {
     const history = (await api(`/appointments/${booking.id}`)).body.history;
     expect(history.map((e: { status: string }) => e.status)).toEqual(['booked', 'booked', 'cancelled']);
     await page.screenshot({ path: 'test-results/agent-appointments.png', fullPage: true });
+  });
+
+  it("says a case is blocked when its citizen's data was erased, in the agent's language", async () => {
+    const erased = await api('/citizens', 'POST', {
+      givenNames: 'Iris',
+      surnames: 'Cedeño',
+      phone: '6333-9494',
+    });
+    const id = erased.body.citizen.id as string;
+    const kept = (await api('/cases', 'POST', { citizenId: id, topicId: 'complaint', channel: 'VOICE' })).body
+      .ticket as string;
+    const admin = await world.signedIn('/admin/', 'admin');
+    const status = await admin.evaluate(
+      async (citizen) =>
+        (
+          await fetch(`/api/citizens/${citizen}/erasure`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ reference: 'SOL-2026/0099' }),
+          })
+        ).status,
+      id,
+    );
+    expect(status).toBe(200);
+    for (const [language, said] of [
+      ['es-PA', 'Los datos de esta persona se suprimieron a su pedido.'],
+      ['en-US', "This person's data was erased at their request."],
+    ] as const) {
+      const agent = await signedIn('agente', language);
+      await agent.fill('#search-text', kept);
+      await agent.press('#search-text', 'Enter');
+      await agent.locator('#alert', { hasText: said }).waitFor();
+      expect(await agent.locator('#case-h').isVisible()).toBe(false);
+    }
   });
 
   it('has no accessibility violation, in Spanish and in English', async () => {

@@ -98,6 +98,8 @@ export const AGENT_TEXT = {
       'Otra persona cambió este caso mientras usted trabajaba. Su texto sigue aquí: revise el caso actualizado y vuelva a intentarlo.',
     saved: 'Guardado.',
     failed: 'No se pudo guardar: {m}',
+    blocked:
+      'Los datos de esta persona se suprimieron a su pedido. El registro queda bloqueado: solo un administrador puede consultarlo, indicando el motivo.',
     back: 'Volver al ciudadano',
     statuses: {
       OPEN: 'Abierto',
@@ -247,6 +249,8 @@ export const AGENT_TEXT = {
       'Someone else changed this case while you were working on it. Your text is still here: check the updated case and try again.',
     saved: 'Saved.',
     failed: 'Could not save: {m}',
+    blocked:
+      "This person's data was erased at their request. The record is blocked: only an administrator can read it, giving a reason.",
     back: 'Back to the citizen',
     statuses: {
       OPEN: 'Open',

@@ -265,6 +265,7 @@ async function register(event: SubmitEvent) {
 
 async function openCitizen(id: string, focus = true) {
   const answer = await session.api<CitizenView & ApiError>(`/citizens/${encodeURIComponent(id)}`);
+  if (answer.body.code === 'BLOCKED') return alertBox(words.blocked);
   if (answer.status !== 200) return alertBox(fill(words.failed, { m: answer.body.message ?? '' }));
   shownCitizen = answer.body;
   renderCitizen();
@@ -375,6 +376,7 @@ async function openNewCase(event: SubmitEvent) {
 async function openCaseView(ticket: Ticket) {
   alertBox(undefined);
   const answer = await session.api<CaseView & ApiError>(`/cases/${ticket}`);
+  if (answer.body.code === 'BLOCKED') return alertBox(words.blocked);
   if (answer.status !== 200) return alertBox(fill(words.failed, { m: answer.body.message ?? '' }));
   shownCase = { view: answer.body, etag: answer.headers.get('etag') ?? '' };
   renderCase();
