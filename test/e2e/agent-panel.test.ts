@@ -201,7 +201,7 @@ describe('the agent panel in Chromium', () => {
     const made = await api('/citizens', 'POST', {
       givenNames: 'Abdiel',
       surnames: 'Citas',
-      phone: '6333-9494',
+      phone: '6333-4444',
     });
     const id = made.body.citizen.id as string;
     // An open case on the procedure: the booking will be on it.
