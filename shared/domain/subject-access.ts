@@ -1,7 +1,7 @@
 import type { Actor } from './case';
-import { NotFoundError, ValidationError } from './errors';
+import { NotFoundError } from './errors';
 import type { Clock } from './ports';
-import { cleanText } from './text';
+import { requiredReason } from './text';
 
 /** What a subject-access export groups a citizen's records by. */
 export const SUBJECT_KINDS = [
@@ -86,10 +86,7 @@ export async function subjectAccess(
   actor: Actor,
   reason: unknown,
 ): Promise<SubjectExport> {
-  const why = typeof reason === 'string' ? cleanText(reason) : '';
-  if (!why)
-    throw new ValidationError('reason', 'is required: the request or legal basis this export answers');
-  if (why.length > 500) throw new ValidationError('reason', 'must be at most 500 characters');
+  const why = requiredReason(reason, 'is required: the request or legal basis this export answers');
   const records = await deps.subjects.collect(citizenId);
   if (!records) throw new NotFoundError('citizen');
   const at = deps.clock.now().toISOString();

@@ -1,3 +1,4 @@
+import { ValidationError } from './errors';
 /**
  * Normalises a name for search: case-, accent- and punctuation-insensitive.
  * "Pérez-Núñez" and "PEREZ nuñez" both become "PEREZ NUNEZ". Idempotent.
@@ -26,6 +27,17 @@ const UNSAFE =
  */
 export function cleanText(raw: string): string {
   return raw.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(UNSAFE, '').trim();
+}
+
+/**
+ * A reason staff give for an act that is kept (a merge, an identity added, a privacy request): cleaned, required
+ * (`missing` says what to give), at most 500 characters.
+ */
+export function requiredReason(raw: unknown, missing = 'is required', field = 'reason'): string {
+  const reason = typeof raw === 'string' ? cleanText(raw) : '';
+  if (!reason) throw new ValidationError(field, missing);
+  if (reason.length > 500) throw new ValidationError(field, 'must be at most 500 characters');
+  return reason;
 }
 
 /** What a spreadsheet would take as a formula when it begins a cell (OWASP, "CSV Injection"). */

@@ -28,7 +28,7 @@ import { wrapUpContact } from '../../domain/wrap-up';
 import { supervisionCsv, supervisionList } from '../../domain/supervision';
 import { parseInput } from '../../domain/schema';
 import { parseTicket } from '../../domain/ticket';
-import { cleanText } from '../../domain/text';
+import { requiredReason } from '../../domain/text';
 import { parseInstant } from '../../domain/calendar';
 import { changeCaseStatus, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
 import { actorOf, ifMatch, jsonBody, Versioned, type ApiRequest, type Role, type Route } from './api';
@@ -140,8 +140,7 @@ export function workbenchRoutes(
   };
   const readBlocked = async (request: ApiRequest, citizenId: string, what: string) => {
     if (!request.roles.has('admin')) throw new BlockedError(what);
-    const reason = cleanText(request.query.reason ?? '');
-    if (!reason) throw new ValidationError('reason', `is required to read a blocked ${what}`);
+    const reason = requiredReason(request.query.reason, `is required to read a blocked ${what}`);
     await deps.privacy.record({
       id: deps.newId(),
       at: deps.clock.now().toISOString(),
@@ -298,10 +297,7 @@ export function workbenchRoutes(
       handle: async (request) => {
         const { reason: given, ...body } = parseInput(identitiesBody, json(request));
         if (body.language !== undefined) throw new ValidationError('language', 'is not changed here');
-        const reason = cleanText(given);
-        if (!reason)
-          throw new ValidationError('reason', 'say why these belong to the citizen (e.g. "shown ID")');
-        if (reason.length > 500) throw new ValidationError('reason', 'must be at most 500 characters');
+        const reason = requiredReason(given, 'say why these belong to the citizen (e.g. "shown ID")');
         const { identities, document } = identitiesOf(body);
         const all = [...identities, ...(document ? [documentIdentity(document)] : [])];
         if (all.length === 0) throw new ValidationError('body', 'give a phone, email or document to add');
@@ -319,9 +315,7 @@ export function workbenchRoutes(
       roles: SUPERVISORS,
       handle: async (request) => {
         const body = parseInput(mergeBody, json(request));
-        const reason = cleanText(body.reason);
-        if (!reason) throw new ValidationError('reason', 'is required');
-        if (reason.length > 500) throw new ValidationError('reason', 'must be at most 500 characters');
+        const reason = requiredReason(body.reason);
         const plan = await mergeCitizens(deps, {
           survivorId: request.params.id!,
           duplicateId: body.duplicateId,
