@@ -1,4 +1,5 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './pagination';
 import type { PrivacyEvent, PrivacyLog } from '../../domain/subject-access';
 
 /**
@@ -23,13 +24,18 @@ export class DynamoPrivacyLog implements PrivacyLog {
   }
 
   async of(citizenId: string): Promise<readonly PrivacyEvent[]> {
-    const page = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: { ':p': `PRIVACY#${citizenId}` },
-      }),
-    );
-    return (page.Items ?? []).map(({ pk: _pk, sk: _sk, type: _type, ...event }) => event as PrivacyEvent);
+    const events: PrivacyEvent[] = [];
+    const query = {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `PRIVACY#${citizenId}` },
+    };
+    for await (const page of queryPages(
+      this.doc,
+      query,
+      ({ pk: _pk, sk: _sk, type: _type, ...event }) => event as unknown as PrivacyEvent,
+    ))
+      events.push(...page);
+    return events;
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './pagination';
 import type { DayReading, ReadAudit, ReadEvent } from '../../domain/read-audit';
 
 const DAY_S = 86_400;
@@ -66,20 +67,16 @@ export class DynamoReadAudit implements ReadAudit {
 
   async day(day: string): Promise<readonly DayReading[]> {
     const out: DayReading[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': `READDAY#${day}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        out.push({ user: String(item.sk), citizens: (item.citizens as Set<string> | undefined)?.size ?? 0 });
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const query = {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `READDAY#${day}` },
+    };
+    for await (const page of queryPages(this.doc, query, (item) => ({
+      user: String(item.sk),
+      citizens: (item.citizens as Set<string> | undefined)?.size ?? 0,
+    })))
+      out.push(...page);
     return out;
   }
 }

@@ -1,6 +1,7 @@
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { SubjectKind, SubjectRecord, SubjectStore } from '../../domain/subject-access';
 import { batchGet } from './batch';
+import { queryPages } from './pagination';
 import type { StoreTables } from './case-repository';
 import { caseKeys } from './case-items';
 import { citizenKeys } from './citizen-items';
@@ -12,61 +13,57 @@ import { subjectPartition } from './verification-store';
 type Item = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-/** The kind of a citizens-table item by its key. */
-function citizensKind(pk: string, sk: string): SubjectKind {
-  if (pk.startsWith('CIT#'))
-    return sk === 'PROFILE'
-      ? 'profile'
-      : sk.startsWith('CONTACT#')
-        ? 'contact'
-        : sk.startsWith('MERGE#')
-          ? 'merge'
-          : sk.startsWith('LINK#')
-            ? 'link'
-            : 'profile';
-  if (pk.startsWith('ID#')) return 'identity';
-  if (pk.startsWith('CONTACTID#')) return 'contact';
-  if (pk.startsWith('MESSAGE#')) return 'message';
-  if (pk.startsWith('CONSENT#')) return 'consent';
-  if (pk.startsWith('CALLBACK')) return 'callback';
-  if (pk.startsWith('VERIFY') || pk.startsWith('VERIFIED#')) return 'verification';
-  if (pk.startsWith('QUOTA#')) return 'message-count';
-  return 'profile';
-}
+/** The kind of an item of each table by the start of its key (`pk` and, within a partition, `sk`); first match. */
+const KINDS: Record<string, readonly (readonly [pk: string, sk: string, kind: SubjectKind])[]> = {
+  citizens: [
+    ['CIT#', 'CONTACT#', 'contact'],
+    ['CIT#', 'MERGE#', 'merge'],
+    ['CIT#', 'LINK#', 'link'],
+    ['CIT#', '', 'profile'],
+    ['ID#', '', 'identity'],
+    ['CONTACTID#', '', 'contact'],
+    ['MESSAGE#', '', 'message'],
+    ['CONSENT#', '', 'consent'],
+    ['CALLBACK', '', 'callback'],
+    ['VERIFYFAIL#', '', 'verification'],
+    ['VERIFIED#', '', 'verification'],
+    ['QUOTA#', '', 'message-count'],
+  ],
+  cases: [
+    ['CASE#', 'AUDIT#', 'audit'],
+    ['CASE#', 'NOTE#', 'note'],
+    ['CASE#', 'CONTACT#', 'case-contact'],
+    ['CASE#', '', 'case'],
+    ['OPENTOPIC#', '', 'open-topic'],
+    ['INTAKE#', '', 'intake'],
+    ['BOOKING#', '', 'booking'],
+    ['APPTACTIVE#', '', 'booking-guard'],
+    ['BOOKINGCODE#', '', 'booking-code'],
+    ['OUTBOX', '', 'sent'],
+    ['TASKS', '', 'task'],
+    ['PRIVACY#', '', 'privacy'],
+    ['READ#', '', 'read'],
+    ['BATCH#', '', 'batch'],
+  ],
+};
 
-/** The kind of a cases-table item by its key. */
-function casesKind(pk: string, sk: string): SubjectKind {
-  if (pk.startsWith('CASE#'))
-    return sk === 'CASE'
-      ? 'case'
-      : sk.startsWith('AUDIT#')
-        ? 'audit'
-        : sk.startsWith('NOTE#')
-          ? 'note'
-          : 'case-contact';
-  if (pk.startsWith('OPENTOPIC#')) return 'open-topic';
-  if (pk.startsWith('INTAKE#')) return 'intake';
-  if (pk.startsWith('BOOKING#')) return 'booking';
-  if (pk.startsWith('APPTACTIVE#')) return 'booking-guard';
-  if (pk.startsWith('BOOKINGCODE#')) return 'booking-code';
-  if (pk === 'OUTBOX') return 'sent';
-  if (pk === 'TASKS') return 'task';
-  if (pk.startsWith('PRIVACY#')) return 'privacy';
-  if (pk.startsWith('READ#')) return 'read';
-  if (pk.startsWith('BATCH#')) return 'batch';
-  return 'case';
+function kindOf(store: string, pk: string, sk: string): SubjectKind {
+  const found = KINDS[store]!.find(([p, s]) => pk.startsWith(p) && sk.startsWith(s));
+  // The collector adds only items it looked for by key: an unknown one is a bug here, not data to guess at.
+  if (!found) throw new Error(`subject store: no kind for a ${store} item`);
+  return found[2];
 }
 
 /**
  * Everything the citizens and cases tables hold about a citizen, found from the citizen alone — no scan: their
  * partition (profile, timeline, merges, links) and those of the citizens merged into them; the identity items
  * of every identity they have or had; per phone, its consent, callback, verification failures and message
- * counts; per contact, its guard, proof, intake and callback pointer; the items keyed otherwise that name
- * them on the index (`SUBJECT#<citizenId>`: a contact's proof of identity); per case (the `byCitizen` index), its
- * partition (case, audit, contacts, notes) and open-topic guard, and the back-office batch records carrying
- * it; per booking, its guard and code; the texts of
- * the messages sent about them while kept; and, where they exist (locally), the outbox entries to their
- * numbers and the follow-up tasks on their cases.
+ * counts; per contact, its guard, proof, intake and callback pointer; the items keyed otherwise that name them
+ * on the index (`SUBJECT#<citizenId>`: a contact's proof of identity); per case (the `byCitizen` index), its
+ * partition (case, audit, contacts, notes), open-topic guard and the back-office batch records carrying it;
+ * per booking, its guard and code; the texts of the messages sent about them while kept; the staff reads of
+ * their records and their privacy log; and, where they exist (locally), the outbox entries to their numbers
+ * and the follow-up tasks on their cases.
  */
 export class DynamoSubjectStore implements SubjectStore {
   constructor(
@@ -82,7 +79,7 @@ export class DynamoSubjectStore implements SubjectStore {
     const add = (store: string, item: Item) => {
       const pk = String(item.pk);
       const sk = String(item.sk);
-      const kind = store === 'citizens' ? citizensKind(pk, sk) : casesKind(pk, sk);
+      const kind = kindOf(store, pk, sk);
       out.set(`${store}|${pk}|${sk}`, { kind, store, key: { pk, sk }, data: item });
     };
     own.forEach((i) => add('citizens', i));
@@ -225,14 +222,10 @@ export class DynamoSubjectStore implements SubjectStore {
     });
   }
 
+  /** Every item a query finds, all pages. */
   private async query(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
     const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...((page.Items ?? []) as Item[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const page of queryPages(this.doc, input, (i) => i)) items.push(...page);
     return items;
   }
 }
