@@ -118,10 +118,6 @@ export function workbenchRoutes(
 ): Route[] {
   const { country, languages, defaultDocumentType } = deps.deployment;
   const current = (id: string) => currentCitizen(deps.citizens, id);
-  /**
-   * A record kept after its citizen's erasure is read only by an administrator who gives a reason
-   * (`?reason=`), which the citizen's privacy log keeps; anyone else is told it is blocked.
-   */
   /** Keeps the read of a citizen's record (after it was allowed). */
   const recordRead = (request: ApiRequest, what: ReadEvent['what'], citizenId: string, ticket?: string) => {
     const at = deps.clock.now();
@@ -138,6 +134,10 @@ export function workbenchRoutes(
       deps.calendar.local(at).date,
     );
   };
+  /**
+   * A record kept after its citizen's erasure is read only by an administrator who gives a reason
+   * (`?reason=`), which the citizen's privacy log keeps; anyone else is told it is blocked.
+   */
   const readBlocked = async (request: ApiRequest, citizenId: string, what: string) => {
     if (!request.roles.has('admin')) throw new BlockedError(what);
     const reason = requiredReason(request.query.reason, `is required to read a blocked ${what}`);
