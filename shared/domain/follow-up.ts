@@ -142,8 +142,9 @@ export interface FollowUpReport {
 
 /**
  * The daily follow-up: for each department that works today, every case past its SLA, every unsettled
- * self-service request and every answer still untold since an earlier day becomes one follow-up task, at most once per case per day (a second run the same day
- * creates nothing; a run that stopped half way creates the rest).
+ * self-service request and every answer still untold since an earlier day becomes one follow-up task, at most
+ * once per case per day (a second run the same day creates nothing; a run that stopped half way creates the
+ * rest).
  */
 export async function runFollowUps(
   deps: FollowUpDeps,

@@ -143,8 +143,9 @@ export type CommunicateResult =
 /**
  * Tells the citizen the answer of a case that reached PENDING_COMMUNICATION, on the messaging channel they
  * last used about it (SMS or WhatsApp), then marks it COMMUNICATED. Without such a channel, or when the number
- * stopped proactive messages, the case stays PENDING_COMMUNICATION for the ticket status line or an agent. Safe to repeat: the message id is the
- * case's ticket and version, and a case already past PENDING_COMMUNICATION is left alone.
+ * stopped proactive messages, the case stays PENDING_COMMUNICATION for the ticket status line or an agent
+ * (and the next day's follow-up). Safe to repeat: the message id is the case's ticket and version, and a case
+ * already past PENDING_COMMUNICATION is left alone.
  */
 export async function communicateAnswer(
   deps: {
