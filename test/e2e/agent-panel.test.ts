@@ -284,6 +284,8 @@ describe('the agent panel in Chromium', () => {
       await agent.press('#search-text', 'Enter');
       await agent.locator('#alert', { hasText: said }).waitFor();
       expect(await agent.locator('#case-h').isVisible()).toBe(false);
+      expect(await axeViolations(agent, `agent panel, blocked case, ${language}`)).toEqual([]);
+      await agent.screenshot({ path: `test-results/agent-blocked-${language}.png` });
     }
   });
 
