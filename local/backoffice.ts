@@ -4,6 +4,7 @@
  *   npm run export -- --department tax [--out exports]      # the day's batch → CSV (UTF-8 with BOM) + JSON
  *   npm run import -- answers.csv [--dry-run]                # ticket,answer → per-row report (JSON)
  *   npm run follow-up                                         # today's follow-up tasks → the task outbox
+ *   npm run retention                                         # tonight's retention sweep, then TTL's deletions
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,9 @@ import { followUpDeps, runFollowUps } from '../shared/domain/follow-up';
 import { DynamoFollowUpStore } from '../shared/adapters/dynamodb/follow-up-store';
 import { DynamoTaskOutbox } from '../shared/adapters/dynamodb/outbox';
 import { readRunningBackEnd } from './running';
+import { expireItems } from './ttl';
+import { makeRetentionSweepHandler, RetentionIncompleteError } from '../lambdas/retention-sweep/function';
+import { createRuntime } from '../shared/runtime/runtime';
 
 function bar(label: string) {
   return (done: number, total?: number) => {
@@ -46,7 +50,9 @@ async function main() {
   const running = readRunningBackEnd(port === undefined ? undefined : Number(port));
   if (!running) throw new Error('the local contact center is not running: start it first with `npm start`');
   const doc = createDocumentClient({ endpoint: running.dynamoEndpoint, requestTimeoutMs: 10_000 });
-  const store = new DynamoBackOfficeStore(doc, running.names);
+  const store = new DynamoBackOfficeStore(doc, running.names, {
+    keepDays: deployment.retention.exportFile.days,
+  });
   try {
     if (command === 'export') {
       const department = flags.get('--department');
@@ -97,7 +103,28 @@ async function main() {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       // Tasks not created are not remembered: running the command again creates them.
       if (report.failed) process.exitCode = 1;
-    } else throw new Error('use `export`, `import` or `follow-up`');
+    } else if (command === 'retention') {
+      const tables = running.names;
+      const sweep = makeRetentionSweepHandler(
+        createRuntime({
+          service: 'retention-sweep',
+          config: loadConfig(configDir),
+          doc,
+          settings: { citizensTable: tables.citizens, casesTable: tables.cases },
+          logLevel: 'SILENT',
+        }),
+        { progress: bar('cases examined') },
+      );
+      const report = await sweep().catch((error: unknown) => {
+        if (!(error instanceof RetentionIncompleteError)) throw error;
+        process.exitCode = 1;
+        return { failures: error.failed, firstFailure: error.firstFailure };
+      });
+      // What DynamoDB's TTL would have deleted by now, which DynamoDB Local leaves to us.
+      const expired = await expireItems(doc, [tables.citizens, tables.cases, tables.metrics], new Date());
+      process.stderr.write('\n');
+      process.stdout.write(`${JSON.stringify({ ...report, expiredByTtl: expired }, null, 2)}\n`);
+    } else throw new Error('use `export`, `import`, `follow-up` or `retention`');
   } finally {
     doc.destroy();
   }

@@ -48,7 +48,7 @@ export async function seedDemo(
   config: LoadedConfig,
 ): Promise<{ citizens: number; cases: number }> {
   const citizens = new DynamoCitizenRepository(doc, names.citizens, {
-    retentionDays: config.deployment.retentionDays,
+    retentionDays: config.deployment.retention.contact.days,
   });
   const deps = {
     citizens,

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
         `  demo data        ${seeded.citizens} citizens, ${seeded.cases} cases${seeded.cases ? '' : ' (already there)'}`,
         `  catalogue        ${catalogue.entries.length} procedures in ${deployment.departments.length} departments`,
         `  simulate a day   npm run simulate -- --contacts 2000 --speed 500   (in another terminal; the dashboard follows it)`,
-        `  back office CLI  npm run export -- --department tax · npm run import -- answers.csv [--dry-run] · npm run follow-up`,
+        `  back office CLI  npm run export -- --department tax · npm run import -- answers.csv [--dry-run] · npm run follow-up · npm run retention`,
         `Ready ${seconds} s after the command started. Press Ctrl-C to stop.`,
         '',
       ].join('\n'),

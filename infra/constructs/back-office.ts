@@ -47,8 +47,14 @@ export class BackOffice extends Construct {
       versioned: true,
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: 'exchange/',
-      // The files carry names, documents and phones: kept for a quarter, old versions for a month.
-      lifecycleRules: [{ expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(30) }],
+      // The files carry names, documents and phones: kept for the schedule's `exportFile` term; a version
+      // replaced or deleted (as the expiry does) stays a week for recovery, then goes.
+      lifecycleRules: [
+        {
+          expiration: Duration.days(config.deployment.retention.exportFile.days),
+          noncurrentVersionExpiration: Duration.days(7),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const tables = {

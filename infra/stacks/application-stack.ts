@@ -12,7 +12,7 @@ import { arnPart } from '../constructs/outbound-contacts';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
 import { CASES_TABLE, CITIZENS_TABLE, INDEXES } from '../../shared/adapters/dynamodb/tables';
-import { MinuteSchedule } from '../constructs/daily-schedule';
+import { DailySchedule, MinuteSchedule } from '../constructs/daily-schedule';
 import { ENV, queueDepartmentPairs } from '../../shared/runtime/env';
 import { BundledFunction, grantTable } from '../constructs/bundled-function';
 import { LoggedMessageAlarm } from '../constructs/function-alarms';
@@ -43,6 +43,12 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/citizens/{id}/privacy-log'],
   ['GET', '/citizens/{id}/readers'],
   ['GET', '/admin/reading'],
+  ['POST', '/citizens/{id}/hold'],
+  ['POST', '/citizens/{id}/hold/release'],
+  ['POST', '/cases/{ticket}/hold'],
+  ['POST', '/cases/{ticket}/hold/release'],
+  ['GET', '/admin/holds'],
+  ['GET', '/admin/retention'],
   ['GET', '/cases'],
   ['POST', '/cases'],
   ['GET', '/cases/{ticket}'],
@@ -291,6 +297,40 @@ export class ApplicationStack extends Stack {
         description: 'Ventanilla surge rule: departments into and out of surge',
       });
     }
+    // Retention: what TTL and the exchange bucket's lifecycle cannot end, each night.
+    const sweep = new BundledFunction(this, 'retention-sweep', {
+      name: 'retention-sweep',
+      description: 'Nightly: closed cases past their retention term ended; legal holds kept',
+      config: props.config,
+      environment: {
+        [ENV.CASES_TABLE]: props.casesTable.tableName,
+        [ENV.CITIZENS_TABLE]: props.citizensTable.tableName,
+      },
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      reservedConcurrency: 1,
+    });
+    // Closed cases from the status index, each partition read and deleted item by item (the history given its
+    // expiry when it outlives the case), the report put; for each held citizen, their records found as a
+    // subject access finds them and the expiries set aside.
+    grantTable(
+      sweep,
+      props.casesTable,
+      ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      CASES_TABLE.indexes.map((i) => i.name),
+    );
+    grantTable(
+      sweep,
+      props.citizensTable,
+      ['BatchGetItem', 'Query', 'UpdateItem'],
+      CITIZENS_TABLE.indexes.map((i) => i.name),
+    );
+    new DailySchedule(this, 'RetentionSchedule', {
+      fn: sweep.fn,
+      description: 'Ventanilla retention sweep',
+      hour: 2,
+      timeZone: props.config.deployment.timeZone,
+    });
     this.backOffice = new BackOffice(this, 'BackOffice', {
       config: props.config,
       casesTable: props.casesTable,

@@ -24,7 +24,10 @@ export function makeAnswerImportHandler(
 ) {
   const { logger, clock } = runtime;
   const { exchange } = ports;
-  const store = new DynamoBackOfficeStore(runtime.doc, storeTables(runtime));
+  const store = new DynamoBackOfficeStore(runtime.doc, storeTables(runtime), {
+    keepDays: runtime.config.deployment.retention.exportFile.days,
+    now: runtime.clock.now,
+  });
   return async (event: unknown) => {
     const { Records } = parseInput(s3Event, event);
     for (const record of Records) {

@@ -23,6 +23,8 @@ import { DynamoPrivacyLog } from '../../shared/adapters/dynamodb/privacy-log';
 import { DynamoReadAudit } from '../../shared/adapters/dynamodb/read-audit';
 import { DynamoSubjectStore } from '../../shared/adapters/dynamodb/subject-store';
 import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store';
+import { DynamoHoldStore } from '../../shared/adapters/dynamodb/legal-holds';
+import { DynamoRetentionStore } from '../../shared/adapters/dynamodb/retention-store';
 import type { ContactDataEraser } from '../../shared/domain/erasure';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 
@@ -69,7 +71,10 @@ export function makeApiHandler(
     },
   });
   const backOffice = backOfficeRoutes({
-    store: new DynamoBackOfficeStore(doc, tables),
+    store: new DynamoBackOfficeStore(doc, tables, {
+      keepDays: deployment.retention.exportFile.days,
+      now: runtime.clock.now,
+    }),
     log: new DynamoImportLog(doc, tables.cases),
     departments: deployment.departments.map((d) => d.id),
     departmentNames: deployment.departments.map((d) => ({ id: d.id, name: d.name })),
@@ -123,6 +128,9 @@ export function makeApiHandler(
     reads: core.reads,
     localDate: (at: Date) => calendar.local(at).date,
     erasure: new DynamoErasureStore(doc, tables),
+    holds: new DynamoHoldStore(doc, tables),
+    cases,
+    retention: new DynamoRetentionStore(doc, tables.cases),
     contactData: ports.contactData ?? new DynamoContactDataLog(doc, tables.cases, clock.now),
     clock,
     newId: runtime.newId,

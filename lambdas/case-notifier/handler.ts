@@ -17,7 +17,12 @@ export const handler = makeCaseNotifierHandler(runtime, {
   sender: settings.connectInstanceId
     ? new ConnectMessageSender(
         new ConnectClient({}),
-        new DynamoMessageTexts(runtime.doc, need(settings, 'citizensTable')),
+        new DynamoMessageTexts(
+          runtime.doc,
+          need(settings, 'citizensTable'),
+          runtime.clock.now,
+          runtime.config.deployment.retention.message.days * 24,
+        ),
         {
           instanceId: settings.connectInstanceId,
           flowId: need(settings, 'outboundFlowId'),

@@ -13,7 +13,7 @@ import { storeTables, type Runtime } from '../../shared/runtime/runtime';
 export function makeConnectCaseHandler(runtime: Runtime) {
   const { deployment, catalogue, calendar } = runtime.config;
   const intake = new DynamoContactStore(runtime.doc, storeTables(runtime), {
-    retentionDays: deployment.retentionDays,
+    retentionDays: deployment.retention.contact.days,
   });
   const deps = {
     intake,

@@ -13,7 +13,10 @@ export function makeDailyExportHandler(runtime: Runtime, ports: { exchange: Pick
   const { logger, clock } = runtime;
   const { exchange } = ports;
   const departments = deployment.departments.map((d) => d.id);
-  const store = new DynamoBackOfficeStore(runtime.doc, storeTables(runtime));
+  const store = new DynamoBackOfficeStore(runtime.doc, storeTables(runtime), {
+    keepDays: runtime.config.deployment.retention.exportFile.days,
+    now: runtime.clock.now,
+  });
   return async () => {
     const now = clock.now();
     const date = calendar.local(now).date;

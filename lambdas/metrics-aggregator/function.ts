@@ -29,7 +29,8 @@ export function makeMetricsAggregatorHandler(runtime: Runtime) {
   const { logger, clock } = runtime;
   const queues = new QueueMap(runtime.settings.queueDepartments);
   const store = new DynamoMetricsStore(runtime.doc, need(runtime.settings, 'metricsTable'), {
-    retentionDays: deployment.retentionDays,
+    detailDays: deployment.retention.metricsDetail.days,
+    aggregateDays: deployment.retention.metricsAggregate.days,
   });
   const callbacks = deployment.callbacks
     ? new DynamoCallbackStore(runtime.doc, need(runtime.settings, 'citizensTable'))

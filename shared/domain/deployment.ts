@@ -4,7 +4,8 @@ import { WEEKDAYS } from './week';
 import { LANGUAGES, type Language } from './citizen';
 import { ConfigError } from './errors';
 import * as z from 'zod/mini';
-import { parseConfig } from './schema';
+import { localized, parseConfig } from './schema';
+import { DEFAULT_RETENTION, retentionSchema } from './retention';
 
 const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time "HH:MM"'));
 const span = z
@@ -16,10 +17,6 @@ const weeklyHours = z.strictObject(
     z.ZodMiniOptional<z.ZodMiniArray<typeof span>>
   >,
 );
-const localized = z.strictObject({
-  es: z.string().check(z.minLength(1)),
-  en: z.string().check(z.minLength(1)),
-});
 const slug = z
   .string()
   .check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a lower-case slug like "civil-registry"'));
@@ -205,8 +202,8 @@ const deploymentSchema = z.strictObject({
   serviceLevelSeconds: z.number().check(z.int(), z.gte(5), z.lte(600)),
   /** Service-level target and the amber/red levels of the supervisors' dashboard. */
   dashboard: z.optional(dashboardSchema),
-  /** How long personal data is kept, in days, before TTL removes it. */
-  retentionDays: z.number().check(z.int(), z.gte(30)),
+  /** How long each kind of record is kept, and why (docs/retention.md). */
+  retention: z._default(retentionSchema, DEFAULT_RETENTION),
   connect: z.union([
     z.strictObject({ createInstance: z.strictObject({ alias: slug }) }),
     z.strictObject({
@@ -308,6 +305,25 @@ export function parseDeployment(raw: unknown, source = 'deployment'): Deployment
       topics.add(s.topic);
     });
   });
+  const { retention } = deployment;
+  if (retention.auditEvent.days < retention.case.days)
+    throw new ConfigError(
+      source,
+      'retention.auditEvent.days',
+      `must be at least the case’s (${retention.case.days})`,
+    );
+  if (retention.document.days > retention.case.days)
+    throw new ConfigError(
+      source,
+      'retention.document.days',
+      `must be at most the case’s (${retention.case.days})`,
+    );
+  if (retention.metricsAggregate.days < retention.metricsDetail.days)
+    throw new ConfigError(
+      source,
+      'retention.metricsAggregate.days',
+      `must be at least the detail’s (${retention.metricsDetail.days})`,
+    );
   if (!deployment.languages.includes(deployment.defaultLanguage))
     throw new ConfigError(source, 'defaultLanguage', 'must be one of languages');
   return deployment;

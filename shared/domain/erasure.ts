@@ -1,5 +1,7 @@
 import type { Actor } from './case';
-import { NotFoundError, ValidationError } from './errors';
+import { NotFoundError } from './errors';
+import { refuseIfHeld, type HoldStore } from './legal-hold';
+import { requestReference } from './text';
 import { FOLLOW_UP_REQUESTS } from './follow-up';
 import type { Clock } from './ports';
 import { ticketsOf, type PrivacyLog, type SubjectRecord, type SubjectStore } from './subject-access';
@@ -182,9 +184,6 @@ export function contactIdsOf(records: readonly SubjectRecord[]): string[] {
   return [...ids].sort();
 }
 
-/** A request's reference, never free text: the privacy log of an erasure holds nothing personal. */
-const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$/;
-
 export interface ErasureReport {
   readonly citizenId: string;
   readonly erasedAt: string;
@@ -209,20 +208,19 @@ export async function eraseCitizen(
     privacy: PrivacyLog;
     clock: Clock;
     newId: () => string;
+    /** A citizen under a legal hold, or with a case under one, is not erased. */
+    holds?: HoldStore;
   },
   citizenId: string,
   actor: Actor,
   reference: unknown,
 ): Promise<ErasureReport> {
-  if (typeof reference !== 'string' || !REFERENCE.test(reference))
-    throw new ValidationError(
-      'reference',
-      "is required: the request's reference (letters, digits, spaces and . _ / -, at most 64), never personal data",
-    );
+  const ref = requestReference(reference);
+  if (deps.holds) await refuseIfHeld(deps.holds, citizenId);
   const records = await deps.subjects.collect(citizenId);
   if (!records) throw new NotFoundError('citizen');
   const at = deps.clock.now().toISOString();
-  const steps = planErasure(records, { at, reference });
+  const steps = planErasure(records, { at, reference: ref });
   const contacts = contactIdsOf(records);
   await deps.contactData.erase(contacts);
   await deps.erasure.apply(steps);
@@ -232,7 +230,7 @@ export async function eraseCitizen(
     actor,
     action: 'erasure',
     citizenId,
-    reason: reference,
+    reason: ref,
     records: records.length,
   });
   return {

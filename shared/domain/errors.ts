@@ -86,6 +86,14 @@ export class BlockedError extends DomainError {
   }
 }
 
+/** A citizen or case under a legal hold: kept whole, neither erased nor removed by retention, until released. */
+export class HeldError extends DomainError {
+  readonly code = 'HELD';
+  constructor(what: string) {
+    super(`${what} is under a legal hold: release the hold first`);
+  }
+}
+
 /** Configuration that fails validation; `path` names the bad field. */
 export class ConfigError extends DomainError {
   readonly code = 'INVALID_CONFIG';

@@ -35,7 +35,10 @@ export interface MessageTexts {
   read(id: string): Promise<{ readonly text: string; readonly to: string } | undefined>;
 }
 
-/** How long a text is kept for its outbound contact to read: Connect starts it at once, or within the hour. */
+/**
+ * How long a text is kept for its outbound contact to read when the schedule says nothing (its `message` term
+ * is at least this): Connect starts the contact at once, or within the hour.
+ */
 export const MESSAGE_TEXT_HOURS = 48;
 
 /**

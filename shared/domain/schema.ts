@@ -6,6 +6,12 @@ import { ConfigError, ValidationError } from './errors';
 // The English locale alone: `z.locales` would bundle every language.
 z.config(en());
 
+/** A text in each language the project speaks. */
+export const localized = z.strictObject({
+  es: z.string().check(z.minLength(1)),
+  en: z.string().check(z.minLength(1)),
+});
+
 /** The dotted path of a zod issue: "departments.2.hours.mon.0.open". */
 export const issuePath = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 

@@ -52,7 +52,7 @@ export interface PrivacyEvent {
   readonly id: string;
   readonly at: string;
   readonly actor: Actor;
-  readonly action: 'subject-access' | 'erasure' | 'blocked-read';
+  readonly action: 'subject-access' | 'erasure' | 'blocked-read' | 'hold' | 'hold-released';
   readonly citizenId: string;
   readonly reason: string;
   /** How many records the action concerned. */

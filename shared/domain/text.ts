@@ -40,5 +40,18 @@ export function requiredReason(raw: unknown, missing = 'is required', field = 'r
   return reason;
 }
 
+/** A request's reference, never free text: a privacy log that keeps it holds nothing personal. */
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$/;
+
+/** A request's reference as given, or a ValidationError naming `field`. */
+export function requestReference(reference: unknown, field = 'reference'): string {
+  if (typeof reference !== 'string' || !REFERENCE.test(reference))
+    throw new ValidationError(
+      field,
+      "is required: the request's reference (letters, digits, spaces and . _ / -, at most 64), never personal data",
+    );
+  return reference;
+}
+
 /** What a spreadsheet would take as a formula when it begins a cell (OWASP, "CSV Injection"). */
 export const FORMULA_START = /^[=+\-@\t\r]/;

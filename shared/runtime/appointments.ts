@@ -13,6 +13,7 @@ export function appointmentBookOf(runtime: Runtime): AppointmentBook | undefined
       runtime.doc,
       storeTables(runtime).cases,
       (start) => calendar.local(new Date(start)).date,
+      deployment.retention.appointment.days,
     ),
     schedule,
     catalogue,

@@ -9,6 +9,14 @@ describe('the administration page in Chromium', () => {
     const admin = await world.signedIn('/admin/', 'admin');
     await admin.locator('#user-rows tr[data-user="agente"]').waitFor();
     expect(await admin.textContent('#config')).toContain('America/Panama');
+    // The retention schedule in force: a row per kind, its term, basis and how it is enforced.
+    const caseRow = admin.locator('#retention-rows tr[data-kind="case"]');
+    expect(await admin.locator('#retention-rows tr').count()).toBe(9);
+    expect(await caseRow.textContent()).toContain('1825 días');
+    expect(await caseRow.textContent()).toContain('barrido diario');
+    expect(await admin.textContent('#retention-rows tr[data-kind="metricsAggregate"]')).toContain(
+      'sin datos personales',
+    );
 
     // A mistyped e-mail: refused, the field marked and focused, what was typed kept, nothing created.
     await admin.fill('#new-username', 'rosa.quintero');
@@ -44,6 +52,7 @@ describe('the administration page in Chromium', () => {
     expect(await rosa.evaluate(() => fetch('/api/catalogue').then((r) => r.status))).toBe(401);
     await admin.click('#lang');
     await admin.locator('#audit', { hasText: 'disabled the account rosa.quintero' }).waitFor();
+    expect(await caseRow.textContent()).toContain('daily sweep, with a report');
     expect(await axeViolations(admin, 'admin page, en')).toEqual([]);
   }, 60_000);
 

@@ -369,18 +369,22 @@ describe('application stack', () => {
     );
   });
 
-  it('runs the morning export every day at 07:00 in the deployment time zone, the appointments and the surge rule every minute, retried, with dead-letter queues', () => {
+  it('runs the morning export at 07:00 and the retention sweep at 02:00 in the deployment time zone, the appointments and the surge rule every minute, retried, with dead-letter queues', () => {
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map(
       (s) => s.Properties,
     );
     const target = (name: string) => (s: { Target: { Arn: unknown } }) =>
       JSON.stringify(s.Target.Arn).includes(name);
-    expect(schedules).toHaveLength(3);
-    expect(schedules.find(target('dailyexport'))).toMatchObject({
-      ScheduleExpression: 'cron(0 7 * * ? *)',
-      ScheduleExpressionTimezone: 'America/Panama',
-      Target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } },
-    });
+    expect(schedules).toHaveLength(4);
+    for (const [daily, hour] of [
+      ['dailyexport', 7],
+      ['retentionsweep', 2],
+    ] as const)
+      expect(schedules.find(target(daily))).toMatchObject({
+        ScheduleExpression: `cron(0 ${hour} * * ? *)`,
+        ScheduleExpressionTimezone: 'America/Panama',
+        Target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } },
+      });
     for (const every of ['appointmenttasks', 'surgerule'])
       expect(schedules.find(target(every))).toMatchObject({
         ScheduleExpression: 'rate(1 minute)',
@@ -404,7 +408,14 @@ describe('application stack', () => {
     expect(JSON.stringify(rule.LambdaFunctionArn)).toContain('BackOfficeanswerimport');
     template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            ExpirationInDays: loadConfig('config/city-hall').deployment.retention.exportFile.days,
+            NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+          }),
+        ],
+      },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'exchange/' }),
     });
   });

@@ -19,6 +19,7 @@ import { makeConnectLookupHandler } from '../../lambdas/connect-lookup/function'
 import { makeDailyExportHandler } from '../../lambdas/daily-export/function';
 import { makeFollowUpHandler } from '../../lambdas/follow-up/function';
 import { makeMetricsAggregatorHandler } from '../../lambdas/metrics-aggregator/function';
+import { makeRetentionSweepHandler } from '../../lambdas/retention-sweep/function';
 import { makeConnectCallbacksHandler } from '../../lambdas/connect-callbacks/function';
 import { makeSurgeRuleHandler } from '../../lambdas/surge-rule/function';
 import { RecordedCallbackContacts } from '../../shared/adapters/connect/callback-contacts';
@@ -161,6 +162,11 @@ beforeAll(async () => {
   const followUp = makeFollowUpHandler(runtime('follow-up', {}, { now: () => later }), {
     sink: { create: async () => {} },
   });
+
+  // The retention sweep six years on, when the cases closed today are past their term.
+  const sweep = makeRetentionSweepHandler(
+    runtime('retention-sweep', {}, { now: () => new Date(Date.now() + 6 * 366 * 86_400_000) }),
+  );
 
   /** The stream consumers on everything the cases table's stream holds so far (they are idempotent). */
   const consumeStream = async () => {
@@ -499,6 +505,27 @@ beforeAll(async () => {
       body: { reference: 'ERASE-2026-1' },
     });
     expect(erased.status).toBe(200);
+    // A legal hold on the first caller, who then calls again; years later, the nightly retention sweep ends the
+    // closed cases past their term, keeps the held citizen's and sets aside the new call's expiries. Then the
+    // hold ends, and the day's report and the holds are read.
+    const callerId = (await api(`/cases/${opened.ticket}`, '[agent]')).body.case.citizenId as string;
+    const hold = await api(`/citizens/${callerId}/hold`, '[admin]', {
+      method: 'POST',
+      body: { reference: 'ORD-2026-1', reason: 'orden judicial' },
+    });
+    expect(hold.status).toBe(200);
+    await createCase(connectEvent('voice-inbound-docs', { phone, parameters: { topic: 'tax-clearance' } }));
+    const report = await sweep();
+    expect(report.cases.retired).toBeGreaterThan(0);
+    expect(report.cases.held).toBeGreaterThan(0);
+    expect(report.holds.expiriesSetAside).toBeGreaterThan(0);
+    await api('/admin/holds', '[admin]');
+    await api('/admin/retention', '[admin]', { query: { date: report.date } });
+    const release = await api(`/citizens/${callerId}/hold/release`, '[admin]', {
+      method: 'POST',
+      body: { reference: 'ORD-2026-1-FIN' },
+    });
+    expect(release.status).toBe(200);
 
     // The metrics of a morning; the surge rule's minute on it (a caller still waiting long: its tally begins).
     // As Lambda delivers them: from one shard, counted in runs.
@@ -534,6 +561,7 @@ describe('least privilege, derived from what each function does', () => {
     ['appointment-tasks', 'appointmenttasks'],
     ['connect-callbacks', 'connectcallbacks'],
     ['surge-rule', 'surgerule'],
+    ['retention-sweep', 'retentionsweep'],
   ])('%s may do exactly what its code does on DynamoDB', (service, templateName) => {
     const needs = [...(used.get(service) ?? [])].sort();
     const allowed = [...(granted.get(templateName) ?? [])].sort();

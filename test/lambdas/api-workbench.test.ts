@@ -17,7 +17,9 @@ const allowed = (path: string) =>
   path.endsWith('/subject-access') ||
   path.endsWith('/erasure') ||
   path.endsWith('/privacy-log') ||
-  path.endsWith('/readers')
+  path.endsWith('/readers') ||
+  path.endsWith('/hold') ||
+  path.endsWith('/hold/release')
     ? ['admin']
     : path.startsWith('/metrics') ||
         path.startsWith('/surge') ||

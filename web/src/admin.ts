@@ -1,5 +1,6 @@
 import type { AdminAuditEvent, StaffMember, StaffRole } from '../../shared/domain/staff';
 import type { Deployment } from '../../shared/domain/deployment';
+import type { RetentionKind } from '../../shared/domain/retention-kinds';
 import { ADMIN_TEXT } from './admin-i18n';
 import { $, fillList, h } from './dom';
 import { fill } from './i18n';
@@ -12,6 +13,8 @@ interface ApiError {
 }
 interface ConfigView {
   readonly deployment: Deployment;
+  /** How each kind's retention term is enforced. */
+  readonly retentionBy: Readonly<Record<RetentionKind, 'ttl' | 'sweep' | 'lifecycle'>>;
   readonly catalogue: readonly {
     id: string;
     department: string;
@@ -130,7 +133,7 @@ function renderAudit() {
 
 function renderConfig() {
   if (!config) return;
-  const { deployment } = config;
+  const { deployment, retentionBy } = config;
   const fact = (term: string, value: string) => [h('dt', { text: term }), h('dd', { text: value })];
   $('#config').replaceChildren(
     ...fact(
@@ -140,7 +143,21 @@ function renderConfig() {
     ...fact(page.words().timeZone, deployment.timeZone),
     ...fact(page.words().languagesLabel, deployment.languages.join(', ')),
     ...fact(page.words().serviceLevel, fill(page.words().seconds, { n: deployment.serviceLevelSeconds })),
-    ...fact(page.words().retention, fill(page.words().days, { n: deployment.retentionDays })),
+  );
+  const words = page.words();
+  $('#retention-rows').replaceChildren(
+    ...(Object.keys(retentionBy) as RetentionKind[]).map((kind) => {
+      const term = deployment.retention[kind];
+      return h(
+        'tr',
+        { 'data-kind': kind },
+        h('th', { scope: 'row', text: words.kinds[kind] }),
+        h('td', { text: fill(words.days, { n: term.days }) }),
+        h('td', { text: words.fromKinds[kind] }),
+        h('td', { text: term.basis[page.language()] }),
+        h('td', { text: words.by[retentionBy[kind]] }),
+      );
+    }),
   );
   fillList(
     '#config-departments',

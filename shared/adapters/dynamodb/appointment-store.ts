@@ -8,6 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { ttlOf } from '../../domain/retention';
 import {
   BOOKING_CHANNELS,
   BOOKING_STATUSES,
@@ -123,7 +124,14 @@ export class DynamoAppointmentStore implements AppointmentStore {
     private readonly table: string,
     /** The office's local date of a slot start (the day an office lists). */
     private readonly localDate: (start: string) => string = (start) => start.slice(0, 10),
+    /** Days a booking, its code and a waitlist entry are kept after their day (the schedule's `appointment`). */
+    private readonly keepDays?: number,
   ) {}
+
+  /** The TTL of a record about the appointment day starting at `start` (none when no term is given). */
+  private ttl(start: string): { expiresAt?: number } {
+    return this.keepDays === undefined ? {} : { expiresAt: ttlOf(start, this.keepDays) };
+  }
 
   async book(input: NewBooking): Promise<Booking> {
     const id = bookingIdOf(input.key);
@@ -154,7 +162,12 @@ export class DynamoAppointmentStore implements AppointmentStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { ...appointmentKeys.active(input.citizenId, input.slot.topicId), bookingId: id },
+                Item: {
+                  ...appointmentKeys.active(input.citizenId, input.slot.topicId),
+                  bookingId: id,
+                  // Never outlives the booking: a booking left active past its term frees the procedure.
+                  ...this.ttl(input.slot.start),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -168,7 +181,7 @@ export class DynamoAppointmentStore implements AppointmentStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { ...appointmentKeys.code(made.code), bookingId: id },
+                Item: { ...appointmentKeys.code(made.code), bookingId: id, ...this.ttl(made.slot.start) },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -321,7 +334,13 @@ export class DynamoAppointmentStore implements AppointmentStore {
       {
         Put: {
           TableName: this.table,
-          Item: { pk: partition, sk: `${waiter.at}#${waiter.citizenId}`, type: 'WAITER', ...waiter },
+          Item: {
+            pk: partition,
+            sk: `${waiter.at}#${waiter.citizenId}`,
+            type: 'WAITER',
+            ...waiter,
+            ...this.ttl(waiter.date),
+          },
         },
       },
       {
@@ -363,6 +382,7 @@ export class DynamoAppointmentStore implements AppointmentStore {
             sk: `${waiter.at}#${waiter.citizenId}`,
             type: 'WAITER',
             ...waiter,
+            ...this.ttl(waiter.date),
           },
           ConditionExpression: '#s = :from',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -560,6 +580,7 @@ export class DynamoAppointmentStore implements AppointmentStore {
       gsi1sk: `${b.createdAt}#${b.id}`,
       gsi2pk: appointmentKeys.dayPartition(b.slot.officeId, this.localDate(b.slot.start)),
       gsi2sk: `${b.slot.start}#${b.id}`,
+      ...this.ttl(b.slot.start),
     };
   }
 

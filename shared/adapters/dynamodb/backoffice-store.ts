@@ -12,6 +12,7 @@ import { auditItem, caseFromItem, caseItem, caseKeys } from './case-items';
 import { citizenFromItem, citizenKeys } from './citizen-items';
 import { batchGet, batchPut } from './batch';
 import { chunks, forEachConcurrently } from '../../domain/concurrency';
+import { ttlOf } from '../../domain/retention';
 import { queryPages, statusPartitionQuery } from './pagination';
 import { TransactionCancelled, transactWrite } from './transact';
 
@@ -42,8 +43,20 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: { readonly cases: string; readonly citizens: string },
-    private readonly options: { readonly concurrency?: number; readonly transactionItems?: number } = {},
+    private readonly options: {
+      readonly concurrency?: number;
+      readonly transactionItems?: number;
+      /** Days a batch record (a copy of its file's rows) is kept: the schedule's `exportFile`. */
+      readonly keepDays?: number;
+      readonly now?: () => Date;
+    } = {},
   ) {}
+
+  /** The TTL of a batch record written now (none when no term is given). */
+  private ttl(): { expiresAt?: number } {
+    const { keepDays, now = () => new Date() } = this.options;
+    return keepDays === undefined ? {} : { expiresAt: ttlOf(now(), keepDays) };
+  }
 
   openCases(departmentId: string): AsyncIterable<readonly Case[]> {
     const partition = caseKeys.statusPartition('OPEN', departmentId);
@@ -117,7 +130,7 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.tables.cases,
-        Item: { pk: key.pk, sk: `DONE#${key.sk}`, type: 'BATCH_DONE' },
+        Item: { pk: key.pk, sk: `DONE#${key.sk}`, type: 'BATCH_DONE', ...this.ttl() },
       }),
     );
   }
@@ -151,6 +164,7 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
               ...key,
               type: 'BATCH',
               audits,
+              ...this.ttl(),
               ...(batch.rows
                 ? { rows: pending.map((c) => batch.rows!.get(c.next.ticket)).filter(Boolean) }
                 : {}),

@@ -5,13 +5,15 @@ const key = (id: string) => ({ pk: `MESSAGE#${id}`, sk: 'TEXT' });
 
 /**
  * Outbound message texts in the citizens table (`MESSAGE#<id>`, `TEXT`: the text and the number it goes to),
- * removed by TTL after MESSAGE_TEXT_HOURS. The outbound flow's function only reads them.
+ * removed by TTL after the schedule's `message` term (MESSAGE_TEXT_HOURS unless given). The outbound flow's
+ * function only reads them.
  */
 export class DynamoMessageTexts implements MessageTexts {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly keepHours = MESSAGE_TEXT_HOURS,
   ) {}
 
   async keep(message: Pick<OutgoingMessage, 'id' | 'to' | 'text'>): Promise<void> {
@@ -22,7 +24,7 @@ export class DynamoMessageTexts implements MessageTexts {
           ...key(message.id),
           to: message.to,
           text: message.text,
-          expiresAt: Math.floor(this.now().getTime() / 1000) + MESSAGE_TEXT_HOURS * 3600,
+          expiresAt: Math.floor(this.now().getTime() / 1000) + this.keepHours * 3600,
         },
       }),
     );

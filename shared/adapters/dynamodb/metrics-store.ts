@@ -46,6 +46,8 @@ export const metricsKeys = {
 };
 
 const DAY_S = 86_400;
+/** A shard's mark outlives any stream's records (365 days at most), whatever the metrics' terms. */
+const SHARD_MARK_DAYS = 400;
 
 /** One stored interval: its start and its counters (and longest wait). */
 export type IntervalCounters = { start: string } & Record<string, number | string>;
@@ -62,7 +64,10 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly options: {
-      retentionDays?: number;
+      /** Days 15-minute intervals, queue and agent items are kept (the schedule's `metricsDetail`). */
+      detailDays?: number;
+      /** Days daily figures are kept (`metricsAggregate`): they hold no personal data and outlive the detail. */
+      aggregateDays?: number;
       now?: () => Date;
       /** Queue ↔ department, for the live view; queues not listed are not shown. */
       queues?: QueueMap;
@@ -168,12 +173,14 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     return out;
   }
 
-  private expiresAt(now: Date) {
-    return Math.floor(now.getTime() / 1000) + (this.options.retentionDays ?? 400) * DAY_S;
+  private expiresAt(now: Date, period?: string) {
+    const days = period === 'day' ? (this.options.aggregateDays ?? 3650) : (this.options.detailDays ?? 400);
+    return Math.floor(now.getTime() / 1000) + days * DAY_S;
   }
 
   async applyIdempotent(effects: readonly Effect[]): Promise<void> {
-    const expiresAt = this.expiresAt((this.options.now ?? (() => new Date()))());
+    const now = (this.options.now ?? (() => new Date()))();
+    const expiresAt = this.expiresAt(now);
     const pending = effects.filter((e) => e.op !== 'add' && e.op !== 'caseStatus' && e.op !== 'leave');
     // A contact's exit is the whole of its live item from then on (nothing reads where it waited once it
     // has left): a plain put, 25 to a request, with no condition to check.
@@ -183,15 +190,14 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
         leaves.set(e.contactId, { ...metricsKeys.contact(e.contactId), leftAt: e.at, expiresAt });
     await Promise.all([
       batchPut(this.doc, this.table, [...leaves.values()]),
-      forEachConcurrently(pending, 16, (effect) => this.idempotent(effect, expiresAt)),
+      forEachConcurrently(pending, 16, (effect) => this.idempotent(effect, now)),
     ]);
   }
 
   async applyOnce(key: string, effects: readonly Effect[]): Promise<boolean> {
     const now = (this.options.now ?? (() => new Date()))();
     await this.applyIdempotent(effects);
-    const expiresAt = this.expiresAt(now);
-    const additions = effects.flatMap((e) => this.additive(e, expiresAt));
+    const additions = effects.flatMap((e) => this.additive(e, now));
     // Nothing to count: the idempotent writes were the whole event, and a redelivery rewrites the same.
     if (!additions.length) return true;
     try {
@@ -223,7 +229,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     expiresAt: Date,
   ): Promise<'applied' | 'replaced' | 'stale'> {
     const key = metricsKeys.version(contactId);
-    const rowsExpire = this.expiresAt((this.options.now ?? (() => new Date()))());
+    const now = (this.options.now ?? (() => new Date()))();
     // Two consumers (or two versions in one batch) may race: the write is conditional on the version read,
     // and the loser reads again and decides again.
     for (let attempt = 0; ; attempt++) {
@@ -247,7 +253,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
                 : { ConditionExpression: 'attribute_not_exists(pk)' }),
             },
           },
-          ...diff.flatMap((e) => this.additive(e, rowsExpire)),
+          ...diff.flatMap((e) => this.additive(e, now)),
         ]);
         return current ? 'replaced' : 'applied';
       } catch (error) {
@@ -288,14 +294,17 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
   /** One transaction: the mark (conditional on `after`), each contact's version (on the one it replaces), the rows. */
   async applyRun(run: ShardRun): Promise<boolean> {
     const now = (this.options.now ?? (() => new Date()))();
-    const rowsExpire = this.expiresAt(now);
     try {
       await transactWrite(this.doc, [
         {
           Put: {
             TableName: this.table,
             // Kept as long as a stream keeps records (365 days at most), and more.
-            Item: { ...metricsKeys.shardMark(run.shard), through: run.through, expiresAt: rowsExpire },
+            Item: {
+              ...metricsKeys.shardMark(run.shard),
+              through: run.through,
+              expiresAt: Math.floor(now.getTime() / 1000) + SHARD_MARK_DAYS * DAY_S,
+            },
             ...(run.after === undefined
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
               : {
@@ -318,7 +327,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
               : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': v.replaces } }),
           },
         })),
-        ...run.additions.flatMap((e) => this.additive(e, rowsExpire)),
+        ...run.additions.flatMap((e) => this.additive(e, now)),
       ]);
       return true;
     } catch (error) {
@@ -327,7 +336,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     }
   }
 
-  private additive(effect: Effect, expiresAt: number): TransactItem[] {
+  private additive(effect: Effect, now: Date): TransactItem[] {
     if (effect.op === 'caseStatus')
       return [
         {
@@ -342,7 +351,7 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
       ];
     if (effect.op !== 'add') return [];
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':exp': expiresAt };
+    const values: Record<string, unknown> = { ':exp': this.expiresAt(now, effect.period) };
     const adds = Object.entries(effect.counters).map(([name, value], i) => {
       names[`#c${i}`] = name;
       values[`:c${i}`] = value;
@@ -361,7 +370,8 @@ export class DynamoMetricsStore implements MetricsStore, MetricsReader {
     ];
   }
 
-  private async idempotent(effect: Effect, expiresAt: number): Promise<void> {
+  private async idempotent(effect: Effect, now: Date): Promise<void> {
+    const expiresAt = this.expiresAt(now, 'period' in effect ? effect.period : undefined);
     try {
       switch (effect.op) {
         case 'max': {

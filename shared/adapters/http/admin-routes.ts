@@ -1,6 +1,7 @@
 import type { CatalogueEntry } from '../../domain/catalogue';
 import type { Deployment } from '../../domain/deployment';
 import { ValidationError } from '../../domain/errors';
+import { RETENTION_BY } from '../../domain/retention-kinds';
 import type { AdminAudit, StaffDirectory } from '../../domain/staff';
 import { createStaff, resetStaff, setStaffEnabled } from '../../domain/staff-admin';
 import { actorOf, type ApiRequest, type Route } from './api';
@@ -86,7 +87,12 @@ export function adminRoutes(deps: {
       method: 'GET',
       path: '/admin/config',
       roles: ['admin'],
-      handle: async () => ({ deployment: deps.deployment, catalogue: deps.catalogue }),
+      // With how each kind of record's retention term is enforced, for the schedule's table.
+      handle: async () => ({
+        deployment: deps.deployment,
+        catalogue: deps.catalogue,
+        retentionBy: RETENTION_BY,
+      }),
     },
   ];
 }

@@ -4,6 +4,11 @@ import type { Clock } from '../../domain/ports';
 import { eraseCitizen, type ContactDataEraser, type ErasureStore } from '../../domain/erasure';
 import { subjectAccess, type PrivacyLog, type SubjectStore } from '../../domain/subject-access';
 import { readingReport, type ReadAudit } from '../../domain/read-audit';
+import { placeHold, releaseHold, type HoldStore } from '../../domain/legal-hold';
+import type { RetentionStore } from '../../domain/retention-sweep';
+import type { Case } from '../../domain/case';
+import { NotFoundError } from '../../domain/errors';
+import { parseTicket } from '../../domain/ticket';
 import { actorOf, DocumentBody, jsonBody, type Route } from './api';
 import { subjectDocument } from './subject-document';
 
@@ -15,6 +20,9 @@ import { subjectDocument } from './subject-document';
  * (`eraseCitizen`). `GET /citizens/{id}/privacy-log`: that log. `GET /citizens/{id}/readers`: every staff read
  * of the citizen or their cases (who, what, when, from where), newest first. `GET /admin/reading?date=`: a
  * day's readers with how many citizens each opened, and those who opened far more than their peers.
+ * `POST /citizens/{id}/hold` and `POST /cases/{ticket}/hold` with `{"reference", "reason"}`: a legal hold
+ * (`placeHold`); `…/hold/release` with `{"reference"}` ends it; `GET /admin/holds`: the holds in force.
+ * `GET /admin/retention?date=`: the report of that night's retention sweep.
  */
 export function privacyRoutes(deps: {
   subjects: SubjectStore;
@@ -22,6 +30,9 @@ export function privacyRoutes(deps: {
   erasure: ErasureStore;
   contactData: ContactDataEraser;
   reads: ReadAudit;
+  holds: HoldStore;
+  cases: { byTicket(ticket: string): Promise<Case | undefined> };
+  retention: Pick<RetentionStore, 'report'>;
   /** The deployment's local date of an instant. */
   localDate: (at: Date) => string;
   clock: Clock;
@@ -73,6 +84,60 @@ export function privacyRoutes(deps: {
         const date = request.query.date ?? deps.localDate(deps.clock.now());
         if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ValidationError('date', 'must be YYYY-MM-DD');
         return readingReport(date, await deps.reads.day(date));
+      },
+    },
+    ...(['citizen', 'case'] as const).flatMap((scope): Route[] => {
+      const path = scope === 'citizen' ? '/citizens/{id}/hold' : '/cases/{ticket}/hold';
+      const target = (request: { params: Record<string, string | undefined> }) =>
+        scope === 'citizen' ? request.params.id! : parseTicket(request.params.ticket!);
+      return [
+        {
+          method: 'POST',
+          path,
+          roles: ['admin'],
+          handle: async (request) => {
+            const body = jsonBody(request) as { reference?: unknown; reason?: unknown } | null;
+            return placeHold(deps, {
+              scope,
+              target: target(request),
+              actor: actorOf(request),
+              reference: body?.reference,
+              reason: body?.reason,
+            });
+          },
+        },
+        {
+          method: 'POST',
+          path: `${path}/release`,
+          roles: ['admin'],
+          handle: async (request) => {
+            const body = jsonBody(request) as { reference?: unknown } | null;
+            return releaseHold(deps, {
+              scope,
+              target: target(request),
+              actor: actorOf(request),
+              reference: body?.reference,
+            });
+          },
+        },
+      ];
+    }),
+    {
+      method: 'GET',
+      path: '/admin/holds',
+      roles: ['admin'],
+      handle: async () => ({ items: await deps.holds.active() }),
+    },
+    {
+      method: 'GET',
+      path: '/admin/retention',
+      roles: ['admin'],
+      handle: async (request) => {
+        const date = request.query.date ?? deps.localDate(deps.clock.now());
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ValidationError('date', 'must be YYYY-MM-DD');
+        const report = await deps.retention.report(date);
+        if (!report) throw new NotFoundError('retention report');
+        return report;
       },
     },
     {
