@@ -38,6 +38,7 @@ const DELETED = new Set<SubjectRecord['kind']>([
   'verification',
   'message-count',
   'sent',
+  'waiter',
 ]);
 
 /**

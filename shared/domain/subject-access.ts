@@ -19,6 +19,7 @@ export const SUBJECT_KINDS = [
   'booking',
   'booking-guard',
   'booking-code',
+  'waiter',
   'message',
   'consent',
   'callback',

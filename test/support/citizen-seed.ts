@@ -27,7 +27,8 @@ const quiet = <T>(work: () => Promise<T>) => {
 
 /**
  * A citizen with a bit of everything: a duplicate merged into them (with its own case), contacts by voice, SMS
- * and WhatsApp, a proof of identity, a note, an answer and a booking confirmation sent, a STOP.
+ * and WhatsApp, a proof of identity, a note, an answer and a booking confirmation sent, a place on a waitlist,
+ * a STOP.
  */
 export async function seedCitizen(
   tables: Awaited<ReturnType<typeof freshTables>>,
@@ -138,6 +139,18 @@ export async function seedCitizen(
     })
   ).body as { id: string; code: string };
   expect(booking.code).toMatch(/^[A-Z0-9]{6}$/);
+  // She waits for a place on a fuller day, to be offered by WhatsApp.
+  const waiting = await api('/appointments/waitlist', '[agent]', {
+    method: 'POST',
+    body: {
+      citizenId,
+      officeId: 'plate-centre',
+      topicId: 'plate-renewal',
+      date: '2026-12-10',
+      notify: 'WHATSAPP',
+    },
+  });
+  expect(waiting.status).toBe(201);
   await notify();
   const merged = await api(`/citizens/${citizenId}/merge`, '[supervisor]', {
     method: 'POST',

@@ -51,6 +51,8 @@ export const appointmentKeys = {
   waitlist: (officeId: string, topicId: string, date: string) => `WAIT#${officeId}#${topicId}#${date}`,
   /** byCitizen: a citizen's bookings; byStatus: an office's day. */
   citizenPartition: (citizenId: string) => `APPT#${citizenId}`,
+  /** A citizen's waitlist entries on the byCitizen index (found for a subject access or an erasure). */
+  waiterPartition: (citizenId: string) => `WAITER#${citizenId}`,
   dayPartition: (officeId: string, date: string) => `APPTDAY#${officeId}#${date}`,
 };
 
@@ -339,6 +341,8 @@ export class DynamoAppointmentStore implements AppointmentStore {
             sk: `${waiter.at}#${waiter.citizenId}`,
             type: 'WAITER',
             ...waiter,
+            gsi1pk: appointmentKeys.waiterPartition(waiter.citizenId),
+            gsi1sk: `${waiter.at}#${waiter.officeId}#${waiter.topicId}`,
             ...this.ttl(waiter.date),
           },
         },
@@ -382,6 +386,8 @@ export class DynamoAppointmentStore implements AppointmentStore {
             sk: `${waiter.at}#${waiter.citizenId}`,
             type: 'WAITER',
             ...waiter,
+            gsi1pk: appointmentKeys.waiterPartition(waiter.citizenId),
+            gsi1sk: `${waiter.at}#${waiter.officeId}#${waiter.topicId}`,
             ...this.ttl(waiter.date),
           },
           ConditionExpression: '#s = :from',

@@ -39,6 +39,7 @@ const KINDS: Record<string, readonly (readonly [pk: string, sk: string, kind: Su
     ['BOOKING#', '', 'booking'],
     ['APPTACTIVE#', '', 'booking-guard'],
     ['BOOKINGCODE#', '', 'booking-code'],
+    ['WAIT#', '', 'waiter'],
     ['OUTBOX', '', 'sent'],
     ['TASKS', '', 'task'],
     ['PRIVACY#', '', 'privacy'],
@@ -61,7 +62,7 @@ function kindOf(store: string, pk: string, sk: string): SubjectKind {
  * counts; per contact, its guard, proof, intake and callback pointer; the items keyed otherwise that name them
  * on the index (`SUBJECT#<citizenId>`: a contact's proof of identity); per case (the `byCitizen` index), its
  * partition (case, audit, contacts, notes), open-topic guard and the back-office batch records carrying it;
- * per booking, its guard and code; the texts of the messages sent about them while kept; the staff reads of
+ * per booking, its guard and code; their waitlist entries (`WAITER#<citizenId>` on the index); the texts of the messages sent about them while kept; the staff reads of
  * their records and their privacy log; and, where they exist (locally), the outbox entries to their numbers
  * and the follow-up tasks on their cases.
  */
@@ -105,7 +106,11 @@ export class DynamoSubjectStore implements SubjectStore {
     const indexed = (
       await Promise.all(
         citizenIds.flatMap((id) =>
-          [caseKeys.citizenPartition(id), appointmentKeys.citizenPartition(id)].map((partition) =>
+          [
+            caseKeys.citizenPartition(id),
+            appointmentKeys.citizenPartition(id),
+            appointmentKeys.waiterPartition(id),
+          ].map((partition) =>
             this.query({
               TableName: cases,
               IndexName: INDEXES.byCitizen.name,
@@ -123,6 +128,7 @@ export class DynamoSubjectStore implements SubjectStore {
     for (const ticket of tickets)
       (await this.partition(cases, `CASE#${ticket}`)).forEach((i) => add('cases', i));
     bookings.forEach((b) => add('cases', b));
+    indexed.filter((i) => String(i.pk).startsWith('WAIT#')).forEach((w) => add('cases', w));
     const caseItems = [...out.values()].filter((r) => r.store === 'cases').map((r) => r.data);
     for (const c of caseItems) {
       if (str(c.contactId)) contactIds.add(String(c.contactId));
