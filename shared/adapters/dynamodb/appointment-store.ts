@@ -327,7 +327,6 @@ export class DynamoAppointmentStore implements AppointmentStore {
   }
 
   async addWaiter(waiter: Waiter): Promise<Waiter> {
-    const partition = appointmentKeys.waitlist(waiter.officeId, waiter.topicId, waiter.date);
     const already = (await this.waiters(waiter.officeId, waiter.topicId, waiter.date)).find(
       (w) => w.citizenId === waiter.citizenId && w.status !== 'done',
     );
@@ -336,15 +335,7 @@ export class DynamoAppointmentStore implements AppointmentStore {
       {
         Put: {
           TableName: this.table,
-          Item: {
-            pk: partition,
-            sk: `${waiter.at}#${waiter.citizenId}`,
-            type: 'WAITER',
-            ...waiter,
-            gsi1pk: appointmentKeys.waiterPartition(waiter.citizenId),
-            gsi1sk: `${waiter.at}#${waiter.officeId}#${waiter.topicId}`,
-            ...this.ttl(waiter.date),
-          },
+          Item: this.waiterItem(waiter),
         },
       },
       {
@@ -381,15 +372,7 @@ export class DynamoAppointmentStore implements AppointmentStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            pk: appointmentKeys.waitlist(waiter.officeId, waiter.topicId, waiter.date),
-            sk: `${waiter.at}#${waiter.citizenId}`,
-            type: 'WAITER',
-            ...waiter,
-            gsi1pk: appointmentKeys.waiterPartition(waiter.citizenId),
-            gsi1sk: `${waiter.at}#${waiter.officeId}#${waiter.topicId}`,
-            ...this.ttl(waiter.date),
-          },
+          Item: this.waiterItem(waiter),
           ConditionExpression: '#s = :from',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':from': from },
@@ -577,6 +560,19 @@ export class DynamoAppointmentStore implements AppointmentStore {
   }
 
   /** The booking's item, listed for its citizen and for its office's day. */
+  /** A waitlist entry in its day's partition, on the citizen's index, kept for the appointment's term. */
+  private waiterItem(waiter: Waiter) {
+    return {
+      pk: appointmentKeys.waitlist(waiter.officeId, waiter.topicId, waiter.date),
+      sk: `${waiter.at}#${waiter.citizenId}`,
+      type: 'WAITER',
+      ...waiter,
+      gsi1pk: appointmentKeys.waiterPartition(waiter.citizenId),
+      gsi1sk: `${waiter.at}#${waiter.officeId}#${waiter.topicId}`,
+      ...this.ttl(waiter.date),
+    };
+  }
+
   private item(b: Booking) {
     return {
       ...appointmentKeys.booking(b.id),

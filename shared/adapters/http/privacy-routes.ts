@@ -9,7 +9,7 @@ import type { RetentionStore } from '../../domain/retention-sweep';
 import type { Case } from '../../domain/case';
 import { NotFoundError } from '../../domain/errors';
 import { parseTicket } from '../../domain/ticket';
-import { actorOf, DocumentBody, jsonBody, type Route } from './api';
+import { actorOf, DocumentBody, jsonBody, type ApiRequest, type Route } from './api';
 import { subjectDocument } from './subject-document';
 
 /**
@@ -38,6 +38,12 @@ export function privacyRoutes(deps: {
   clock: Clock;
   newId: () => string;
 }): Route[] {
+  /** The local date a report is asked for: `?date=YYYY-MM-DD`, today by default. */
+  const dateOf = (request: ApiRequest) => {
+    const date = request.query.date ?? deps.localDate(deps.clock.now());
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ValidationError('date', 'must be YYYY-MM-DD');
+    return date;
+  };
   return [
     {
       method: 'POST',
@@ -81,8 +87,7 @@ export function privacyRoutes(deps: {
       path: '/admin/reading',
       roles: ['admin'],
       handle: async (request) => {
-        const date = request.query.date ?? deps.localDate(deps.clock.now());
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ValidationError('date', 'must be YYYY-MM-DD');
+        const date = dateOf(request);
         return readingReport(date, await deps.reads.day(date));
       },
     },
@@ -133,8 +138,7 @@ export function privacyRoutes(deps: {
       path: '/admin/retention',
       roles: ['admin'],
       handle: async (request) => {
-        const date = request.query.date ?? deps.localDate(deps.clock.now());
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new ValidationError('date', 'must be YYYY-MM-DD');
+        const date = dateOf(request);
         const report = await deps.retention.report(date);
         if (!report) throw new NotFoundError('retention report');
         return report;
