@@ -11,7 +11,7 @@ const CONTACTS = 150_000;
  * the formulas'.
  */
 export async function run(): Promise<void> {
-  const topic = loadConfig('config/city-hall').catalogue.entries[0]!;
+  const topic = loadConfig('config/city-hall').catalogue.onLines[0]!;
   for (const c of [
     { perHour: 300, handleSeconds: 180, agents: 20, targetSeconds: 20 },
     { perHour: 160, handleSeconds: 180, agents: 10, targetSeconds: 20 },

@@ -70,8 +70,8 @@ export function localFlowEngine(
   };
   return {
     flows: {
-      [LOCAL.voiceFlow]: inboundVoiceFlow(deployment, catalogue.entries, targets).flow,
-      [LOCAL.textFlow]: inboundTextFlow(deployment, catalogue.entries, targets).flow,
+      [LOCAL.voiceFlow]: inboundVoiceFlow(deployment, catalogue.onLines, targets).flow,
+      [LOCAL.textFlow]: inboundTextFlow(deployment, catalogue.onLines, targets).flow,
       [LOCAL.statusFlow]: statusLineFlow(deployment, targets).flow,
       [LOCAL.queueFlow]: customerQueueFlow(deployment).flow,
       [LOCAL.outboundFlow]: outboundMessageFlow(LOCAL.functions.message).flow,
@@ -87,7 +87,7 @@ export function localFlowEngine(
     },
     queues: localQueues(deployment),
     calendar,
-    bot: botDefinition(deployment.languages, catalogue.entries, !!handlers.appointments),
+    bot: botDefinition(deployment.languages, catalogue.onLines, !!handlers.appointments),
     now,
   };
 }

@@ -82,8 +82,14 @@ export class BackOffice extends Construct {
       memorySize: 1024,
     });
     // The export reads the citizens for its rows; screen pops follow from the stream.
-    // OPEN cases from the status index, the batch in transactions of puts, its audit events in batch puts.
-    grantTable(this.dailyExport, casesTable, ['Query', 'PutItem', 'BatchWriteItem'], [INDEXES.byStatus.name]);
+    // OPEN cases from the status index, the batch in transactions of puts, its audit events in batch puts; a
+    // rectification's notice settled (deleted) in the transaction that adds its rows to the batch.
+    grantTable(
+      this.dailyExport,
+      casesTable,
+      ['Query', 'PutItem', 'BatchWriteItem', 'DeleteItem'],
+      [INDEXES.byStatus.name],
+    );
     grantTable(this.dailyExport, citizensTable, ['BatchGetItem']);
     objects(this.dailyExport, 's3:PutObject', 'exports');
     new DailySchedule(this, 'ExportSchedule', {

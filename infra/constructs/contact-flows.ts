@@ -1,6 +1,6 @@
 import { Stack, aws_connect as connect } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { LineEntry } from '../../shared/domain/catalogue';
 import type { Deployment } from '../../shared/domain/deployment';
 import {
   customerQueueFlow,
@@ -17,7 +17,7 @@ import { assertValidFlow } from '../flows/validator';
 export interface ContactFlowsProps {
   readonly instanceArn: string;
   readonly deployment: Deployment;
-  readonly catalogue: readonly CatalogueEntry[];
+  readonly catalogue: readonly LineEntry[];
   readonly functions: FlowTargets['functions'];
   readonly queues: FlowTargets['queues'];
   readonly generalDepartment: string;

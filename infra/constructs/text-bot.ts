@@ -1,6 +1,6 @@
 import { Stack, aws_connect as connect, aws_iam as iam, aws_lex as lex } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { LineEntry } from '../../shared/domain/catalogue';
 import type { Language } from '../../shared/domain/citizen';
 import { botDefinition } from '../flows/lex-bot';
 
@@ -8,7 +8,7 @@ export interface TextBotProps {
   readonly instanceArn: string;
   readonly name: string;
   readonly languages: readonly Language[];
-  readonly catalogue: readonly CatalogueEntry[];
+  readonly catalogue: readonly LineEntry[];
   /** With the numbered replies and yes/cancel of the appointment journey. */
   readonly choices?: boolean;
 }

@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { LineEntry } from '../../shared/domain/catalogue';
 import type { Language } from '../../shared/domain/citizen';
 import type { CallbackSettings, Deployment } from '../../shared/domain/deployment';
 import { surgeAttribute } from '../../shared/domain/surge';
@@ -76,12 +76,12 @@ export interface GeneratedFlow {
 
 interface MenuNode {
   readonly key: string;
-  readonly entry?: CatalogueEntry;
+  readonly entry?: LineEntry;
   readonly children: MenuNode[];
 }
 
 /** The DTMF menu tree from the catalogue's menu keys ("2-3" is option 3 of sub-menu 2). */
-export function menuTree(entries: readonly CatalogueEntry[]): MenuNode[] {
+export function menuTree(entries: readonly LineEntry[]): MenuNode[] {
   const root: MenuNode[] = [];
   for (const entry of [...entries].sort((a, b) => a.menuKey.localeCompare(b.menuKey))) {
     let level = root;
@@ -112,7 +112,7 @@ function label(node: MenuNode, deployment: Deployment, language: Language): stri
         .map((e) => e.name[language])
         .join(', ');
 }
-const collect = (node: MenuNode): CatalogueEntry[] => [
+const collect = (node: MenuNode): LineEntry[] => [
   ...(node.entry ? [node.entry] : []),
   ...node.children.flatMap(collect),
 ];
@@ -135,8 +135,8 @@ interface Journey {
 function addTopics(
   b: FlowBuilder,
   { id, t, l }: Journey,
-  catalogue: readonly CatalogueEntry[],
-  answer: (e: CatalogueEntry) => string,
+  catalogue: readonly LineEntry[],
+  answer: (e: LineEntry) => string,
   booked: ReadonlySet<string> = new Set(),
 ) {
   for (const entry of catalogue)
@@ -531,7 +531,7 @@ const MENU_RETRIES = 2;
  */
 export function inboundVoiceFlow(
   deployment: Deployment,
-  catalogue: readonly CatalogueEntry[],
+  catalogue: readonly LineEntry[],
   t: FlowTargets,
 ): GeneratedFlow {
   const b = new FlowBuilder();
@@ -818,7 +818,7 @@ export function customerQueueFlow(deployment: Deployment): GeneratedFlow {
  */
 export function inboundTextFlow(
   deployment: Deployment,
-  catalogue: readonly CatalogueEntry[],
+  catalogue: readonly LineEntry[],
   t: FlowTargets,
 ): GeneratedFlow {
   const b = new FlowBuilder();

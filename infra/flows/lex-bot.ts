@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { LineEntry } from '../../shared/domain/catalogue';
 import type { Language } from '../../shared/domain/citizen';
 import { OPT_IN_WORDS, OPT_OUT_WORDS } from '../../shared/domain/consent';
 import { normalizeName } from '../../shared/domain/text';
@@ -30,7 +30,7 @@ const AGENT_WORDS: Record<Language, readonly string[]> = {
 export const STOP_MESSAGES_INTENT = 'StopMessages';
 export const START_MESSAGES_INTENT = 'StartMessages';
 
-export const intentName = (entry: CatalogueEntry) => `Topic_${entry.id.replace(/-/g, '_')}`;
+export const intentName = (entry: LineEntry) => `Topic_${entry.id.replace(/-/g, '_')}`;
 
 /** The numbered replies of the text channels' choices (appointments), and the words for yes and for cancel. */
 export const CHOICE_INTENTS = ['Choice_1', 'Choice_2', 'Choice_3'] as const;
@@ -64,7 +64,7 @@ const CANCEL_WORDS: Record<Language, readonly string[]> = {
  */
 export function botDefinition(
   languages: readonly Language[],
-  catalogue: readonly CatalogueEntry[],
+  catalogue: readonly LineEntry[],
   choices = false,
 ): BotLocale[] {
   return languages.map((language) => {

@@ -43,6 +43,7 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/citizens/{id}/privacy-log'],
   ['GET', '/citizens/{id}/readers'],
   ['GET', '/admin/reading'],
+  ['POST', '/citizens/{id}/rectification'],
   ['POST', '/citizens/{id}/hold'],
   ['POST', '/citizens/{id}/hold/release'],
   ['POST', '/cases/{ticket}/hold'],

@@ -1,3 +1,4 @@
+import { onLine } from '../../shared/domain/catalogue';
 import { generalDepartment } from '../../shared/domain/departments';
 import {
   Stack,
@@ -178,14 +179,14 @@ export class ContactCenterStack extends Stack {
       instanceArn,
       name: `ventanilla-${deployment.id}`,
       languages: deployment.languages,
-      catalogue: config.catalogue,
+      catalogue: config.catalogue.filter(onLine),
       choices: !!deployment.appointments,
     });
     const flows = new ContactFlows(this, 'Flows', {
       lexAliases: bot.aliasArns,
       instanceArn,
       deployment,
-      catalogue: config.catalogue,
+      catalogue: config.catalogue.filter(onLine),
       functions: arns,
       queues: queues.queueArns,
       generalDepartment: general,

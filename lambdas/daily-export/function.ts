@@ -31,7 +31,13 @@ export function makeDailyExportHandler(runtime: Runtime, ports: { exchange: Pick
       const keys = exportKeys(date, department, report.batchId);
       await exchange.put(keys.csv, exportCsv(report.rows), 'text/csv; charset=utf-8');
       await exchange.put(keys.json, JSON.stringify(report.rows), 'application/json');
-      done.push({ department, batchId: report.batchId, rows: report.rows.length, exported: report.exported });
+      done.push({
+        department,
+        batchId: report.batchId,
+        rows: report.rows.length,
+        exported: report.exported,
+        rectified: report.rectified,
+      });
     }
     logger.info('export done', {
       date,

@@ -20,7 +20,10 @@ export class RetentionIncompleteError extends Error {
  * ended unless a legal hold covers them, and records written since a hold have their expiry set aside. The
  * report is kept (`GET /admin/retention`) and logged, counts only.
  */
-export function makeRetentionSweepHandler(runtime: Runtime, options: { progress?: (examined: number) => void } = {}) {
+export function makeRetentionSweepHandler(
+  runtime: Runtime,
+  options: { progress?: (examined: number) => void } = {},
+) {
   const { config, logger, clock, doc } = runtime;
   const tables = storeTables(runtime);
   const deps = {

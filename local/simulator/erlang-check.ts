@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { LineEntry } from '../../shared/domain/catalogue';
 import { seededRandom } from '../../shared/domain/random';
 import { simulateDay, type PlannedAgent } from './routing';
 import { erlangC } from './staffing';
@@ -35,7 +35,7 @@ export function erlangExpected(c: ErlangCase): { serviceLevel: number; serviceLe
  */
 export async function simulateErlangCase(
   c: ErlangCase,
-  topic: CatalogueEntry,
+  topic: LineEntry,
   seed: number,
   contacts: number,
 ): Promise<{ serviceLevel: number; serviceLevel3: number; asa: number; handled: number }> {

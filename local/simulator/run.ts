@@ -6,7 +6,6 @@ import { KinesisPublisher } from '../../shared/adapters/kinesis/publisher';
 import type { LoadedConfig } from '../../shared/config/load';
 import { addDays } from '../../shared/domain/calendar';
 import { CHANNELS as CASE_CHANNELS } from '../../shared/domain/case';
-import type { CatalogueEntry } from '../../shared/domain/catalogue';
 import { INTERVAL_COUNTERS, type Scope } from '../../shared/domain/metrics/effects';
 import { seededRandom } from '../../shared/domain/random';
 import { agentsNeeded } from './staffing';
@@ -156,7 +155,7 @@ export function spreadAgents(count: number, config: LoadedConfig): Map<string, S
   const departments = config.deployment.departments.map((d) => d.id);
   const general = generalDepartment(config.deployment);
   const demand = new Map(departments.map((d) => [d, 0]));
-  for (const t of config.catalogue.entries as readonly CatalogueEntry[]) {
+  for (const t of config.catalogue.onLines) {
     if (t.needsPerson) demand.set(t.department, demand.get(t.department)! + 1);
     else demand.set(general, demand.get(general)! + 0.3);
   }
@@ -281,7 +280,7 @@ export async function simulate(
     hours: options.hours,
     seed,
     runId,
-    catalogue: config.catalogue.entries,
+    catalogue: config.catalogue.onLines,
   });
   const staff =
     options.agents === 'auto'

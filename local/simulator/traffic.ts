@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../../shared/domain/catalogue';
+import type { LineEntry } from '../../shared/domain/catalogue';
 import { seededRandom } from '../../shared/domain/random';
 
 /** How a contact reaches the city: the Connect channel, its subtype, and the local flow it starts in. */
@@ -19,7 +19,7 @@ export interface PlannedContact {
   readonly arrival: number;
   readonly medium: Medium;
   readonly phone?: string;
-  readonly topic: CatalogueEntry;
+  readonly topic: LineEntry;
   readonly language: 'es' | 'en';
   /** After a self-service answer, asks for a person anyway. */
   readonly wantsPerson: boolean;
@@ -42,7 +42,7 @@ export interface TrafficOptions {
   readonly seed: number;
   /** Prefix of contact ids, unique per run. */
   readonly runId: string;
-  readonly catalogue: readonly CatalogueEntry[];
+  readonly catalogue: readonly LineEntry[];
   /** E.164 prefix of the simulated callers' phones (a Panama mobile range by default). */
   readonly phonePrefix?: string;
 }

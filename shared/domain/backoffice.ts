@@ -44,18 +44,21 @@ export function exportRow(
   catalogue: Catalogue,
   localDate: (at: Date) => string,
 ): ExportRow {
-  const phone = citizen?.identities.find((i) => i.kind === 'PHONE')?.value ?? '';
-  const name = [citizen?.givenNames, citizen?.surnames].filter(Boolean).join(' ');
   return {
     ticket: c.ticket,
     date: localDate(new Date(c.createdAt)),
-    name,
-    document: citizen?.document ? `${citizen.document.type} ${citizen.document.number}` : '',
-    phone,
+    ...personColumns(citizen),
     topic: catalogue.name(c.topicId, 'es'),
     request: c.request ?? '',
   };
 }
+
+/** The citizen's columns of a row: full name, document, phone (empty when there is none). */
+const personColumns = (citizen: Citizen | undefined): Pick<ExportRow, 'name' | 'document' | 'phone'> => ({
+  name: [citizen?.givenNames, citizen?.surnames].filter(Boolean).join(' '),
+  document: citizen?.document ? `${citizen.document.type} ${citizen.document.number}` : '',
+  phone: citizen?.identities.find((i) => i.kind === 'PHONE')?.value ?? '',
+});
 
 /** The export's change to each OPEN case: to PENDING_RESPONSE, audited with the batch. */
 export function planExport(
@@ -236,6 +239,41 @@ export interface BackOfficeStore {
    * written as items. Returns how many it wrote.
    */
   repair(batchId: string): Promise<number>;
+  /** The rectifications the department is still to be told of. */
+  rectifications(departmentId: string): Promise<readonly RectificationNotice[]>;
+  /**
+   * Adds a notice's rows to the batch and settles the notice, in one transaction; false when it was settled
+   * already (by an earlier run), and nothing is written.
+   */
+  settleRectification(
+    batchId: string,
+    notice: RectificationNotice,
+    rows: readonly ExportRow[],
+  ): Promise<boolean>;
+}
+
+/**
+ * A department to be told that a citizen's data it received was corrected: the rows it received (ticket, date,
+ * procedure), and which fields changed. The next export carries those rows again with the data as it is now.
+ */
+export interface RectificationNotice {
+  readonly departmentId: string;
+  readonly citizenId: string;
+  readonly at: string;
+  readonly fields: readonly string[];
+  readonly rows: readonly Pick<ExportRow, 'ticket' | 'date' | 'topic'>[];
+}
+
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  givenNames: 'nombres',
+  surnames: 'apellidos',
+  document: 'documento',
+};
+
+/** A rectification's rows, with the citizen's data as it is now and the fields that changed as the request. */
+export function rectificationRows(notice: RectificationNotice, citizen: Citizen | undefined): ExportRow[] {
+  const request = `Rectificación de datos personales: ${notice.fields.map((f) => FIELD_NAMES[f] ?? f).join(', ')}`;
+  return notice.rows.map((r) => ({ ...r, ...personColumns(citizen), request }));
 }
 
 export interface ExportReport {
@@ -244,6 +282,8 @@ export interface ExportReport {
   readonly exported: number;
   /** Cases changed by someone else while this run read them: left OPEN for the next run. */
   readonly skipped: number;
+  /** Rows sent again with a citizen's corrected data (a rectification since the data was exported). */
+  readonly rectified: number;
   /** Every row of the batch (this run's and earlier runs' of the same day), by date then ticket. */
   readonly rows: readonly ExportRow[];
 }
@@ -300,7 +340,17 @@ export async function runExport(
     skipped += conflicts.length;
     onProgress?.(exported);
   }
-  return { batchId, exported, skipped, rows: batchOrder(rows) };
+  // The citizens' corrected data, to the department that received it before (each notice once).
+  let rectified = 0;
+  for (const notice of await store.rectifications(departmentId)) {
+    const owner = (await store.citizens([notice.citizenId])).get(notice.citizenId);
+    const noticeRows = rectificationRows(notice, owner);
+    if (await store.settleRectification(batchId, notice, noticeRows)) {
+      rows.push(...noticeRows);
+      rectified += noticeRows.length;
+    }
+  }
+  return { batchId, exported, skipped, rectified, rows: batchOrder(rows) };
 }
 
 /** A batch's rows in the file's order (by date, then ticket): every copy of a batch's file is the same bytes. */

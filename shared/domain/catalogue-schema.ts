@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Catalogue, SELF_SERVICE_MAX, type CatalogueEntry } from './catalogue';
+import { Catalogue, DATA_RIGHTS, SELF_SERVICE_MAX, type CatalogueEntry, type LineEntry } from './catalogue';
 import type { Deployment } from './deployment';
 import { ConfigError } from './errors';
 import { parseConfig } from './schema';
@@ -17,7 +17,10 @@ const words = z.strictObject({
 const catalogueEntrySchema = z.strictObject({
   id: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a lower-case slug')),
   /** The keys a caller presses (or texts) to reach it, e.g. "1" or "2-3" inside a sub-menu. */
-  menuKey: z.string().check(z.regex(/^[1-9](-[1-9])*$/, 'must be digits 1-9 joined by "-" for sub-menus')),
+  menuKey: z.optional(
+    z.string().check(z.regex(/^[1-9](-[1-9])*$/, 'must be digits 1-9 joined by "-" for sub-menus')),
+  ),
+  dataRight: z.optional(z.enum(DATA_RIGHTS)),
   department: z.string(),
   name: localized(60),
   selfService: localized(SELF_SERVICE_MAX),
@@ -39,17 +42,31 @@ export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'c
   const departments = new Set(deployment.departments.map((d) => d.id));
   const ids = new Set<string>();
   const keys = new Set<string>();
+  const rights = new Set<string>();
   entries.forEach((e, i) => {
     if (ids.has(e.id)) throw new ConfigError(source, `entries.${i}.id`, `duplicate entry "${e.id}"`);
-    if (keys.has(e.menuKey))
+    if (e.menuKey !== undefined && keys.has(e.menuKey))
       throw new ConfigError(source, `entries.${i}.menuKey`, `duplicate key "${e.menuKey}"`);
     if (!departments.has(e.department))
       throw new ConfigError(source, `entries.${i}.department`, `unknown department "${e.department}"`);
+    if (e.dataRight) {
+      if (rights.has(e.dataRight))
+        throw new ConfigError(source, `entries.${i}.dataRight`, `a second entry for "${e.dataRight}"`);
+      if (!e.needsPerson)
+        throw new ConfigError(
+          source,
+          `entries.${i}.needsPerson`,
+          'must be true: a person answers a data right',
+        );
+      rights.add(e.dataRight);
+    }
     ids.add(e.id);
-    keys.add(e.menuKey);
+    if (e.menuKey !== undefined) keys.add(e.menuKey);
   });
+  // The entries on the lines' menus, with their place in the file (for the field an error names).
+  const lined = entries.flatMap((e, i) => (e.menuKey === undefined ? [] : [{ e: e as LineEntry, i }]));
   // Keys the menus keep for themselves: 0 a person everywhere, 8 the ticket line at the top, 9 "back" below.
-  entries.forEach((e, i) => {
+  lined.forEach(({ e, i }) => {
     const keys = e.menuKey.split('-');
     const reserved =
       keys[0] === '8'
@@ -65,14 +82,14 @@ export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'c
     for (let n = 1; n <= parent.length; n++) {
       const prefix = parent.slice(0, n).join('-');
       if (keys.has(prefix)) {
-        const i = entries.findIndex((e) => e.menuKey === prefix);
+        const i = lined.find(({ e }) => e.menuKey === prefix)!.i;
         throw new ConfigError(source, `entries.${i}.menuKey`, `"${prefix}" is both an entry and a sub-menu`);
       }
     }
   }
   // With appointments, the text channels' numbered replies take 1 to 3 alone: no entry may be a bare 1, 2 or 3.
   if (deployment.appointments)
-    entries.forEach((e, i) => {
+    lined.forEach(({ e, i }) => {
       if (/^[123]$/.test(e.menuKey))
         throw new ConfigError(
           source,

@@ -5,11 +5,20 @@ export const SELF_SERVICE_MAX = 320;
 
 type Localized = { readonly es: string; readonly en: string };
 
+/** A citizen's request about their own data: the case of a data-protection right. */
+export const DATA_RIGHTS = ['access', 'rectification', 'erasure'] as const;
+export type DataRight = (typeof DATA_RIGHTS)[number];
+
 /** A public procedure ("trámite") the contact center answers. */
 export interface CatalogueEntry {
   readonly id: string;
-  /** The keys a caller presses (or texts) to reach it, e.g. "1" or "2-3" inside a sub-menu. */
-  readonly menuKey: string;
+  /**
+   * The keys a caller presses (or texts) to reach it, e.g. "1" or "2-3" inside a sub-menu. Without one, the
+   * procedure is on no line: staff open its cases (a request received in writing).
+   */
+  readonly menuKey?: string;
+  /** The data-protection right its cases exercise; `slaBusinessDays` is then the legal deadline. */
+  readonly dataRight?: DataRight;
   readonly department: string;
   readonly name: Localized;
   readonly selfService: Localized;
@@ -22,17 +31,24 @@ export interface CatalogueEntry {
   readonly slaBusinessDays: number;
 }
 
+/** A procedure on the phone and text lines' menus. */
+export type LineEntry = CatalogueEntry & { readonly menuKey: string };
+export const onLine = (e: CatalogueEntry): e is LineEntry => e.menuKey !== undefined;
+
 /** The deployment's catalogue of public procedures ("trámites"), validated against its departments. */
 export class Catalogue {
   private readonly byId: ReadonlyMap<string, CatalogueEntry>;
+  /** The procedures on the lines' menus (those with a `menuKey`), in the catalogue's order. */
+  readonly onLines: readonly LineEntry[];
   constructor(readonly entries: readonly CatalogueEntry[]) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
+    this.onLines = entries.filter(onLine);
   }
   get(id: string): CatalogueEntry | undefined {
     return this.byId.get(id);
   }
   byMenuKey(key: string): CatalogueEntry | undefined {
-    return this.entries.find((e) => e.menuKey === key);
+    return this.onLines.find((e) => e.menuKey === key);
   }
   name(id: string, language: Language): string {
     return this.byId.get(id)?.name[language] ?? id;

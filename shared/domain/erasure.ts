@@ -39,6 +39,7 @@ const DELETED = new Set<SubjectRecord['kind']>([
   'message-count',
   'sent',
   'waiter',
+  'rectification',
 ]);
 
 /**
@@ -211,6 +212,8 @@ export async function eraseCitizen(
     newId: () => string;
     /** A citizen under a legal hold, or with a case under one, is not erased. */
     holds?: HoldStore;
+    /** What is done once the contact center has erased and before the records are (the request resolved). */
+    beforeRewrite?: () => Promise<unknown>;
   },
   citizenId: string,
   actor: Actor,
@@ -221,10 +224,16 @@ export async function eraseCitizen(
   const records = await deps.subjects.collect(citizenId);
   if (!records) throw new NotFoundError('citizen');
   const at = deps.clock.now().toISOString();
-  const steps = planErasure(records, { at, reference: ref });
   const contacts = contactIdsOf(records);
   await deps.contactData.erase(contacts);
-  await deps.erasure.apply(steps);
+  let current = records;
+  if (deps.beforeRewrite) {
+    await deps.beforeRewrite();
+    // Read again: what it changed is erased as it is now.
+    current = (await deps.subjects.collect(citizenId)) ?? records;
+  }
+  const plan = planErasure(current, { at, reference: ref });
+  await deps.erasure.apply(plan);
   await deps.privacy.record({
     id: deps.newId(),
     at,
@@ -237,8 +246,8 @@ export async function eraseCitizen(
   return {
     citizenId,
     erasedAt: at,
-    deleted: steps.filter((s) => s.action === 'delete').length,
-    rewritten: steps.filter((s) => s.action === 'put').length,
+    deleted: plan.filter((s) => s.action === 'delete').length,
+    rewritten: plan.filter((s) => s.action === 'put').length,
     contacts: contacts.length,
   };
 }

@@ -3,6 +3,7 @@ import type { Citizen } from './citizen';
 import { ForbiddenError, IdentityTakenError, MergeConflictError, NotFoundError } from './errors';
 import { documentIdentity, type Identity } from './identity';
 import type { ContactRecord } from './contact';
+import type { RectificationNotice } from './backoffice';
 import type { CitizenRepository, Clock } from './ports';
 import { normalizeName } from './text';
 import { contactsToPrune, emptySummary, type ScreenPopSummary } from './screen-pop';
@@ -180,7 +181,9 @@ export interface CitizenLinkStore {
   /**
    * Adds identities to a citizen: the profile (at its version), a new identity item each carrying the
    * citizen's summary, and the identity list of the existing summaries. IdentityTakenError when one belongs
-   * to someone else; ConcurrentChangeError when the citizen or a summary changed since it was read.
+   * to someone else; ConcurrentChangeError when the citizen or a summary changed since it was read. The
+   * identity items of `removed` (a document corrected) are deleted, if unchanged since they were read; the
+   * `notices` of a rectification are written with them.
    */
   commitLink(
     next: Citizen,
@@ -188,6 +191,8 @@ export interface CitizenLinkStore {
     summary: ScreenPopSummary,
     stored: readonly StoredSummary[],
     record: LinkRecord,
+    removed?: readonly StoredSummary[],
+    notices?: readonly RectificationNotice[],
   ): Promise<void>;
   /** The merges recorded on a citizen, newest first. */
   merges(citizenId: string): Promise<readonly MergeRecord[]>;

@@ -20,6 +20,7 @@ export const SUBJECT_KINDS = [
   'booking-guard',
   'booking-code',
   'waiter',
+  'rectification',
   'message',
   'consent',
   'callback',
@@ -53,7 +54,7 @@ export interface PrivacyEvent {
   readonly id: string;
   readonly at: string;
   readonly actor: Actor;
-  readonly action: 'subject-access' | 'erasure' | 'blocked-read' | 'hold' | 'hold-released';
+  readonly action: 'subject-access' | 'erasure' | 'rectification' | 'blocked-read' | 'hold' | 'hold-released';
   readonly citizenId: string;
   readonly reason: string;
   /** How many records the action concerned. */

@@ -187,6 +187,8 @@ describe('back-office round trip on DynamoDB Local', () => {
       casesByTicket: (t) => store.casesByTicket(t),
       batchRows: (b) => store.batchRows(b),
       repair: (b) => store.repair(b),
+      rectifications: (d) => store.rectifications(d),
+      settleRectification: (b, n, r) => store.settleRectification(b, n, r),
       commit: async (changes, batch) => {
         // 200 cases are written, then the machine goes away.
         await store.commit(changes.slice(0, 200), batch);
@@ -220,6 +222,8 @@ describe('back-office round trip on DynamoDB Local', () => {
       casesByTicket: (t) => store.casesByTicket(t),
       batchRows: (b) => store.batchRows(b),
       repair: (b) => store.repair(b),
+      rectifications: (d) => store.rectifications(d),
+      settleRectification: (b, n, r) => store.settleRectification(b, n, r),
       commit: async (changes, batch) => {
         // An agent resolves the first case between the read and the write.
         const current = (await repo.byTicket(first!.ticket))!;

@@ -155,7 +155,7 @@ describe('flow validator on published flow exports', () => {
 });
 
 describe('generated flows', () => {
-  const voice = inboundVoiceFlow(deployment, catalogue.entries, targets);
+  const voice = inboundVoiceFlow(deployment, catalogue.onLines, targets);
   const status = statusLineFlow(deployment, targets);
   const queue = customerQueueFlow(deployment);
 
@@ -170,7 +170,7 @@ describe('generated flows', () => {
   });
 
   it('keep no personal data as contact attributes (Connect keeps them 24 months): every flow, and a rule that says so', () => {
-    const text = inboundTextFlow(deployment, catalogue.entries, targets);
+    const text = inboundTextFlow(deployment, catalogue.onLines, targets);
     const setters = [voice, status, text].flatMap((g) =>
       g.flow.Actions.filter((a) => a.Type === 'UpdateContactAttributes'),
     );
@@ -215,7 +215,7 @@ describe('generated flows', () => {
   it('offer every catalogue entry on the keys its menu key names, in both languages', () => {
     const actions = byId(voice.flow);
     for (const l of ['es', 'en'])
-      for (const entry of catalogue.entries) {
+      for (const entry of catalogue.onLines) {
         const keys = entry.menuKey.split('-');
         let menu = `menu-${l}`;
         keys.forEach((key, i) => {
@@ -294,7 +294,7 @@ describe('generated flows', () => {
   });
 
   it('builds sub-menus from the menu keys', () => {
-    expect(menuTree(catalogue.entries).map((n) => [n.key, n.children.length])).toEqual([
+    expect(menuTree(catalogue.onLines).map((n) => [n.key, n.children.length])).toEqual([
       ['1', 3],
       ['2', 3],
       ['3', 3],
@@ -325,8 +325,8 @@ function saysGoodbye(actions: Map<string, Action>, from: string): boolean {
 }
 
 describe('text channels', () => {
-  const text = inboundTextFlow(deployment, catalogue.entries, targets);
-  const [es, en] = botDefinition(deployment.languages, catalogue.entries);
+  const text = inboundTextFlow(deployment, catalogue.onLines, targets);
+  const [es, en] = botDefinition(deployment.languages, catalogue.onLines);
 
   it('generate a flow that passes the validator', () => {
     expect(validateFlow(text.flow, context)).toEqual([]);
@@ -339,7 +339,7 @@ describe('text channels', () => {
     expect(intents).toContainEqual(['TalkToAgent', 'agent-es']);
     expect(intents).toContainEqual(['StopMessages', 'consent-stop-es']);
     expect(intents).toContainEqual(['StartMessages', 'consent-start-es']);
-    expect(intents).toHaveLength(catalogue.entries.length + 3);
+    expect(intents).toHaveLength(catalogue.onLines.length + 3);
     // Every intent of the bot has its branch, and every branch its intent.
     expect(intents.map(([intent]) => intent).sort()).toEqual(es!.intents.map((i) => i.name).sort());
   });

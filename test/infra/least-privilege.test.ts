@@ -153,7 +153,10 @@ beforeAll(async () => {
     put: async (key: string, body: string) => void files.set(key, body),
     text: async (key: string) => files.get(key) ?? '',
   };
-  const dailyExport = makeDailyExportHandler(runtime('daily-export'), { exchange });
+  // The morning export on a working day, whatever day the test runs.
+  const dailyExport = makeDailyExportHandler(runtime('daily-export', {}, { now: () => TUESDAY_10AM }), {
+    exchange,
+  });
   const answerImport = makeAnswerImportHandler(runtime('answer-import'), { exchange });
   // The follow-up runs on a working day weeks later, when the cases are overdue.
   let later = new Date(Date.now() + 40 * 86_400_000);
@@ -425,6 +428,15 @@ beforeAll(async () => {
     );
     const exported = (await dailyExport()) as { exports: unknown[] };
     expect(exported.exports.length).toBeGreaterThan(0);
+    // The citizen of the morning case corrects their names: the tax office, which received them, is told by
+    // the export's next run.
+    const morningCitizen = (await api(`/cases/${morningCase.ticket}`, '[agent]')).body.case.citizenId;
+    const corrected = await api(`/citizens/${morningCitizen}/rectification`, '[admin]', {
+      method: 'POST',
+      body: { reference: 'RECT-2026-1', givenNames: 'Ana', surnames: 'Pérez' },
+    });
+    expect(corrected.body.toldBy).toEqual([{ departmentId: 'tax', rows: 1 }]);
+    expect(JSON.stringify(await dailyExport())).toContain('"rectified":1');
     files.set('imports/tax/answers.csv', `ticket,answer\n${morningCase.ticket},Listo\n`);
     files.set('imports/tax/dry-run/answers.csv', `ticket,answer\n${morningCase.ticket},Listo\n`);
     for (const key of ['imports/tax/dry-run/answers.csv', 'imports/tax/answers.csv'])

@@ -2,7 +2,7 @@ import { botDefinition, matchIntent } from '../../infra/flows/lex-bot';
 import { loadConfig } from '../../shared/config/load';
 
 const { deployment, catalogue } = loadConfig('config/city-hall');
-const [es, en] = botDefinition(deployment.languages, catalogue.entries);
+const [es, en] = botDefinition(deployment.languages, catalogue.onLines);
 
 /** What citizens write, per procedure, in both languages — and where it must land. */
 const PHRASES: Record<string, { es: string[]; en: string[] }> = {
@@ -54,7 +54,7 @@ const PHRASES: Record<string, { es: string[]; en: string[] }> = {
 
 describe('text self-service understands what citizens write', () => {
   it('has phrases for every procedure of the catalogue', () => {
-    expect(Object.keys(PHRASES).sort()).toEqual(catalogue.entries.map((e) => e.id).sort());
+    expect(Object.keys(PHRASES).sort()).toEqual(catalogue.onLines.map((e) => e.id).sort());
   });
 
   const cases = Object.entries(PHRASES).flatMap(([topicId, { es: spanish, en: english }]) => [
@@ -80,7 +80,7 @@ describe('text self-service understands what citizens write', () => {
       [es!, 'es'],
       [en!, 'en'],
     ] as const)
-      for (const entry of catalogue.entries) {
+      for (const entry of catalogue.onLines) {
         const intent = locale.intents.find((i) => i.topicId === entry.id)!;
         const own = intent.utterances.map((u) => u.toLowerCase());
         for (const synonym of entry.synonyms[language]) expect(own).toContain(synonym.toLowerCase());

@@ -16,6 +16,7 @@ const allowed = (path: string) =>
   path.startsWith('/admin') ||
   path.endsWith('/subject-access') ||
   path.endsWith('/erasure') ||
+  path.endsWith('/rectification') ||
   path.endsWith('/privacy-log') ||
   path.endsWith('/readers') ||
   path.endsWith('/hold') ||

@@ -30,7 +30,7 @@ const targets: FlowTargets = {
   statusLineFlow: 'local:flow:status',
 };
 const flows = {
-  'local:flow:voice': inboundVoiceFlow(deployment, catalogue.entries, targets).flow,
+  'local:flow:voice': inboundVoiceFlow(deployment, catalogue.onLines, targets).flow,
   'local:flow:status': statusLineFlow(deployment, targets).flow,
   'local:flow:queue': customerQueueFlow(deployment).flow,
 };
@@ -56,7 +56,7 @@ const engine = (load: { size: number; oldestContactAge: number }): FlowEngineDep
   },
   queues: new QueueMap(deployment.departments.map((d) => [queue(d.id), d.id])),
   calendar,
-  bot: botDefinition(deployment.languages, catalogue.entries),
+  bot: botDefinition(deployment.languages, catalogue.onLines),
   now: () => TUESDAY_10AM,
   queueMetrics: () => load,
 });

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../shared/config/load';
 import { erlangExpected, simulateErlangCase, type ErlangCase } from '../../local/simulator/erlang-check';
 
-const topic = loadConfig('config/city-hall').catalogue.entries[0]!;
+const topic = loadConfig('config/city-hall').catalogue.onLines[0]!;
 
 describe('the simulator against Erlang C', () => {
   it('matches its service level within 2 points over seeded replications, and roughly its speed of answer', async () => {

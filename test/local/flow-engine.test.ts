@@ -36,8 +36,8 @@ const targets: FlowTargets = {
   lexAliases: { es: 'local:lex', en: 'local:lex' },
 };
 const flows = {
-  'local:flow:voice': inboundVoiceFlow(deployment, catalogue.entries, targets).flow,
-  'local:flow:text': inboundTextFlow(deployment, catalogue.entries, targets).flow,
+  'local:flow:voice': inboundVoiceFlow(deployment, catalogue.onLines, targets).flow,
+  'local:flow:text': inboundTextFlow(deployment, catalogue.onLines, targets).flow,
   'local:flow:status': statusLineFlow(deployment, targets).flow,
   'local:flow:queue': customerQueueFlow(deployment).flow,
 };
@@ -64,7 +64,7 @@ beforeAll(async () => {
     },
     queues: new QueueMap(deployment.departments.map((d) => [queue(d.id), d.id])),
     calendar,
-    bot: botDefinition(deployment.languages, catalogue.entries),
+    bot: botDefinition(deployment.languages, catalogue.onLines),
     now: () => TUESDAY_10AM,
   };
 });

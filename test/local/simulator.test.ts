@@ -72,7 +72,7 @@ describe('the routing simulator', () => {
     hours: 2,
     seed: 3,
     runId: 't',
-    catalogue: config.catalogue.entries,
+    catalogue: config.catalogue.onLines,
   });
   const agents = planAgents(spreadAgents(12, config), config, 2, 't', 3);
 
@@ -147,7 +147,7 @@ describe('the routing simulator', () => {
   });
 
   it('routes to the agent idle longest, and lets a caller whose patience runs out go', async () => {
-    const topic = config.catalogue.entries.find((e) => e.needsPerson && e.department === 'tax')!;
+    const topic = config.catalogue.onLines.find((e) => e.needsPerson && e.department === 'tax')!;
     const base = planDay({ contacts: 3, hours: 1, seed: 1, runId: 'r', catalogue: [topic] })[0]!;
     const call = (i: number, arrival: number, patienceSeconds = 600): PlannedContact => ({
       ...base,
@@ -174,7 +174,7 @@ describe('the routing simulator', () => {
   });
 
   it("keeps a callback caller's place: their callback is routed before later callers, and counted as Connect counts it", async () => {
-    const topic = config.catalogue.entries.find((e) => e.needsPerson && e.department === 'tax')!;
+    const topic = config.catalogue.onLines.find((e) => e.needsPerson && e.department === 'tax')!;
     const base = planDay({ contacts: 1, hours: 1, seed: 2, runId: 'c', catalogue: [topic] })[0]!;
     const call = (i: number, arrival: number, extra: Partial<PlannedContact> = {}): PlannedContact => ({
       ...base,

@@ -45,7 +45,7 @@ describe('staffing by Erlang C', () => {
       hours: 8,
       seed: 2,
       runId: 's',
-      catalogue: config.catalogue.entries,
+      catalogue: config.catalogue.onLines,
     });
     const normal = staffForDay(contacts, config, start);
     const short = staffForDay(contacts, config, start, 'understaffed-morning');

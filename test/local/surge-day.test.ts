@@ -21,7 +21,7 @@ describe('the automatic surge rule over a simulated day', () => {
       hours: 5,
       seed: 11,
       runId: 's',
-      catalogue: config.catalogue.entries,
+      catalogue: config.catalogue.onLines,
     }).map((c) => ({ ...c, patienceSeconds: c.patienceSeconds * 4 }));
     const agents = planAgents(spreadAgents(14, config), config, 5, 's', 11);
     const minutes: { at: number; load: Map<string, QueueLoad>; on: Set<string> }[] = [];

@@ -4,7 +4,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import type { BackOfficeStore, ExportRow, PlannedChange } from '../../domain/backoffice';
+import type { BackOfficeStore, ExportRow, PlannedChange, RectificationNotice } from '../../domain/backoffice';
 import type { AuditEvent, Case } from '../../domain/case';
 import type { Citizen } from '../../domain/citizen';
 import type { Ticket } from '../../domain/ticket';
@@ -28,6 +28,11 @@ export const batchKeys = {
     sk: `ROWS#${firstTicket}#${unique}`,
   }),
   partition: (batchId: string) => `BATCH#${batchId}`,
+  /** A department's pending rectification notice about a citizen (one at a time: a later one replaces it). */
+  rectification: (departmentId: string, citizenId: string) => ({
+    pk: `RECTIFY#${departmentId}`,
+    sk: citizenId,
+  }),
 };
 
 /**
@@ -95,6 +100,61 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
     for await (const page of queryPages(this.doc, query, (item) => (item.rows ?? []) as ExportRow[]))
       for (const chunk of page) rows.push(...chunk);
     return rows;
+  }
+
+  async rectifications(departmentId: string): Promise<readonly RectificationNotice[]> {
+    const notices: RectificationNotice[] = [];
+    const query = {
+      TableName: this.tables.cases,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `RECTIFY#${departmentId}` },
+      ConsistentRead: true,
+    };
+    for await (const page of queryPages(
+      this.doc,
+      query,
+      ({ pk: _pk, sk: _sk, type: _type, ...notice }) => notice as unknown as RectificationNotice,
+    ))
+      notices.push(...page);
+    return notices;
+  }
+
+  async settleRectification(
+    batchId: string,
+    notice: RectificationNotice,
+    rows: readonly ExportRow[],
+  ): Promise<boolean> {
+    const sk = `ROWS#RECTIFY#${notice.citizenId}#${notice.at}`;
+    try {
+      await transactWrite(this.doc, [
+        {
+          Delete: {
+            TableName: this.tables.cases,
+            Key: batchKeys.rectification(notice.departmentId, notice.citizenId),
+            // Only the notice read: one that replaced it meanwhile waits for the next export.
+            ConditionExpression: '#at = :at',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ExpressionAttributeValues: { ':at': notice.at },
+          },
+        },
+        {
+          Put: {
+            TableName: this.tables.cases,
+            Item: { pk: batchKeys.partition(batchId), sk, type: 'BATCH', audits: [], rows, ...this.ttl() },
+          },
+        },
+        {
+          Put: {
+            TableName: this.tables.cases,
+            Item: { pk: batchKeys.partition(batchId), sk: `DONE#${sk}`, type: 'BATCH_DONE', ...this.ttl() },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCancelled && error.failedCondition() === 0) return false;
+      throw error;
+    }
   }
 
   async repair(batchId: string): Promise<number> {

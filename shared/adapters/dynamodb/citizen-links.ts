@@ -1,3 +1,5 @@
+import type { RectificationNotice } from '../../domain/backoffice';
+import { batchKeys } from './backoffice-store';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isClosed, type Case } from '../../domain/case';
 import type { Citizen } from '../../domain/citizen';
@@ -139,6 +141,8 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
     summary: ScreenPopSummary,
     stored: readonly StoredSummary[],
     record: LinkRecord,
+    removed: readonly StoredSummary[] = [],
+    notices: readonly RectificationNotice[] = [],
   ): Promise<void> {
     const items: TransactItems = [
       this.profilePut(next, next.version - 1),
@@ -151,7 +155,8 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       })),
-      // The trace, last: the identity items keep the positions the error handling below expects.
+      // The trace, then the identities that no longer find the citizen: after the new identity items, which
+      // keep the positions the error handling below expects.
       {
         Put: {
           TableName: this.tables.citizens,
@@ -159,6 +164,24 @@ export class DynamoCitizenLinks implements CitizenLinkStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...removed.map((s) => ({
+        Delete: {
+          TableName: this.tables.citizens,
+          Key: citizenKeys.identity(s.identity),
+          ConditionExpression: 'citizenId = :o AND (rev = :r OR attribute_not_exists(rev))',
+          ExpressionAttributeValues: { ':o': s.summary.citizenId, ':r': s.rev },
+        },
+      })),
+      ...notices.map((notice) => ({
+        Put: {
+          TableName: this.tables.cases,
+          Item: {
+            ...batchKeys.rectification(notice.departmentId, notice.citizenId),
+            type: 'RECTIFY',
+            ...notice,
+          },
+        },
+      })),
     ];
     try {
       await transactWrite(this.doc, items);

@@ -8,6 +8,8 @@ import { citizenKeys } from './citizen-items';
 import { consentKey } from './messaging-consent';
 import { appointmentKeys } from './appointment-store';
 import { INDEXES } from './tables';
+import { batchKeys } from './backoffice-store';
+import { batchDepartment } from '../../domain/backoffice';
 import { subjectPartition } from './verification-store';
 
 type Item = Record<string, unknown>;
@@ -40,6 +42,7 @@ const KINDS: Record<string, readonly (readonly [pk: string, sk: string, kind: Su
     ['APPTACTIVE#', '', 'booking-guard'],
     ['BOOKINGCODE#', '', 'booking-code'],
     ['WAIT#', '', 'waiter'],
+    ['RECTIFY#', '', 'rectification'],
     ['OUTBOX', '', 'sent'],
     ['TASKS', '', 'task'],
     ['PRIVACY#', '', 'privacy'],
@@ -203,6 +206,15 @@ export class DynamoSubjectStore implements SubjectStore {
       const marked = new Set(theirs.map((i) => `DONE#${String(i.sk)}`));
       [...theirs, ...batch.filter((i) => marked.has(String(i.sk)))].forEach((i) => add('cases', i));
     }
+    // A correction of their data still to be sent to a department that received it.
+    const departments = new Set(
+      [...batchIds].flatMap((b) => {
+        const batch = batchDepartment(b);
+        return batch ? [batch.department] : [];
+      }),
+    );
+    const notices = [...departments].flatMap((d) => citizenIds.map((id) => batchKeys.rectification(d, id)));
+    (await batchGet(this.doc, cases, notices, (i) => i, true)).forEach((i) => add('cases', i));
     // Per phone: failed verifications and message counts (one item a day each, kept two days).
     for (const phone of phones)
       for (const prefix of ['VERIFYFAIL#', 'QUOTA#'])
