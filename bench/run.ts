@@ -22,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: (options: BenchOptions) =>
   load: () => import('./load'),
   faults: () => import('./faults'),
   capacity: () => import('./capacity'),
+  retention: () => import('./retention'),
 };
 
 const NUMBERS = {

@@ -326,7 +326,9 @@ export async function runExport(
     loading = load();
     // If this page's write fails, the read under way must not surface as an unhandled rejection.
     loading.catch(() => undefined);
-    const changes = planExport(page, owners, batchId, now.toISOString(), deps.actor);
+    // A data-protection request is answered here, by the acts that exercise it, never by an agency.
+    const forAgency = page.filter((c) => !deps.catalogue.get(c.topicId)?.dataRight);
+    const changes = planExport(forAgency, owners, batchId, now.toISOString(), deps.actor);
     const pageRows = new Map(
       changes.map((c) => [
         c.next.ticket as string,

@@ -48,7 +48,9 @@ export interface NewCitizenInput {
 }
 
 const MAX_NAME = 100;
-function name(field: string, value: string | undefined): string | undefined {
+/** A person's names as kept: cleaned, one space between words; undefined when empty; a ValidationError naming
+ * `field` for a formula's start, more than 100 characters or no letter. */
+export function personName(field: string, value: string | undefined): string | undefined {
   const trimmed = value === undefined ? undefined : cleanText(value).replace(/\s+/g, ' ');
   if (!trimmed) return undefined;
   if (FORMULA_START.test(trimmed)) throw new ValidationError(field, 'must not begin with =, +, - or @');
@@ -58,8 +60,8 @@ function name(field: string, value: string | undefined): string | undefined {
 }
 
 export function newCitizen(input: NewCitizenInput, id: string, now: string): Citizen {
-  const givenNames = name('givenNames', input.givenNames);
-  const surnames = name('surnames', input.surnames);
+  const givenNames = personName('givenNames', input.givenNames);
+  const surnames = personName('surnames', input.surnames);
   const identities: Identity[] = [...(input.identities ?? [])];
   if (input.document) identities.push(documentIdentity(input.document));
   if (identities.length === 0)

@@ -1,6 +1,6 @@
 import { isClosed, type Actor, type Case } from './case';
 import type { Catalogue, DataRight } from './catalogue';
-import { newCitizen, type Citizen } from './citizen';
+import { personName, type Citizen } from './citizen';
 import { BlockedError, IdentityTakenError, NotFoundError, ValidationError } from './errors';
 import { documentIdentity, type Identity, type NationalDocument } from './identity';
 import { mergedSummary, type CitizenLinkStore, type LinkRecord } from './merge';
@@ -107,18 +107,13 @@ export async function rectifyCitizen(
   if (!citizen || citizen.mergedInto) throw new NotFoundError('citizen');
   if (citizen.erasedAt) throw new BlockedError('the citizen');
   const now = deps.clock.now().toISOString();
-  // The names pass the same checks as a registration's.
-  const checked = newCitizen(
-    {
-      givenNames: corrections.givenNames ?? citizen.givenNames,
-      surnames: corrections.surnames ?? citizen.surnames,
-      identities: [{ kind: 'EMAIL', value: 'check@invalid' }],
-    },
-    citizen.id,
-    now,
-  );
+  // The names pass the same checks as a registration's; a correction cannot empty them.
+  const checked = {
+    givenNames: personName('givenNames', corrections.givenNames) ?? citizen.givenNames,
+    surnames: personName('surnames', corrections.surnames) ?? citizen.surnames,
+  };
   for (const field of ['givenNames', 'surnames'] as const)
-    if (corrections[field] !== undefined && !checked[field])
+    if (corrections[field] !== undefined && !personName(field, corrections[field]))
       throw new ValidationError(field, 'must contain letters');
   const fields = (['givenNames', 'surnames', 'document'] as const).filter((f) =>
     f === 'document'

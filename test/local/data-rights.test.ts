@@ -147,6 +147,14 @@ describe('data-protection rights as cases with a legal deadline', () => {
     now = new Date('2026-12-07T14:00:00.000Z');
     const citizenId = await register('Lía', '+50769990404', '8-404-4');
     const access = await request(citizenId, 'data-access');
+    // The department's export leaves it out: no agency answers a data-protection request.
+    const exported0 = await api('/backoffice/exports', '[supervisor]', {
+      method: 'POST',
+      body: { department: 'general-information' },
+    });
+    expect(exported0.status).toBe(200);
+    expect(exported0.body.rows.map((r: { ticket: string }) => r.ticket)).not.toContain(access.ticket);
+    expect((await caseOf(access.ticket)).case.status).toBe('OPEN');
     const exported = await api(`/citizens/${citizenId}/subject-access`, '[admin]', {
       method: 'POST',
       body: { reason: 'Solicitud de acceso', ticket: access.ticket },
