@@ -27,7 +27,7 @@ export const retentionSchema = z.strictObject({
   document: term(1),
   /** Back-office export and answer files, and the batch records that copy their rows. */
   exportFile: term(1),
-  /** Contact-level metrics: 15-minute intervals, queue and agent states. */
+  /** Metrics detail: 15-minute interval counters and the contacts in queue of the live view. */
   metricsDetail: term(1),
   /** Daily figures, which hold no personal data; never shorter than the detail. */
   metricsAggregate: term(1),

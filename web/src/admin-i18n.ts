@@ -64,7 +64,7 @@ export const ADMIN_TEXT = {
       appointment: 'Citas, sus códigos y listas de espera',
       document: 'Documentos aportados',
       exportFile: 'Archivos de intercambio con las dependencias',
-      metricsDetail: 'Métricas por contacto y por cuarto de hora',
+      metricsDetail: 'Métricas por cuarto de hora y contactos en cola',
       metricsAggregate: 'Cifras diarias (sin datos personales)',
     },
     fromKinds: {
@@ -154,7 +154,7 @@ export const ADMIN_TEXT = {
       appointment: 'Appointments, their codes and waitlists',
       document: 'Documents provided',
       exportFile: 'Files exchanged with the agencies',
-      metricsDetail: 'Metrics per contact and per quarter hour',
+      metricsDetail: 'Quarter-hour metrics and contacts in queue',
       metricsAggregate: 'Daily figures (no personal data)',
     },
     fromKinds: {
