@@ -7,7 +7,12 @@ import {
   type aws_dynamodb as dynamodb,
   type aws_kinesis as kinesis,
 } from 'aws-cdk-lib';
-import { Validations, aws_apigatewayv2 as apigw, aws_iam as iam } from 'aws-cdk-lib';
+import {
+  Validations,
+  aws_apigatewayv2 as apigw,
+  aws_cloudwatch as cloudwatch,
+  aws_iam as iam,
+} from 'aws-cdk-lib';
 import { arnPart } from '../constructs/outbound-contacts';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { CompiledConfig } from '../../shared/config/load';
@@ -331,6 +336,16 @@ export class ApplicationStack extends Stack {
       description: 'Ventanilla retention sweep',
       hour: 2,
       timeZone: props.config.deployment.timeZone,
+    });
+    // A run that fails (some case not ended, or the run itself) is retried by the schedule; each failure is seen.
+    new cloudwatch.Alarm(this, 'RetentionSweepErrors', {
+      alarmDescription:
+        'The retention sweep failed: it is retried, and the next night repeats nothing done; records past their term remain until it succeeds',
+      metric: sweep.fn.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.backOffice = new BackOffice(this, 'BackOffice', {
       config: props.config,

@@ -385,6 +385,12 @@ describe('application stack', () => {
         ScheduleExpressionTimezone: 'America/Panama',
         Target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } },
       });
+    // The sweep's failures raise an alarm (its schedule retries them).
+    const sweepAlarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+      String(a.Properties.AlarmDescription).startsWith('The retention sweep failed'),
+    );
+    expect(sweepAlarm?.Properties).toMatchObject({ MetricName: 'Errors', Threshold: 1 });
+    expect(JSON.stringify(sweepAlarm?.Properties.Dimensions)).toContain('retentionsweep');
     for (const every of ['appointmenttasks', 'surgerule'])
       expect(schedules.find(target(every))).toMatchObject({
         ScheduleExpression: 'rate(1 minute)',
