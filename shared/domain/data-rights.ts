@@ -108,25 +108,23 @@ export async function rectifyCitizen(
   if (citizen.erasedAt) throw new BlockedError('the citizen');
   const now = deps.clock.now().toISOString();
   // The names pass the same checks as a registration's; a correction cannot empty them.
-  const checked = {
-    givenNames: personName('givenNames', corrections.givenNames) ?? citizen.givenNames,
-    surnames: personName('surnames', corrections.surnames) ?? citizen.surnames,
+  const corrected = (field: 'givenNames' | 'surnames') => {
+    if (corrections[field] === undefined) return citizen[field];
+    const name = personName(field, corrections[field]);
+    if (!name) throw new ValidationError(field, 'must contain letters');
+    return name;
   };
-  for (const field of ['givenNames', 'surnames'] as const)
-    if (corrections[field] !== undefined && !personName(field, corrections[field]))
-      throw new ValidationError(field, 'must contain letters');
-  const fields = (['givenNames', 'surnames', 'document'] as const).filter((f) =>
-    f === 'document'
-      ? corrections.document !== undefined &&
-        documentIdentity(corrections.document).value !==
-          (citizen.document ? documentIdentity(citizen.document).value : undefined)
-      : corrections[f] !== undefined && checked[f] !== citizen[f],
-  );
+  const checked = { givenNames: corrected('givenNames'), surnames: corrected('surnames') };
+  const oldDocument = citizen.document ? documentIdentity(citizen.document) : undefined;
+  const asked = corrections.document ? documentIdentity(corrections.document) : undefined;
+  const newDocument = asked && asked.value !== oldDocument?.value ? asked : undefined;
+  const fields: (keyof Corrections)[] = [
+    ...(['givenNames', 'surnames'] as const).filter((f) => checked[f] !== citizen[f]),
+    ...(newDocument ? (['document'] as const) : []),
+  ];
   if (!fields.length) throw new ValidationError('corrections', 'nothing differs from the record');
 
   const key = (i: Identity) => `${i.kind}#${i.value}`;
-  const oldDocument = citizen.document ? documentIdentity(citizen.document) : undefined;
-  const newDocument = fields.includes('document') ? documentIdentity(corrections.document!) : undefined;
   if (newDocument) {
     const owner = await deps.citizens.byIdentity(newDocument);
     if (owner && owner.id !== citizen.id) throw new IdentityTakenError(newDocument.kind, owner.id);

@@ -1,7 +1,6 @@
 import { loadConfig } from '../../shared/config/load';
 import { parseCatalogue } from '../../shared/domain/catalogue-schema';
-import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
-import { freshTables } from '../support/dynamo';
+import { apiOnFreshTables, type ApiCall } from '../support/api';
 
 const { deployment, catalogue, calendar } = loadConfig('config/city-hall');
 
@@ -11,8 +10,7 @@ const clock = { now: () => now };
 
 let api: ApiCall;
 beforeAll(async () => {
-  const { names } = await freshTables();
-  api = apiCaller(await loadApiHandler(names, [], undefined, clock));
+  ({ api } = await apiOnFreshTables(clock));
 });
 
 const register = async (givenNames: string, phone: string, document: string) =>

@@ -1,9 +1,7 @@
-import { demoPasswords } from '../../local/passwords';
-import { loadUsers } from '../../local/session';
 import { DynamoContactDataLog } from '../../shared/adapters/dynamodb/outbox';
 import type { ErasureReport } from '../../shared/domain/erasure';
 import type { SubjectExport } from '../../shared/domain/subject-access';
-import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
+import { apiOnFreshTables, type ApiCall } from '../support/api';
 import { PERSONAL, PHONE, seedCitizen } from '../support/citizen-seed';
 import { connectEvent } from '../support/connect';
 import { scanAll } from '../support/consistency';
@@ -16,10 +14,7 @@ let api: ApiCall;
 let tables: Awaited<ReturnType<typeof freshTables>>;
 
 beforeAll(async () => {
-  tables = await freshTables();
-  api = apiCaller(
-    await loadApiHandler(tables.names, [], demoPasswords(loadUsers('config/city-hall')).store, clock),
-  );
+  ({ tables, api } = await apiOnFreshTables(clock));
 });
 
 const everything = async () =>

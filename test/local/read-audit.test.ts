@@ -1,8 +1,5 @@
-import { demoPasswords } from '../../local/passwords';
-import { loadUsers } from '../../local/session';
 import { readingReport } from '../../shared/domain/read-audit';
-import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
-import { freshTables } from '../support/dynamo';
+import { apiOnFreshTables, type ApiCall } from '../support/api';
 
 /** Tuesday 8 December 2026, 10:00 in Panamá. */
 const TUESDAY = new Date('2026-12-08T15:00:00.000Z');
@@ -11,10 +8,7 @@ const clock = { now: () => now };
 let api: ApiCall;
 
 beforeAll(async () => {
-  const tables = await freshTables();
-  api = apiCaller(
-    await loadApiHandler(tables.names, [], demoPasswords(loadUsers('config/city-hall')).store, clock),
-  );
+  ({ api } = await apiOnFreshTables(clock));
 });
 
 const register = async (n: number) =>

@@ -9,7 +9,7 @@ import { loadConfig } from '../../shared/config/load';
 import { parseDeployment } from '../../shared/domain/deployment';
 import type { RetentionReport } from '../../shared/domain/retention-sweep';
 import { sweepRetention } from '../../shared/domain/retention-sweep';
-import { apiCaller, loadApiHandler, transition, type ApiCall } from '../support/api';
+import { apiOnFreshTables, transition, type ApiCall } from '../support/api';
 import { connectEvent } from '../support/connect';
 import { scanAll } from '../support/consistency';
 import { freshTables } from '../support/dynamo';
@@ -33,8 +33,7 @@ let tables: Awaited<ReturnType<typeof freshTables>>;
 const runtime = () => runtimeOn(tables, clock);
 
 beforeAll(async () => {
-  tables = await freshTables();
-  api = apiCaller(await loadApiHandler(tables.names, [], undefined, clock));
+  ({ tables, api } = await apiOnFreshTables(clock));
 });
 
 const quiet = <T>(work: () => Promise<T>) => {

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { demoPasswords } from '../../local/passwords';
-import { loadUsers } from '../../local/session';
 import type { SubjectExport } from '../../shared/domain/subject-access';
-import { apiCaller, loadApiHandler, type ApiCall } from '../support/api';
+import { apiOnFreshTables, type ApiCall } from '../support/api';
 import { DOCUMENT, EMAIL, OLD_EMAIL, PHONE, seedCitizen } from '../support/citizen-seed';
 import { scanAll } from '../support/consistency';
 import { freshTables } from '../support/dynamo';
@@ -14,10 +12,7 @@ let api: ApiCall;
 let tables: Awaited<ReturnType<typeof freshTables>>;
 
 beforeAll(async () => {
-  tables = await freshTables();
-  api = apiCaller(
-    await loadApiHandler(tables.names, [], demoPasswords(loadUsers('config/city-hall')).store, clock),
-  );
+  ({ tables, api } = await apiOnFreshTables(clock));
 });
 
 describe('subject access', () => {

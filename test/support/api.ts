@@ -4,7 +4,7 @@ import { loadUsers } from '../../local/session';
 import { createRuntime } from '../../shared/runtime/runtime';
 import { makeApiHandler } from '../../lambdas/api/function';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { testDynamoEndpoint } from './dynamo';
+import { freshTables, testDynamoEndpoint } from './dynamo';
 import type { StaffDirectory } from '../../shared/domain/staff';
 import type { Clock } from '../../shared/domain/ports';
 
@@ -35,6 +35,12 @@ export async function loadApiHandler(
     ...(clock ? { clock } : {}),
   });
   return makeApiHandler(runtime, { staff });
+}
+
+/** Fresh tables and the staff API on them at a test's clock (the deployment's users): the tables, for scans. */
+export async function apiOnFreshTables(clock: Clock) {
+  const tables = await freshTables();
+  return { tables, api: apiCaller(await loadApiHandler(tables.names, [], undefined, clock)) };
 }
 
 export interface CallOptions {
