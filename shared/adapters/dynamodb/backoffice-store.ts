@@ -13,7 +13,7 @@ import { citizenFromItem, citizenKeys } from './citizen-items';
 import { batchGet, batchPut } from './batch';
 import { chunks, forEachConcurrently } from '../../domain/concurrency';
 import { ttlOf } from '../../domain/retention';
-import { queryPages, statusPartitionQuery } from './pagination';
+import { partitionRecords, queryPages, statusPartitionQuery } from './pagination';
 import { TransactionCancelled, transactWrite } from './transact';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -102,21 +102,13 @@ export class DynamoBackOfficeStore implements BackOfficeStore {
     return rows;
   }
 
-  async rectifications(departmentId: string): Promise<readonly RectificationNotice[]> {
-    const notices: RectificationNotice[] = [];
-    const query = {
-      TableName: this.tables.cases,
-      KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': `RECTIFY#${departmentId}` },
-      ConsistentRead: true,
-    };
-    for await (const page of queryPages(
+  rectifications(departmentId: string): Promise<readonly RectificationNotice[]> {
+    return partitionRecords<RectificationNotice>(
       this.doc,
-      query,
-      ({ pk: _pk, sk: _sk, type: _type, ...notice }) => notice as unknown as RectificationNotice,
-    ))
-      notices.push(...page);
-    return notices;
+      this.tables.cases,
+      `RECTIFY#${departmentId}`,
+      true,
+    );
   }
 
   async settleRectification(

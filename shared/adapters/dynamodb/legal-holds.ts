@@ -4,7 +4,7 @@ import { forEachConcurrently } from '../../domain/concurrency';
 import type { HoldScope, HoldStore, LegalHold } from '../../domain/legal-hold';
 import type { SubjectRecord } from '../../domain/subject-access';
 import type { StoreTables } from './case-repository';
-import { queryPages } from './pagination';
+import { partitionRecords } from './pagination';
 
 const PARTITION = 'LEGALHOLD';
 const key = (scope: HoldScope, target: string) => ({ pk: PARTITION, sk: `${scope}#${target}` });
@@ -43,16 +43,8 @@ export class DynamoHoldStore implements HoldStore {
     return Attributes ? holdOf(Attributes) : undefined;
   }
 
-  async active(): Promise<readonly LegalHold[]> {
-    const holds: LegalHold[] = [];
-    const query = {
-      TableName: this.tables.cases,
-      KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': PARTITION },
-      ConsistentRead: true,
-    };
-    for await (const page of queryPages(this.doc, query, holdOf)) holds.push(...page);
-    return holds;
+  active(): Promise<readonly LegalHold[]> {
+    return partitionRecords<LegalHold>(this.doc, this.tables.cases, PARTITION, true);
   }
 
   keep(records: readonly SubjectRecord[]): Promise<number> {

@@ -49,6 +49,29 @@ export async function* queryPages<T>(
   } while (start);
 }
 
+/** Every item of a partition, all pages, as the record it stores: its keys and `type` left out. */
+export async function partitionRecords<T>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+  consistent = false,
+): Promise<T[]> {
+  const records: T[] = [];
+  const query = {
+    TableName: table,
+    KeyConditionExpression: 'pk = :p',
+    ExpressionAttributeValues: { ':p': pk },
+    ...(consistent ? { ConsistentRead: true } : {}),
+  };
+  for await (const page of queryPages(
+    doc,
+    query,
+    ({ pk: _pk, sk: _sk, type: _type, ...record }) => record as T,
+  ))
+    records.push(...page);
+  return records;
+}
+
 /** The cases of a status partition (one department), oldest first, `limit` a page. */
 export const statusPartitionQuery = (table: string, partition: string, limit = 500) => ({
   TableName: table,

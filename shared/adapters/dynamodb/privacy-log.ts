@@ -1,5 +1,5 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryPages } from './pagination';
+import { partitionRecords } from './pagination';
 import type { PrivacyEvent, PrivacyLog } from '../../domain/subject-access';
 
 /**
@@ -23,19 +23,7 @@ export class DynamoPrivacyLog implements PrivacyLog {
     );
   }
 
-  async of(citizenId: string): Promise<readonly PrivacyEvent[]> {
-    const events: PrivacyEvent[] = [];
-    const query = {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :p',
-      ExpressionAttributeValues: { ':p': `PRIVACY#${citizenId}` },
-    };
-    for await (const page of queryPages(
-      this.doc,
-      query,
-      ({ pk: _pk, sk: _sk, type: _type, ...event }) => event as unknown as PrivacyEvent,
-    ))
-      events.push(...page);
-    return events;
+  of(citizenId: string): Promise<readonly PrivacyEvent[]> {
+    return partitionRecords<PrivacyEvent>(this.doc, this.table, `PRIVACY#${citizenId}`);
   }
 }
