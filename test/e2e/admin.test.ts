@@ -54,6 +54,7 @@ describe('the administration page in Chromium', () => {
     await admin.locator('#audit', { hasText: 'disabled the account rosa.quintero' }).waitFor();
     expect(await caseRow.textContent()).toContain('daily sweep, with a report');
     expect(await axeViolations(admin, 'admin page, en')).toEqual([]);
+    await admin.screenshot({ path: 'test-results/admin-en.png', fullPage: true });
   }, 60_000);
 
   it("hands over a citizen's subject-access document that a screen reader can read, in Spanish and English", async () => {
