@@ -17,6 +17,7 @@ import { loadConfig, type LoadedConfig } from '../shared/config/load';
 import type { LogLevel } from '../shared/runtime/logger';
 import { createRuntime } from '../shared/runtime/runtime';
 import { makeApiHandler } from '../lambdas/api/function';
+import { makeCitizenApiHandler } from '../lambdas/citizen-api/function';
 import { makeCaseEventsHandler } from '../lambdas/case-events/function';
 import { makeCaseNotifierHandler } from '../lambdas/case-notifier/function';
 import { makeAppointmentTasksHandler } from '../lambdas/appointment-tasks/function';
@@ -189,6 +190,10 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     }),
     api: makeApiHandler(runtime('api'), {
       staff: options.staff ?? demoPasswords(loadUsers(local.configDir)).store,
+    }),
+    /** The citizens' page's API: its sign-in codes go to the outbox, as every SMS and WhatsApp does locally. */
+    citizenApi: makeCitizenApiHandler(runtime('citizen-api'), {
+      sender: new DynamoOutbox(doc, local.names.cases),
     }),
     /** Closes the functions' clients. */
     close() {
@@ -412,6 +417,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
     const server = localHttpServer({
       sessions,
       api: handlers.api,
+      citizenApi: handlers.citizenApi,
       live,
       desk,
       phone,

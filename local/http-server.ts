@@ -68,7 +68,7 @@ const sessionCookie = (value: string, maxAge: number) =>
 /**
  * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, the administration at
  * /admin/, the supervisors' case page at /supervision/, the back office at /backoffice/, the office's
- * appointments at /office/, the caller's page at /caller/ (with the local routing at /local/desk/ and the
+ * appointments at /office/, the citizen's own page at /citizen/ (its API at /api/citizen/, public), the caller's page at /caller/ (with the local routing at /local/desk/ and the
  * local telephone network at /local/phone/), sign-in at /api/session (users of the config, a
  * signed session cookie), the staff API behind it (the same handler as API Gateway, given the claims a
  * Cognito JWT would carry) and the live metrics as server-sent events at /api/events.
@@ -76,6 +76,8 @@ const sessionCookie = (value: string, maxAge: number) =>
 export function localHttpServer(deps: {
   sessions: ReturnType<typeof localSessions>;
   api: ApiHandler;
+  /** The citizens' API (`/api/citizen/…`): public, each route checks the citizen's own session. */
+  citizenApi?: ApiHandler;
   live: LiveEvents;
   /** Where unexpected failures are said (the terminal by default). */
   log?: (line: string) => void;
@@ -120,16 +122,24 @@ export function localHttpServer(deps: {
         );
     }
     if (
-      ['/', '/dashboard', '/agent', '/admin', '/supervision', '/backoffice', '/office', '/caller'].includes(
-        url.pathname,
-      )
+      [
+        '/',
+        '/dashboard',
+        '/agent',
+        '/admin',
+        '/supervision',
+        '/backoffice',
+        '/office',
+        '/caller',
+        '/citizen',
+      ].includes(url.pathname)
     ) {
       const page = url.pathname === '/' ? '/dashboard/' : `${url.pathname}/`;
       res.writeHead(302, { location: page, ...SECURITY_HEADERS });
       return res.end();
     }
     const page = (
-      ['dashboard', 'agent', 'admin', 'supervision', 'backoffice', 'office', 'caller'] as const
+      ['dashboard', 'agent', 'admin', 'supervision', 'backoffice', 'office', 'caller', 'citizen'] as const
     ).find((p) => url.pathname.startsWith(`/${p}/`));
     if (page) {
       const name = url.pathname.slice(page.length + 2) || 'index.html';
@@ -160,6 +170,8 @@ export function localHttpServer(deps: {
       });
     }
     if (!url.pathname.startsWith('/api/')) return fail(res, 404, 'NOT_FOUND', 'no such page');
+    if (url.pathname.startsWith('/api/citizen/') && deps.citizenApi)
+      return forward(deps.citizenApi, req, res, url, requestId);
 
     if (url.pathname === '/api/session') {
       if (method === 'POST') {
@@ -199,8 +211,28 @@ export function localHttpServer(deps: {
         return fail(res, 403, 'FORBIDDEN', 'requires one of: supervisor, admin');
       return deps.live.handle(req, res);
     }
+    return forward(deps.api, req, res, url, requestId, {
+      jwt: {
+        claims: {
+          sub: claims.sub,
+          'cognito:groups': `[${[claims.role, ...(claims.departments ?? []).map(departmentGroup)].join(' ')}]`,
+        },
+      },
+    });
+  }
+
+  /** A request to an API function, as API Gateway gives it (with the claims its authorizer would add). */
+  async function forward(
+    api: ApiHandler,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    requestId: string,
+    authorizer?: unknown,
+  ) {
+    const method = req.method ?? 'GET';
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
-    const response = (await deps.api({
+    const response = (await api({
       rawPath: url.pathname.slice('/api'.length),
       queryStringParameters: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(
@@ -210,14 +242,7 @@ export function localHttpServer(deps: {
       requestContext: {
         requestId,
         http: { method, ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}) },
-        authorizer: {
-          jwt: {
-            claims: {
-              sub: claims.sub,
-              'cognito:groups': `[${[claims.role, ...(claims.departments ?? []).map(departmentGroup)].join(' ')}]`,
-            },
-          },
-        },
+        ...(authorizer ? { authorizer } : {}),
       },
     })) as { statusCode: number; headers: Record<string, string>; body: string };
     if (response.statusCode >= 500) reportFailure(log, req, requestId, response.statusCode);

@@ -22,6 +22,8 @@ const PAGES = {
   office: { html: 'office.html', script: 'src/office-counter.ts', style: 'src/office-counter.css' },
   /** The local caller's page (`npm start` only): a citizen's side of a call or a chat. */
   caller: { html: 'caller.html', script: 'src/caller.ts', style: 'src/caller.css' },
+  /** The citizen's own page: sign-in by a code to their phone, their cases and bookings. Public. */
+  citizen: { html: 'citizen.html', script: 'src/citizen.ts', style: 'src/citizen.css' },
 } as const;
 export type StaffPage = keyof typeof PAGES;
 

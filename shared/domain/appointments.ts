@@ -50,6 +50,8 @@ export const BOOKING_CHANNELS = [
   'api',
   'office',
   'system',
+  /** The citizen's own page. */
+  'web',
 ] as const;
 export type BookingChannel = (typeof BOOKING_CHANNELS)[number];
 

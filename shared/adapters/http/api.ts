@@ -4,8 +4,11 @@ import { departmentsOfGroups } from '../../domain/staff';
 import { DomainError, ValidationError } from '../../domain/errors';
 import { parseInput } from '../../domain/schema';
 
-/** The staff roles; a route names which of them may call it. */
-export type Role = 'agent' | 'supervisor' | 'backoffice' | 'admin';
+/**
+ * The staff roles; a route names which of them may call it. `public` is every caller of the citizens' API,
+ * whose routes check the citizen's own session themselves.
+ */
+export type Role = 'agent' | 'supervisor' | 'backoffice' | 'admin' | 'public';
 
 export interface ApiRequest {
   readonly method: string;
@@ -146,6 +149,9 @@ const STATUS: Record<string, number> = {
   HOLD_EXPIRED: 409,
   NOT_TODAY: 409,
   NO_SHOW_LIMIT: 409,
+  TOO_MANY_REQUESTS: 429,
+  WRONG_CODE: 401,
+  SIGNED_OUT: 401,
 };
 
 const json = (statusCode: number, body: unknown): ApiResponse => ({
@@ -229,17 +235,20 @@ export async function route(routes: readonly Route[], request: ApiRequest): Prom
     const answer = json(match.status ?? 200, result.body);
     return { ...answer, headers: { ...answer.headers, etag: `"${result.version}"` } };
   } catch (error) {
-    if (error instanceof DomainError)
-      return json(STATUS[error.code] ?? 400, {
-        code: error.code,
-        message: error.message,
-        ...(error instanceof ValidationError ? { field: error.field } : {}),
-      });
-    throw error;
+    if (!(error instanceof DomainError)) throw error;
+    const answer = json(STATUS[error.code] ?? 400, {
+      code: error.code,
+      message: error.message,
+      ...(error instanceof ValidationError ? { field: error.field } : {}),
+    });
+    // A refusal for now (too many requests) says when to come back.
+    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (retryAfter !== undefined) answer.headers['retry-after'] = String(retryAfter);
+    return answer;
   }
 }
 
-const RANK: readonly Role[] = ['admin', 'supervisor', 'agent', 'backoffice'];
+const RANK = ['admin', 'supervisor', 'agent', 'backoffice'] as const;
 
 /** The user a request acts as, with the role they act with: their highest. */
 /** The request's JSON body; none, or not JSON, is an INVALID_INPUT naming `body`. */

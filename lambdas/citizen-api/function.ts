@@ -1,0 +1,45 @@
+import { accessSecrets } from '../../shared/adapters/crypto/access-secrets';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamodb/case-repository';
+import { DynamoCitizenAccessStore } from '../../shared/adapters/dynamodb/citizen-access-store';
+import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-repository';
+import { parseApiEvent, route } from '../../shared/adapters/http/api';
+import { citizenRoutes } from '../../shared/adapters/http/citizen-routes';
+import { normalizePhone } from '../../shared/domain/identity';
+import type { MessageSender } from '../../shared/domain/messaging';
+import { appointmentBookOf } from '../../shared/runtime/appointments';
+import { storeTables, type Runtime } from '../../shared/runtime/runtime';
+
+/**
+ * The citizens' API, public at the gateway: sign-in by a code sent to the phone, then the citizen's own cases,
+ * bookings and procedures. parse → route → JSON; each route checks the citizen's session itself.
+ */
+export function makeCitizenApiHandler(runtime: Runtime, ports: { sender: MessageSender }) {
+  const { deployment, catalogue } = runtime.config;
+  const { doc, logger, clock } = runtime;
+  const tables = storeTables(runtime);
+  const routes = citizenRoutes({
+    access: {
+      store: new DynamoCitizenAccessStore(doc, tables.citizens),
+      secrets: accessSecrets,
+      sender: ports.sender,
+      clock,
+      phoneOf: (raw) => normalizePhone(raw, deployment.country),
+      newId: runtime.newId,
+    },
+    citizens: new DynamoCitizenRepository(doc, tables.citizens),
+    cases: new DynamoCaseRepository(doc, tables),
+    catalogue,
+    country: deployment.country,
+    ...(appointmentBookOf(runtime) ? { book: appointmentBookOf(runtime)! } : {}),
+    newId: runtime.newId,
+  });
+  const handler = async (event: unknown) => {
+    // Nobody is staff here, whatever a request claims: every caller is the public, proven by their session.
+    const request = { ...parseApiEvent(event), roles: new Set(['public'] as const), user: 'citizen' };
+    const response = await route(routes, request);
+    // Never the number, the code or the token: the route and its outcome.
+    logger.info('request', { method: request.method, path: request.path, status: response.statusCode });
+    return response;
+  };
+  return Object.assign(handler, { routes: routes.map((r) => [r.method, r.path] as const) });
+}

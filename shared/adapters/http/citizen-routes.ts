@@ -1,0 +1,255 @@
+import * as z from 'zod/mini';
+import type { CountryCode } from 'libphonenumber-js/min';
+import type { AppointmentBook } from '../../domain/appointment-book';
+import { isActiveBooking, type Booking } from '../../domain/appointments';
+import { isClosed } from '../../domain/case';
+import type { Catalogue } from '../../domain/catalogue';
+import { newCitizen, type Citizen, type Language } from '../../domain/citizen';
+import {
+  requestCode,
+  sessionOf,
+  signIn,
+  signOut,
+  type CitizenAccessDeps,
+  type CitizenSession,
+} from '../../domain/citizen-access';
+import { IdentityTakenError, NotFoundError, ValidationError } from '../../domain/errors';
+import { phoneIdentity } from '../../domain/identity';
+import { statusMessage } from '../../domain/messages';
+import type { CaseRepository, CitizenRepository } from '../../domain/ports';
+import { parseInput } from '../../domain/schema';
+import { jsonBody, type ApiRequest, type Route } from './api';
+
+const language = z.enum(['es', 'en']);
+const codeBody = z.strictObject({
+  phone: z.string().check(z.minLength(1), z.maxLength(32)),
+  channel: z.enum(['SMS', 'WHATSAPP']),
+  language: z._default(language, 'es'),
+});
+const signInBody = z.strictObject({
+  phone: z.string().check(z.minLength(1), z.maxLength(32)),
+  code: z.string().check(z.maxLength(16)),
+});
+const bookBody = z.strictObject({
+  /** Made by the page once per booking attempt: the same key again is the same booking. */
+  key: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8 to 128 of A-Z a-z 0-9 _ -')),
+  officeId: z.string().check(z.minLength(1), z.maxLength(64)),
+  topicId: z.string().check(z.minLength(1), z.maxLength(64)),
+  start: z.string().check(z.minLength(1), z.maxLength(40)),
+});
+const moveBody = z.strictObject({ start: z.string().check(z.minLength(1), z.maxLength(40)) });
+const PUBLIC = ['public'] as const;
+
+/** The statuses whose answer the citizen may read on their page. */
+const ANSWERED = new Set(['PENDING_COMMUNICATION', 'COMMUNICATED', 'RESOLVED']);
+
+const bearer = (request: ApiRequest) => (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+
+/**
+ * The citizen's own page: sign-in by a code sent to their phone, then their cases (status in plain words, the
+ * answer when there is one), their bookings (book, move, cancel through the same booking core as every other
+ * channel) and what each procedure requires. Every route is public at the gateway; all but the code and the
+ * sign-in need the session's token (`Authorization: Bearer …`), and each shows only the phone holder's data.
+ */
+export function citizenRoutes(deps: {
+  access: CitizenAccessDeps;
+  citizens: CitizenRepository;
+  cases: Pick<CaseRepository, 'byCitizen'>;
+  catalogue: Catalogue;
+  country: CountryCode;
+  book?: AppointmentBook;
+  newId: () => string;
+}): Route[] {
+  const session = (request: ApiRequest) => sessionOf(deps.access, bearer(request));
+  const languageOf = (request: ApiRequest, s: CitizenSession): Language =>
+    request.query.lang === 'en' || request.query.lang === 'es' ? request.query.lang : s.language;
+  const citizenOf = (s: CitizenSession) => deps.citizens.byIdentity(phoneIdentity(s.phone, deps.country));
+  const book = () => {
+    if (!deps.book) throw new NotFoundError('appointments');
+    return deps.book;
+  };
+  const bookingView = (b: Booking, lang: Language) => ({
+    id: b.id,
+    code: b.code,
+    status: b.status,
+    active: isActiveBooking(b.status),
+    officeId: b.slot.officeId,
+    topicId: b.slot.topicId,
+    start: b.slot.start,
+    ...(b.ticket ? { ticket: b.ticket } : {}),
+    words: book().describe(b, lang),
+  });
+  /** The citizen's own booking; another's is as good as none. */
+  const ownBooking = async (request: ApiRequest) => {
+    const s = await session(request);
+    const citizen = await citizenOf(s);
+    const found = await book().store.byId(request.params.id!);
+    if (!citizen || !found || found.citizenId !== citizen.id) throw new NotFoundError('booking');
+    return { s, citizen, found };
+  };
+  /** The phone holder's record; a number new to the service gets a provisional one, as a first call does. */
+  const citizenFor = async (s: CitizenSession): Promise<Citizen> => {
+    const identity = phoneIdentity(s.phone, deps.country);
+    const found = await deps.citizens.byIdentity(identity);
+    if (found) return found;
+    try {
+      return await deps.citizens.create(
+        newCitizen(
+          { identities: [identity], provisional: true, language: s.language },
+          deps.newId(),
+          deps.access.clock.now().toISOString(),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof IdentityTakenError)) throw error;
+      const now = await deps.citizens.byIdentity(identity);
+      if (!now) throw error;
+      return now;
+    }
+  };
+  return [
+    {
+      method: 'POST',
+      path: '/citizen/code',
+      roles: PUBLIC,
+      status: 202,
+      handle: async (request) => {
+        const body = parseInput(codeBody, jsonBody(request));
+        return requestCode(deps.access, { ...body, from: request.from ?? 'unknown' });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizen/session',
+      roles: PUBLIC,
+      handle: async (request) => signIn(deps.access, parseInput(signInBody, jsonBody(request))),
+    },
+    {
+      method: 'POST',
+      path: '/citizen/session/end',
+      roles: PUBLIC,
+      handle: async (request) => {
+        await signOut(deps.access, bearer(request));
+        return { signedOut: true };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizen/me',
+      roles: PUBLIC,
+      handle: async (request) => {
+        const s = await session(request);
+        const lang = languageOf(request, s);
+        const citizen = await citizenOf(s);
+        const cases = citizen ? (await deps.cases.byCitizen(citizen.id, { limit: 100 })).items : [];
+        const bookings = citizen && deps.book ? await deps.book.store.byCitizen(citizen.id) : [];
+        return {
+          phone: s.phone,
+          language: s.language,
+          expiresAt: s.expiresAt,
+          name: citizen?.givenNames ?? null,
+          cases: cases
+            .filter((c) => !c.blocked)
+            .map((c) => ({
+              ticket: c.ticket,
+              topic: deps.catalogue.get(c.topicId)?.name[lang] ?? c.topicId,
+              status: c.status,
+              open: !isClosed(c.status),
+              statusText: statusMessage(c.status, lang),
+              ...(c.answer && ANSWERED.has(c.status) ? { answer: c.answer } : {}),
+              createdAt: c.createdAt,
+              dueAt: c.dueAt,
+            })),
+          bookings: bookings.map((b) => bookingView(b, lang)),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizen/procedures',
+      roles: PUBLIC,
+      handle: async (request) => {
+        const lang = languageOf(request, await session(request));
+        return {
+          // Slots are instants; the page shows them in the offices' time.
+          timeZone: deps.book?.timeZone ?? null,
+          procedures: deps.catalogue.entries.map((e) => ({
+            id: e.id,
+            name: e.name[lang],
+            requirements: e.requirements[lang],
+            ...(e.link ? { link: e.link } : {}),
+            offices: (deps.book?.schedule.officesFor(e.id) ?? []).map((o) => ({
+              id: o.id,
+              name: o.name[lang],
+              address: o.address[lang],
+            })),
+          })),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizen/slots',
+      roles: PUBLIC,
+      handle: async (request) => {
+        await session(request);
+        const { office, topic, from } = request.query;
+        if (!office) throw new ValidationError('office', 'is required');
+        if (!topic) throw new ValidationError('topic', 'is required');
+        if (from !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(from))
+          throw new ValidationError('from', 'must be a date "YYYY-MM-DD"');
+        return {
+          slots: await book().freeSlots(office, topic, { days: 14, limit: 40, ...(from ? { from } : {}) }),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizen/bookings',
+      roles: PUBLIC,
+      status: 201,
+      handle: async (request) => {
+        const s = await session(request);
+        const body = parseInput(bookBody, jsonBody(request));
+        const citizen = await citizenFor(s);
+        const ticket = (await deps.cases.byCitizen(citizen.id, { limit: 100 })).items.find(
+          (c) => c.topicId === body.topicId && !isClosed(c.status),
+        )?.ticket;
+        const declined = citizen.consents[s.channel === 'SMS' ? 'sms' : 'whatsapp'] === false;
+        const lang = languageOf(request, s);
+        const booked = await book().book({
+          ...body,
+          citizenId: citizen.id,
+          by: 'citizen',
+          channel: 'web',
+          language: lang,
+          // The confirmation goes where the sign-in code went, unless the citizen declined that channel.
+          ...(declined ? {} : { notify: { channel: s.channel, to: s.phone } }),
+          ...(ticket ? { ticket } : {}),
+        });
+        return bookingView(booked, lang);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizen/bookings/{id}/cancel',
+      roles: PUBLIC,
+      handle: async (request) => {
+        const { s, found } = await ownBooking(request);
+        const cancelled = await book().cancel(found.id, { by: 'citizen', channel: 'web' });
+        return bookingView(cancelled, languageOf(request, s));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizen/bookings/{id}/reschedule',
+      roles: PUBLIC,
+      handle: async (request) => {
+        const { s, found } = await ownBooking(request);
+        const { start } = parseInput(moveBody, jsonBody(request));
+        const moved = await book().reschedule(found.id, start, { by: 'citizen', channel: 'web' });
+        return bookingView(moved, languageOf(request, s));
+      },
+    },
+  ];
+}
