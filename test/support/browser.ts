@@ -57,10 +57,10 @@ export function pagesOnLocalBackEnd(
     get backEnd(): BackEnd {
       return backEnd!;
     },
-    /** A page of its own (its own cookies), at 1366×768 beside the softphone. */
-    async page(locale = 'es-PA'): Promise<Page> {
+    /** A page of its own (its own cookies), at 1366×768 beside the softphone unless said (a phone's). */
+    async page(locale = 'es-PA', viewport = { width: 1366, height: 768 }): Promise<Page> {
       const context = await browser!.newContext({
-        viewport: { width: 1366, height: 768 },
+        viewport,
         locale,
         acceptDownloads: true,
       });
