@@ -35,6 +35,10 @@ export function buildApp(app: App, configDir: string, env: { account?: string; r
     queueArns: contactCenter.queueArns,
     instanceArn: contactCenter.instanceArn,
     contactDataPolicyArn: contactCenter.contactDataPolicy.managedPolicyArn,
+    codeSender: {
+      policyArn: contactCenter.outbound.codeSenderPolicy.managedPolicyArn,
+      flowArn: contactCenter.outbound.outboundMessageFlowArn,
+    },
     ...stackEnv,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

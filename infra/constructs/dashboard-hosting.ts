@@ -154,8 +154,9 @@ export class DashboardHosting extends Construct {
   }
 
   /**
-   * Publishes each staff page under its folder (/dashboard/, /agent/, /admin/, /supervision/, /backoffice/) with its config.json: the API's address
-   * and the hosted sign-in, resolved at deploy time, returning to the page it left.
+   * Publishes each page under its folder (/dashboard/, /agent/, /admin/, /supervision/, /backoffice/, /office/,
+   * /citizen/) with its config.json: the API's address and, for a staff page, the hosted sign-in, resolved at
+   * deploy time, returning to the page it left.
    */
   publish(config: {
     readonly api: string;
@@ -173,12 +174,18 @@ export class DashboardHosting extends Construct {
             s3deploy.Source.asset(writePage(page, mkdtempSync(join(tmpdir(), `ventanilla-${page}-`))), {
               exclude: ['config.json'],
             }),
-            s3deploy.Source.jsonData('config.json', {
-              mode: 'cognito',
-              api: config.api,
-              cognito: { ...config.cognito, redirectUri: `${config.origin}/${page}/` },
-              ...(page === 'agent' && config.ccpUrl ? { ccpUrl: config.ccpUrl } : {}),
-            }),
+            s3deploy.Source.jsonData(
+              'config.json',
+              // The citizen's page signs in with a code to the phone, never the staff pool.
+              page === 'citizen'
+                ? { mode: 'public', api: config.api }
+                : {
+                    mode: 'cognito',
+                    api: config.api,
+                    cognito: { ...config.cognito, redirectUri: `${config.origin}/${page}/` },
+                    ...(page === 'agent' && config.ccpUrl ? { ccpUrl: config.ccpUrl } : {}),
+                  },
+            ),
           ],
           destinationBucket: this.bucket,
           destinationKeyPrefix: `${page}/`,

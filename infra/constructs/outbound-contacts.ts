@@ -43,6 +43,12 @@ export const arnPart = (arn: string, index: number) =>
 export class OutboundContacts extends Construct {
   readonly notifier: BundledFunction;
   readonly followUp: BundledFunction;
+  /**
+   * Sending one message through the outbound flow and nothing else: the citizens' sign-in codes, sent by the
+   * citizens' API of the application stack, which attaches this policy.
+   */
+  readonly codeSenderPolicy: iam.ManagedPolicy;
+  readonly outboundMessageFlowArn: string;
   readonly followUpAlarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: OutboundContactsProps) {
@@ -109,6 +115,26 @@ export class OutboundContacts extends Construct {
       stream: casesTable,
       batchSize: 100,
       parallelizationFactor: 1,
+    });
+
+    this.outboundMessageFlowArn = props.outboundMessageFlowArn;
+    this.codeSenderPolicy = new iam.ManagedPolicy(this, 'CodeSender', {
+      description: "Citizens' sign-in codes: start an outbound SMS/WhatsApp chat through the outbound flow",
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['connect:StartOutboundChatContact'],
+          resources: [
+            contacts,
+            props.outboundMessageFlowArn,
+            ...[sources.sms, sources.whatsapp].filter((a): a is string => a !== undefined),
+          ],
+        }),
+      ],
+    });
+    Validations.of(this.codeSenderPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${props.instanceArnInPolicy}/contact/*]`,
+      reason:
+        'Connect names a contact only once it is started; the statement is limited to this instance and to the outbound flow.',
     });
 
     this.followUp = new BundledFunction(this, 'follow-up', {

@@ -94,6 +94,24 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['GET', '/appointments/waitlist'],
 ];
 
+/**
+ * Every route of the citizens' API: public at the gateway (a citizen has no staff account), throttled, and
+ * each (but the code and the sign-in) checked by the function against the citizen's own session.
+ */
+export const CITIZEN_ROUTES: readonly ['GET' | 'POST', string][] = [
+  ['POST', '/citizen/code'],
+  ['POST', '/citizen/session'],
+  ['POST', '/citizen/session/end'],
+  ['GET', '/citizen/me'],
+  ['GET', '/citizen/procedures'],
+  ['GET', '/citizen/slots'],
+  ['POST', '/citizen/bookings'],
+  ['POST', '/citizen/bookings/{id}/cancel'],
+  ['POST', '/citizen/bookings/{id}/reschedule'],
+];
+/** The citizens' sign-in routes, tighter than the rest: each code is a message sent, and a guess is a try. */
+export const CITIZEN_SIGN_IN_RATE = { rate: 5, burst: 20 } as const;
+
 export interface ApplicationStackProps extends StackProps {
   readonly config: CompiledConfig;
   readonly metricsTable: dynamodb.ITableV2;
@@ -107,6 +125,11 @@ export interface ApplicationStackProps extends StackProps {
   readonly instanceArn?: string;
   /** The contact center's policy allowing only `connect:DeleteContactData` on its contacts (erasures). */
   readonly contactDataPolicyArn?: string;
+  /**
+   * The contact center's policy for sending one message through its outbound flow, and that flow: the
+   * citizens' sign-in codes go by SMS or WhatsApp through it (without them, into the cases table's outbox).
+   */
+  readonly codeSender?: { readonly policyArn: string; readonly flowArn: string };
 }
 
 /**
@@ -120,6 +143,7 @@ export class ApplicationStack extends Stack {
 
   readonly aggregator: BundledFunction;
   readonly apiFunction: BundledFunction;
+  readonly citizenApi: BundledFunction;
   readonly caseEvents: BundledFunction;
   readonly backOffice: BackOffice;
 
@@ -261,6 +285,7 @@ export class ApplicationStack extends Stack {
           bind: () => ({ authorizerId: this.api.authorizer.authorizerId, authorizationType: 'JWT' }),
         },
       });
+    this.citizenApi = this.citizenApiOn(props);
     if (props.config.deployment.appointments) {
       const tasks = new BundledFunction(this, 'appointment-tasks', {
         name: 'appointment-tasks',
@@ -356,7 +381,7 @@ export class ApplicationStack extends Stack {
     new CfnOutput(this, 'ExchangeBucket', { value: this.backOffice.bucket.bucketName });
     const ccpUrl = softphoneUrl(props.config.deployment.connect);
     this.dashboard.publish({
-      pages: STAFF_PAGES,
+      pages: [...STAFF_PAGES, 'citizen'],
       api: this.api.api.apiEndpoint,
       origin,
       ...(ccpUrl ? { ccpUrl } : {}),
@@ -372,6 +397,7 @@ export class ApplicationStack extends Stack {
         name: `ventanilla-${props.config.deployment.id}-agent-panel`,
       });
     new CfnOutput(this, 'AgentPanelUrl', { value: `${origin}/agent/` });
+    new CfnOutput(this, 'CitizenPageUrl', { value: `${origin}/citizen/` });
     new CfnOutput(this, 'AdminUrl', { value: `${origin}/admin/` });
     new CfnOutput(this, 'SupervisionUrl', { value: `${origin}/supervision/` });
     new CfnOutput(this, 'BackOfficeUrl', { value: `${origin}/backoffice/` });
@@ -379,6 +405,79 @@ export class ApplicationStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'DashboardUrl', { value: origin });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+  }
+
+  /**
+   * The citizens' API: its own function and role (never the staff API's), its routes public at the gateway
+   * and throttled, the sign-in routes tighter; the codes sent through the contact center's outbound flow.
+   */
+  private citizenApiOn(props: ApplicationStackProps): BundledFunction {
+    const { codeSender, instanceArn } = props;
+    const sources = props.config.deployment.messaging ?? {};
+    const fn = new BundledFunction(this, 'citizen-api', {
+      name: 'citizen-api',
+      description: "Citizens' API: sign-in by a code to the phone, their cases and bookings",
+      config: props.config,
+      environment: {
+        [ENV.CASES_TABLE]: props.casesTable.tableName,
+        [ENV.CITIZENS_TABLE]: props.citizensTable.tableName,
+        ...(codeSender && instanceArn
+          ? {
+              [ENV.CONNECT_INSTANCE_ID]: arnPart(instanceArn, 1),
+              [ENV.OUTBOUND_FLOW_ID]: arnPart(codeSender.flowArn, 3),
+              [ENV.MESSAGING_SOURCES]: JSON.stringify({
+                ...(sources.sms ? { SMS: sources.sms } : {}),
+                ...(sources.whatsapp ? { WHATSAPP: sources.whatsapp } : {}),
+              }),
+            }
+          : {}),
+      },
+      timeout: Duration.seconds(10),
+      // The public's traffic may never take the concurrency the phone lines' functions need.
+      reservedConcurrency: 20,
+    });
+    if (codeSender)
+      fn.role.addManagedPolicy(
+        iam.ManagedPolicy.fromManagedPolicyArn(this, 'CodeSender', codeSender.policyArn),
+      );
+    // The citizen's cases and bookings by the citizen index; the free places of the slots; bookings written
+    // and moved in transactions.
+    grantTable(
+      fn,
+      props.casesTable,
+      ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      [INDEXES.byCitizen.name],
+    );
+    // The phone's record (a new number gets a provisional one), the sign-in's counts, codes, locks and
+    // sessions, each message's text for the outbound flow.
+    grantTable(fn, props.citizensTable, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
+    const integration = new HttpLambdaIntegration('CitizenApi', fn.fn);
+    for (const [method, path] of CITIZEN_ROUTES) {
+      const route = new apigw.HttpRoute(this, `citizen-${method}${path.replace(/[/{}]/g, '-')}`, {
+        httpApi: this.api.api,
+        routeKey: apigw.HttpRouteKey.with(path, apigw.HttpMethod[method]),
+        integration,
+      });
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Citizens have no account: the code and sign-in routes are open by design (rate-limited per number and address, and throttled here), and every other route checks the session token the code sign-in issued.',
+      });
+    }
+    const stage = this.api.api.defaultStage!.node.defaultChild as apigw.CfnStage;
+    stage.routeSettings = {
+      ...(stage.routeSettings as Record<string, unknown>),
+      ...Object.fromEntries(
+        ['POST /citizen/code', 'POST /citizen/session'].map((route) => [
+          route,
+          {
+            ThrottlingRateLimit: CITIZEN_SIGN_IN_RATE.rate,
+            ThrottlingBurstLimit: CITIZEN_SIGN_IN_RATE.burst,
+          },
+        ]),
+      ),
+    };
+    return fn;
   }
 }
 

@@ -9,8 +9,10 @@ import { buildPage } from '../../web/build';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { compileConfig } from '../../shared/config/load';
+import { makeCitizenApiHandler } from '../../lambdas/citizen-api/function';
 import {
   API_ROUTES,
+  CITIZEN_ROUTES,
   STAFF_PAGES,
   ApplicationStack,
   softphoneUrl,
@@ -93,8 +95,10 @@ describe('application stack', () => {
     expect(Object.fromEntries(reserved)).toMatchObject({ api: 50, BackOfficeanswerimport: 2 });
   });
 
-  it('routes the metrics API to its function, every route behind the JWT authorizer', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+  it('routes the staff API to its function, every route behind the JWT authorizer', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+      (r) => !r.Properties.RouteKey.includes(' /citizen/'),
+    );
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
       API_ROUTES.map(([method, path]) => `${method} ${path}`).sort(),
     );
@@ -105,6 +109,41 @@ describe('application stack', () => {
       served.map(([m, p]) => `${m} ${p}`).sort(),
     );
     for (const r of routes) expect(r.Properties.AuthorizationType).toBe('JWT');
+  });
+
+  it("routes the citizens' API to its own function, public and throttled, the sign-in tighter", () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter((r) =>
+      r.Properties.RouteKey.includes(' /citizen/'),
+    );
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      CITIZEN_ROUTES.map(([method, path]) => `${method} ${path}`).sort(),
+    );
+    for (const r of routes) expect(r.Properties.AuthorizationType).toBe('NONE');
+    // Every route the function serves, and only those.
+    const runtime = createRuntime({
+      service: 'citizen-api',
+      config: loadConfig('config/city-hall'),
+      doc: createDocumentClient({ endpoint: 'http://127.0.0.1:9' }),
+      settings: { citizensTable: 'c', casesTable: 'k' },
+    });
+    const served = makeCitizenApiHandler(runtime, { sender: { send: async () => undefined } }).routes;
+    expect(served.map(([m, p]) => `${m} ${p}`).sort()).toEqual(
+      CITIZEN_ROUTES.map(([m, p]) => `${m} ${p}`).sort(),
+    );
+    const integrations = new Set(routes.map((r) => JSON.stringify(r.Properties.Target)));
+    expect(integrations.size).toBe(1);
+    expect([...integrations][0]).toContain('CitizenApi');
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({
+        'POST /citizen/code': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 },
+        'POST /citizen/session': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 },
+      }),
+    });
+    const reserved = Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, f]) => [
+      id.replace(/Function[0-9A-F]{8}$/, ''),
+      f.Properties.ReservedConcurrentExecutions,
+    ]);
+    expect(Object.fromEntries(reserved)).toMatchObject({ citizenapi: 20 });
   });
 
   it('publishes the dashboard and the agent panel each under its folder with its config resolved at deploy time, and a hosted sign-in', () => {
@@ -118,13 +157,18 @@ describe('application stack', () => {
       ['supervision/', ['/supervision/*']],
       ['backoffice/', ['/backoffice/*']],
       ['office/', ['/office/*']],
+      ['citizen/', ['/citizen/*']],
     ]);
     for (const deployment of deployments) {
       // Two sources: the built page, and config.json with the API and the client id filled in by CloudFormation.
       expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
       const markers = JSON.stringify(deployment.Properties.SourceMarkers);
-      for (const value of ['ApiEndpoint', 'IdentityStaffDashboard', 'IdentityStaffSignIn', 'DashboardCdn'])
-        expect(markers).toContain(value);
+      expect(markers).toContain('ApiEndpoint');
+      // The citizen's page knows nothing of the staff pool.
+      for (const value of ['IdentityStaffDashboard', 'IdentityStaffSignIn', 'DashboardCdn'])
+        if (deployment.Properties.DestinationBucketKeyPrefix === 'citizen/')
+          expect(markers).not.toContain(value);
+        else expect(markers).toContain(value);
     }
     template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
     template.hasResourceProperties('AWS::CloudFront::Function', {
@@ -263,6 +307,7 @@ describe('application stack', () => {
       'admin/',
       'agent/',
       'backoffice/',
+      'citizen/',
       'dashboard/',
       'office/',
       'supervision/',

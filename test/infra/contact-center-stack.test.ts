@@ -124,19 +124,28 @@ describe('contact center stack', () => {
       for (const action of actionsOf(name)) expect(action).not.toMatch(/Scan|Query|DeleteTable|\*/);
   });
 
-  it("offers an erasure's policy that allows deleting contacts' customer data on this instance, and nothing else", () => {
-    const policies = resources('AWS::IAM::ManagedPolicy');
-    expect(policies).toHaveLength(1);
-    const policy = policies[0]![1];
-    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
-      .Statement;
-    expect(statements).toEqual([
+  it("offers an erasure's policy that allows deleting contacts' customer data on this instance, and nothing else; and a code sender's that starts messages through the outbound flow only", () => {
+    const policies = Object.fromEntries(
+      resources('AWS::IAM::ManagedPolicy').map(([id, p]) => [
+        id.replace(/[0-9A-F]{8}$/, ''),
+        (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      ]),
+    );
+    expect(Object.keys(policies).sort()).toEqual(['ContactDataErasure', 'OutboundCodeSender']);
+    const onContacts = {
+      'Fn::Join': ['', [expect.objectContaining({ 'Fn::GetAtt': expect.any(Array) }), '/contact/*']],
+    };
+    expect(policies.ContactDataErasure).toEqual([
+      { Effect: 'Allow', Action: 'connect:DeleteContactData', Resource: onContacts },
+    ]);
+    expect(policies.OutboundCodeSender).toEqual([
       {
         Effect: 'Allow',
-        Action: 'connect:DeleteContactData',
-        Resource: {
-          'Fn::Join': ['', [expect.objectContaining({ 'Fn::GetAtt': expect.any(Array) }), '/contact/*']],
-        },
+        Action: 'connect:StartOutboundChatContact',
+        Resource: [
+          onContacts,
+          { 'Fn::GetAtt': [expect.stringMatching(/^Flowsoutboundmessage/), 'ContactFlowArn'] },
+        ],
       },
     ]);
   });

@@ -22,6 +22,7 @@ import { makeMetricsAggregatorHandler } from '../../lambdas/metrics-aggregator/f
 import { makeRetentionSweepHandler } from '../../lambdas/retention-sweep/function';
 import { makeConnectCallbacksHandler } from '../../lambdas/connect-callbacks/function';
 import { makeSurgeRuleHandler } from '../../lambdas/surge-rule/function';
+import { makeCitizenApiHandler } from '../../lambdas/citizen-api/function';
 import { RecordedCallbackContacts } from '../../shared/adapters/connect/callback-contacts';
 import { contactRecord } from '../../local/simulator/connect-records';
 import { apiCaller, transition } from '../support/api';
@@ -410,6 +411,81 @@ beforeAll(async () => {
       reminders: 2,
     });
 
+    // A citizen on their own page, on a working morning: a code (a wrong one first), their record, the slots,
+    // a booking moved and cancelled, the end of the session; a number locked by wrong codes.
+    const citizenRuntime = runtime('citizen-api', {}, { now: () => TUESDAY_10AM });
+    const citizenApi = makeCitizenApiHandler(citizenRuntime, {
+      sender: new ConnectMessageSender(
+        connect.client,
+        new DynamoMessageTexts(citizenRuntime.doc, names.citizens),
+        { instanceId: 'inst-1', flowId: 'flow-out', sources: { SMS: 'arn:sms' } },
+      ),
+    });
+    const citizenCall = async (path: string, method = 'GET', body?: unknown, token?: string) => {
+      const response = (await citizenApi({
+        rawPath: path,
+        queryStringParameters: {},
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        requestContext: { http: { method, sourceIp: '198.51.100.1' } },
+      })) as { statusCode: number; body: string };
+      return { status: response.statusCode, body: JSON.parse(response.body) };
+    };
+    // The code as the citizen reads it: from the message's kept text (read here outside the function).
+    const kept = new DynamoMessageTexts(doc, names.citizens);
+    const sentCode = async () => {
+      const ref = (connect.requests.at(-1)!.body.Attributes as { messageRef: string }).messageRef;
+      return /(\d{6})/.exec((await kept.read(ref))!.text)![1]!;
+    };
+    const citizenPhone = '+50761110009';
+    const askCode = (phone: string) => citizenCall('/citizen/code', 'POST', { phone, channel: 'SMS' });
+    expect((await askCode(citizenPhone)).status).toBe(202);
+    const firstCode = await sentCode();
+    const wrongCode = firstCode === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await citizenCall('/citizen/session', 'POST', { phone: citizenPhone, code: wrongCode })).status,
+      ).toBe(401);
+    const signed = await citizenCall('/citizen/session', 'POST', { phone: citizenPhone, code: firstCode });
+    expect(signed.status).toBe(200);
+    const citizenToken = signed.body.token as string;
+    expect((await citizenCall('/citizen/me', 'GET', undefined, citizenToken)).status).toBe(200);
+    await citizenCall('/citizen/procedures', 'GET', undefined, citizenToken);
+    const freeSlots = (await citizenApi({
+      rawPath: '/citizen/slots',
+      queryStringParameters: { office: 'plate-centre', topic: 'plate-renewal' },
+      headers: { authorization: `Bearer ${citizenToken}` },
+      requestContext: { http: { method: 'GET', sourceIp: '198.51.100.1' } },
+    })) as { body: string };
+    const { slots } = JSON.parse(freeSlots.body) as { slots: { start: string }[] };
+    const citizenBooking = await citizenCall(
+      '/citizen/bookings',
+      'POST',
+      {
+        key: 'least-privilege-web',
+        officeId: 'plate-centre',
+        topicId: 'plate-renewal',
+        start: slots[0]!.start,
+      },
+      citizenToken,
+    );
+    expect(citizenBooking.status).toBe(201);
+    const bookingPath = `/citizen/bookings/${citizenBooking.body.id}`;
+    expect(
+      (await citizenCall(`${bookingPath}/reschedule`, 'POST', { start: slots[1]!.start }, citizenToken))
+        .status,
+    ).toBe(200);
+    expect((await citizenCall(`${bookingPath}/cancel`, 'POST', {}, citizenToken)).status).toBe(200);
+    await citizenCall('/citizen/session/end', 'POST', {}, citizenToken);
+    // Another number locked by five wrong codes.
+    await askCode('+50761110010');
+    const lockedOut = await sentCode();
+    for (let i = 0; i < 5; i++)
+      await citizenCall('/citizen/session', 'POST', {
+        phone: '+50761110010',
+        code: lockedOut === '000000' ? '111111' : '000000',
+      });
+    expect((await askCode('+50761110010')).status).toBe(429);
     // The back office through the API, then its schedule and bucket: a morning export, an answers file
     // (checked, then applied), and the follow-up of what is overdue.
     expect(
@@ -574,6 +650,7 @@ describe('least privilege, derived from what each function does', () => {
     ['connect-callbacks', 'connectcallbacks'],
     ['surge-rule', 'surgerule'],
     ['retention-sweep', 'retentionsweep'],
+    ['citizen-api', 'citizenapi'],
   ])('%s may do exactly what its code does on DynamoDB', (service, templateName) => {
     const needs = [...(used.get(service) ?? [])].sort();
     const allowed = [...(granted.get(templateName) ?? [])].sort();
