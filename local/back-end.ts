@@ -46,6 +46,8 @@ import {
   type RecordContact,
 } from './simulator/connect-records';
 import { demoPasswords } from './passwords';
+import { startFakeAgency, type AgencyScript } from './fake-agency';
+import { AgencyChecks } from '../shared/adapters/agency/agency-checks';
 import type { StaffDirectory } from '../shared/domain/staff';
 import { loadUsers, localSessions } from './session';
 
@@ -72,6 +74,11 @@ export interface LocalBackEndOptions {
    * fixes it to a working morning, whatever day and hour it runs.
    */
   readonly functionsAt?: () => Date;
+  /**
+   * What the local fake agency answers for each document (`CEDULA#8123456`: yes, no, slow, down, flaky,
+   * garbage), and for any other (yes by default: the demo's citizens owe nothing).
+   */
+  readonly agency?: { readonly script?: AgencyScript; readonly otherwise?: AgencyScript[string] };
 }
 
 export const EVENT_STREAM = 'ventanilla-events';
@@ -128,6 +135,8 @@ export interface LocalFunctionOptions {
   readonly staff?: StaffDirectory;
   /** The functions' clock (the wall clock by default). */
   readonly clock?: () => Date;
+  /** Where every agency check is asked (the local fake agency); the deployment's addresses otherwise. */
+  readonly agencyEndpoint?: string;
 }
 
 /**
@@ -159,6 +168,10 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
       ...(options.clock ? { clock: { now: options.clock } } : {}),
     });
   const callbackContacts = new RecordedCallbackContacts();
+  const eligibility = new AgencyChecks(config.deployment.agencyChecks, {
+    ...(options.agencyEndpoint ? { endpoint: options.agencyEndpoint } : {}),
+    ...(options.clock ? { now: options.clock } : {}),
+  });
   return {
     lookup: makeConnectLookupHandler(runtime('connect-lookup')),
     createCase: makeConnectCaseHandler(runtime('connect-case')),
@@ -190,10 +203,12 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     }),
     api: makeApiHandler(runtime('api'), {
       staff: options.staff ?? demoPasswords(loadUsers(local.configDir)).store,
+      eligibility,
     }),
     /** The citizens' page's API: its sign-in codes go to the outbox, as every SMS and WhatsApp does locally. */
     citizenApi: makeCitizenApiHandler(runtime('citizen-api'), {
       sender: new DynamoOutbox(doc, local.names.cases),
+      eligibility,
     }),
     /** Closes the functions' clients. */
     close() {
@@ -295,7 +310,13 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
     // Staff accounts: the deployment's users (each with a generated password, printed once) and those an
     // administrator creates; sign-in and the staff API read the same store.
     const passwords = demoPasswords(loadUsers(options.configDir), options.passwordFile);
+    // Other agencies' checks go to a fake agency on this machine, through the real HTTP adapter.
+    const agency = await startFakeAgency(options.agency?.script ?? {}, {
+      otherwise: options.agency?.otherwise ?? 'yes',
+    });
+    closers.push(() => agency.stop());
     const handlers = localFunctions(local, {
+      agencyEndpoint: agency.url,
       config,
       staff: passwords.store,
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
@@ -445,6 +466,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       handlers,
       desk,
       phone,
+      agency,
       async stop() {
         for (const close of closers.reverse()) await close();
         kinesisClient.destroy();

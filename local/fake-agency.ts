@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * What the fake agency answers for a document: `yes`, `no` (with a reason), `slow` (answers after `slowMs`,
  * past any sensible timeout), `down` (503 every time), `flaky` (503 once, then yes), `garbage` (a body that
- * is not an answer). A document not in the script is a no.
+ * is not an answer). A document not in the script gets `otherwise` (a no unless said).
  */
 export type AgencyScript = Readonly<Record<string, 'yes' | 'no' | 'slow' | 'down' | 'flaky' | 'garbage'>>;
 
@@ -23,7 +23,10 @@ async function bodyOf(req: IncomingMessage): Promise<{ check?: string; document?
  * counting the requests it gets (per document), so that tests and the local back end exercise the real
  * adapter — its timeouts, retries and cache — against something that can be slow or down on purpose.
  */
-export async function startFakeAgency(script: AgencyScript, options: { slowMs?: number } = {}) {
+export async function startFakeAgency(
+  script: AgencyScript,
+  options: { slowMs?: number; otherwise?: AgencyScript[string] } = {},
+) {
   const requests = new Map<string, number>();
   const pending = new Set<NodeJS.Timeout>();
   const server = createServer(async (req, res) => {
@@ -34,16 +37,18 @@ export async function startFakeAgency(script: AgencyScript, options: { slowMs?: 
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(body);
     };
-    switch (script[document] ?? 'no') {
+    switch (script[document] ?? options.otherwise ?? 'no') {
       case 'yes':
         return answer(200, JSON.stringify({ eligible: true }));
       case 'no':
         return answer(200, JSON.stringify({ eligible: false, reason: 'Tiene impuestos pendientes' }));
-      case 'slow':
-        return void setTimeout(
-          () => answer(200, JSON.stringify({ eligible: true })),
-          options.slowMs ?? 5_000,
-        );
+      case 'slow': {
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          answer(200, JSON.stringify({ eligible: true }));
+        }, options.slowMs ?? 5_000);
+        return void pending.add(timer);
+      }
       case 'down':
         return answer(503, '{}');
       case 'flaky':

@@ -84,6 +84,7 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/appointments/{id}/cancel'],
   ['POST', '/appointments/{id}/reschedule'],
   ['GET', '/citizens/{id}/appointments'],
+  ['GET', '/citizens/{id}/eligibility'],
   ['POST', '/appointments/offices/{officeId}/checkin'],
   ['POST', '/appointments/offices/{officeId}/call-next'],
   ['POST', '/appointments/{id}/served'],

@@ -26,6 +26,7 @@ import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store
 import { DynamoHoldStore } from '../../shared/adapters/dynamodb/legal-holds';
 import { DynamoRetentionStore } from '../../shared/adapters/dynamodb/retention-store';
 import type { ContactDataEraser } from '../../shared/domain/erasure';
+import type { EligibilityCheck } from '../../shared/domain/eligibility';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
@@ -35,6 +36,8 @@ export function makeApiHandler(
     staff: StaffDirectory;
     /** Connect's DeleteContactData in AWS; locally, a record of the contacts it would erase. */
     contactData?: ContactDataEraser;
+    /** The deployment's agency checks (locally, against the fake agency). */
+    eligibility?: EligibilityCheck;
   },
 ) {
   const { calendar, deployment, catalogue } = runtime.config;
@@ -109,6 +112,7 @@ export function makeApiHandler(
         citizens: core.citizens,
         cases: core.cases,
         defaultDocumentType: deployment.defaultDocumentType,
+        ...(ports.eligibility ? { eligibility: ports.eligibility } : {}),
       })
     : [];
   const surge = surgeRoutes({

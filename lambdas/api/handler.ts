@@ -1,3 +1,4 @@
+import { AgencyChecks } from '../../shared/adapters/agency/agency-checks';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ConnectContactDataEraser } from '../../shared/adapters/connect/contact-data';
@@ -18,6 +19,8 @@ export const handler = makeApiHandler(runtime, {
         runtime.config.deployment.departments.map((d) => d.id),
       )
     : new FileStaffStore(need(settings, 'staffFile')),
+  // Other agencies' checks, each at its configured address.
+  eligibility: new AgencyChecks(runtime.config.deployment.agencyChecks),
   // An erasure asks Connect to delete its contacts' data; without an instance (locally), it is recorded.
   ...(settings.connectInstanceId
     ? { contactData: new ConnectContactDataEraser(new ConnectClient({}), settings.connectInstanceId) }

@@ -5,6 +5,7 @@ import { DynamoCitizenRepository } from '../../shared/adapters/dynamodb/citizen-
 import { parseApiEvent, route } from '../../shared/adapters/http/api';
 import { citizenRoutes } from '../../shared/adapters/http/citizen-routes';
 import { normalizePhone } from '../../shared/domain/identity';
+import type { EligibilityCheck } from '../../shared/domain/eligibility';
 import type { MessageSender } from '../../shared/domain/messaging';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
@@ -13,10 +14,18 @@ import { storeTables, type Runtime } from '../../shared/runtime/runtime';
  * The citizens' API, public at the gateway: sign-in by a code sent to the phone, then the citizen's own cases,
  * bookings and procedures. parse → route → JSON; each route checks the citizen's session itself.
  */
-export function makeCitizenApiHandler(runtime: Runtime, ports: { sender: MessageSender }) {
+export function makeCitizenApiHandler(
+  runtime: Runtime,
+  ports: {
+    sender: MessageSender;
+    /** The deployment's agency checks (locally, against the fake agency). */
+    eligibility?: EligibilityCheck;
+  },
+) {
   const { deployment, catalogue } = runtime.config;
   const { doc, logger, clock } = runtime;
   const tables = storeTables(runtime);
+  const book = appointmentBookOf(runtime);
   const routes = citizenRoutes({
     access: {
       store: new DynamoCitizenAccessStore(doc, tables.citizens),
@@ -30,7 +39,9 @@ export function makeCitizenApiHandler(runtime: Runtime, ports: { sender: Message
     cases: new DynamoCaseRepository(doc, tables),
     catalogue,
     country: deployment.country,
-    ...(appointmentBookOf(runtime) ? { book: appointmentBookOf(runtime)! } : {}),
+    ...(book ? { book } : {}),
+    ...(ports.eligibility ? { eligibility: ports.eligibility } : {}),
+    checkNames: Object.fromEntries(Object.entries(deployment.agencyChecks).map(([k, c]) => [k, c.name])),
     newId: runtime.newId,
   });
   const handler = async (event: unknown) => {

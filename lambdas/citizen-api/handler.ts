@@ -1,7 +1,11 @@
+import { AgencyChecks } from '../../shared/adapters/agency/agency-checks';
 import { loadRuntime } from '../../shared/runtime/runtime';
 import { messageSenderOf } from '../../shared/runtime/message-sender';
 import { makeCitizenApiHandler } from './function';
 
 /** The AWS entry: the function built once, at cold start, from its environment. */
 const runtime = loadRuntime(process.env, { service: 'citizen-api', dir: __dirname, requestTimeoutMs: 2000 });
-export const handler = makeCitizenApiHandler(runtime, { sender: messageSenderOf(runtime) });
+export const handler = makeCitizenApiHandler(runtime, {
+  sender: messageSenderOf(runtime),
+  eligibility: new AgencyChecks(runtime.config.deployment.agencyChecks),
+});

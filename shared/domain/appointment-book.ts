@@ -70,6 +70,11 @@ export class AppointmentBook {
     return this.deps.clock.now();
   }
 
+  /** The procedures, for what each booking of one needs. */
+  get catalogue(): Catalogue {
+    return this.deps.catalogue;
+  }
+
   /** Where the bookings are, to read them. */
   get store(): AppointmentStore {
     return this.deps.store;

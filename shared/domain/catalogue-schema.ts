@@ -31,6 +31,8 @@ const catalogueEntrySchema = z.strictObject({
   synonyms: z._default(words, { es: [], en: [] }),
   needsPerson: z.boolean(),
   slaBusinessDays: z.number().check(z.int(), z.gte(0), z.lte(90)),
+  /** The agency checks (deployment `agencyChecks`) a booking of it needs, each a yes before it is confirmed. */
+  eligibility: z.optional(z.array(z.string()).check(z.minLength(1))),
 });
 const catalogueSchema = z.strictObject({
   entries: z.array(catalogueEntrySchema).check(z.minLength(1)),
@@ -49,6 +51,14 @@ export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'c
       throw new ConfigError(source, `entries.${i}.menuKey`, `duplicate key "${e.menuKey}"`);
     if (!departments.has(e.department))
       throw new ConfigError(source, `entries.${i}.department`, `unknown department "${e.department}"`);
+    e.eligibility?.forEach((check, j) => {
+      if (!deployment.agencyChecks[check])
+        throw new ConfigError(
+          source,
+          `entries.${i}.eligibility.${j}`,
+          `unknown check "${check}": name one of the deployment's agencyChecks`,
+        );
+    });
     if (e.dataRight) {
       if (rights.has(e.dataRight))
         throw new ConfigError(source, `entries.${i}.dataRight`, `a second entry for "${e.dataRight}"`);

@@ -29,6 +29,8 @@ export interface CatalogueEntry {
   readonly synonyms: { readonly es: readonly string[]; readonly en: readonly string[] };
   readonly needsPerson: boolean;
   readonly slaBusinessDays: number;
+  /** The agency checks a booking of it needs (the deployment's `agencyChecks`), each a yes before it is confirmed. */
+  readonly eligibility?: readonly string[];
 }
 
 /** A procedure on the phone and text lines' menus. */

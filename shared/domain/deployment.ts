@@ -181,6 +181,19 @@ const phoneNumberArn = z
     ),
   );
 
+/**
+ * Another agency's eligibility check (a tax clearance, a plate available), asked over HTTP before a booking
+ * of a procedure that needs it is confirmed: bounded, retried, its answers kept a while (docs/fees-and-eligibility.md).
+ */
+const agencyCheckSchema = z.strictObject({
+  name: localized,
+  endpoint: z.string().check(z.regex(/^https:\/\/\S+$/, 'must be an https address')),
+  timeoutMs: z._default(z.number().check(z.int(), z.gte(100), z.lte(5000)), 1500),
+  retries: z._default(z.number().check(z.int(), z.gte(0), z.lte(3)), 1),
+  backoffMs: z._default(z.number().check(z.int(), z.gte(0), z.lte(2000)), 200),
+  cacheSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(86_400)), 3600),
+});
+
 const deploymentSchema = z.strictObject({
   /** Short id of the administration, used in resource names. */
   id: slug,
@@ -281,7 +294,11 @@ const deploymentSchema = z.strictObject({
   callbacks: z.optional(callbacksSchema),
   /** Surge mode: what changes in it is fixed; when it switches itself on and off (none: only by hand). */
   surge: z._default(surgeSchema, {}),
+  /** Other agencies' eligibility checks, by name; a catalogue entry's `eligibility` names those it needs. */
+  agencyChecks: z._default(z.record(slug, agencyCheckSchema), {}),
 });
+
+export type AgencyCheckSettings = z.infer<typeof agencyCheckSchema>;
 
 export type Department = z.infer<typeof departmentSchema>;
 export type Deployment = Omit<z.infer<typeof deploymentSchema>, 'country'> & { country: CountryCode };

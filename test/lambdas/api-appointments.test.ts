@@ -259,7 +259,8 @@ describe('appointments through the staff API', () => {
       'served',
     );
     const day = await call(`${office}/day`, '[agent]', { query: { date: '2026-12-07' } });
-    expect(day.body).toMatchObject({ places: 54 * 84 + 36 * 4, checkedIn: 2, served: 1, noShow: 0 });
+    // 54 ten-minute plate-renewal slots of 84 places, 36 quarter-hours of lost plates (4) and new plates (2).
+    expect(day.body).toMatchObject({ places: 54 * 84 + 36 * 4 + 36 * 2, checkedIn: 2, served: 1, noShow: 0 });
     expect(day.body.booked).toBeGreaterThanOrEqual(2);
     expect(day.body.free).toBe(day.body.places - day.body.booked - day.body.held);
     expect(day.body.bookingRate).toBeCloseTo(day.body.booked / day.body.places, 3);
@@ -287,9 +288,9 @@ describe('appointments through the staff API', () => {
       });
     expect((await close('[agent]')).status).toBe(403);
     const first = await close('[supervisor]');
-    // 07:00–12:00: 30 plate-renewal slots and 20 lost-plate slots.
-    expect(first.body).toEqual({ slotsClosed: 50, cancelled: 1 });
-    expect((await close('[supervisor]')).body).toEqual({ slotsClosed: 50, cancelled: 0 });
+    // 07:00–12:00: 30 plate-renewal slots, 20 lost-plate slots and 20 new-plate slots.
+    expect(first.body).toEqual({ slotsClosed: 70, cancelled: 1 });
+    expect((await close('[supervisor]')).body).toEqual({ slotsClosed: 70, cancelled: 0 });
     const after = (await call(`/appointments/${inside.body.id}`, '[agent]')).body;
     expect(after.status).toBe('cancelled');
     expect(after.history.at(-1)).toMatchObject({ reason: 'closure: corte de luz' });

@@ -7,6 +7,7 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { freshTables, testDynamoEndpoint } from './dynamo';
 import type { StaffDirectory } from '../../shared/domain/staff';
 import type { Clock } from '../../shared/domain/ports';
+import type { EligibilityCheck } from '../../shared/domain/eligibility';
 
 type Handler = (
   event: unknown,
@@ -21,6 +22,7 @@ export async function loadApiHandler(
   queues: readonly (readonly [string, string])[] = [],
   staff: StaffDirectory = demoPasswords(loadUsers('config/city-hall')).store,
   clock?: Clock,
+  eligibility?: EligibilityCheck,
 ): Promise<Handler> {
   const runtime = createRuntime({
     service: 'api',
@@ -34,7 +36,7 @@ export async function loadApiHandler(
     },
     ...(clock ? { clock } : {}),
   });
-  return makeApiHandler(runtime, { staff });
+  return makeApiHandler(runtime, { staff, ...(eligibility ? { eligibility } : {}) });
 }
 
 /** Fresh tables and the staff API on them at a test's clock (the deployment's users): the tables, for scans. */

@@ -1,6 +1,7 @@
 import { makeCitizenApiHandler } from '../../lambdas/citizen-api/function';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox';
 import type { Clock } from '../../shared/domain/ports';
+import type { EligibilityCheck } from '../../shared/domain/eligibility';
 import type { freshTables } from './dynamo';
 import { runtimeOn } from './runtime';
 
@@ -17,9 +18,16 @@ export interface CitizenCallOptions {
  * The citizens' API on a test's tables, called as API Gateway calls it (no authorizer: the route is public),
  * with its codes going to the local outbox; and the codes sent, read back from the outbox by number.
  */
-export function citizenApiOn(tables: Awaited<ReturnType<typeof freshTables>>, clock: Clock) {
+export function citizenApiOn(
+  tables: Awaited<ReturnType<typeof freshTables>>,
+  clock: Clock,
+  eligibility?: EligibilityCheck,
+) {
   const outbox = new DynamoOutbox(tables.doc, tables.names.cases, clock.now);
-  const handler = makeCitizenApiHandler(runtimeOn(tables, clock)('citizen-api'), { sender: outbox });
+  const handler = makeCitizenApiHandler(runtimeOn(tables, clock)('citizen-api'), {
+    sender: outbox,
+    ...(eligibility ? { eligibility } : {}),
+  });
   const call = async (path: string, options: CitizenCallOptions = {}) => {
     const response = (await handler({
       rawPath: path,

@@ -48,6 +48,7 @@ export const CITIZEN_TEXT = {
     moved: 'Cita cambiada: {when}.',
     needs: 'Qué necesita cada trámite',
     nothingNeeded: 'No hace falta ningún documento.',
+    checked: 'Al reservar comprobamos con la entidad: {checks}.',
     more: 'Más información',
     signOut: 'Salir',
     signedOut: 'Ha salido. Puede volver a entrar cuando quiera.',
@@ -71,6 +72,11 @@ export const CITIZEN_TEXT = {
       SIGNED_OUT: 'Su sesión terminó. Vuelva a entrar con un código.',
       SLOT_FULL: 'Esa hora se acaba de llenar. Elija otra.',
       BOOKING_LIMIT: 'Ya tiene una cita activa para ese trámite. Cámbiela o cancélela primero.',
+      NOT_ELIGIBLE: 'No se reservó la cita: {check} dice que no. {reason}',
+      ELIGIBILITY_UNKNOWN:
+        'No se reservó la cita: no pudimos comprobar sus datos con la entidad ahora. Se verificará; inténtelo de nuevo en unos minutos.',
+      NO_DOCUMENT:
+        'No se reservó la cita: este trámite se comprueba con su cédula y no la tenemos registrada. Llámenos o acuda a una oficina.',
       choose: 'Elija una hora de la lista.',
       network: 'No hay conexión con Ventanilla. Revise su conexión e inténtelo de nuevo.',
       other: 'No se pudo completar: {message}',
@@ -124,6 +130,7 @@ export const CITIZEN_TEXT = {
     moved: 'Appointment moved: {when}.',
     needs: 'What each procedure requires',
     nothingNeeded: 'No document is needed.',
+    checked: 'When you book, we check with the agency: {checks}.',
     more: 'More information',
     signOut: 'Sign out',
     signedOut: 'You have signed out. You can sign in again at any time.',
@@ -146,6 +153,11 @@ export const CITIZEN_TEXT = {
       SIGNED_OUT: 'Your session has ended. Sign in again with a code.',
       SLOT_FULL: 'That time has just filled up. Choose another.',
       BOOKING_LIMIT: 'You already have an active appointment for that procedure. Change or cancel it first.',
+      NOT_ELIGIBLE: 'The appointment was not booked: {check} says no. {reason}',
+      ELIGIBILITY_UNKNOWN:
+        'The appointment was not booked: we could not check your details with the agency just now. It will be verified; try again in a few minutes.',
+      NO_DOCUMENT:
+        'The appointment was not booked: this procedure is checked by your ID document, which we do not have on record. Call us or visit an office.',
       choose: 'Choose a time from the list.',
       network: 'Ventanilla cannot be reached. Check your connection and try again.',
       other: 'Could not be done: {message}',

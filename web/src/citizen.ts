@@ -31,6 +31,7 @@ interface Procedure {
   id: string;
   name: string;
   requirements: string[];
+  checks: string[];
   link?: string;
   offices: { id: string; name: string; address: string }[];
 }
@@ -38,6 +39,10 @@ interface Problem {
   code?: string;
   message?: string;
   field?: string;
+  /** An agency's no: which check, and its reason. */
+  check?: string;
+  reason?: string;
+  noDocument?: boolean;
 }
 
 const TOKEN = 'ventanilla.citizen';
@@ -98,7 +103,8 @@ const say = (text: string) => {
 function sayProblem(error: unknown) {
   $('#status').textContent = '';
   if (!(error instanceof ApiError)) throw error;
-  const { code = '', field, message = '' } = error.problem;
+  const { field, message = '' } = error.problem;
+  const code = error.problem.noDocument ? 'NO_DOCUMENT' : (error.problem.code ?? '');
   if (code === 'SIGNED_OUT') {
     sessionStorage.removeItem(TOKEN);
     showSignIn();
@@ -111,8 +117,15 @@ function sayProblem(error: unknown) {
         : field === 'code' && code === 'INVALID_INPUT'
           ? words.errors.code
           : words.errors[code];
+  // The agency's check in words: the one the chosen procedure names.
+  const chosen = procedures.find((p) => p.id === $<HTMLSelectElement>('#procedure').value);
+  const checkName = chosen?.checks.join(', ') || error.problem.check || '';
   $('#error').textContent = known
-    ? fill(known, { minutes: Math.max(1, Math.ceil((error.retryAfter ?? 60) / 60)) })
+    ? fill(known, {
+        minutes: Math.max(1, Math.ceil((error.retryAfter ?? 60) / 60)),
+        check: checkName,
+        reason: error.problem.reason ?? '',
+      }).trim()
     : fill(words.errors.other!, { message });
 }
 
@@ -263,6 +276,7 @@ function drawProcedures() {
         p.requirements.length
           ? h('ul', {}, ...p.requirements.map((r) => h('li', { text: r })))
           : h('p', { text: words.nothingNeeded }),
+        p.checks.length ? h('p', { text: fill(words.checked, { checks: p.checks.join(', ') }) }) : undefined,
         p.link ? h('p', {}, h('a', { href: p.link, text: words.more })) : undefined,
       ),
     ),

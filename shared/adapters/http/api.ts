@@ -149,6 +149,8 @@ const STATUS: Record<string, number> = {
   HOLD_EXPIRED: 409,
   NOT_TODAY: 409,
   NO_SHOW_LIMIT: 409,
+  NOT_ELIGIBLE: 409,
+  ELIGIBILITY_UNKNOWN: 409,
   TOO_MANY_REQUESTS: 429,
   WRONG_CODE: 401,
   SIGNED_OUT: 401,
@@ -240,6 +242,8 @@ export async function route(routes: readonly Route[], request: ApiRequest): Prom
       code: error.code,
       message: error.message,
       ...(error instanceof ValidationError ? { field: error.field } : {}),
+      // What a client needs to say it in its own words (an agency's reason).
+      ...(error as { detail?: object }).detail,
     });
     // A refusal for now (too many requests) says when to come back.
     const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;

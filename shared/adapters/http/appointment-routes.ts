@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { AppointmentBook } from '../../domain/appointment-book';
 import type { Booking, BookingContactPoint } from '../../domain/appointments';
 import type { Citizen } from '../../domain/citizen';
+import { eligibilityFor, requireEligible, type EligibilityCheck } from '../../domain/eligibility';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { documentIdentity, normalizeDocument } from '../../domain/identity';
 import { isClosed } from '../../domain/case';
@@ -81,8 +82,18 @@ export function appointmentRoutes(deps: {
   citizens: CitizenRepository;
   cases: Pick<CaseRepository, 'byCitizen'>;
   defaultDocumentType: string;
+  /** Other agencies' checks, asked before a booking of a procedure that needs them. */
+  eligibility?: EligibilityCheck;
 }): Route[] {
   const { book } = deps;
+  /** What the agencies say of a citizen for a procedure, asked now (or their answers kept a while). */
+  const verdict = (citizen: Citizen, topicId: string) =>
+    eligibilityFor(
+      deps.eligibility,
+      book.catalogue.get(topicId)?.eligibility ?? [],
+      citizen.document ? documentIdentity(citizen.document).value : undefined,
+      book.now(),
+    );
   /** A booking as staff see it: with the procedure, office and local time in words. */
   const view = (b: Booking, language: 'es' | 'en' = 'es') => ({ ...b, words: book.describe(b, language) });
   const citizenOf = async (id: string) => {
@@ -139,6 +150,8 @@ export function appointmentRoutes(deps: {
       handle: async (request) => {
         const body = parseInput(bookBody, jsonOf(request));
         const citizen = await citizenOf(body.citizenId);
+        // Only every agency's yes books: a no, or no answer, books nothing.
+        requireEligible(await verdict(citizen, body.topicId));
         // The citizen's open case on the procedure, when there is one (one at most): the booking is on it.
         const ticket =
           body.ticket ??
@@ -304,6 +317,16 @@ export function appointmentRoutes(deps: {
         for (const field of ['office', 'topic', 'date'])
           if (!query[field]) throw new ValidationError(field, 'is required');
         return { waiting: await book.store.waiters(query.office!, query.topic!, query.date!) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizens/{id}/eligibility',
+      roles: STAFF,
+      handle: async ({ params, query }) => {
+        if (!query.topic) throw new ValidationError('topic', 'is required');
+        if (!book.catalogue.get(query.topic)) throw new ValidationError('topic', 'no such procedure');
+        return verdict(await citizenOf(params.id!), query.topic);
       },
     },
     {

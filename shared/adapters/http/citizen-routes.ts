@@ -13,8 +13,9 @@ import {
   type CitizenAccessDeps,
   type CitizenSession,
 } from '../../domain/citizen-access';
+import { eligibilityFor, requireEligible, type EligibilityCheck } from '../../domain/eligibility';
 import { IdentityTakenError, NotFoundError, ValidationError } from '../../domain/errors';
-import { phoneIdentity } from '../../domain/identity';
+import { documentIdentity, phoneIdentity } from '../../domain/identity';
 import { statusMessage } from '../../domain/messages';
 import type { CaseRepository, CitizenRepository } from '../../domain/ports';
 import { parseInput } from '../../domain/schema';
@@ -58,6 +59,9 @@ export function citizenRoutes(deps: {
   catalogue: Catalogue;
   country: CountryCode;
   book?: AppointmentBook;
+  /** Other agencies' checks, asked before a booking of a procedure that needs them; their names, to show. */
+  eligibility?: EligibilityCheck;
+  checkNames?: Readonly<Record<string, { readonly es: string; readonly en: string }>>;
   newId: () => string;
 }): Route[] {
   const session = (request: ApiRequest) => sessionOf(deps.access, bearer(request));
@@ -177,6 +181,8 @@ export function citizenRoutes(deps: {
             id: e.id,
             name: e.name[lang],
             requirements: e.requirements[lang],
+            // Checked with another agency, by the citizen's document, before a booking is confirmed.
+            checks: (e.eligibility ?? []).map((c) => deps.checkNames?.[c]?.[lang] ?? c),
             ...(e.link ? { link: e.link } : {}),
             offices: (deps.book?.schedule.officesFor(e.id) ?? []).map((o) => ({
               id: o.id,
@@ -212,6 +218,15 @@ export function citizenRoutes(deps: {
         const s = await session(request);
         const body = parseInput(bookBody, jsonBody(request));
         const citizen = await citizenFor(s);
+        // Only every agency's yes books: a no, or no answer, books nothing.
+        requireEligible(
+          await eligibilityFor(
+            deps.eligibility,
+            deps.catalogue.get(body.topicId)?.eligibility ?? [],
+            citizen.document ? documentIdentity(citizen.document).value : undefined,
+            deps.access.clock.now(),
+          ),
+        );
         const ticket = (await deps.cases.byCitizen(citizen.id, { limit: 100 })).items.find(
           (c) => c.topicId === body.topicId && !isClosed(c.status),
         )?.ticket;
