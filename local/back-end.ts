@@ -46,6 +46,14 @@ import {
   type RecordContact,
 } from './simulator/connect-records';
 import { demoPasswords } from './passwords';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { localUploads } from './uploads';
+import { startFakeGateway } from './fake-gateway';
+import { HostedCheckoutGateway } from '../shared/adapters/payments/hosted-checkout';
+import type { FileStore } from '../shared/domain/documents';
+import type { PaymentGateway } from '../shared/domain/payments';
 import { startFakeAgency, type AgencyScript } from './fake-agency';
 import { AgencyChecks } from '../shared/adapters/agency/agency-checks';
 import type { StaffDirectory } from '../shared/domain/staff';
@@ -137,6 +145,11 @@ export interface LocalFunctionOptions {
   readonly clock?: () => Date;
   /** Where every agency check is asked (the local fake agency); the deployment's addresses otherwise. */
   readonly agencyEndpoint?: string;
+  /** The citizens' documents on this machine, the fake payment gateway and its webhook secret. */
+  readonly files?: FileStore;
+  readonly gateway?: PaymentGateway;
+  readonly webhookSecret?: string;
+  readonly returnUrl?: () => string;
 }
 
 /**
@@ -204,11 +217,16 @@ export function localFunctions(local: LocalEndpoints, options: LocalFunctionOpti
     api: makeApiHandler(runtime('api'), {
       staff: options.staff ?? demoPasswords(loadUsers(local.configDir)).store,
       eligibility,
+      ...(options.files ? { files: options.files } : {}),
     }),
     /** The citizens' page's API: its sign-in codes go to the outbox, as every SMS and WhatsApp does locally. */
     citizenApi: makeCitizenApiHandler(runtime('citizen-api'), {
       sender: new DynamoOutbox(doc, local.names.cases),
       eligibility,
+      ...(options.files ? { files: options.files } : {}),
+      ...(options.gateway ? { gateway: options.gateway } : {}),
+      ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
+      ...(options.returnUrl ? { returnUrl: options.returnUrl } : {}),
     }),
     /** Closes the functions' clients. */
     close() {
@@ -315,8 +333,27 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       otherwise: options.agency?.otherwise ?? 'yes',
     });
     closers.push(() => agency.stop());
+    // The citizens' documents in a folder (the data folder's, or a temporary one), sent and read through
+    // signed addresses of this server; fees paid on a fake gateway that signs its webhooks.
+    let url = '';
+    const uploads = localUploads(
+      options.dataDir ? join(options.dataDir, 'uploads') : mkdtempSync(join(tmpdir(), 'ventanilla-uploads-')),
+      () => url,
+    );
+    const webhookSecret = randomBytes(32).toString('hex');
+    const apiKey = randomBytes(16).toString('hex');
+    const gateway = await startFakeGateway({
+      apiKey,
+      webhookSecret,
+      webhookUrl: () => `${url}/api/payments/webhook`,
+    });
+    closers.push(() => gateway.stop());
     const handlers = localFunctions(local, {
       agencyEndpoint: agency.url,
+      files: uploads.files,
+      gateway: new HostedCheckoutGateway({ endpoint: gateway.url, apiKey }),
+      webhookSecret,
+      returnUrl: () => `${url}/citizen/`,
       config,
       staff: passwords.store,
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
@@ -437,6 +474,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
     const token = sessions.sign({ sub: 'local-scripts', name: 'Local scripts', role: 'supervisor' });
     const server = localHttpServer({
       sessions,
+      uploads,
       api: handlers.api,
       citizenApi: handlers.citizenApi,
       live,
@@ -445,6 +483,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       staff: passwords.store,
     });
     const port = await listen(server, options.port ?? 3000);
+    url = `http://127.0.0.1:${port}`;
     closers.push(() => closeServer(server));
 
     return {
@@ -467,6 +506,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       desk,
       phone,
       agency,
+      gateway,
       async stop() {
         for (const close of closers.reverse()) await close();
         kinesisClient.destroy();

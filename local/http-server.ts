@@ -76,8 +76,10 @@ const sessionCookie = (value: string, maxAge: number) =>
 export function localHttpServer(deps: {
   sessions: ReturnType<typeof localSessions>;
   api: ApiHandler;
-  /** The citizens' API (`/api/citizen/…`): public, each route checks the citizen's own session. */
+  /** The citizens' API (`/api/citizen/…`, and the payment gateway's `/api/payments/webhook`): public. */
   citizenApi?: ApiHandler;
+  /** The citizens' documents: signed uploads and reads at `/local/uploads/<key>`. */
+  uploads?: { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> };
   live: LiveEvents;
   /** Where unexpected failures are said (the terminal by default). */
   log?: (line: string) => void;
@@ -105,6 +107,8 @@ export function localHttpServer(deps: {
     const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
     if (!hosts.has(req.headers.host ?? ''))
       return fail(res, 421, 'WRONG_HOST', `this server answers only to http://127.0.0.1:${port}`);
+    // A document's file, to or from a signed address (the signature, not a session, allows it).
+    if (url.pathname.startsWith('/local/uploads/') && deps.uploads) return deps.uploads.handle(req, res, url);
     // A change comes from this server's own page as JSON (or a CSV file): a form or a page of another origin
     // cannot post here in a signed-in supervisor's name (CSRF).
     if (method !== 'GET' && method !== 'HEAD') {
@@ -170,7 +174,10 @@ export function localHttpServer(deps: {
       });
     }
     if (!url.pathname.startsWith('/api/')) return fail(res, 404, 'NOT_FOUND', 'no such page');
-    if (url.pathname.startsWith('/api/citizen/') && deps.citizenApi)
+    if (
+      (url.pathname.startsWith('/api/citizen/') || url.pathname === '/api/payments/webhook') &&
+      deps.citizenApi
+    )
       return forward(deps.citizenApi, req, res, url, requestId);
 
     if (url.pathname === '/api/session') {

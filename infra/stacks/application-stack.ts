@@ -85,6 +85,8 @@ export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/appointments/{id}/reschedule'],
   ['GET', '/citizens/{id}/appointments'],
   ['GET', '/citizens/{id}/eligibility'],
+  ['GET', '/appointments/{id}/requirements'],
+  ['POST', '/appointments/{id}/documents/{kind}/review'],
   ['POST', '/appointments/offices/{officeId}/checkin'],
   ['POST', '/appointments/offices/{officeId}/call-next'],
   ['POST', '/appointments/{id}/served'],
@@ -109,6 +111,11 @@ export const CITIZEN_ROUTES: readonly ['GET' | 'POST', string][] = [
   ['POST', '/citizen/bookings'],
   ['POST', '/citizen/bookings/{id}/cancel'],
   ['POST', '/citizen/bookings/{id}/reschedule'],
+  ['GET', '/citizen/bookings/{id}/requirements'],
+  ['POST', '/citizen/bookings/{id}/documents/{kind}'],
+  ['POST', '/citizen/bookings/{id}/documents/{kind}/sent'],
+  ['POST', '/citizen/bookings/{id}/pay'],
+  ['POST', '/payments/webhook'],
 ];
 /** The citizens' sign-in routes, tighter than the rest: each code is a message sent, and a guess is a try. */
 export const CITIZEN_SIGN_IN_RATE = { rate: 5, burst: 20 } as const;

@@ -27,6 +27,8 @@ import { DynamoHoldStore } from '../../shared/adapters/dynamodb/legal-holds';
 import { DynamoRetentionStore } from '../../shared/adapters/dynamodb/retention-store';
 import type { ContactDataEraser } from '../../shared/domain/erasure';
 import type { EligibilityCheck } from '../../shared/domain/eligibility';
+import type { FileStore } from '../../shared/domain/documents';
+import { visitDepsOf } from '../../shared/runtime/visit';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
@@ -38,6 +40,8 @@ export function makeApiHandler(
     contactData?: ContactDataEraser;
     /** The deployment's agency checks (locally, against the fake agency). */
     eligibility?: EligibilityCheck;
+    /** Where the citizens' documents are (the uploads bucket; locally, the back end). */
+    files?: FileStore;
   },
 ) {
   const { calendar, deployment, catalogue } = runtime.config;
@@ -106,6 +110,7 @@ export function makeApiHandler(
     newId: runtime.newId,
   });
   const book = appointmentBookOf(runtime);
+  const visit = visitDepsOf(runtime, book, ports);
   const appointments = book
     ? appointmentRoutes({
         book,
@@ -113,6 +118,7 @@ export function makeApiHandler(
         cases: core.cases,
         defaultDocumentType: deployment.defaultDocumentType,
         ...(ports.eligibility ? { eligibility: ports.eligibility } : {}),
+        ...(visit ? { visit } : {}),
       })
     : [];
   const surge = surgeRoutes({

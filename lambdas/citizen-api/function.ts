@@ -6,6 +6,9 @@ import { parseApiEvent, route } from '../../shared/adapters/http/api';
 import { citizenRoutes } from '../../shared/adapters/http/citizen-routes';
 import { normalizePhone } from '../../shared/domain/identity';
 import type { EligibilityCheck } from '../../shared/domain/eligibility';
+import type { FileStore } from '../../shared/domain/documents';
+import type { PaymentGateway } from '../../shared/domain/payments';
+import { visitDepsOf } from '../../shared/runtime/visit';
 import type { MessageSender } from '../../shared/domain/messaging';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
@@ -20,12 +23,22 @@ export function makeCitizenApiHandler(
     sender: MessageSender;
     /** The deployment's agency checks (locally, against the fake agency). */
     eligibility?: EligibilityCheck;
+    /** Where documents are uploaded (the uploads bucket; locally, the back end). */
+    files?: FileStore;
+    /** The payment gateway (locally, the fake one) and the secret its webhooks are signed with. */
+    gateway?: PaymentGateway;
+    webhookSecret?: string;
+    /** The citizen's page, where the gateway sends the citizen back. */
+    returnUrl?: () => string;
   },
 ) {
   const { deployment, catalogue } = runtime.config;
   const { doc, logger, clock } = runtime;
   const tables = storeTables(runtime);
   const book = appointmentBookOf(runtime);
+  const cases = new DynamoCaseRepository(doc, tables);
+  const citizens = new DynamoCitizenRepository(doc, tables.citizens);
+  const visit = visitDepsOf(runtime, book, ports);
   const routes = citizenRoutes({
     access: {
       store: new DynamoCitizenAccessStore(doc, tables.citizens),
@@ -35,9 +48,20 @@ export function makeCitizenApiHandler(
       phoneOf: (raw) => normalizePhone(raw, deployment.country),
       newId: runtime.newId,
     },
-    citizens: new DynamoCitizenRepository(doc, tables.citizens),
-    cases: new DynamoCaseRepository(doc, tables),
+    citizens,
+    cases,
     catalogue,
+    core: {
+      citizens,
+      cases,
+      clock,
+      random: runtime.random,
+      newId: runtime.newId,
+      calendar: runtime.config.calendar,
+      catalogue,
+    },
+    ...(visit ? { visit } : {}),
+    ...(ports.webhookSecret ? { webhookSecret: ports.webhookSecret } : {}),
     country: deployment.country,
     ...(book ? { book } : {}),
     ...(ports.eligibility ? { eligibility: ports.eligibility } : {}),

@@ -109,12 +109,14 @@ export class AppointmentBook {
     return this.place(request);
   }
 
-  /** Holds a place while the citizen confirms (the phone line, the text channels). */
-  hold(request: BookingRequest): Promise<Booking> {
-    const until = new Date(
-      this.deps.clock.now().getTime() + this.deps.schedule.settings.holdMinutes * 60_000,
-    );
-    return this.place(request, until.toISOString());
+  /**
+   * Holds a place while the citizen confirms (the phone line, the text channels), or, with `until`, while a
+   * procedure's documents and fee are seen to (the citizen's page).
+   */
+  hold(request: BookingRequest, until?: Date): Promise<Booking> {
+    const end =
+      until ?? new Date(this.deps.clock.now().getTime() + this.deps.schedule.settings.holdMinutes * 60_000);
+    return this.place(request, end.toISOString());
   }
 
   /** The citizen's yes: the hold becomes a booking, and the confirmation is sent. */

@@ -52,6 +52,7 @@ const CHANNEL: Record<Channel, BookingChannel> = {
   WHATSAPP: 'whatsapp',
   EMAIL: 'api',
   TASK: 'system',
+  WEB: 'web',
 };
 
 /** A slot as the flow carries it in a contact attribute: office and start, nothing personal. */

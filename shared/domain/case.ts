@@ -12,8 +12,8 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-/** Where a contact came in. SMS and WhatsApp are Connect CHAT contacts with a subtype. */
-export const CHANNELS = ['VOICE', 'CHAT', 'SMS', 'WHATSAPP', 'EMAIL', 'TASK'] as const;
+/** Where a contact came in. SMS and WhatsApp are Connect CHAT contacts with a subtype; WEB is the citizen's own page. */
+export const CHANNELS = ['VOICE', 'CHAT', 'SMS', 'WHATSAPP', 'EMAIL', 'TASK', 'WEB'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const ACTOR_ROLES = [

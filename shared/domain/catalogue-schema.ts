@@ -33,6 +33,25 @@ const catalogueEntrySchema = z.strictObject({
   slaBusinessDays: z.number().check(z.int(), z.gte(0), z.lte(90)),
   /** The agency checks (deployment `agencyChecks`) a booking of it needs, each a yes before it is confirmed. */
   eligibility: z.optional(z.array(z.string()).check(z.minLength(1))),
+  /** Documents sent from the citizen's page and accepted by staff before a booking of it is confirmed. */
+  documents: z.optional(
+    z
+      .array(
+        z.strictObject({
+          id: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a lower-case slug')),
+          name: localized(80),
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(10)),
+  ),
+  /** A fee paid by link before a booking of it is confirmed: whole cents, an ISO 4217 currency. */
+  fee: z.optional(
+    z.strictObject({
+      amount: z.number().check(z.int(), z.gte(1), z.lte(100_000_000)),
+      currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"')),
+      concept: localized(120),
+    }),
+  ),
 });
 const catalogueSchema = z.strictObject({
   entries: z.array(catalogueEntrySchema).check(z.minLength(1)),

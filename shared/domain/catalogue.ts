@@ -31,7 +31,14 @@ export interface CatalogueEntry {
   readonly slaBusinessDays: number;
   /** The agency checks a booking of it needs (the deployment's `agencyChecks`), each a yes before it is confirmed. */
   readonly eligibility?: readonly string[];
+  /** Documents the citizen sends before the visit, each accepted by staff before a booking is confirmed. */
+  readonly documents?: readonly { readonly id: string; readonly name: Localized }[];
+  /** A fee paid by link before a booking is confirmed (whole cents). */
+  readonly fee?: { readonly amount: number; readonly currency: string; readonly concept: Localized };
 }
+
+/** A booking of it waits (held) for its documents and fee before it is confirmed. */
+export const hasRequirements = (e: CatalogueEntry) => (e.documents?.length ?? 0) > 0 || e.fee !== undefined;
 
 /** A procedure on the phone and text lines' menus. */
 export type LineEntry = CatalogueEntry & { readonly menuKey: string };

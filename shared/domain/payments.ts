@@ -26,6 +26,14 @@ export interface PaymentRequest {
   readonly events: readonly string[];
   /** A payment that arrived for a cancelled request: money taken that staff must give back. */
   readonly refundDue?: boolean;
+  /** The booking it must be paid before, when it is a booking's fee. */
+  readonly bookingId?: string;
+  /** The gateway's hosted checkout for it: where the citizen pays (its address carries nothing personal). */
+  readonly checkout?: { readonly url: string; readonly reference: string };
+  /** Events whose amount or currency was not the request's: staff look at them. */
+  readonly mismatches?: number;
+  /** Optimistic-concurrency version. */
+  readonly version?: number;
 }
 
 /** The longest a payment link may stay open. */
@@ -61,6 +69,7 @@ export function newPaymentRequest(
     expiresAt: new Date(expires).toISOString(),
     updatedAt: at,
     events: [],
+    version: 1,
   };
 }
 
@@ -130,4 +139,83 @@ export function movePayment(
   if (to === 'EXPIRED' && now.getTime() < Date.parse(request.expiresAt))
     throw new ValidationError('status', 'the payment link has not run out yet');
   return { ...request, status: to, updatedAt: now.toISOString() };
+}
+
+/** The payment requests, each one item saved at the version it was read. */
+export interface PaymentStore {
+  get(id: string): Promise<PaymentRequest | undefined>;
+  /** Saves at the version read (`undefined`: new); false if it changed meanwhile. */
+  save(request: PaymentRequest, readVersion: number | undefined): Promise<boolean>;
+  /** Requests not settled yet (CREATED, SENT, FAILED), for the nightly reconciliation. */
+  open(limit: number): Promise<PaymentRequest[]>;
+}
+
+/** A hosted checkout: Ventanilla never sees a card. */
+export interface PaymentGateway {
+  /** Opens (or finds again) the checkout of a request: the address the citizen pays at. */
+  checkout(request: PaymentRequest, returnUrl: string): Promise<{ url: string; reference: string }>;
+  /** What the gateway says happened to a request, when something did (the reconciliation asks). */
+  latest(request: PaymentRequest): Promise<GatewayEvent | undefined>;
+}
+
+const PAYMENT_ATTEMPTS = 4;
+
+/**
+ * Applies a gateway event to its request and saves it, retrying on a concurrent change (two events at once):
+ * every event is applied once, in whatever order they come. Undefined for an event of no known request.
+ */
+export async function recordGatewayEvent(
+  store: PaymentStore,
+  event: GatewayEvent,
+): Promise<{ request: PaymentRequest; outcome: EventOutcome } | undefined> {
+  for (let attempt = 0; attempt < PAYMENT_ATTEMPTS; attempt++) {
+    const current = await store.get(event.paymentId);
+    if (!current) return undefined;
+    const applied = applyGatewayEvent(current, event);
+    const next =
+      applied.outcome === 'mismatch'
+        ? { ...current, mismatches: (current.mismatches ?? 0) + 1, updatedAt: event.at }
+        : applied.request;
+    if (applied.outcome === 'duplicate') return applied;
+    const version = current.version ?? 1;
+    if (await store.save({ ...next, version: version + 1 }, version)) return { ...applied, request: next };
+  }
+  throw new ValidationError('paymentId', 'changed too often at once: the gateway will send it again');
+}
+
+/**
+ * The nightly reconciliation: for each request still open, asks the gateway what happened and applies it (a
+ * webhook lost on the way is caught up); a link past its expiry with nothing paid expires. Answers the counts.
+ */
+export async function reconcilePayments(
+  deps: { store: PaymentStore; gateway: PaymentGateway; now: () => Date },
+  limit = 500,
+): Promise<{ asked: number; applied: number; expired: number; settled: string[] }> {
+  let applied = 0;
+  let expired = 0;
+  const settled: string[] = [];
+  const open = await deps.store.open(limit);
+  for (const request of open) {
+    const event = request.checkout ? await deps.gateway.latest(request) : undefined;
+    if (event) {
+      const result = await recordGatewayEvent(deps.store, event);
+      if (result?.outcome === 'applied') {
+        applied++;
+        settled.push(request.id);
+      }
+      if (result && result.request.status !== 'CREATED' && result.request.status !== 'SENT') continue;
+    }
+    const now = deps.now();
+    if (now.getTime() >= Date.parse(request.expiresAt)) {
+      const current = (await deps.store.get(request.id)) ?? request;
+      if (!['CREATED', 'SENT', 'FAILED'].includes(current.status)) continue;
+      const next = movePayment(current, 'EXPIRED', now);
+      const version = current.version ?? 1;
+      if (await deps.store.save({ ...next, version: version + 1 }, version)) {
+        expired++;
+        settled.push(request.id);
+      }
+    }
+  }
+  return { asked: open.length, applied, expired, settled };
 }

@@ -19,6 +19,10 @@ export const ENV = {
   AWS_REGION: 'AWS_REGION',
   /** The back office's exchange bucket (exports, answer files, import reports). */
   EXCHANGE_BUCKET: 'EXCHANGE_BUCKET',
+  /** The citizens' uploaded documents (private, encrypted). */
+  UPLOADS_BUCKET: 'UPLOADS_BUCKET',
+  /** The citizen's page, where the payment gateway sends the citizen back. */
+  CITIZEN_PAGE_URL: 'CITIZEN_PAGE_URL',
   /** The Amazon Connect instance id, for outbound messages and tasks; unset locally. */
   CONNECT_INSTANCE_ID: 'CONNECT_INSTANCE_ID',
   /** The flow outbound SMS/WhatsApp messages run. */

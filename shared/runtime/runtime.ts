@@ -17,6 +17,8 @@ export interface Settings {
   readonly metricsTable?: string;
   readonly eventStream?: string;
   readonly exchangeBucket?: string;
+  readonly uploadsBucket?: string;
+  readonly citizenPageUrl?: string;
   readonly connectInstanceId?: string;
   readonly outboundFlowId?: string;
   readonly followUpFlowId?: string;
@@ -41,6 +43,8 @@ const VARIABLE: Record<keyof Settings, string> = {
   metricsTable: ENV.METRICS_TABLE,
   eventStream: ENV.EVENT_STREAM,
   exchangeBucket: ENV.EXCHANGE_BUCKET,
+  uploadsBucket: ENV.UPLOADS_BUCKET,
+  citizenPageUrl: ENV.CITIZEN_PAGE_URL,
   connectInstanceId: ENV.CONNECT_INSTANCE_ID,
   outboundFlowId: ENV.OUTBOUND_FLOW_ID,
   followUpFlowId: ENV.FOLLOW_UP_FLOW_ID,
@@ -96,6 +100,8 @@ export function parseSettings(env: Env): Settings {
     metricsTable: text('metricsTable'),
     eventStream: text('eventStream'),
     exchangeBucket: text('exchangeBucket'),
+    uploadsBucket: text('uploadsBucket'),
+    citizenPageUrl: text('citizenPageUrl'),
     connectInstanceId: text('connectInstanceId'),
     outboundFlowId: text('outboundFlowId'),
     followUpFlowId: text('followUpFlowId'),

@@ -41,6 +41,7 @@ describe('workbench API: roles', () => {
       .replace('{username}', 'no-such-user')
       .replace('{contactId}', 'no-such-contact')
       .replace('{code}', 'ZZZZZZ')
+      .replace('{kind}', 'id-card')
       .replace('{officeId}', 'plate-centre')
       .replace('{department}', 'tax');
   for (const [method, path] of API_ROUTES)

@@ -8,6 +8,7 @@ import { freshTables, testDynamoEndpoint } from './dynamo';
 import type { StaffDirectory } from '../../shared/domain/staff';
 import type { Clock } from '../../shared/domain/ports';
 import type { EligibilityCheck } from '../../shared/domain/eligibility';
+import type { FileStore } from '../../shared/domain/documents';
 
 type Handler = (
   event: unknown,
@@ -23,6 +24,7 @@ export async function loadApiHandler(
   staff: StaffDirectory = demoPasswords(loadUsers('config/city-hall')).store,
   clock?: Clock,
   eligibility?: EligibilityCheck,
+  files?: FileStore,
 ): Promise<Handler> {
   const runtime = createRuntime({
     service: 'api',
@@ -36,7 +38,11 @@ export async function loadApiHandler(
     },
     ...(clock ? { clock } : {}),
   });
-  return makeApiHandler(runtime, { staff, ...(eligibility ? { eligibility } : {}) });
+  return makeApiHandler(runtime, {
+    staff,
+    ...(eligibility ? { eligibility } : {}),
+    ...(files ? { files } : {}),
+  });
 }
 
 /** Fresh tables and the staff API on them at a test's clock (the deployment's users): the tables, for scans. */

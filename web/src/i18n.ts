@@ -70,6 +70,7 @@ export const TEXT = {
       WHATSAPP: 'WhatsApp',
       EMAIL: 'Correo',
       TASK: 'Tarea',
+      WEB: 'Web',
     },
     states: {
       AVAILABLE: 'Disponibles',
@@ -154,6 +155,7 @@ export const TEXT = {
       WHATSAPP: 'WhatsApp',
       EMAIL: 'Email',
       TASK: 'Task',
+      WEB: 'Web',
     },
     states: {
       AVAILABLE: 'Available',

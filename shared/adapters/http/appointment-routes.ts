@@ -3,6 +3,14 @@ import type { AppointmentBook } from '../../domain/appointment-book';
 import type { Booking, BookingContactPoint } from '../../domain/appointments';
 import type { Citizen } from '../../domain/citizen';
 import { eligibilityFor, requireEligible, type EligibilityCheck } from '../../domain/eligibility';
+import { FILE_TYPES, reviewDocument, type FileStore } from '../../domain/documents';
+import {
+  feeOf,
+  holdUntilFor,
+  requirementsOf,
+  settleBooking,
+  type VisitDeps,
+} from '../../domain/visit-requirements';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { documentIdentity, normalizeDocument } from '../../domain/identity';
 import { isClosed } from '../../domain/case';
@@ -54,6 +62,11 @@ const waitBody = z.strictObject({
   notify: z.enum(['SMS', 'WHATSAPP']),
 });
 const moveBody = z.strictObject({ start: z.string().check(z.minLength(1), z.maxLength(40)) });
+const reviewBody = z.strictObject({
+  decision: z.enum(['accept', 'reject']),
+  /** Why it is rejected, in words the citizen reads. */
+  reason: z.optional(z.string().check(z.maxLength(300))),
+});
 
 function jsonOf(request: ApiRequest): unknown {
   if (!request.body) return {};
@@ -84,7 +97,30 @@ export function appointmentRoutes(deps: {
   defaultDocumentType: string;
   /** Other agencies' checks, asked before a booking of a procedure that needs them. */
   eligibility?: EligibilityCheck;
+  /** What a booking of a procedure with documents or a fee waits for, and where its files are. */
+  visit?: VisitDeps & { readonly files: FileStore };
 }): Route[] {
+  const visit = () => {
+    if (!deps.visit) throw new NotFoundError('documents and fees');
+    return deps.visit;
+  };
+  /** A booking's requirements as staff see them: each document sent with a short-lived link to read it. */
+  const requirements = async (b: Booking) => {
+    const v = visit();
+    const seen = await requirementsOf(v, b, 'es');
+    const kept = b.ticket ? await v.documents.list(b.ticket) : [];
+    return {
+      ...seen,
+      documents: await Promise.all(
+        seen.documents.map(async (d) => {
+          const file = kept.find((k) => k.kind === d.kind);
+          return file?.fileType && d.status !== 'awaiting-upload'
+            ? { ...d, link: await v.files.link(file.key, FILE_TYPES[file.fileType]) }
+            : d;
+        }),
+      ),
+    };
+  };
   const { book } = deps;
   /** What the agencies say of a citizen for a procedure, asked now (or their answers kept a while). */
   const verdict = (citizen: Citizen, topicId: string) =>
@@ -158,20 +194,30 @@ export function appointmentRoutes(deps: {
           (await deps.cases.byCitizen(citizen.id, { limit: 100 })).items.find(
             (c) => c.topicId === body.topicId && !isClosed(c.status),
           )?.ticket;
-        return view(
-          await book.book({
-            key: body.key,
-            citizenId: citizen.id,
-            officeId: body.officeId,
-            topicId: body.topicId,
-            start: body.start,
-            by: request.user,
-            channel: 'agent',
-            language: citizen.language,
-            ...(body.notify ? { notify: contactPoint(citizen, body.notify) } : {}),
-            ...(ticket ? { ticket } : {}),
-          }),
-        );
+        const booking = {
+          key: body.key,
+          citizenId: citizen.id,
+          officeId: body.officeId,
+          topicId: body.topicId,
+          start: body.start,
+          by: request.user,
+          channel: 'agent' as const,
+          language: citizen.language,
+          ...(body.notify ? { notify: contactPoint(citizen, body.notify) } : {}),
+          ...(ticket ? { ticket } : {}),
+        };
+        // A procedure with documents or a fee waits for them, held, as it does from the citizen's page.
+        const topic = book.catalogue.get(body.topicId);
+        const until = topic ? holdUntilFor(topic, body.start, book.now()) : undefined;
+        if (!until) return view(await book.book(booking));
+        if (!ticket)
+          throw new ValidationError(
+            'ticket',
+            'this procedure’s documents and fee belong to a case: open the citizen’s case on it first',
+          );
+        const held = await book.hold(booking, until);
+        await feeOf(visit(), held);
+        return view(held);
       },
     },
     {
@@ -317,6 +363,34 @@ export function appointmentRoutes(deps: {
         for (const field of ['office', 'topic', 'date'])
           if (!query[field]) throw new ValidationError(field, 'is required');
         return { waiting: await book.store.waiters(query.office!, query.topic!, query.date!) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/appointments/{id}/requirements',
+      roles: STAFF,
+      handle: async ({ params }) => requirements(await found(params.id!)),
+    },
+    {
+      method: 'POST',
+      path: '/appointments/{id}/documents/{kind}/review',
+      roles: STAFF,
+      handle: async (request) => {
+        const booking = await found(request.params.id!);
+        if (!booking.ticket) throw new NotFoundError('document of this booking');
+        const body = parseInput(reviewBody, jsonOf(request));
+        await reviewDocument(
+          { store: visit().documents, now: () => book.now() },
+          {
+            ticket: booking.ticket,
+            kind: request.params.kind!,
+            decision: body.decision,
+            ...(body.reason !== undefined ? { reason: body.reason } : {}),
+            by: request.user,
+          },
+        );
+        // The last requirement met confirms the booking, and the citizen is told.
+        return requirements((await settleBooking(visit(), booking.id)) ?? booking);
       },
     },
     {

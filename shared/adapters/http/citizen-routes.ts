@@ -4,7 +4,7 @@ import type { AppointmentBook } from '../../domain/appointment-book';
 import { isActiveBooking, type Booking } from '../../domain/appointments';
 import { isClosed } from '../../domain/case';
 import type { Catalogue } from '../../domain/catalogue';
-import { newCitizen, type Citizen, type Language } from '../../domain/citizen';
+import type { Citizen, Language } from '../../domain/citizen';
 import {
   requestCode,
   sessionOf,
@@ -14,7 +14,19 @@ import {
   type CitizenSession,
 } from '../../domain/citizen-access';
 import { eligibilityFor, requireEligible, type EligibilityCheck } from '../../domain/eligibility';
-import { IdentityTakenError, NotFoundError, ValidationError } from '../../domain/errors';
+import { fileArrived, offerUpload, type FileStore } from '../../domain/documents';
+import { recordGatewayEvent } from '../../domain/payments';
+import { citizenForIdentity, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
+import {
+  feeOf,
+  holdUntilFor,
+  requirementsOf,
+  settleBooking,
+  type VisitDeps,
+} from '../../domain/visit-requirements';
+import { verifyWebhook } from '../payments/webhook-signature';
+import { parseWebhookEvent } from '../payments/hosted-checkout';
+import { DomainError, NotFoundError, ValidationError } from '../../domain/errors';
 import { documentIdentity, phoneIdentity } from '../../domain/identity';
 import { statusMessage } from '../../domain/messages';
 import type { CaseRepository, CitizenRepository } from '../../domain/ports';
@@ -39,10 +51,22 @@ const bookBody = z.strictObject({
   start: z.string().check(z.minLength(1), z.maxLength(40)),
 });
 const moveBody = z.strictObject({ start: z.string().check(z.minLength(1), z.maxLength(40)) });
+const uploadBody = z.strictObject({
+  /** The file's type as the browser says; its bytes decide once it has arrived. */
+  contentType: z.string().check(z.maxLength(100)),
+});
 const PUBLIC = ['public'] as const;
 
 /** The statuses whose answer the citizen may read on their page. */
 const ANSWERED = new Set(['PENDING_COMMUNICATION', 'COMMUNICATED', 'RESOLVED']);
+
+/** A webhook whose signature is not the gateway's, or too old: refused, nothing changed. */
+class BadSignatureError extends DomainError {
+  readonly code = 'BAD_SIGNATURE';
+  constructor() {
+    super('the webhook signature is missing, wrong or too old');
+  }
+}
 
 const bearer = (request: ApiRequest) => (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
 
@@ -62,8 +86,23 @@ export function citizenRoutes(deps: {
   /** Other agencies' checks, asked before a booking of a procedure that needs them; their names, to show. */
   eligibility?: EligibilityCheck;
   checkNames?: Readonly<Record<string, { readonly es: string; readonly en: string }>>;
+  /** What a booking of a procedure with documents or a fee waits for; where its files go. */
+  visit?: VisitDeps & { readonly files: FileStore; readonly newKey: () => string };
+  /** The case of such a booking is opened through the core, on the citizen's page's channel. */
+  core?: CoreDeps;
+  /** The secret the payment gateway signs its webhooks with. */
+  webhookSecret?: string;
   newId: () => string;
 }): Route[] {
+  const visit = () => {
+    if (!deps.visit) throw new NotFoundError('documents and fees');
+    return deps.visit;
+  };
+  /** The documents' use cases' view of the same parts. */
+  const documents = () => {
+    const v = visit();
+    return { store: v.documents, files: v.files, now: v.now, newKey: v.newKey };
+  };
   const session = (request: ApiRequest) => sessionOf(deps.access, bearer(request));
   const languageOf = (request: ApiRequest, s: CitizenSession): Language =>
     request.query.lang === 'en' || request.query.lang === 'es' ? request.query.lang : s.language;
@@ -92,25 +131,14 @@ export function citizenRoutes(deps: {
     return { s, citizen, found };
   };
   /** The phone holder's record; a number new to the service gets a provisional one, as a first call does. */
-  const citizenFor = async (s: CitizenSession): Promise<Citizen> => {
-    const identity = phoneIdentity(s.phone, deps.country);
-    const found = await deps.citizens.byIdentity(identity);
-    if (found) return found;
-    try {
-      return await deps.citizens.create(
-        newCitizen(
-          { identities: [identity], provisional: true, language: s.language },
-          deps.newId(),
-          deps.access.clock.now().toISOString(),
-        ),
-      );
-    } catch (error) {
-      if (!(error instanceof IdentityTakenError)) throw error;
-      const now = await deps.citizens.byIdentity(identity);
-      if (!now) throw error;
-      return now;
-    }
-  };
+  const citizenFor = async (s: CitizenSession): Promise<Citizen> =>
+    (
+      await citizenForIdentity(
+        { citizens: deps.citizens, clock: deps.access.clock, newId: deps.newId },
+        phoneIdentity(s.phone, deps.country),
+        { language: s.language, provisional: true },
+      )
+    ).citizen;
   return [
     {
       method: 'POST',
@@ -227,21 +255,39 @@ export function citizenRoutes(deps: {
             deps.access.clock.now(),
           ),
         );
-        const ticket = (await deps.cases.byCitizen(citizen.id, { limit: 100 })).items.find(
+        const topic = deps.catalogue.get(body.topicId);
+        if (!topic) throw new ValidationError('topicId', 'no such procedure');
+        // A procedure with documents or a fee waits for them, held, until a day before the visit.
+        const until = holdUntilFor(topic, body.start, deps.access.clock.now());
+        let ticket = (await deps.cases.byCitizen(citizen.id, { limit: 100 })).items.find(
           (c) => c.topicId === body.topicId && !isClosed(c.status),
         )?.ticket;
+        // Its documents and fee belong to a case: the citizen's open one on the procedure, or a new one.
+        if (until && !ticket) {
+          if (!deps.core) throw new NotFoundError('cases');
+          ticket = (
+            await openCaseOnTopic(deps.core, {
+              citizenId: citizen.id,
+              topicId: topic.id,
+              channel: 'WEB',
+              actor: { id: 'citizen', role: 'citizen' },
+            })
+          ).ticket;
+        }
         const declined = citizen.consents[s.channel === 'SMS' ? 'sms' : 'whatsapp'] === false;
         const lang = languageOf(request, s);
-        const booked = await book().book({
+        const booking = {
           ...body,
           citizenId: citizen.id,
           by: 'citizen',
-          channel: 'web',
+          channel: 'web' as const,
           language: lang,
           // The confirmation goes where the sign-in code went, unless the citizen declined that channel.
           ...(declined ? {} : { notify: { channel: s.channel, to: s.phone } }),
           ...(ticket ? { ticket } : {}),
-        });
+        };
+        const booked = until ? await book().hold(booking, until) : await book().book(booking);
+        if (until) await feeOf(visit(), booked);
         return bookingView(booked, lang);
       },
     },
@@ -264,6 +310,86 @@ export function citizenRoutes(deps: {
         const { start } = parseInput(moveBody, jsonBody(request));
         const moved = await book().reschedule(found.id, start, { by: 'citizen', channel: 'web' });
         return bookingView(moved, languageOf(request, s));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/citizen/bookings/{id}/requirements',
+      roles: PUBLIC,
+      handle: async (request) => {
+        const { s, found } = await ownBooking(request);
+        return requirementsOf(visit(), found, languageOf(request, s));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizen/bookings/{id}/documents/{kind}',
+      roles: PUBLIC,
+      status: 201,
+      handle: async (request) => {
+        const { found } = await ownBooking(request);
+        const { contentType } = parseInput(uploadBody, jsonBody(request));
+        const kind = request.params.kind!;
+        const topic = deps.catalogue.get(found.slot.topicId);
+        if (!found.ticket || !topic?.documents?.some((d) => d.id === kind))
+          throw new NotFoundError('document of this booking');
+        const offered = await offerUpload(documents(), {
+          ticket: found.ticket,
+          kind,
+          citizenId: found.citizenId,
+          contentType,
+        });
+        return { upload: offered.upload, status: offered.document.status };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizen/bookings/{id}/documents/{kind}/sent',
+      roles: PUBLIC,
+      handle: async (request) => {
+        const { found } = await ownBooking(request);
+        if (!found.ticket) throw new NotFoundError('document of this booking');
+        const document = await fileArrived(documents(), found.ticket, request.params.kind!);
+        return { status: document.status, fileType: document.fileType, size: document.size };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/citizen/bookings/{id}/pay',
+      roles: PUBLIC,
+      handle: async (request) => {
+        const { found } = await ownBooking(request);
+        const fee = await feeOf(visit(), found);
+        if (!fee?.checkout) throw new NotFoundError('fee to pay');
+        return { url: fee.checkout.url, status: fee.status };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/payments/webhook',
+      roles: PUBLIC,
+      handle: async (request) => {
+        const body = request.body ?? '';
+        // Only the gateway's signed, fresh events: anything else changes nothing.
+        if (
+          !deps.webhookSecret ||
+          !verifyWebhook(
+            deps.webhookSecret,
+            {
+              timestamp: request.headers['webhook-timestamp'],
+              signature: request.headers['webhook-signature'],
+            },
+            body,
+            deps.access.clock.now(),
+          )
+        )
+          throw new BadSignatureError();
+        const event = parseWebhookEvent(body);
+        if (!event) throw new ValidationError('body', 'is not a payment event');
+        const recorded = await recordGatewayEvent(visit().payments, event);
+        if (recorded?.request.status === 'PAID' && recorded.request.bookingId)
+          await settleBooking(visit(), recorded.request.bookingId);
+        return { received: true, outcome: recorded?.outcome ?? 'unknown-payment' };
       },
     },
   ];
