@@ -346,6 +346,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       apiKey,
       webhookSecret,
       webhookUrl: () => `${url}/api/payments/webhook`,
+      ...(options.functionsAt ? { now: options.functionsAt } : {}),
     });
     closers.push(() => gateway.stop());
     const handlers = localFunctions(local, {

@@ -36,7 +36,10 @@ export async function startFakeGateway(options: {
   webhookSecret: string;
   /** Where the webhooks go (Ventanilla's `/payments/webhook`), known once the back end listens. */
   webhookUrl: () => string;
+  /** The gateway's clock, which its signatures carry (the back end's functions' clock, in a simulated day). */
+  now?: () => Date;
 }) {
+  const now = options.now ?? (() => new Date());
   const checkouts = new Map<string, Checkout>();
   const byReference = new Map<string, string>();
   let delivering = true;
@@ -52,7 +55,7 @@ export async function startFakeGateway(options: {
       currency: checkout.currency,
       at: checkout.updatedAt,
     });
-    const timestamp = Math.floor(Date.now() / 1000);
+    const timestamp = Math.floor(now().getTime() / 1000);
     const response = await fetch(options.webhookUrl(), {
       method: 'POST',
       headers: {
@@ -71,7 +74,8 @@ export async function startFakeGateway(options: {
     );
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+      // Its forms post to itself, then send the citizen back to Ventanilla (another origin).
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
     });
     res.end(`<!doctype html>
 <html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -124,7 +128,7 @@ ${
                 returnUrl: body.return_url,
                 expiresAt: body.expires_at,
                 status: 'open' as const,
-                updatedAt: new Date().toISOString(),
+                updatedAt: now().toISOString(),
               };
           checkouts.set(checkout.id, checkout);
           byReference.set(checkout.reference, checkout.id);
@@ -150,7 +154,7 @@ ${
           const decision = new URLSearchParams(await read(req)).get('decision');
           checkout.status = decision === 'pay' ? 'paid' : 'failed';
           checkout.eventId = `evt_${randomBytes(9).toString('base64url')}`;
-          checkout.updatedAt = new Date().toISOString();
+          checkout.updatedAt = now().toISOString();
           await notify(checkout);
           res.writeHead(303, { location: checkout.returnUrl });
           return res.end();

@@ -16,6 +16,10 @@ const world = pagesOnLocalBackEnd(
 );
 const api = (path: string, method = 'GET', body?: unknown) => localApi(world.backEnd)(path, method, body);
 const PHONE = { width: 390, height: 844 };
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n');
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+/** A Windows program, called a PDF. */
+const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0')]);
 
 /** The last message the outbox holds for a number whose id starts so (a code, a booking's confirmation). */
 async function lastMessage(to: string, prefix: string): Promise<string | undefined> {
@@ -145,5 +149,95 @@ describe("the citizen's own page in Chromium, on a phone", () => {
     await page.press('#code', 'Enter');
     await page.waitForTimeout(300);
     expect(await page.locator('#home').isHidden()).toBe(true);
+  });
+
+  it('books a new plate that needs a tax clearance, two documents and a fee: a file refused by its bytes, one rejected by an agent and sent again, the fee paid on the gateway, the booking confirmed and told', async () => {
+    const phone = '+50765009003';
+    const made = await api('/citizens', 'POST', {
+      givenNames: 'Mateo',
+      surnames: 'Placa Nueva',
+      phone,
+      document: { type: 'CEDULA', number: '8-765-4321' },
+    });
+    const page = await world.page('es-PA', PHONE);
+    await page.goto(`${world.backEnd.url}/citizen/`);
+    await askCode(page, phone);
+    await page.fill('#code', await codeFor(phone));
+    await page.press('#code', 'Enter');
+    await page.locator('#home:not([hidden])').waitFor();
+    await page.selectOption('#procedure', 'new-plate');
+    await page.click('#slots-form button[type="submit"]');
+    await page.locator('#slots input').first().waitFor();
+    await page.click('#book-form button[type="submit"]');
+    await page.locator('#bookings .requirements').waitFor();
+    // The tax office said yes (the fake agency, through the real adapter); the place is held for the rest.
+    expect(world.backEnd.agency.requests('CEDULA#87654321')).toBe(1);
+    const [booking] = (await api(`/citizens/${made.body.citizen.id}/appointments`)).body.appointments;
+    expect(booking).toMatchObject({ status: 'held', slot: { topicId: 'new-plate' } });
+    expect(await page.textContent('#bookings .requirements')).toContain('Pendiente: documentos y pago');
+
+    const sendFile = async (kind: string, name: string, mimeType: string, buffer: Buffer) => {
+      await page.setInputFiles(`input[id$="-${kind}"]`, { name, mimeType, buffer });
+      await page.click(`input[id$="-${kind}"] + button`);
+    };
+    // A program renamed .pdf: refused with a clear message, and nothing kept.
+    await sendFile('id-card', 'cedula.pdf', 'application/pdf', EXE);
+    await page.locator('#error', { hasText: 'no es un PDF, JPEG o PNG' }).waitFor();
+    await sendFile('id-card', 'cedula.pdf', 'application/pdf', PDF);
+    await page.locator('#status', { hasText: '«Cédula del dueño» enviado' }).waitFor();
+    await sendFile('vehicle-title', 'factura.png', 'image/png', PNG);
+    await page.locator('#status', { hasText: '«Factura o título del vehículo» enviado' }).waitFor();
+    expect(await axeViolations(page, 'requirements (es)')).toEqual([]);
+
+    // The agent reviews them in the panel: the invoice rejected, with the reason the citizen reads.
+    const agent = await world.signedIn('/agent/', 'agente');
+    await agent.locator('#search-text').waitFor();
+    // The citizen's screen, as a call from their number pops it.
+    const citizenScreen = async () => {
+      await agent.goto(`${world.backEnd.url}/agent/?phone=${encodeURIComponent(phone)}`);
+      await agent.locator('#citizen-h', { hasText: 'Mateo Placa Nueva' }).waitFor();
+    };
+    await citizenScreen();
+    const review = async () => {
+      const item = agent.locator(`#appointments li[data-booking="${booking.id}"]`);
+      await item.locator('summary').click();
+      return item;
+    };
+    let item = await review();
+    await item
+      .locator('[data-document="vehicle-title"] input')
+      .fill('La factura no se lee: envíe una foto nítida');
+    await item.locator('[data-document="vehicle-title"] button', { hasText: 'Rechazar' }).click();
+    await item.locator('[data-document="vehicle-title"]', { hasText: 'rechazado' }).waitFor();
+    await page.reload();
+    await page.locator('#bookings .reason', { hasText: 'La factura no se lee' }).waitFor();
+    await sendFile('vehicle-title', 'factura.pdf', 'application/pdf', PDF);
+    await page.locator('#status', { hasText: 'enviado' }).waitFor();
+    await citizenScreen();
+    item = await review();
+    for (const kind of ['id-card', 'vehicle-title']) {
+      await item.locator(`[data-document="${kind}"] button`, { hasText: 'Aceptar' }).click();
+      await item.locator(`[data-document="${kind}"]`, { hasText: 'aceptado' }).waitFor();
+    }
+    expect((await api(`/appointments/${booking.id}`)).body.status).toBe('held');
+
+    // The fee, on the gateway's page (nothing of the citizen in its address); back on the citizen's page, confirmed.
+    await page.reload();
+    const pay = page.locator('#bookings a.button');
+    expect(await pay.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pay\/co_[A-Za-z0-9_-]+$/);
+    await pay.click();
+    await page.locator('button.pay').click();
+    await page.waitForURL(`${world.backEnd.url}/citizen/`);
+    await page.locator('#bookings li', { hasText: 'Confirmada' }).waitFor();
+    expect((await api(`/appointments/${booking.id}`)).body.status).toBe('booked');
+    let confirmation: string | undefined;
+    for (let i = 0; i < 100 && !confirmation?.includes(booking.code); i++) {
+      confirmation = ((await api('/outbox')).body.items as { to: string; text: string }[]).find(
+        (m) => m.to === phone && m.text.includes(booking.code),
+      )?.text;
+      if (!confirmation) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(confirmation).toContain(booking.code);
+    await page.screenshot({ path: 'test-results/citizen-page-confirmed.png', fullPage: true });
   });
 });

@@ -134,6 +134,18 @@ export function mountAppointments(deps: {
           'aria-label': `${w.cancelAppointment} ${b.code}`,
         });
         cancel.addEventListener('click', () => void cancelBooking(b));
+        // A held booking of a procedure with documents or a fee: what it waits for, reviewed here.
+        const waiting =
+          b.status === 'held' && b.ticket
+            ? h(
+                'details',
+                { class: 'requirements' },
+                h('summary', { text: fill(w.requirements, { code: b.code }) }),
+              )
+            : undefined;
+        waiting?.addEventListener('toggle', () => {
+          if ((waiting as HTMLDetailsElement).open) void showRequirements(b, waiting);
+        });
         return h(
           'li',
           { 'data-booking': b.id },
@@ -143,6 +155,7 @@ export function mountAppointments(deps: {
           active && b.status !== 'held' ? change : undefined,
           active ? ' ' : undefined,
           active ? cancel : undefined,
+          waiting,
         );
       }),
       w.noAppointments,
@@ -155,6 +168,95 @@ export function mountAppointments(deps: {
     $<HTMLSelectElement>('#book-topic').disabled = !!moving;
     $<HTMLSelectElement>('#book-office').disabled = !!moving;
     $<HTMLSelectElement>('#book-notify').disabled = !!moving;
+  }
+
+  interface Requirements {
+    documents: { kind: string; name: string; status: string; reason?: string; link?: string }[];
+    fee?: { amount: number; currency: string; status: string };
+  }
+
+  /** A held booking's documents (each read by its link, accepted or rejected with a reason) and fee. */
+  async function showRequirements(b: BookingView, box: HTMLElement) {
+    const w = deps.words();
+    const answer = await api<Requirements>(`/appointments/${encodeURIComponent(b.id)}/requirements`);
+    if (answer.status !== 200) return failed(answer);
+    const r = answer.body;
+    const money = (amount: number, currency: string) =>
+      new Intl.NumberFormat(deps.language() === 'es' ? 'es-PA' : 'en-US', {
+        style: 'currency',
+        currency,
+      }).format(amount / 100);
+    const items = r.documents.map((d) => {
+      const li = h('li', { 'data-document': d.kind }, `${d.name}: ${w.docStatuses[d.status] ?? d.status}`);
+      if (d.reason) li.append(` (${d.reason})`);
+      if (d.link)
+        li.append(
+          ' ',
+          h('a', {
+            href: d.link,
+            target: '_blank',
+            rel: 'noopener',
+            text: fill(w.viewDocument, { name: d.name }),
+          }),
+        );
+      if (d.status === 'in-review') {
+        const reasonId = `reject-${b.id}-${d.kind}`;
+        const reason = h('input', { id: reasonId, maxlength: '300', autocomplete: 'off' });
+        const accept = h('button', { type: 'button', text: fill(w.acceptDocument, { name: d.name }) });
+        const reject = h('button', { type: 'button', text: fill(w.rejectDocument, { name: d.name }) });
+        accept.addEventListener('click', () => void review(b, box, d, 'accept'));
+        reject.addEventListener('click', () => void review(b, box, d, 'reject', reason.value));
+        li.append(
+          ' ',
+          accept,
+          h('label', { for: reasonId, text: fill(w.rejectReason, { name: d.name }) }),
+          reason,
+          reject,
+        );
+      }
+      return li;
+    });
+    box.querySelector('.requirements-body')?.remove();
+    box.append(
+      h(
+        'div',
+        { class: 'requirements-body' },
+        h('ul', {}, ...items),
+        r.fee
+          ? h('p', {
+              text: fill(w.feeLine, {
+                amount: money(r.fee.amount, r.fee.currency),
+                status: w.feeStatuses[r.fee.status] ?? r.fee.status,
+              }),
+            })
+          : undefined,
+      ),
+    );
+  }
+
+  async function review(
+    b: BookingView,
+    box: HTMLElement,
+    d: { kind: string; name: string },
+    decision: 'accept' | 'reject',
+    reason?: string,
+  ) {
+    deps.alertBox(undefined);
+    const answer = await api<Requirements & { status: string }>(
+      `/appointments/${encodeURIComponent(b.id)}/documents/${encodeURIComponent(d.kind)}/review`,
+      { method: 'POST', body: JSON.stringify({ decision, ...(reason ? { reason } : {}) }) },
+    );
+    if (answer.status !== 200) return failed(answer);
+    const w = deps.words();
+    deps.say(
+      fill(w.reviewed, {
+        name: d.name,
+        status: w.docStatuses[decision === 'accept' ? 'accepted' : 'rejected']!,
+      }),
+    );
+    // The last requirement met confirms the booking: the list shows it so.
+    if (answer.body.status !== 'held') return load();
+    await showRequirements(b, box);
   }
 
   function startMove(b: BookingView) {

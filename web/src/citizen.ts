@@ -21,6 +21,18 @@ interface BookingView {
   start: string;
   words: { what: string; office: string; address: string; when: string; code: string; bring: string };
 }
+/** What a held booking waits for (its documents, its fee). */
+interface Requirements {
+  dueBy?: string;
+  documents: { kind: string; name: string; status: string; reason?: string }[];
+  fee?: { concept: string; amount: number; currency: string; status: string; payUrl?: string };
+}
+interface UploadOffer {
+  method: 'POST' | 'PUT';
+  url: string;
+  fields: Record<string, string>;
+  maxBytes: number;
+}
 interface Me {
   phone: string;
   name: string | null;
@@ -51,6 +63,8 @@ let words: CitizenWords = CITIZEN_TEXT[language];
 let api = '/api';
 let me: Me | undefined;
 let procedures: Procedure[] = [];
+/** The requirements of each held booking, by its id. */
+let waiting = new Map<string, Requirements>();
 let timeZone: string | undefined;
 /** The booking whose time is being changed, if one is. */
 let moving: BookingView | undefined;
@@ -239,6 +253,7 @@ function drawBookings(bookings: BookingView[]) {
       h('p', {}, h('strong', { text: words.statuses[b.status] ?? b.status })),
       b.active ? h('p', { text: fill(words.bookingCode, { code: b.code }) }) : undefined,
       b.active && b.words.bring ? h('p', { text: fill(words.bring, { bring: b.words.bring }) }) : undefined,
+      waiting.has(b.id) ? drawRequirements(b, waiting.get(b.id)!) : undefined,
       b.active
         ? h(
             'div',
@@ -252,6 +267,108 @@ function drawBookings(bookings: BookingView[]) {
   $('#bookings').replaceChildren(
     ...(items.length ? items : [h('li', { class: 'empty', text: words.noBookings })]),
   );
+}
+
+const money = (amount: number, currency: string) =>
+  new Intl.NumberFormat(language === 'es' ? 'es-PA' : 'en-US', { style: 'currency', currency }).format(
+    amount / 100,
+  );
+
+/** A held booking's documents (each sent from here) and fee (paid on the gateway's page). */
+function drawRequirements(b: BookingView, r: Requirements): HTMLElement {
+  const list = h(
+    'ul',
+    { class: 'documents' },
+    ...r.documents.map((d) => {
+      const item = h(
+        'li',
+        {},
+        h('strong', { text: `${d.name}: ` }),
+        words.docStatus[d.status] ?? d.status,
+        d.reason
+          ? h('p', { class: 'reason', text: fill(words.rejectedBecause, { reason: d.reason }) })
+          : undefined,
+      );
+      if (d.status === 'awaiting-upload' || d.status === 'rejected') {
+        const id = `file-${b.id}-${d.kind}`;
+        const input = h('input', {
+          id,
+          type: 'file',
+          accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png',
+        });
+        const button = h('button', { type: 'button', text: fill(words.send, { name: d.name }) });
+        button.addEventListener('click', () => void upload(b, d, input));
+        item.append(h('label', { for: id, text: fill(words.chooseFile, { name: d.name }) }), input, button);
+      }
+      return item;
+    }),
+  );
+  const fee = r.fee;
+  return h(
+    'div',
+    { class: 'requirements' },
+    h('p', {}, h('strong', { text: words.pending })),
+    r.dueBy ? h('p', { text: fill(words.pendingHelp, { due: slotTime(r.dueBy) }) }) : undefined,
+    r.documents.length ? h('h4', { text: words.documents }) : undefined,
+    r.documents.length ? list : undefined,
+    fee
+      ? h(
+          'p',
+          {},
+          fill(words.fee, { concept: fee.concept, amount: money(fee.amount, fee.currency) }),
+          ' — ',
+          words.feeStatus[fee.status] ?? fee.status,
+        )
+      : undefined,
+    fee?.payUrl
+      ? h('a', {
+          class: 'button',
+          href: fee.payUrl,
+          text: fill(words.pay, { amount: money(fee.amount, fee.currency) }),
+        })
+      : undefined,
+  );
+}
+
+/** Sends one document: an upload address from the API, the file to it, then the API checks its bytes. */
+async function upload(b: BookingView, d: { kind: string; name: string }, input: HTMLInputElement) {
+  const file = input.files?.[0];
+  if (!file) {
+    $('#error').textContent = words.noFile;
+    input.focus();
+    return;
+  }
+  if (file.size > 5 * 1024 * 1024) {
+    $('#error').textContent = words.fileTooLarge;
+    input.focus();
+    return;
+  }
+  say(fill(words.sendingFile, { name: d.name }));
+  try {
+    const base = `/citizen/bookings/${encodeURIComponent(b.id)}/documents/${encodeURIComponent(d.kind)}`;
+    const { upload: offer } = await call<{ upload: UploadOffer }>('POST', base, {
+      contentType: ['application/pdf', 'image/jpeg', 'image/png'].includes(file.type)
+        ? file.type
+        : 'application/pdf',
+    });
+    let sent: Response;
+    if (offer.method === 'PUT')
+      sent = await fetch(offer.url, { method: 'PUT', headers: offer.fields, body: file });
+    else {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(offer.fields)) form.append(name, value);
+      form.append('file', file);
+      sent = await fetch(offer.url, { method: 'POST', body: form });
+    }
+    if (!sent.ok) throw new ApiError(sent.status, { code: sent.status === 413 ? 'TOO_LARGE' : 'network' });
+    await call('POST', `${base}/sent`, {});
+    await loadHome();
+    say(fill(words.fileSent, { name: d.name }));
+  } catch (error) {
+    if (error instanceof ApiError && error.problem.code === 'TOO_LARGE')
+      $('#error').textContent = words.fileTooLarge;
+    else sayProblem(error);
+  }
 }
 
 function action(text: string, label: string, onClick: () => void) {
@@ -301,6 +418,22 @@ async function loadHome() {
   ]);
   me = mine;
   procedures = catalogue.procedures;
+  // What each held booking still waits for.
+  const held = me.bookings.filter((b) => b.status === 'held');
+  waiting = new Map(
+    await Promise.all(
+      held.map(
+        async (b) =>
+          [
+            b.id,
+            await call<Requirements>(
+              'GET',
+              `/citizen/bookings/${encodeURIComponent(b.id)}/requirements?lang=${language}`,
+            ),
+          ] as const,
+      ),
+    ),
+  );
   timeZone = catalogue.timeZone ?? undefined;
   $('#sign-in').hidden = true;
   $('#home').hidden = false;

@@ -16,8 +16,10 @@ import {
 import { eligibilityFor, requireEligible, type EligibilityCheck } from '../../domain/eligibility';
 import { fileArrived, offerUpload, type FileStore } from '../../domain/documents';
 import { recordGatewayEvent } from '../../domain/payments';
+import { hasRequirements } from '../../domain/catalogue';
 import { citizenForIdentity, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
 import {
+  REQUIREMENTS_DUE_HOURS,
   feeOf,
   holdUntilFor,
   requirementsOf,
@@ -232,9 +234,18 @@ export function citizenRoutes(deps: {
         if (!topic) throw new ValidationError('topic', 'is required');
         if (from !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(from))
           throw new ValidationError('from', 'must be a date "YYYY-MM-DD"');
-        return {
-          slots: await book().freeSlots(office, topic, { days: 14, limit: 40, ...(from ? { from } : {}) }),
-        };
+        // A procedure with documents or a fee is booked a day ahead at least: only times it can still be.
+        const entry = deps.catalogue.get(topic);
+        const now = deps.access.clock.now();
+        const earliest =
+          entry && hasRequirements(entry) ? now.getTime() + (REQUIREMENTS_DUE_HOURS + 1) * 3_600_000 : 0;
+        const first = earliest ? book().schedule.localDate(new Date(earliest)) : undefined;
+        const slots = await book().freeSlots(office, topic, {
+          days: 14,
+          limit: 40,
+          ...(from || first ? { from: from && (!first || from > first) ? from : first! } : {}),
+        });
+        return { slots: slots.filter((s) => Date.parse(s.start) >= earliest) };
       },
     },
     {
