@@ -28,6 +28,7 @@ export async function startFakeAgency(
   options: { slowMs?: number; otherwise?: AgencyScript[string] } = {},
 ) {
   const requests = new Map<string, number>();
+  const answers = new Map(Object.entries(script));
   const pending = new Set<NodeJS.Timeout>();
   const server = createServer(async (req, res) => {
     const { document = '' } = await bodyOf(req);
@@ -37,7 +38,7 @@ export async function startFakeAgency(
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(body);
     };
-    switch (script[document] ?? options.otherwise ?? 'no') {
+    switch (answers.get(document) ?? options.otherwise ?? 'no') {
       case 'yes':
         return answer(200, JSON.stringify({ eligible: true }));
       case 'no':
@@ -63,6 +64,8 @@ export async function startFakeAgency(
     url: `http://127.0.0.1:${port}/`,
     /** Requests received for a document. */
     requests: (document: string) => requests.get(document) ?? 0,
+    /** From now on, answers so for a document. */
+    answer: (document: string, outcome: AgencyScript[string]) => void answers.set(document, outcome),
     stop: () =>
       new Promise<void>((resolve) => {
         pending.forEach(clearTimeout);

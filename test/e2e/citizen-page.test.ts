@@ -240,4 +240,30 @@ describe("the citizen's own page in Chromium, on a phone", () => {
     expect(confirmation).toContain(booking.code);
     await page.screenshot({ path: 'test-results/citizen-page-confirmed.png', fullPage: true });
   });
+
+  it('books nothing on a guess when the agency does not answer: “will be verified”, said in the citizen’s words', async () => {
+    const phone = '+50765009004';
+    const made = await api('/citizens', 'POST', {
+      givenNames: 'Inés',
+      surnames: 'Agencia Lenta',
+      phone,
+      document: { type: 'CEDULA', number: '8-765-4000' },
+    });
+    world.backEnd.agency.answer('CEDULA#87654000', 'slow');
+    const page = await world.page('es-PA', PHONE);
+    await page.goto(`${world.backEnd.url}/citizen/`);
+    await askCode(page, phone);
+    await page.fill('#code', await codeFor(phone));
+    await page.press('#code', 'Enter');
+    await page.locator('#home:not([hidden])').waitFor();
+    await page.selectOption('#procedure', 'new-plate');
+    await page.click('#slots-form button[type="submit"]');
+    await page.locator('#slots input').first().waitFor();
+    await page.click('#book-form button[type="submit"]');
+    await page.locator('#error', { hasText: 'no pudimos comprobar sus datos con la entidad' }).waitFor();
+    expect(await page.textContent('#error')).toBe(
+      'No se reservó la cita: no pudimos comprobar sus datos con la entidad ahora. Se verificará; inténtelo de nuevo en unos minutos.',
+    );
+    expect((await api(`/citizens/${made.body.citizen.id}/appointments`)).body.appointments).toEqual([]);
+  });
 });
