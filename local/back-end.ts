@@ -18,6 +18,7 @@ import type { LogLevel } from '../shared/runtime/logger';
 import { createRuntime } from '../shared/runtime/runtime';
 import { makeApiHandler } from '../lambdas/api/function';
 import { makeCitizenApiHandler } from '../lambdas/citizen-api/function';
+import { makePaymentReconcileHandler } from '../lambdas/payment-reconcile/function';
 import { makeCaseEventsHandler } from '../lambdas/case-events/function';
 import { makeCaseNotifierHandler } from '../lambdas/case-notifier/function';
 import { makeAppointmentTasksHandler } from '../lambdas/appointment-tasks/function';
@@ -349,10 +350,11 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       ...(options.functionsAt ? { now: options.functionsAt } : {}),
     });
     closers.push(() => gateway.stop());
+    const checkout = new HostedCheckoutGateway({ endpoint: gateway.url, apiKey });
     const handlers = localFunctions(local, {
       agencyEndpoint: agency.url,
       files: uploads.files,
-      gateway: new HostedCheckoutGateway({ endpoint: gateway.url, apiKey }),
+      gateway: checkout,
       webhookSecret,
       returnUrl: () => `${url}/citizen/`,
       config,
@@ -361,6 +363,22 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       ...(options.functionsAt ? { clock: options.functionsAt } : {}),
     });
     closers.push(() => handlers.close());
+    // The fees' reconciliation, nightly in AWS: here every 10 minutes, so a lost webhook is caught up while
+    // the demo runs.
+    const reconcile = makePaymentReconcileHandler(
+      createRuntime({
+        service: 'payment-reconcile',
+        config,
+        doc,
+        settings: { citizensTable: names.citizens, casesTable: names.cases, queueDepartments: [] },
+        logLevel: options.logLevel ?? 'WARN',
+        ...(options.functionsAt ? { clock: { now: options.functionsAt } } : {}),
+      }),
+      { gateway: checkout, files: uploads.files },
+    );
+    const reconciling = setInterval(() => void reconcile().catch(() => undefined), 10 * 60_000);
+    reconciling.unref();
+    closers.push(() => clearInterval(reconciling));
 
     const reader = new DynamoMetricsStore(doc, names.metrics, { queues: localQueues(config.deployment) });
     const live = liveEvents({ reader, clock: { now: () => new Date() } });
@@ -508,6 +526,8 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
       phone,
       agency,
       gateway,
+      /** Runs the fees' reconciliation now. */
+      reconcile,
       async stop() {
         for (const close of closers.reverse()) await close();
         kinesisClient.destroy();

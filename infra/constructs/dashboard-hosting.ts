@@ -24,14 +24,21 @@ const INDEX_REWRITE = `function handler(event) {
   return request;
 }`;
 
-/** The pages' policy in AWS: the API (API Gateway) and the hosted sign-in (Cognito) of the region. */
+/**
+ * The pages' policy in AWS: the API (API Gateway) and the hosted sign-in (Cognito) of the region, and the
+ * region's S3 endpoints, where the citizen's page sends documents by presigned POST.
+ */
 export const DASHBOARD_CSP = (
   region: string,
   frameAncestors: readonly string[] = [],
   frameSources: readonly string[] = [],
 ) =>
   pageCsp(
-    [`https://*.execute-api.${region}.amazonaws.com`, `https://*.auth.${region}.amazoncognito.com`],
+    [
+      `https://*.execute-api.${region}.amazonaws.com`,
+      `https://*.auth.${region}.amazoncognito.com`,
+      `https://*.s3.${region}.amazonaws.com`,
+    ],
     frameAncestors,
     frameSources,
   );

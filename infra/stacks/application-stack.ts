@@ -1,5 +1,6 @@
 import type { Deployment } from '../../shared/domain/deployment';
 import {
+  CfnElement,
   CfnOutput,
   Duration,
   Stack,
@@ -28,6 +29,7 @@ import { AgentWorkspaceApp } from '../constructs/agent-workspace';
 import { DashboardHosting } from '../constructs/dashboard-hosting';
 import { StaffIdentity } from '../constructs/identity';
 import { StaffApi } from '../constructs/staff-api';
+import { CitizenUploads } from '../constructs/uploads';
 
 /** Every route of the staff API; each is behind the JWT authorizer, and the function checks the role. */
 export const API_ROUTES: readonly ['GET' | 'POST', string][] = [
@@ -293,7 +295,7 @@ export class ApplicationStack extends Stack {
           bind: () => ({ authorizerId: this.api.authorizer.authorizerId, authorizationType: 'JWT' }),
         },
       });
-    this.citizenApi = this.citizenApiOn(props);
+    this.citizenApi = this.citizenApiOn(props, origin);
     if (props.config.deployment.appointments) {
       const tasks = new BundledFunction(this, 'appointment-tasks', {
         name: 'appointment-tasks',
@@ -419,8 +421,13 @@ export class ApplicationStack extends Stack {
    * The citizens' API: its own function and role (never the staff API's), its routes public at the gateway
    * and throttled, the sign-in routes tighter; the codes sent through the contact center's outbound flow.
    */
-  private citizenApiOn(props: ApplicationStackProps): BundledFunction {
+  private citizenApiOn(props: ApplicationStackProps, origin: string): BundledFunction {
     const { codeSender, instanceArn } = props;
+    const uploads = new CitizenUploads(this, 'Uploads', {
+      keepDays: props.config.deployment.retention.document.days,
+      accessLogs: this.dashboard.accessLogs,
+      origin,
+    }).bucket;
     const sources = props.config.deployment.messaging ?? {};
     const fn = new BundledFunction(this, 'citizen-api', {
       name: 'citizen-api',
@@ -429,6 +436,8 @@ export class ApplicationStack extends Stack {
       environment: {
         [ENV.CASES_TABLE]: props.casesTable.tableName,
         [ENV.CITIZENS_TABLE]: props.citizensTable.tableName,
+        [ENV.UPLOADS_BUCKET]: uploads.bucketName,
+        [ENV.CITIZEN_PAGE_URL]: `${origin}/citizen/`,
         ...(codeSender && instanceArn
           ? {
               [ENV.CONNECT_INSTANCE_ID]: arnPart(instanceArn, 1),
@@ -448,17 +457,37 @@ export class ApplicationStack extends Stack {
       fn.role.addManagedPolicy(
         iam.ManagedPolicy.fromManagedPolicyArn(this, 'CodeSender', codeSender.policyArn),
       );
-    // The citizen's cases and bookings by the citizen index; the free places of the slots; bookings written
-    // and moved in transactions.
+    // The citizen's cases and bookings by the citizen index; the free places of the slots; bookings, a case
+    // opened for a booking's documents and fee, and its confirmation written in transactions; a case's
+    // documents (their partition) and its payment request.
     grantTable(
       fn,
       props.casesTable,
-      ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
       [INDEXES.byCitizen.name],
     );
     // The phone's record (a new number gets a provisional one), the sign-in's counts, codes, locks and
     // sessions, each message's text for the outbound flow.
     grantTable(fn, props.citizensTable, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
+    // Its documents: the uploads it presigns (put), the first bytes it checks (get), the files it refuses or
+    // replaces (delete), under the one prefix its keys use.
+    fn.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+        resources: [uploads.arnForObjects('uploads/*')],
+      }),
+    );
+    // Staff read the files through presigned GETs the staff API signs.
+    this.apiFunction.fn.addEnvironment(ENV.UPLOADS_BUCKET, uploads.bucketName);
+    this.apiFunction.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [uploads.arnForObjects('uploads/*')] }),
+    );
+    for (const role of [fn.role, this.apiFunction.role])
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(uploads.node.defaultChild as CfnElement)}.Arn>/uploads/*]`,
+        reason:
+          'A document file is named only when it is uploaded; the statement is limited to the uploads prefix of the uploads bucket.',
+      });
     const integration = new HttpLambdaIntegration('CitizenApi', fn.fn);
     for (const [method, path] of CITIZEN_ROUTES) {
       const route = new apigw.HttpRoute(this, `citizen-${method}${path.replace(/[/{}]/g, '-')}`, {

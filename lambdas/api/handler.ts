@@ -1,3 +1,5 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3Uploads } from '../../shared/adapters/s3/uploads';
 import { AgencyChecks } from '../../shared/adapters/agency/agency-checks';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ConnectClient } from '@aws-sdk/client-connect';
@@ -21,6 +23,8 @@ export const handler = makeApiHandler(runtime, {
     : new FileStaffStore(need(settings, 'staffFile')),
   // Other agencies' checks, each at its configured address.
   eligibility: new AgencyChecks(runtime.config.deployment.agencyChecks),
+  // The citizens' documents, read by staff through presigned links.
+  ...(settings.uploadsBucket ? { files: new S3Uploads(new S3Client({}), settings.uploadsBucket) } : {}),
   // An erasure asks Connect to delete its contacts' data; without an instance (locally), it is recorded.
   ...(settings.connectInstanceId
     ? { contactData: new ConnectContactDataEraser(new ConnectClient({}), settings.connectInstanceId) }

@@ -1,5 +1,7 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3Uploads } from '../../shared/adapters/s3/uploads';
 import { AgencyChecks } from '../../shared/adapters/agency/agency-checks';
-import { loadRuntime } from '../../shared/runtime/runtime';
+import { loadRuntime, need } from '../../shared/runtime/runtime';
 import { messageSenderOf } from '../../shared/runtime/message-sender';
 import { makeCitizenApiHandler } from './function';
 
@@ -8,4 +10,5 @@ const runtime = loadRuntime(process.env, { service: 'citizen-api', dir: __dirnam
 export const handler = makeCitizenApiHandler(runtime, {
   sender: messageSenderOf(runtime),
   eligibility: new AgencyChecks(runtime.config.deployment.agencyChecks),
+  files: new S3Uploads(new S3Client({}), need(runtime.settings, 'uploadsBucket')),
 });

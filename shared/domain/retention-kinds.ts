@@ -23,7 +23,7 @@ export const RETENTION_BY: Readonly<Record<RetentionKind, 'ttl' | 'sweep' | 'lif
   auditEvent: 'sweep',
   message: 'ttl',
   appointment: 'ttl',
-  document: 'sweep',
+  document: 'ttl',
   exportFile: 'lifecycle',
   metricsDetail: 'ttl',
   metricsAggregate: 'ttl',

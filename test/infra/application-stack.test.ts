@@ -148,6 +148,44 @@ describe('application stack', () => {
     expect(Object.fromEntries(reserved)).toMatchObject({ citizenapi: 20 });
   });
 
+  it("keeps the citizens' documents in a private, encrypted, TLS-only bucket that ends them with their term, written by the citizens' API and read by the staff API", () => {
+    const config = compileConfig('config/city-hall');
+    const buckets = Object.entries(template.findResources('AWS::S3::Bucket')).filter(([id]) =>
+      id.startsWith('Uploads'),
+    );
+    expect(buckets).toHaveLength(1);
+    const [id, bucket] = buckets[0]!;
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LoggingConfiguration: { LogFilePrefix: 'uploads/' },
+      CorsConfiguration: { CorsRules: [expect.objectContaining({ AllowedMethods: ['POST'] })] },
+    });
+    expect(bucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(
+      config.deployment.retention.document.days,
+    );
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find((p) =>
+      JSON.stringify(p.Properties.Bucket).includes(id),
+    )!;
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('aws:SecureTransport');
+    const s3Actions = (role: string) =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${role}`))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((st: { Resource: unknown }) => JSON.stringify(st.Resource).includes(id))
+        .flatMap((st: { Action: string | string[] }) => [st.Action].flat())
+        .sort();
+    expect(s3Actions('citizenapiRole')).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+    expect(s3Actions('apiRole')).toEqual(['s3:GetObject']);
+  });
+
   it('publishes the dashboard and the agent panel each under its folder with its config resolved at deploy time, and a hosted sign-in', () => {
     const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
     expect(
@@ -479,7 +517,7 @@ describe('application stack', () => {
       const id = Object.keys(functions).find((key) => key.startsWith(prefix))!;
       const role = functions[id]!.Properties.Role['Fn::GetAtt'][0] as string;
       return Object.values(template.findResources('AWS::IAM::Policy'))
-        .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${role}`))
         .flatMap(
           (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
         )

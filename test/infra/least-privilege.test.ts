@@ -23,6 +23,16 @@ import { makeRetentionSweepHandler } from '../../lambdas/retention-sweep/functio
 import { makeConnectCallbacksHandler } from '../../lambdas/connect-callbacks/function';
 import { makeSurgeRuleHandler } from '../../lambdas/surge-rule/function';
 import { makeCitizenApiHandler } from '../../lambdas/citizen-api/function';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localUploads } from '../../local/uploads';
+import { startFakeAgency } from '../../local/fake-agency';
+import { startFakeGateway } from '../../local/fake-gateway';
+import { AgencyChecks } from '../../shared/adapters/agency/agency-checks';
+import { HostedCheckoutGateway } from '../../shared/adapters/payments/hosted-checkout';
+import { signPayload } from '../../shared/adapters/payments/webhook-signature';
 import { RecordedCallbackContacts } from '../../shared/adapters/connect/callback-contacts';
 import { contactRecord } from '../../local/simulator/connect-records';
 import { apiCaller, transition } from '../support/api';
@@ -79,7 +89,11 @@ function grantedByTemplate(): Grants {
 const config = loadConfig('config/city-hall');
 const used = new Map<string, Set<string>>();
 const clients: { destroy(): void }[] = [];
-afterAll(() => clients.forEach((c) => c.destroy()));
+const stoppers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  clients.forEach((c) => c.destroy());
+  for (const stop of stoppers) await stop();
+});
 const quiet = () =>
   [process.stdout, process.stderr].map((s) => jest.spyOn(s, 'write').mockImplementation(() => true));
 
@@ -146,8 +160,33 @@ beforeAll(async () => {
       ],
     }),
   );
+  // The documents' files on this machine, the agency and the payment gateway: real local servers.
+  let uploadsBase = '';
+  const uploads = localUploads(mkdtempSync(join(tmpdir(), 'least-privilege-uploads-')), () => uploadsBase);
+  const uploadServer = createServer(
+    (req, res) => void uploads.handle(req, res, new URL(req.url ?? '/', 'http://x')),
+  );
+  await new Promise<void>((resolve) => uploadServer.listen(0, '127.0.0.1', resolve));
+  uploadsBase = `http://127.0.0.1:${(uploadServer.address() as { port: number }).port}`;
+  const agency = await startFakeAgency({}, { otherwise: 'yes' });
+  const gateway = await startFakeGateway({
+    apiKey: 'k',
+    webhookSecret: 'w',
+    webhookUrl: () => 'http://127.0.0.1:9',
+  });
+  gateway.deliver(false);
+  stoppers.push(
+    () => new Promise<void>((resolve) => uploadServer.close(() => resolve())),
+    agency.stop,
+    gateway.stop,
+  );
+  const eligibility = new AgencyChecks(config.deployment.agencyChecks, { endpoint: agency.url });
   const api = apiCaller(
-    makeApiHandler(runtime('api'), { staff: demoPasswords(loadUsers('config/city-hall')).store }),
+    makeApiHandler(runtime('api'), {
+      staff: demoPasswords(loadUsers('config/city-hall')).store,
+      eligibility,
+      files: uploads.files,
+    }),
   );
   const files = new Map<string, string>();
   const exchange = {
@@ -420,13 +459,23 @@ beforeAll(async () => {
         new DynamoMessageTexts(citizenRuntime.doc, names.citizens),
         { instanceId: 'inst-1', flowId: 'flow-out', sources: { SMS: 'arn:sms' } },
       ),
+      eligibility,
+      files: uploads.files,
+      gateway: new HostedCheckoutGateway({ endpoint: gateway.url, apiKey: 'k' }),
+      webhookSecret: 'w',
     });
-    const citizenCall = async (path: string, method = 'GET', body?: unknown, token?: string) => {
+    const citizenCall = async (
+      path: string,
+      method = 'GET',
+      body?: unknown,
+      token?: string,
+      headers: Record<string, string> = {},
+    ) => {
       const response = (await citizenApi({
         rawPath: path,
         queryStringParameters: {},
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
         requestContext: { http: { method, sourceIp: '198.51.100.1' } },
       })) as { statusCode: number; body: string };
       return { status: response.statusCode, body: JSON.parse(response.body) };
@@ -486,6 +535,83 @@ beforeAll(async () => {
         code: lockedOut === '000000' ? '111111' : '000000',
       });
     expect((await askCode('+50761110010')).status).toBe(429);
+    // A new plate: the agency's yes, the booking held on a case the page opens, both documents sent and
+    // accepted by an agent (read by their links), the fee's checkout and its signed payment: confirmed.
+    const plateOwner = '+50761110011';
+    await api('/citizens', '[agent]', {
+      method: 'POST',
+      body: {
+        givenNames: 'Placa',
+        surnames: 'Nueva',
+        phone: plateOwner,
+        document: { type: 'CEDULA', number: '8-111-1' },
+      },
+    });
+    await askCode(plateOwner);
+    const plateToken = (
+      await citizenCall('/citizen/session', 'POST', { phone: plateOwner, code: await sentCode() })
+    ).body.token as string;
+    const plateSlots = JSON.parse(
+      (
+        (await citizenApi({
+          rawPath: '/citizen/slots',
+          queryStringParameters: { office: 'plate-centre', topic: 'new-plate' },
+          headers: { authorization: `Bearer ${plateToken}` },
+          requestContext: { http: { method: 'GET', sourceIp: '198.51.100.1' } },
+        })) as { body: string }
+      ).body,
+    ).slots as { start: string }[];
+    const plate = await citizenCall(
+      '/citizen/bookings',
+      'POST',
+      {
+        key: 'least-privilege-plate',
+        officeId: 'plate-centre',
+        topicId: 'new-plate',
+        start: plateSlots[0]!.start,
+      },
+      plateToken,
+    );
+    expect(plate.body.status).toBe('held');
+    const platePath = `/citizen/bookings/${plate.body.id}`;
+    for (const kind of ['id-card', 'vehicle-title']) {
+      const offered = await citizenCall(
+        `${platePath}/documents/${kind}`,
+        'POST',
+        { contentType: 'application/pdf' },
+        plateToken,
+      );
+      await fetch(offered.body.upload.url, {
+        method: 'PUT',
+        headers: offered.body.upload.fields,
+        body: new TextEncoder().encode('%PDF-1.7\n%%EOF\n'),
+      });
+      expect(
+        (await citizenCall(`${platePath}/documents/${kind}/sent`, 'POST', {}, plateToken)).body.status,
+      ).toBe('in-review');
+      await api(`/appointments/${plate.body.id}/documents/${kind}/review`, '[agent]', {
+        method: 'POST',
+        body: { decision: 'accept' },
+      });
+    }
+    await api(`/appointments/${plate.body.id}/requirements`, '[agent]');
+    const fee = await citizenCall(`${platePath}/requirements`, 'GET', undefined, plateToken);
+    expect(fee.body.fee.status).toBe('SENT');
+    const paidEvent = JSON.stringify({
+      id: 'evt-lp-1',
+      reference: `pay-${plate.body.id}`,
+      type: 'paid',
+      amount: 2500,
+      currency: 'USD',
+      at: TUESDAY_10AM.toISOString(),
+    });
+    const signedAt = Math.floor(TUESDAY_10AM.getTime() / 1000);
+    const hook = await citizenCall('/payments/webhook', 'POST', paidEvent, undefined, {
+      'webhook-timestamp': String(signedAt),
+      'webhook-signature': signPayload('w', signedAt, paidEvent),
+    });
+    expect(hook.body.outcome).toBe('applied');
+    expect((await api(`/appointments/${plate.body.id}`, '[agent]')).body.status).toBe('booked');
     // The back office through the API, then its schedule and bucket: a morning export, an answers file
     // (checked, then applied), and the follow-up of what is overdue.
     expect(
