@@ -86,6 +86,8 @@ async function main(): Promise<void> {
         `  dashboard        ${backEnd.url}/dashboard/   (users in ${options.config}/users.json)`,
         `  agent panel      ${backEnd.url}/agent/   (sign in as an agent, set yourself Available: contacts ring there)`,
         `  be the caller    ${backEnd.url}/caller/   or  npm run call -- --channel whatsapp --interactive`,
+        `  citizen's page   ${backEnd.url}/citizen/   (sign in with a number, e.g. 6000-1234; its code is in the outbox: ${backEnd.url}/api/outbox, as a supervisor)`,
+        `  fake agencies    tax clearance ${backEnd.agency.url.replace(/\/$/, '')} (says yes) · payment gateway ${backEnd.gateway.url} (its own pay page)`,
         `  administration   ${backEnd.url}/admin/   (staff accounts, their audit, the configuration in force)`,
         `  supervision      ${backEnd.url}/supervision/   (overdue and pending cases, reopening, merging duplicates)`,
         `  back office      ${backEnd.url}/backoffice/   (the day's batches, the agency's answers checked and applied)`,

@@ -477,10 +477,13 @@ export class ApplicationStack extends Stack {
         resources: [uploads.arnForObjects('uploads/*')],
       }),
     );
-    // Staff read the files through presigned GETs the staff API signs.
+    // Staff read the files through presigned GETs the staff API signs; an erasure removes a citizen's.
     this.apiFunction.fn.addEnvironment(ENV.UPLOADS_BUCKET, uploads.bucketName);
     this.apiFunction.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [uploads.arnForObjects('uploads/*')] }),
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: [uploads.arnForObjects('uploads/*')],
+      }),
     );
     for (const role of [fn.role, this.apiFunction.role])
       Validations.of(role).acknowledge({

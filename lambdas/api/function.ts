@@ -147,6 +147,7 @@ export function makeApiHandler(
     contactData: ports.contactData ?? new DynamoContactDataLog(doc, tables.cases, clock.now),
     clock,
     newId: runtime.newId,
+    ...(ports.files ? { files: ports.files } : {}),
   });
   const routes = [
     ...metrics,

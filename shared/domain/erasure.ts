@@ -5,6 +5,7 @@ import { requestReference } from './text';
 import { FOLLOW_UP_REQUESTS } from './follow-up';
 import type { Clock } from './ports';
 import { ticketsOf, type PrivacyLog, type SubjectRecord, type SubjectStore } from './subject-access';
+import type { FileStore } from './documents';
 
 /** What an erased free-text field or personal value reads as. */
 export const ERASED = '[erased]';
@@ -40,6 +41,8 @@ const DELETED = new Set<SubjectRecord['kind']>([
   'sent',
   'waiter',
   'rectification',
+  'document',
+  'sign-in',
 ]);
 
 /**
@@ -214,6 +217,8 @@ export async function eraseCitizen(
     holds?: HoldStore;
     /** What is done once the contact center has erased and before the records are (the request resolved). */
     beforeRewrite?: () => Promise<unknown>;
+    /** Where the citizen's documents' files are: each is removed before its record. */
+    files?: Pick<FileStore, 'remove'>;
   },
   citizenId: string,
   actor: Actor,
@@ -233,6 +238,9 @@ export async function eraseCitizen(
     current = (await deps.subjects.collect(citizenId)) ?? records;
   }
   const plan = planErasure(current, { at, reference: ref });
+  // The files first: a run that stops half way still has their records, and the next one removes them.
+  for (const r of current)
+    if (r.kind === 'document' && typeof r.data.key === 'string') await deps.files?.remove(r.data.key);
   await deps.erasure.apply(plan);
   await deps.privacy.record({
     id: deps.newId(),

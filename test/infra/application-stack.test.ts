@@ -183,7 +183,7 @@ describe('application stack', () => {
         .flatMap((st: { Action: string | string[] }) => [st.Action].flat())
         .sort();
     expect(s3Actions('citizenapiRole')).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
-    expect(s3Actions('apiRole')).toEqual(['s3:GetObject']);
+    expect(s3Actions('apiRole')).toEqual(['s3:DeleteObject', 's3:GetObject']);
   });
 
   it('publishes the dashboard and the agent panel each under its folder with its config resolved at deploy time, and a hosted sign-in', () => {

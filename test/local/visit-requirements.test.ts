@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startFakeAgency } from '../../local/fake-agency';
 import { startFakeGateway } from '../../local/fake-gateway';
 import { AgencyChecks } from '../../shared/adapters/agency/agency-checks';
@@ -27,6 +28,7 @@ let api: ApiCall;
 let citizen: ReturnType<typeof citizenApiOn>;
 let payments: DynamoPaymentStore;
 let checkouts: HostedCheckoutGateway;
+let tables: Awaited<ReturnType<typeof freshTables>>;
 beforeAll(async () => {
   agency = await startFakeAgency({}, { otherwise: 'yes' });
   // The gateway's webhooks are held back: the test sends them itself, signed or not, in any order.
@@ -38,7 +40,7 @@ beforeAll(async () => {
   gateway.deliver(false);
   checkouts = new HostedCheckoutGateway({ endpoint: gateway.url, apiKey: 'k' });
   const eligibility = new AgencyChecks(deployment.agencyChecks, { endpoint: agency.url });
-  const tables = await freshTables();
+  tables = await freshTables();
   payments = new DynamoPaymentStore(tables.doc, tables.names.cases, 3650);
   citizen = citizenApiOn(tables, clock, { eligibility, gateway: checkouts, webhookSecret: SECRET });
   // Staff read and review the documents through the same files.
@@ -228,5 +230,44 @@ describe('documents before the visit and the fee by link', () => {
     expect((await reconcilePayments({ store: payments, gateway: checkouts, now: () => now })).applied).toBe(
       0,
     );
+  });
+
+  it("finds a citizen's documents, fee and sign-ins in their subject access, and erases the files with them", async () => {
+    const phone = '+50769994003';
+    const { token, booking } = await bookNewPlate(phone, '8-903-3', 'visit-erase-001');
+    await send(token, booking.id, 'id-card', PDF, 'application/pdf');
+    const citizenId = (await api(`/appointments/${booking.id}`, '[agent]')).body.citizenId as string;
+    const kinds = (records: { kind: string }[]) => new Set(records.map((r) => r.kind));
+    const access = await api(`/citizens/${citizenId}/subject-access`, '[admin]', {
+      method: 'POST',
+      body: { reason: 'Solicitud de acceso 7' },
+    });
+    expect(access.status).toBe(200);
+    const found = kinds(access.body.records);
+    for (const kind of ['document', 'payment', 'sign-in']) expect(found).toContain(kind);
+    const documentRecord = access.body.records.find((r: { kind: string }) => r.kind === 'document');
+    const fileKey = documentRecord.data.key as string;
+    expect(await citizen.uploads.files.peek(fileKey, 4)).toBeDefined();
+    const codesAsked = { pk: `ACCESS#CODEFOR#${phone}`, sk: 'COUNT' };
+    const counted = () =>
+      tables.doc.send(new GetCommand({ TableName: tables.names.citizens, Key: codesAsked }));
+    expect((await counted()).Item).toBeDefined();
+
+    const erased = await api(`/citizens/${citizenId}/erasure`, '[admin]', {
+      method: 'POST',
+      body: { reference: 'ERASE-2026-7' },
+    });
+    expect(erased.status).toBe(200);
+    // The file and its record are gone, and so are the number's sign-in items; the fee's record stays.
+    expect(await citizen.uploads.files.peek(fileKey, 4)).toBeUndefined();
+    expect((await counted()).Item).toBeUndefined();
+    const after = await api(`/citizens/${citizenId}/subject-access`, '[admin]', {
+      method: 'POST',
+      body: { reason: 'Comprobación 7' },
+    });
+    const left = kinds(after.body.records);
+    expect(left.has('document')).toBe(false);
+    expect(left.has('payment')).toBe(true);
+    expect(JSON.stringify(after.body.records)).not.toContain(phone);
   });
 });

@@ -30,6 +30,7 @@ const KINDS: Record<string, readonly (readonly [pk: string, sk: string, kind: Su
     ['VERIFYFAIL#', '', 'verification'],
     ['VERIFIED#', '', 'verification'],
     ['QUOTA#', '', 'message-count'],
+    ['ACCESS', '', 'sign-in'],
   ],
   cases: [
     ['CASE#', 'AUDIT#', 'audit'],
@@ -43,6 +44,8 @@ const KINDS: Record<string, readonly (readonly [pk: string, sk: string, kind: Su
     ['BOOKINGCODE#', '', 'booking-code'],
     ['WAIT#', '', 'waiter'],
     ['RECTIFY#', '', 'rectification'],
+    ['DOCS#', '', 'document'],
+    ['PAYMENT#', '', 'payment'],
     ['OUTBOX', '', 'sent'],
     ['TASKS', '', 'task'],
     ['PRIVACY#', '', 'privacy'],
@@ -131,6 +134,11 @@ export class DynamoSubjectStore implements SubjectStore {
     for (const ticket of tickets)
       (await this.partition(cases, `CASE#${ticket}`)).forEach((i) => add('cases', i));
     bookings.forEach((b) => add('cases', b));
+    // Each case's documents, and each booking's fee.
+    for (const ticket of tickets)
+      (await this.partition(cases, `DOCS#${ticket}`)).forEach((i) => add('cases', i));
+    for (const b of bookings)
+      (await this.partition(cases, `PAYMENT#pay-${String(b.id)}`)).forEach((i) => add('cases', i));
     indexed.filter((i) => String(i.pk).startsWith('WAIT#')).forEach((w) => add('cases', w));
     const caseItems = [...out.values()].filter((r) => r.store === 'cases').map((r) => r.data);
     for (const c of caseItems) {
@@ -215,9 +223,17 @@ export class DynamoSubjectStore implements SubjectStore {
     );
     const notices = [...departments].flatMap((d) => citizenIds.map((id) => batchKeys.rectification(d, id)));
     (await batchGet(this.doc, cases, notices, (i) => i, true)).forEach((i) => add('cases', i));
-    // Per phone: failed verifications and message counts (one item a day each, kept two days).
+    // Per phone: failed verifications and message counts (one item a day each, kept two days),
+    // and the citizen's page's sign-in by the number (codes asked, wrong codes, a code, a lock).
     for (const phone of phones)
-      for (const prefix of ['VERIFYFAIL#', 'QUOTA#'])
+      for (const prefix of [
+        'VERIFYFAIL#',
+        'QUOTA#',
+        'ACCESS#CODEFOR#',
+        'ACCESS#WRONGCODE#',
+        'ACCESSCODE#',
+        'ACCESSLOCK#',
+      ])
         (await this.partition(citizens, `${prefix}${phone}`)).forEach((i) => add('citizens', i));
     // The privacy log of the citizen and the staff reads of their records; what left or would have left
     // (locally) about them.

@@ -1,3 +1,4 @@
+import type { FileStore } from '../../domain/documents';
 import type { Actor } from '../../domain/case';
 import { ValidationError } from '../../domain/errors';
 import type { Clock } from '../../domain/ports';
@@ -59,6 +60,8 @@ export function privacyRoutes(deps: {
   localDate: (at: Date) => string;
   clock: Clock;
   newId: () => string;
+  /** Where the citizens' documents' files are: an erasure removes them. */
+  files?: Pick<FileStore, 'remove'>;
 }): Route[] {
   /** The local date a report is asked for: `?date=YYYY-MM-DD`, today by default. */
   const dateOf = (request: ApiRequest) => {
