@@ -118,6 +118,7 @@ export function makeApiHandler(
         cases: core.cases,
         defaultDocumentType: deployment.defaultDocumentType,
         ...(ports.eligibility ? { eligibility: ports.eligibility } : {}),
+        checkNames: Object.fromEntries(Object.entries(deployment.agencyChecks).map(([k, c]) => [k, c.name])),
         ...(visit ? { visit } : {}),
       })
     : [];

@@ -204,6 +204,12 @@ describe("the citizen's own page in Chromium, on a phone", () => {
       return item;
     };
     let item = await review();
+    // What the Treasury said, shown beside the booking form for the procedure.
+    await agent.selectOption('#book-topic', 'new-plate');
+    await agent.locator('#book-eligibility', { hasText: 'Paz y salvo municipal (Tesorería): sí.' }).waitFor();
+    await item.locator('[data-document="vehicle-title"] input').waitFor();
+    expect(await axeViolations(agent, 'agent panel, documents to review (es)')).toEqual([]);
+    await item.screenshot({ path: 'test-results/agent-documents.png' });
     await item
       .locator('[data-document="vehicle-title"] input')
       .fill('La factura no se lee: envíe una foto nítida');

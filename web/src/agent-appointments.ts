@@ -66,7 +66,31 @@ export function mountAppointments(deps: {
     fillOffices();
   }
 
+  /** What the agencies say of the citizen for the procedure chosen, when it needs a check. */
+  async function showEligibility() {
+    const line = $('#book-eligibility');
+    const citizenId = deps.citizenId();
+    const topic = $<HTMLSelectElement>('#book-topic').value;
+    line.textContent = '';
+    if (!citizenId || !topic) return;
+    const answer = await api<{
+      noDocument?: boolean;
+      checks?: { check: string; name: Record<string, string>; outcome: string; reason?: string }[];
+    }>(`/citizens/${encodeURIComponent(citizenId)}/eligibility?${new URLSearchParams({ topic }).toString()}`);
+    if (answer.status !== 200 || $<HTMLSelectElement>('#book-topic').value !== topic) return;
+    const w = deps.words();
+    line.textContent = (answer.body.checks ?? [])
+      .map((c) =>
+        fill(w.eligibility[answer.body.noDocument ? 'noDocument' : c.outcome] ?? c.outcome, {
+          check: c.name[deps.language()] ?? c.check,
+          reason: c.reason ?? '',
+        }),
+      )
+      .join(' ');
+  }
+
   function fillOffices() {
+    void showEligibility();
     const topic = $<HTMLSelectElement>('#book-topic').value;
     const select = $<HTMLSelectElement>('#book-office');
     const kept = select.value;

@@ -95,8 +95,9 @@ export function appointmentRoutes(deps: {
   citizens: CitizenRepository;
   cases: Pick<CaseRepository, 'byCitizen'>;
   defaultDocumentType: string;
-  /** Other agencies' checks, asked before a booking of a procedure that needs them. */
+  /** Other agencies' checks, asked before a booking of a procedure that needs them; their names, to show. */
   eligibility?: EligibilityCheck;
+  checkNames?: Readonly<Record<string, { readonly es: string; readonly en: string }>>;
   /** What a booking of a procedure with documents or a fee waits for, and where its files are. */
   visit?: VisitDeps & { readonly files: FileStore };
 }): Route[] {
@@ -400,7 +401,14 @@ export function appointmentRoutes(deps: {
       handle: async ({ params, query }) => {
         if (!query.topic) throw new ValidationError('topic', 'is required');
         if (!book.catalogue.get(query.topic)) throw new ValidationError('topic', 'no such procedure');
-        return verdict(await citizenOf(params.id!), query.topic);
+        const seen = await verdict(await citizenOf(params.id!), query.topic);
+        return {
+          ...seen,
+          checks: seen.checks.map((c) => ({
+            ...c,
+            name: deps.checkNames?.[c.check] ?? { es: c.check, en: c.check },
+          })),
+        };
       },
     },
     {
