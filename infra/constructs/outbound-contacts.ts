@@ -62,6 +62,12 @@ export class OutboundContacts extends Construct {
       [ENV.CITIZENS_TABLE]: citizensTable.tableName,
     };
     const sources = config.deployment.messaging ?? {};
+    /** Starting a message: a contact of this instance, through the outbound flow, from the numbers configured. */
+    const sending = [
+      contacts,
+      props.outboundMessageFlowArn,
+      ...[sources.sms, sources.whatsapp].filter((a): a is string => a !== undefined),
+    ];
 
     this.notifier = new BundledFunction(this, 'case-notifier', {
       name: 'case-notifier',
@@ -86,11 +92,7 @@ export class OutboundContacts extends Construct {
     this.notifier.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['connect:StartOutboundChatContact'],
-        resources: [
-          contacts,
-          props.outboundMessageFlowArn,
-          ...[sources.sms, sources.whatsapp].filter((a): a is string => a !== undefined),
-        ],
+        resources: sending,
       }),
     );
     new LoggedMessageAlarm(this, 'NotifierSkippedRecords', {
@@ -123,11 +125,7 @@ export class OutboundContacts extends Construct {
       statements: [
         new iam.PolicyStatement({
           actions: ['connect:StartOutboundChatContact'],
-          resources: [
-            contacts,
-            props.outboundMessageFlowArn,
-            ...[sources.sms, sources.whatsapp].filter((a): a is string => a !== undefined),
-          ],
+          resources: sending,
         }),
       ],
     });

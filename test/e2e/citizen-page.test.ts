@@ -42,6 +42,27 @@ async function askCode(page: Page, phone: string) {
   await page.locator('#code').waitFor();
 }
 
+/** A registered citizen signs in on a phone and asks for a new plate at the first time offered. */
+async function askNewPlate(givenNames: string, surnames: string, phone: string, document: string) {
+  const made = await api('/citizens', 'POST', {
+    givenNames,
+    surnames,
+    phone,
+    document: { type: 'CEDULA', number: document },
+  });
+  const page = await world.page('es-PA', PHONE);
+  await page.goto(`${world.backEnd.url}/citizen/`);
+  await askCode(page, phone);
+  await page.fill('#code', await codeFor(phone));
+  await page.press('#code', 'Enter');
+  await page.locator('#home:not([hidden])').waitFor();
+  await page.selectOption('#procedure', 'new-plate');
+  await page.click('#slots-form button[type="submit"]');
+  await page.locator('#slots input').first().waitFor();
+  await page.click('#book-form button[type="submit"]');
+  return { page, citizenId: made.body.citizen.id as string };
+}
+
 describe("the citizen's own page in Chromium, on a phone", () => {
   it('signs in with a code, shows the answered case, books an appointment that is confirmed by WhatsApp; es and en, no axe violations', async () => {
     const phone = '+50765009001';
@@ -153,26 +174,11 @@ describe("the citizen's own page in Chromium, on a phone", () => {
 
   it('books a new plate that needs a tax clearance, two documents and a fee: a file refused by its bytes, one rejected by an agent and sent again, the fee paid on the gateway, the booking confirmed and told', async () => {
     const phone = '+50765009003';
-    const made = await api('/citizens', 'POST', {
-      givenNames: 'Mateo',
-      surnames: 'Placa Nueva',
-      phone,
-      document: { type: 'CEDULA', number: '8-765-4321' },
-    });
-    const page = await world.page('es-PA', PHONE);
-    await page.goto(`${world.backEnd.url}/citizen/`);
-    await askCode(page, phone);
-    await page.fill('#code', await codeFor(phone));
-    await page.press('#code', 'Enter');
-    await page.locator('#home:not([hidden])').waitFor();
-    await page.selectOption('#procedure', 'new-plate');
-    await page.click('#slots-form button[type="submit"]');
-    await page.locator('#slots input').first().waitFor();
-    await page.click('#book-form button[type="submit"]');
+    const { page, citizenId } = await askNewPlate('Mateo', 'Placa Nueva', phone, '8-765-4321');
     await page.locator('#bookings .requirements').waitFor();
     // The tax office said yes (the fake agency, through the real adapter); the place is held for the rest.
     expect(world.backEnd.agency.requests('CEDULA#87654321')).toBe(1);
-    const [booking] = (await api(`/citizens/${made.body.citizen.id}/appointments`)).body.appointments;
+    const [booking] = (await api(`/citizens/${citizenId}/appointments`)).body.appointments;
     expect(booking).toMatchObject({ status: 'held', slot: { topicId: 'new-plate' } });
     expect(await page.textContent('#bookings .requirements')).toContain('Pendiente: documentos y pago');
 
@@ -249,27 +255,12 @@ describe("the citizen's own page in Chromium, on a phone", () => {
 
   it('books nothing on a guess when the agency does not answer: “will be verified”, said in the citizen’s words', async () => {
     const phone = '+50765009004';
-    const made = await api('/citizens', 'POST', {
-      givenNames: 'Inés',
-      surnames: 'Agencia Lenta',
-      phone,
-      document: { type: 'CEDULA', number: '8-765-4000' },
-    });
     world.backEnd.agency.answer('CEDULA#87654000', 'slow');
-    const page = await world.page('es-PA', PHONE);
-    await page.goto(`${world.backEnd.url}/citizen/`);
-    await askCode(page, phone);
-    await page.fill('#code', await codeFor(phone));
-    await page.press('#code', 'Enter');
-    await page.locator('#home:not([hidden])').waitFor();
-    await page.selectOption('#procedure', 'new-plate');
-    await page.click('#slots-form button[type="submit"]');
-    await page.locator('#slots input').first().waitFor();
-    await page.click('#book-form button[type="submit"]');
+    const { page, citizenId } = await askNewPlate('Inés', 'Agencia Lenta', phone, '8-765-4000');
     await page.locator('#error', { hasText: 'no pudimos comprobar sus datos con la entidad' }).waitFor();
     expect(await page.textContent('#error')).toBe(
       'No se reservó la cita: no pudimos comprobar sus datos con la entidad ahora. Se verificará; inténtelo de nuevo en unos minutos.',
     );
-    expect((await api(`/citizens/${made.body.citizen.id}/appointments`)).body.appointments).toEqual([]);
+    expect((await api(`/citizens/${citizenId}/appointments`)).body.appointments).toEqual([]);
   });
 });

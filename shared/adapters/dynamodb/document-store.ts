@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CaseDocument, DocumentStore } from '../../domain/documents';
 import { ttlOf } from '../../domain/retention';
 import { partitionRecords } from './pagination';
+import { putAtVersion } from './versioned-put';
 
 const keyOf = (ticket: string, kind: string) => ({ pk: `DOCS#${ticket}`, sk: `DOC#${kind}` });
 
@@ -30,26 +30,18 @@ export class DynamoDocumentStore implements DocumentStore {
     ).map(strip);
   }
 
-  async save(document: CaseDocument, readVersion: number | undefined): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keyOf(document.ticket, document.kind),
-            type: 'DOCUMENT',
-            ...document,
-            expiresAt: ttlOf(document.createdAt, this.keepDays),
-          },
-          ConditionExpression: readVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :read',
-          ...(readVersion === undefined ? {} : { ExpressionAttributeValues: { ':read': readVersion } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  save(document: CaseDocument, readVersion: number | undefined): Promise<boolean> {
+    return putAtVersion(
+      this.doc,
+      this.table,
+      {
+        ...keyOf(document.ticket, document.kind),
+        type: 'DOCUMENT',
+        ...document,
+        expiresAt: ttlOf(document.createdAt, this.keepDays),
+      },
+      readVersion,
+    );
   }
 }
 

@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PaymentRequest, PaymentStore } from '../../domain/payments';
 import { ttlOf } from '../../domain/retention';
 import { INDEXES } from './tables';
+import { putAtVersion } from './versioned-put';
 
 const OPEN = new Set(['CREATED', 'SENT', 'FAILED']);
 const OPEN_PARTITION = 'PAYMENTS#OPEN';
@@ -32,30 +32,22 @@ export class DynamoPaymentStore implements PaymentStore {
     return request as unknown as PaymentRequest;
   }
 
-  async save(request: PaymentRequest, readVersion: number | undefined): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `PAYMENT#${request.id}`,
-            sk: 'PAYMENT',
-            type: 'PAYMENT',
-            ...request,
-            ...(OPEN.has(request.status)
-              ? { gsi2pk: OPEN_PARTITION, gsi2sk: `${request.expiresAt}#${request.id}` }
-              : {}),
-            expiresAt: ttlOf(request.createdAt, this.keepDays),
-          },
-          ConditionExpression: readVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :read',
-          ...(readVersion === undefined ? {} : { ExpressionAttributeValues: { ':read': readVersion } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  save(request: PaymentRequest, readVersion: number | undefined): Promise<boolean> {
+    return putAtVersion(
+      this.doc,
+      this.table,
+      {
+        pk: `PAYMENT#${request.id}`,
+        sk: 'PAYMENT',
+        type: 'PAYMENT',
+        ...request,
+        ...(OPEN.has(request.status)
+          ? { gsi2pk: OPEN_PARTITION, gsi2sk: `${request.expiresAt}#${request.id}` }
+          : {}),
+        expiresAt: ttlOf(request.createdAt, this.keepDays),
+      },
+      readVersion,
+    );
   }
 
   async open(limit: number): Promise<PaymentRequest[]> {
