@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { CompiledConfig } from '../../shared/config/load';
-import { ENV } from '../../shared/runtime/env';
+import { ENV, messagingSourcesOf } from '../../shared/runtime/env';
 import { BundledFunction, grantTable } from './bundled-function';
 import { DailySchedule } from './daily-schedule';
 import { LoggedMessageAlarm } from './function-alarms';
@@ -77,10 +77,7 @@ export class OutboundContacts extends Construct {
         ...tables,
         [ENV.CONNECT_INSTANCE_ID]: instanceId,
         [ENV.OUTBOUND_FLOW_ID]: flowId(props.outboundMessageFlowArn),
-        [ENV.MESSAGING_SOURCES]: JSON.stringify({
-          ...(sources.sms ? { SMS: sources.sms } : {}),
-          ...(sources.whatsapp ? { WHATSAPP: sources.whatsapp } : {}),
-        }),
+        [ENV.MESSAGING_SOURCES]: messagingSourcesOf(sources),
       },
       timeout: Duration.seconds(30),
     });

@@ -19,7 +19,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { CompiledConfig } from '../../shared/config/load';
 import { CASES_TABLE, CITIZENS_TABLE, INDEXES } from '../../shared/adapters/dynamodb/tables';
 import { DailySchedule, MinuteSchedule } from '../constructs/daily-schedule';
-import { ENV, queueDepartmentPairs } from '../../shared/runtime/env';
+import { ENV, messagingSourcesOf, queueDepartmentPairs } from '../../shared/runtime/env';
 import { BundledFunction, grantTable } from '../constructs/bundled-function';
 import { LoggedMessageAlarm } from '../constructs/function-alarms';
 import { StreamConsumer } from '../constructs/stream-consumer';
@@ -428,7 +428,6 @@ export class ApplicationStack extends Stack {
       accessLogs: this.dashboard.accessLogs,
       origin,
     }).bucket;
-    const sources = props.config.deployment.messaging ?? {};
     const fn = new BundledFunction(this, 'citizen-api', {
       name: 'citizen-api',
       description: "Citizens' API: sign-in by a code to the phone, their cases and bookings",
@@ -442,10 +441,7 @@ export class ApplicationStack extends Stack {
           ? {
               [ENV.CONNECT_INSTANCE_ID]: arnPart(instanceArn, 1),
               [ENV.OUTBOUND_FLOW_ID]: arnPart(codeSender.flowArn, 3),
-              [ENV.MESSAGING_SOURCES]: JSON.stringify({
-                ...(sources.sms ? { SMS: sources.sms } : {}),
-                ...(sources.whatsapp ? { WHATSAPP: sources.whatsapp } : {}),
-              }),
+              [ENV.MESSAGING_SOURCES]: messagingSourcesOf(props.config.deployment.messaging),
             }
           : {}),
       },

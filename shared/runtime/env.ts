@@ -48,3 +48,10 @@ export function required(env: Env, name: string): string {
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
 }
+
+/** MESSAGING_SOURCES from the deployment's `messaging` numbers, by channel. */
+export const messagingSourcesOf = (messaging: { sms?: string; whatsapp?: string } = {}): string =>
+  JSON.stringify({
+    ...(messaging.sms ? { SMS: messaging.sms } : {}),
+    ...(messaging.whatsapp ? { WHATSAPP: messaging.whatsapp } : {}),
+  });
