@@ -1,5 +1,5 @@
 import { reconcilePayments, type PaymentGateway } from '../../shared/domain/payments';
-import { settleBooking } from '../../shared/domain/visit-requirements';
+import { refundIfEnded, settleBooking } from '../../shared/domain/visit-requirements';
 import type { FileStore } from '../../shared/domain/documents';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 import type { Runtime } from '../../shared/runtime/runtime';
@@ -27,6 +27,7 @@ export function makePaymentReconcileHandler(
       const request = await visit.payments.get(id);
       if (request?.status !== 'PAID' || !request.bookingId) continue;
       if ((await settleBooking(visit, request.bookingId))?.status === 'booked') confirmed++;
+      else await refundIfEnded(visit, request);
     }
     const counts = { asked: report.asked, applied: report.applied, expired: report.expired, confirmed };
     runtime.logger.info('reconciled', counts);

@@ -173,3 +173,30 @@ export async function settleBooking(deps: VisitDeps, bookingId: string): Promise
   if (!(await requirementsOf(deps, booking, booking.language)).ready) return booking;
   return deps.book.confirm(booking.id, { by: 'system', channel: 'system' });
 }
+
+/**
+ * A booking with a fee let go (cancelled, or its hold run out): its payment request is cancelled, so a payment
+ * that still comes is kept as money to give back (`refundDue`), never as a paid booking.
+ */
+export async function dropFee(deps: Pick<VisitDeps, 'payments' | 'now'>, bookingId: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const request = await deps.payments.get(paymentIdOf(bookingId));
+    if (!request || !['CREATED', 'SENT', 'FAILED'].includes(request.status)) return;
+    const version = request.version ?? 1;
+    const cancelled = { ...movePayment(request, 'CANCELLED', deps.now()), version: version + 1 };
+    if (await deps.payments.save(cancelled, version)) return;
+  }
+}
+
+/** A payment for a booking that ended meanwhile (its hold ran out): money taken, to give back. */
+export async function refundIfEnded(
+  deps: Pick<VisitDeps, 'payments' | 'book'>,
+  request: PaymentRequest,
+): Promise<boolean> {
+  if (request.status !== 'PAID' || !request.bookingId || request.refundDue) return false;
+  const booking = await deps.book.store.byId(request.bookingId);
+  if (booking && ['held', 'booked', 'reminded', 'checked-in', 'served'].includes(booking.status))
+    return false;
+  const version = request.version ?? 1;
+  return deps.payments.save({ ...request, refundDue: true, version: version + 1 }, version);
+}

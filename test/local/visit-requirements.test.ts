@@ -232,6 +232,33 @@ describe('documents before the visit and the fee by link', () => {
     );
   });
 
+  it('cancels the fee with its booking: a payment that still comes is money to give back, never a booking', async () => {
+    const { token, booking } = await bookNewPlate('+50769994004', '8-904-4', 'visit-cancel-01');
+    // Waiting for its documents and fee, it keeps its time.
+    const moved = await citizen.call(`/citizen/bookings/${booking.id}/reschedule`, {
+      method: 'POST',
+      token,
+      body: { start: booking.start },
+    });
+    expect(moved.body.field).toBe('start');
+    await citizen.call(`/citizen/bookings/${booking.id}/cancel`, { method: 'POST', token, body: {} });
+    expect((await payments.get(paymentIdOf(booking.id)))!.status).toBe('CANCELLED');
+    const late = {
+      id: 'evt-late-pay',
+      reference: paymentIdOf(booking.id),
+      type: 'paid',
+      amount: 2500,
+      currency: 'USD',
+      at: now.toISOString(),
+    };
+    expect((await webhook(late)).body.outcome).toBe('refund');
+    expect(await payments.get(paymentIdOf(booking.id))).toMatchObject({
+      status: 'CANCELLED',
+      refundDue: true,
+    });
+    expect((await api(`/appointments/${booking.id}`, '[agent]')).body.status).toBe('cancelled');
+  });
+
   it("finds a citizen's documents, fee and sign-ins in their subject access, and erases the files with them", async () => {
     const phone = '+50769994003';
     const { token, booking } = await bookNewPlate(phone, '8-903-3', 'visit-erase-001');

@@ -258,7 +258,10 @@ function drawBookings(bookings: BookingView[]) {
         ? h(
             'div',
             { class: 'actions' },
-            action(words.move, fill(words.moveOf, { what: b.words.what }), () => startMove(b)),
+            // A booking still waiting for its documents and fee keeps its time (cancel and book again).
+            b.status === 'held'
+              ? undefined
+              : action(words.move, fill(words.moveOf, { what: b.words.what }), () => startMove(b)),
             action(words.cancel, fill(words.cancelOf, { what: b.words.what }), () => cancel(b)),
           )
         : undefined,

@@ -5,6 +5,7 @@ import type { Citizen } from '../../domain/citizen';
 import { eligibilityFor, requireEligible, type EligibilityCheck } from '../../domain/eligibility';
 import { FILE_TYPES, reviewDocument, type FileStore } from '../../domain/documents';
 import {
+  dropFee,
   feeOf,
   holdUntilFor,
   requirementsOf,
@@ -244,9 +245,13 @@ export function appointmentRoutes(deps: {
       handle: async (request) => {
         const { reason } = parseInput(reasonBody, jsonOf(request));
         const { id } = actorOf(request);
-        return view(
-          await book.cancel(request.params.id!, { by: id, channel: 'agent', ...(reason ? { reason } : {}) }),
-        );
+        const cancelled = await book.cancel(request.params.id!, {
+          by: id,
+          channel: 'agent',
+          ...(reason ? { reason } : {}),
+        });
+        if (deps.visit) await dropFee(deps.visit, cancelled.id);
+        return view(cancelled);
       },
     },
     {

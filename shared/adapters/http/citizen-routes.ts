@@ -20,7 +20,9 @@ import { hasRequirements } from '../../domain/catalogue';
 import { citizenForIdentity, openCaseOnTopic, type CoreDeps } from '../../domain/use-cases';
 import {
   REQUIREMENTS_DUE_HOURS,
+  dropFee,
   feeOf,
+  refundIfEnded,
   holdUntilFor,
   requirementsOf,
   settleBooking,
@@ -309,6 +311,7 @@ export function citizenRoutes(deps: {
       handle: async (request) => {
         const { s, found } = await ownBooking(request);
         const cancelled = await book().cancel(found.id, { by: 'citizen', channel: 'web' });
+        if (deps.visit) await dropFee(deps.visit, found.id);
         return bookingView(cancelled, languageOf(request, s));
       },
     },
@@ -319,6 +322,12 @@ export function citizenRoutes(deps: {
       handle: async (request) => {
         const { s, found } = await ownBooking(request);
         const { start } = parseInput(moveBody, jsonBody(request));
+        // Its documents and fee are due by its hold's end, which a new time would not move.
+        if (found.status === 'held')
+          throw new ValidationError(
+            'start',
+            'a booking still waiting for its documents and fee is not moved: cancel it and book again',
+          );
         const moved = await book().reschedule(found.id, start, { by: 'citizen', channel: 'web' });
         return bookingView(moved, languageOf(request, s));
       },
@@ -398,8 +407,12 @@ export function citizenRoutes(deps: {
         const event = parseWebhookEvent(body);
         if (!event) throw new ValidationError('body', 'is not a payment event');
         const recorded = await recordGatewayEvent(visit().payments, event);
-        if (recorded?.request.status === 'PAID' && recorded.request.bookingId)
+        if (recorded?.outcome === 'applied' && recorded.request.bookingId) {
           await settleBooking(visit(), recorded.request.bookingId);
+          // Paid for a booking whose hold ran out meanwhile: to give back.
+          const now = await visit().payments.get(recorded.request.id);
+          if (now) await refundIfEnded(visit(), now);
+        }
         return { received: true, outcome: recorded?.outcome ?? 'unknown-payment' };
       },
     },
