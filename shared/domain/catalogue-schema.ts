@@ -70,6 +70,14 @@ export function parseCatalogue(raw: unknown, deployment: Deployment, source = 'c
       throw new ConfigError(source, `entries.${i}.menuKey`, `duplicate key "${e.menuKey}"`);
     if (!departments.has(e.department))
       throw new ConfigError(source, `entries.${i}.department`, `unknown department "${e.department}"`);
+    // The phone and text lines book what they offer at once: they cannot ask an agency, take a document or a fee.
+    const booked = deployment.appointments?.offices.some((o) => o.services.some((sv) => sv.topic === e.id));
+    if (booked && e.menuKey !== undefined && (e.eligibility || e.documents || e.fee))
+      throw new ConfigError(
+        source,
+        `entries.${i}.menuKey`,
+        'a booked procedure with eligibility, documents or a fee is booked on the citizen’s page or by staff, not on the lines: leave menuKey out',
+      );
     e.eligibility?.forEach((check, j) => {
       if (!deployment.agencyChecks[check])
         throw new ConfigError(

@@ -110,6 +110,20 @@ describe('deployment configuration', () => {
       'entries.0.menuKey',
       'key 1 alone is kept for the numbered replies of appointments',
     ],
+    [
+      (c: any) => (c.entries[6].eligibility = ['no-such-check']),
+      'entries.6.eligibility.0',
+      'unknown check "no-such-check"',
+    ],
+    // The lines book at once: a booked procedure they offer cannot wait for an agency, documents or a fee.
+    [
+      (c: any) =>
+        (c.entries[3].fee = { amount: 500, currency: 'USD', concept: { es: 'Placa', en: 'Plate' } }),
+      'entries.3.menuKey',
+      'not on the lines',
+    ],
+    [(c: any) => (c.entries[6].fee.amount = 12.5), 'entries.6.fee.amount', 'int'],
+    [(c: any) => (c.entries[6].documents[0].id = 'Cédula'), 'entries.6.documents.0.id', 'slug'],
   ])('rejects a bad catalogue naming the field (%#)', (mutate, path, reason) => {
     const deployment = parseDeployment(raw('deployment.json'));
     const c = raw('catalogue.json');
