@@ -9,7 +9,7 @@ import type { EligibilityCheck } from '../../shared/domain/eligibility';
 import type { FileStore } from '../../shared/domain/documents';
 import type { PaymentGateway } from '../../shared/domain/payments';
 import { visitDepsOf } from '../../shared/runtime/visit';
-import type { MessageSender } from '../../shared/domain/messaging';
+import { countryOfNumber, outboundRulesOf, type MessageSender } from '../../shared/domain/messaging';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
 
@@ -36,6 +36,7 @@ export function makeCitizenApiHandler(
   const { doc, logger, clock } = runtime;
   const tables = storeTables(runtime);
   const book = appointmentBookOf(runtime);
+  const outbound = outboundRulesOf(deployment, runtime.config.calendar);
   const cases = new DynamoCaseRepository(doc, tables);
   const citizens = new DynamoCitizenRepository(doc, tables.citizens);
   const visit = visitDepsOf(runtime, book, ports);
@@ -46,6 +47,10 @@ export function makeCitizenApiHandler(
       sender: ports.sender,
       clock,
       phoneOf: (raw) => normalizePhone(raw, deployment.country),
+      reachable: (phone) => {
+        const country = countryOfNumber(phone);
+        return country !== undefined && outbound.countries.includes(country);
+      },
       newId: runtime.newId,
     },
     citizens,

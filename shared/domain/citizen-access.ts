@@ -78,6 +78,8 @@ export interface CitizenAccessDeps {
   readonly clock: Clock;
   /** A valid number in E.164, from what the citizen typed (the deployment's country by default). */
   readonly phoneOf: (raw: string) => string;
+  /** Whether messages may go to the number (the deployment's `outbound.countries`). */
+  readonly reachable?: (phone: string) => boolean;
   readonly newId: () => string;
 }
 
@@ -136,6 +138,9 @@ export async function requestCode(
   request: { phone: string; channel: CodeChannel; language: Language; from: string },
 ): Promise<{ expiresInSeconds: number }> {
   const phone = deps.phoneOf(request.phone);
+  // Only where this administration sends messages: a code to a far country's number is a toll, not a sign-in.
+  if (deps.reachable && !deps.reachable(phone))
+    throw new ValidationError('phone', 'codes are sent only to numbers of the countries this service serves');
   const now = deps.clock.now();
   await refuseLocked(deps, phone, now);
   const { windowSeconds } = ACCESS_RULES;

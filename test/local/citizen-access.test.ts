@@ -50,6 +50,11 @@ describe("the citizen's sign-in by a code to their phone", () => {
     const bad = await askCode('12');
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('phone');
+    // A number abroad gets no code: the administration sends messages to its own country's numbers.
+    const abroad = await askCode('+447700900123');
+    expect(abroad.status).toBe(400);
+    expect(abroad.body.message).toMatch(/countries this service serves/);
+    expect(await citizen.lastCode('+447700900123')).toBeUndefined();
     const badChannel = await citizen.call('/citizen/code', {
       method: 'POST',
       body: { phone: '+50769991001', channel: 'PIGEON' },

@@ -91,7 +91,7 @@ export const CITIZEN_TEXT = {
       expired: 'Caducada',
     } as Record<string, string>,
     errors: {
-      phone: 'Escriba un número de teléfono válido, por ejemplo 6000-1234.',
+      phone: 'Escriba un número de teléfono válido de este país, por ejemplo 6000-1234.',
       code: 'Escriba las seis cifras del código.',
       WRONG_CODE:
         'El código no es correcto o ya caducó. Tras 5 códigos incorrectos el número queda bloqueado un rato.',
@@ -203,7 +203,7 @@ export const CITIZEN_TEXT = {
       expired: 'Expired',
     } as Record<string, string>,
     errors: {
-      phone: 'Type a valid phone number, for example 6000-1234.',
+      phone: 'Type a valid phone number of this country, for example 6000-1234.',
       code: 'Type the six digits of the code.',
       WRONG_CODE: 'The code is wrong or has expired. After 5 wrong codes the number is locked for a while.',
       TOO_MANY_REQUESTS: 'Too many attempts. Try again in {minutes} minutes.',
