@@ -68,10 +68,12 @@ const sessionCookie = (value: string, maxAge: number) =>
 /**
  * The local web server: the dashboard at /dashboard/, the agent panel at /agent/, the administration at
  * /admin/, the supervisors' case page at /supervision/, the back office at /backoffice/, the office's
- * appointments at /office/, the citizen's own page at /citizen/ (its API at /api/citizen/, public), the caller's page at /caller/ (with the local routing at /local/desk/ and the
- * local telephone network at /local/phone/), sign-in at /api/session (users of the config, a
- * signed session cookie), the staff API behind it (the same handler as API Gateway, given the claims a
- * Cognito JWT would carry) and the live metrics as server-sent events at /api/events.
+ * appointments at /office/, the citizen's own page at /citizen/ (its public API at /api/citizen/, the payment
+ * gateway's webhook at /api/payments/webhook, the documents' signed uploads at /local/uploads/), the caller's
+ * page at /caller/ (with the local routing at /local/desk/ and the local telephone network at /local/phone/),
+ * sign-in at /api/session (users of the config, a signed session cookie), the staff API behind it (the same
+ * handler as API Gateway, given the claims a Cognito JWT would carry) and the live metrics as server-sent
+ * events at /api/events.
  */
 export function localHttpServer(deps: {
   sessions: ReturnType<typeof localSessions>;

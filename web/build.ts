@@ -11,7 +11,10 @@ export interface DashboardFile {
 
 const WEB = __dirname;
 
-/** The staff pages: each an HTML file, one script and one style sheet. */
+/**
+ * The pages — the staff's, the local caller's and the citizen's own: each an HTML file, one script and one
+ * style sheet.
+ */
 const PAGES = {
   dashboard: { html: 'index.html', script: 'src/main.ts', style: 'src/app.css' },
   agent: { html: 'agent.html', script: 'src/agent.ts', style: 'src/agent.css' },
@@ -28,7 +31,7 @@ const PAGES = {
 export type StaffPage = keyof typeof PAGES;
 
 /**
- * Builds a staff page with esbuild: the page, one script (its libraries bundled in, nothing from a CDN, so it
+ * Builds a page with esbuild: the page, one script (its libraries bundled in, nothing from a CDN, so it
  * works offline) and one style sheet, served as index.html, app.js and app.css of its folder. The same files
  * are served by `npm start` and deployed to S3.
  */

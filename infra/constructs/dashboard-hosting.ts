@@ -47,9 +47,10 @@ export const DASHBOARD_CSP = (
 export const CONNECT_WORKSPACE_ORIGINS = ['https://*.my.connect.aws', 'https://*.awsapps.com'];
 
 /**
- * The staff pages' hosting: a private, encrypted bucket reachable only through CloudFront with origin access
+ * The pages' hosting: a private, encrypted bucket reachable only through CloudFront with origin access
  * control, HTTPS only, with access logs for both; each page is built by esbuild at synth and published under
- * its folder (/dashboard/, /agent/, /admin/, /supervision/, /backoffice/) with a config.json naming the API and the hosted sign-in.
+ * its folder (the staff's and the citizen's, `publish`) with a config.json naming the API and, for the staff,
+ * the hosted sign-in.
  */
 export class DashboardHosting extends Construct {
   readonly bucket: s3.Bucket;
