@@ -374,7 +374,7 @@ export async function startLocalBackEnd(options: LocalBackEndOptions) {
         logLevel: options.logLevel ?? 'WARN',
         ...(options.functionsAt ? { clock: { now: options.functionsAt } } : {}),
       }),
-      { gateway: checkout, files: uploads.files },
+      { gateway: checkout },
     );
     const reconciling = setInterval(() => void reconcile().catch(() => undefined), 10 * 60_000);
     reconciling.unref();

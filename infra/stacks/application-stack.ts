@@ -13,6 +13,7 @@ import {
   aws_apigatewayv2 as apigw,
   aws_cloudwatch as cloudwatch,
   aws_iam as iam,
+  aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
 import { arnPart } from '../constructs/outbound-contacts';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -487,6 +488,7 @@ export class ApplicationStack extends Stack {
         reason:
           'A document file is named only when it is uploaded; the statement is limited to the uploads prefix of the uploads bucket.',
       });
+    if (props.config.deployment.payments) this.payments(props, fn);
     const integration = new HttpLambdaIntegration('CitizenApi', fn.fn);
     for (const [method, path] of CITIZEN_ROUTES) {
       const route = new apigw.HttpRoute(this, `citizen-${method}${path.replace(/[/{}]/g, '-')}`, {
@@ -514,6 +516,67 @@ export class ApplicationStack extends Stack {
       ),
     };
     return fn;
+  }
+
+  /**
+   * Fees by link: the gateway's secret (its webhook secret generated here, to be given to the gateway; its API
+   * key put in by hand), read by the citizens' API and by the nightly reconciliation, which asks the gateway
+   * about every payment request still open and confirms the bookings its payments complete.
+   */
+  private payments(props: ApplicationStackProps, citizenApi: BundledFunction): void {
+    const payments = props.config.deployment.payments!;
+    const secret = new secretsmanager.Secret(this, 'PaymentGateway', {
+      description:
+        'Ventanilla payment gateway: apiKey (set by hand) and webhookSecret (give it to the gateway)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ apiKey: '' }),
+        generateStringKey: 'webhookSecret',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The webhook secret and API key are shared with the payment gateway, which has no rotation hook: they are rotated by hand, with the gateway, and new function instances read the new values.',
+    });
+    const reconcile = new BundledFunction(this, 'payment-reconcile', {
+      name: 'payment-reconcile',
+      description:
+        'Nightly: payment requests still open asked of the gateway; bookings their payments complete confirmed',
+      config: props.config,
+      environment: { [ENV.CASES_TABLE]: props.casesTable.tableName },
+      timeout: Duration.minutes(5),
+      reservedConcurrency: 1,
+    });
+    // The open requests (the status index), each request read and saved; a booking's documents read, and the
+    // booking confirmed in one transaction.
+    grantTable(
+      reconcile,
+      props.casesTable,
+      ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
+      [INDEXES.byStatus.name],
+    );
+    for (const fn of [citizenApi, reconcile]) {
+      fn.fn.addEnvironment(ENV.PAYMENT_SECRET_ARN, secret.secretArn);
+      secret.grantRead(fn.role);
+    }
+    new DailySchedule(this, 'PaymentReconcileSchedule', {
+      fn: reconcile.fn,
+      description: 'Ventanilla payment reconciliation',
+      hour: payments.reconcileHour,
+      timeZone: props.config.deployment.timeZone,
+    });
+    new cloudwatch.Alarm(this, 'PaymentReconcileErrors', {
+      alarmDescription:
+        'The payment reconciliation failed: it is retried; a payment whose webhook was lost waits for the next run',
+      metric: reconcile.fn.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    new CfnOutput(this, 'PaymentGatewaySecret', { value: secret.secretArn });
   }
 }
 

@@ -28,7 +28,7 @@ import { DynamoRetentionStore } from '../../shared/adapters/dynamodb/retention-s
 import type { ContactDataEraser } from '../../shared/domain/erasure';
 import type { EligibilityCheck } from '../../shared/domain/eligibility';
 import type { FileStore } from '../../shared/domain/documents';
-import { visitDepsOf } from '../../shared/runtime/visit';
+import { visitWithFilesOf } from '../../shared/runtime/visit';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 
 /** The staff HTTP API: parse → route (role checked) → JSON. Metrics, the case workbench, back office, admin. */
@@ -110,7 +110,7 @@ export function makeApiHandler(
     newId: runtime.newId,
   });
   const book = appointmentBookOf(runtime);
-  const visit = visitDepsOf(runtime, book, ports);
+  const visit = visitWithFilesOf(runtime, book, ports);
   const appointments = book
     ? appointmentRoutes({
         book,

@@ -8,7 +8,7 @@ import { normalizePhone } from '../../shared/domain/identity';
 import type { EligibilityCheck } from '../../shared/domain/eligibility';
 import type { FileStore } from '../../shared/domain/documents';
 import type { PaymentGateway } from '../../shared/domain/payments';
-import { visitDepsOf } from '../../shared/runtime/visit';
+import { visitWithFilesOf } from '../../shared/runtime/visit';
 import { countryOfNumber, outboundRulesOf, type MessageSender } from '../../shared/domain/messaging';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 import { storeTables, type Runtime } from '../../shared/runtime/runtime';
@@ -27,7 +27,7 @@ export function makeCitizenApiHandler(
     files?: FileStore;
     /** The payment gateway (locally, the fake one) and the secret its webhooks are signed with. */
     gateway?: PaymentGateway;
-    webhookSecret?: string;
+    webhookSecret?: string | (() => Promise<string>);
     /** The citizen's page, where the gateway sends the citizen back. */
     returnUrl?: () => string;
   },
@@ -39,7 +39,7 @@ export function makeCitizenApiHandler(
   const outbound = outboundRulesOf(deployment, runtime.config.calendar);
   const cases = new DynamoCaseRepository(doc, tables);
   const citizens = new DynamoCitizenRepository(doc, tables.citizens);
-  const visit = visitDepsOf(runtime, book, ports);
+  const visit = visitWithFilesOf(runtime, book, ports);
   const routes = citizenRoutes({
     access: {
       store: new DynamoCitizenAccessStore(doc, tables.citizens),

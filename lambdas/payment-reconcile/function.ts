@@ -1,6 +1,5 @@
 import { reconcilePayments, type PaymentGateway } from '../../shared/domain/payments';
 import { refundIfEnded, settleBooking } from '../../shared/domain/visit-requirements';
-import type { FileStore } from '../../shared/domain/documents';
 import { appointmentBookOf } from '../../shared/runtime/appointments';
 import type { Runtime } from '../../shared/runtime/runtime';
 import { visitDepsOf } from '../../shared/runtime/visit';
@@ -10,10 +9,7 @@ import { visitDepsOf } from '../../shared/runtime/visit';
  * its webhooks did not bring, expires links past their time, and confirms the bookings the payments complete.
  * Returns the counts; running it again changes nothing.
  */
-export function makePaymentReconcileHandler(
-  runtime: Runtime,
-  ports: { gateway: PaymentGateway; files: FileStore },
-) {
+export function makePaymentReconcileHandler(runtime: Runtime, ports: { gateway: PaymentGateway }) {
   const visit = visitDepsOf(runtime, appointmentBookOf(runtime), ports);
   return async () => {
     if (!visit) return { asked: 0, applied: 0, expired: 0, confirmed: 0 };

@@ -296,6 +296,16 @@ const deploymentSchema = z.strictObject({
   surge: z._default(surgeSchema, {}),
   /** Other agencies' eligibility checks, by name; a catalogue entry's `eligibility` names those it needs. */
   agencyChecks: z._default(z.record(slug, agencyCheckSchema), {}),
+  /**
+   * The payment gateway's hosted checkout (its API key and webhook secret are kept in a secret the stack
+   * makes), and the local hour of the nightly reconciliation. None: fees are not collected by link.
+   */
+  payments: z.optional(
+    z.strictObject({
+      endpoint: z.string().check(z.regex(/^https:\/\/\S+$/, 'must be an https address')),
+      reconcileHour: z._default(z.number().check(z.int(), z.gte(0), z.lte(23)), 1),
+    }),
+  ),
 });
 
 export type AgencyCheckSettings = z.infer<typeof agencyCheckSchema>;

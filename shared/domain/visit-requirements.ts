@@ -152,7 +152,9 @@ export async function feeOf(deps: VisitDeps, booking: Booking): Promise<PaymentR
     else request = made;
   }
   if (request && !request.checkout && deps.gateway && request.status === 'CREATED') {
-    const checkout = await deps.gateway.checkout(request, deps.returnUrl());
+    // A gateway that cannot be reached now leaves the request as it is: the next look at it tries again.
+    const checkout = await deps.gateway.checkout(request, deps.returnUrl()).catch(() => undefined);
+    if (!checkout) return request;
     const sent = {
       ...movePayment(request, 'SENT', deps.now()),
       checkout,

@@ -23,6 +23,8 @@ export const ENV = {
   UPLOADS_BUCKET: 'UPLOADS_BUCKET',
   /** The citizen's page, where the payment gateway sends the citizen back. */
   CITIZEN_PAGE_URL: 'CITIZEN_PAGE_URL',
+  /** The secret holding the payment gateway's API key and webhook secret (Secrets Manager). */
+  PAYMENT_SECRET_ARN: 'PAYMENT_SECRET_ARN',
   /** The Amazon Connect instance id, for outbound messages and tasks; unset locally. */
   CONNECT_INSTANCE_ID: 'CONNECT_INSTANCE_ID',
   /** The flow outbound SMS/WhatsApp messages run. */

@@ -19,6 +19,7 @@ export interface Settings {
   readonly exchangeBucket?: string;
   readonly uploadsBucket?: string;
   readonly citizenPageUrl?: string;
+  readonly paymentSecretArn?: string;
   readonly connectInstanceId?: string;
   readonly outboundFlowId?: string;
   readonly followUpFlowId?: string;
@@ -45,6 +46,7 @@ const VARIABLE: Record<keyof Settings, string> = {
   exchangeBucket: ENV.EXCHANGE_BUCKET,
   uploadsBucket: ENV.UPLOADS_BUCKET,
   citizenPageUrl: ENV.CITIZEN_PAGE_URL,
+  paymentSecretArn: ENV.PAYMENT_SECRET_ARN,
   connectInstanceId: ENV.CONNECT_INSTANCE_ID,
   outboundFlowId: ENV.OUTBOUND_FLOW_ID,
   followUpFlowId: ENV.FOLLOW_UP_FLOW_ID,
@@ -102,6 +104,7 @@ export function parseSettings(env: Env): Settings {
     exchangeBucket: text('exchangeBucket'),
     uploadsBucket: text('uploadsBucket'),
     citizenPageUrl: text('citizenPageUrl'),
+    paymentSecretArn: text('paymentSecretArn'),
     connectInstanceId: text('connectInstanceId'),
     outboundFlowId: text('outboundFlowId'),
     followUpFlowId: text('followUpFlowId'),

@@ -186,6 +186,31 @@ describe('application stack', () => {
     expect(s3Actions('apiRole')).toEqual(['s3:DeleteObject', 's3:GetObject']);
   });
 
+  it("keeps the payment gateway's keys in a secret (its webhook secret generated), read only by the citizens' API and the reconciliation", () => {
+    const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(1);
+    const [id, secret] = secrets[0]!;
+    expect(secret.Properties.GenerateSecretString).toMatchObject({
+      GenerateStringKey: 'webhookSecret',
+      SecretStringTemplate: JSON.stringify({ apiKey: '' }),
+    });
+    const readers = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) =>
+        p.Properties.PolicyDocument.Statement.some((st: { Resource: unknown }) =>
+          JSON.stringify(st.Resource).includes(id),
+        ),
+      )
+      .flatMap((p) => p.Properties.Roles.map((r: { Ref: string }) => r.Ref.replace(/[0-9A-F]{8}$/, '')))
+      .sort();
+    expect(readers).toEqual(['citizenapiRole', 'paymentreconcileRole']);
+    const env = (name: string) =>
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([fid]) =>
+        fid.startsWith(name),
+      )![1].Properties.Environment.Variables;
+    for (const fn of ['citizenapi', 'paymentreconcile'])
+      expect(env(fn).PAYMENT_SECRET_ARN).toEqual({ Ref: id });
+  });
+
   it('publishes the dashboard and the agent panel each under its folder with its config resolved at deploy time, and a hosted sign-in', () => {
     const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment'));
     expect(
@@ -454,23 +479,28 @@ describe('application stack', () => {
     );
   });
 
-  it('runs the morning export at 07:00 and the retention sweep at 02:00 in the deployment time zone, the appointments and the surge rule every minute, retried, with dead-letter queues', () => {
+  it('runs the morning export at 07:00, the retention sweep at 02:00 and the payment reconciliation at 01:00 in the deployment time zone, the appointments and the surge rule every minute, retried, with dead-letter queues', () => {
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map(
       (s) => s.Properties,
     );
     const target = (name: string) => (s: { Target: { Arn: unknown } }) =>
       JSON.stringify(s.Target.Arn).includes(name);
-    expect(schedules).toHaveLength(4);
+    expect(schedules).toHaveLength(5);
     for (const [daily, hour] of [
       ['dailyexport', 7],
       ['retentionsweep', 2],
+      ['paymentreconcile', 1],
     ] as const)
       expect(schedules.find(target(daily))).toMatchObject({
         ScheduleExpression: `cron(0 ${hour} * * ? *)`,
         ScheduleExpressionTimezone: 'America/Panama',
         Target: { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: expect.anything() } },
       });
-    // The sweep's failures raise an alarm (its schedule retries them).
+    // The reconciliation's and the sweep's failures raise alarms (their schedules retry them).
+    const reconcileAlarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+      String(a.Properties.AlarmDescription).startsWith('The payment reconciliation failed'),
+    );
+    expect(JSON.stringify(reconcileAlarm?.Properties.Dimensions)).toContain('paymentreconcile');
     const sweepAlarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>
       String(a.Properties.AlarmDescription).startsWith('The retention sweep failed'),
     );

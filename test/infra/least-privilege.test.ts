@@ -23,6 +23,7 @@ import { makeRetentionSweepHandler } from '../../lambdas/retention-sweep/functio
 import { makeConnectCallbacksHandler } from '../../lambdas/connect-callbacks/function';
 import { makeSurgeRuleHandler } from '../../lambdas/surge-rule/function';
 import { makeCitizenApiHandler } from '../../lambdas/citizen-api/function';
+import { makePaymentReconcileHandler } from '../../lambdas/payment-reconcile/function';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -612,6 +613,36 @@ beforeAll(async () => {
     });
     expect(hook.body.outcome).toBe('applied');
     expect((await api(`/appointments/${plate.body.id}`, '[agent]')).body.status).toBe('booked');
+    // The citizen moves to another day (cancel, book again): the new booking is paid on the gateway's page,
+    // whose webhook is lost; the nightly reconciliation finds the payment and confirms the booking.
+    await citizenCall(`/citizen/bookings/${plate.body.id}/cancel`, 'POST', {}, plateToken);
+    const second = await citizenCall(
+      '/citizen/bookings',
+      'POST',
+      {
+        key: 'least-privilege-plate-2',
+        officeId: 'plate-centre',
+        topicId: 'new-plate',
+        start: plateSlots[1]!.start,
+      },
+      plateToken,
+    );
+    expect(second.status).toBe(201);
+    // The same case: its documents, accepted already, count for this booking too.
+    const secondPath = `/citizen/bookings/${second.body.id}`;
+    const payUrl = (await citizenCall(`${secondPath}/requirements`, 'GET', undefined, plateToken)).body.fee
+      .payUrl as string;
+    await fetch(payUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=pay',
+      redirect: 'manual',
+    });
+    const reconcile = makePaymentReconcileHandler(
+      runtime('payment-reconcile', {}, { now: () => TUESDAY_10AM }),
+      { gateway: new HostedCheckoutGateway({ endpoint: gateway.url, apiKey: 'k' }) },
+    );
+    expect(await reconcile()).toMatchObject({ applied: 1, confirmed: 1 });
     // The back office through the API, then its schedule and bucket: a morning export, an answers file
     // (checked, then applied), and the follow-up of what is overdue.
     expect(
@@ -777,6 +808,7 @@ describe('least privilege, derived from what each function does', () => {
     ['surge-rule', 'surgerule'],
     ['retention-sweep', 'retentionsweep'],
     ['citizen-api', 'citizenapi'],
+    ['payment-reconcile', 'paymentreconcile'],
   ])('%s may do exactly what its code does on DynamoDB', (service, templateName) => {
     const needs = [...(used.get(service) ?? [])].sort();
     const allowed = [...(granted.get(templateName) ?? [])].sort();

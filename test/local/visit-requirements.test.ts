@@ -259,6 +259,45 @@ describe('documents before the visit and the fee by link', () => {
     expect((await api(`/appointments/${booking.id}`, '[agent]')).body.status).toBe('cancelled');
   });
 
+  it('books even when the gateway cannot be reached, and opens the fee’s checkout on the next look', async () => {
+    const eligibility = new AgencyChecks(deployment.agencyChecks, { endpoint: agency.url });
+    const unreachable = citizenApiOn(tables, clock, {
+      eligibility,
+      gateway: new HostedCheckoutGateway({ endpoint: 'http://127.0.0.1:9', apiKey: 'k', timeoutMs: 300 }),
+      webhookSecret: SECRET,
+    });
+    const phone = '+50769994005';
+    await api('/citizens', '[agent]', {
+      method: 'POST',
+      body: {
+        givenNames: 'Sin',
+        surnames: 'Pasarela',
+        phone,
+        document: { type: 'CEDULA', number: '8-905-5' },
+      },
+    });
+    const token = await unreachable.signedIn(phone);
+    const { slots } = (
+      await unreachable.call('/citizen/slots', {
+        token,
+        query: { office: 'plate-centre', topic: 'new-plate' },
+      })
+    ).body;
+    const booked = await unreachable.call('/citizen/bookings', {
+      method: 'POST',
+      token,
+      body: { key: 'visit-nogate-01', officeId: 'plate-centre', topicId: 'new-plate', start: slots[0].start },
+    });
+    expect(booked.status).toBe(201);
+    const waiting = (await unreachable.call(`/citizen/bookings/${booked.body.id}/requirements`, { token }))
+      .body;
+    expect(waiting.fee).toMatchObject({ status: 'CREATED' });
+    expect(waiting.fee.payUrl).toBeUndefined();
+    // The gateway answers again (here, the working one, on the same tables and session): the link is there.
+    const ready = (await citizen.call(`/citizen/bookings/${booked.body.id}/requirements`, { token })).body;
+    expect(ready.fee).toMatchObject({ status: 'SENT', payUrl: expect.stringContaining('/pay/co_') });
+  });
+
   it("finds a citizen's documents, fee and sign-ins in their subject access, and erases the files with them", async () => {
     const phone = '+50769994003';
     const { token, booking } = await bookNewPlate(phone, '8-903-3', 'visit-erase-001');

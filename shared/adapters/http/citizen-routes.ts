@@ -94,8 +94,8 @@ export function citizenRoutes(deps: {
   visit?: VisitDeps & { readonly files: FileStore; readonly newKey: () => string };
   /** The case of such a booking is opened through the core, on the citizen's page's channel. */
   core?: CoreDeps;
-  /** The secret the payment gateway signs its webhooks with. */
-  webhookSecret?: string;
+  /** The secret the payment gateway signs its webhooks with, or where to read it (a secret, on first use). */
+  webhookSecret?: string | (() => Promise<string>);
   newId: () => string;
 }): Route[] {
   const visit = () => {
@@ -338,6 +338,8 @@ export function citizenRoutes(deps: {
       roles: PUBLIC,
       handle: async (request) => {
         const { s, found } = await ownBooking(request);
+        // A fee whose checkout could not be opened when it was booked is opened now, if the gateway answers.
+        if (found.status === 'held') await feeOf(visit(), found);
         return requirementsOf(visit(), found, languageOf(request, s));
       },
     },
@@ -391,10 +393,12 @@ export function citizenRoutes(deps: {
       handle: async (request) => {
         const body = request.body ?? '';
         // Only the gateway's signed, fresh events: anything else changes nothing.
+        const secret =
+          typeof deps.webhookSecret === 'function' ? await deps.webhookSecret() : deps.webhookSecret;
         if (
-          !deps.webhookSecret ||
+          !secret ||
           !verifyWebhook(
-            deps.webhookSecret,
+            secret,
             {
               timestamp: request.headers['webhook-timestamp'],
               signature: request.headers['webhook-signature'],

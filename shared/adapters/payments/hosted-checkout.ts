@@ -8,13 +8,22 @@ import type { GatewayEvent, PaymentGateway, PaymentRequest } from '../../domain/
  * card. Its webhooks are signed (webhook-signature.ts) and read by `parseWebhookEvent`.
  */
 export class HostedCheckoutGateway implements PaymentGateway {
-  constructor(private readonly options: { endpoint: string; apiKey: string; timeoutMs?: number }) {}
+  constructor(
+    private readonly options: {
+      endpoint: string;
+      /** The key, or where to read it (a secret, on first use). */
+      apiKey: string | (() => Promise<string>);
+      timeoutMs?: number;
+    },
+  ) {}
 
   private async call(path: string, init: RequestInit = {}): Promise<unknown> {
+    const { apiKey } = this.options;
+    const key = typeof apiKey === 'string' ? apiKey : await apiKey();
     const response = await fetch(`${this.options.endpoint.replace(/\/$/, '')}${path}`, {
       ...init,
       headers: {
-        authorization: `Bearer ${this.options.apiKey}`,
+        authorization: `Bearer ${key}`,
         'content-type': 'application/json',
         ...(init.headers as Record<string, string> | undefined),
       },
