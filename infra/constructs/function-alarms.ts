@@ -1,6 +1,23 @@
 import { Duration, aws_cloudwatch as cloudwatch, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
+/** An alarm on any error of a function in five minutes, saying what a failure means. */
+export function errorsAlarm(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  description: string,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription: description,
+    metric: fn.metricErrors({ period: Duration.minutes(5) }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
+
 /** An alarm on any error of each function: a caller who took a flow's error branch is worth a look. */
 export class FunctionErrorAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -9,14 +26,12 @@ export class FunctionErrorAlarms extends Construct {
     super(scope, id);
     functions.forEach((fn, i) =>
       this.alarms.push(
-        new cloudwatch.Alarm(this, `errors-${i}`, {
-          alarmDescription: 'A Connect-invoked function failed: the caller went down the flow error branch',
-          metric: fn.metricErrors({ period: Duration.minutes(5) }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
+        errorsAlarm(
+          this,
+          `errors-${i}`,
+          fn,
+          'A Connect-invoked function failed: the caller went down the flow error branch',
+        ),
       ),
     );
   }

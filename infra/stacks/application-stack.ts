@@ -11,7 +11,6 @@ import {
 import {
   Validations,
   aws_apigatewayv2 as apigw,
-  aws_cloudwatch as cloudwatch,
   aws_iam as iam,
   aws_secretsmanager as secretsmanager,
 } from 'aws-cdk-lib';
@@ -22,7 +21,7 @@ import { CASES_TABLE, CITIZENS_TABLE, INDEXES } from '../../shared/adapters/dyna
 import { DailySchedule, MinuteSchedule } from '../constructs/daily-schedule';
 import { ENV, messagingSourcesOf, queueDepartmentPairs } from '../../shared/runtime/env';
 import { BundledFunction, grantTable } from '../constructs/bundled-function';
-import { LoggedMessageAlarm } from '../constructs/function-alarms';
+import { errorsAlarm, LoggedMessageAlarm } from '../constructs/function-alarms';
 import { StreamConsumer } from '../constructs/stream-consumer';
 import type { Construct } from 'constructs';
 import { BackOffice } from '../constructs/back-office';
@@ -374,15 +373,12 @@ export class ApplicationStack extends Stack {
       timeZone: props.config.deployment.timeZone,
     });
     // A run that fails (some case not ended, or the run itself) is retried by the schedule; each failure is seen.
-    new cloudwatch.Alarm(this, 'RetentionSweepErrors', {
-      alarmDescription:
-        'The retention sweep failed: it is retried, and the next night repeats nothing done; records past their term remain until it succeeds',
-      metric: sweep.fn.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    errorsAlarm(
+      this,
+      'RetentionSweepErrors',
+      sweep.fn,
+      'The retention sweep failed: it is retried, and the next night repeats nothing done; records past their term remain until it succeeds',
+    );
     this.backOffice = new BackOffice(this, 'BackOffice', {
       config: props.config,
       casesTable: props.casesTable,
@@ -567,15 +563,12 @@ export class ApplicationStack extends Stack {
       hour: payments.reconcileHour,
       timeZone: props.config.deployment.timeZone,
     });
-    new cloudwatch.Alarm(this, 'PaymentReconcileErrors', {
-      alarmDescription:
-        'The payment reconciliation failed: it is retried; a payment whose webhook was lost waits for the next run',
-      metric: reconcile.fn.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    errorsAlarm(
+      this,
+      'PaymentReconcileErrors',
+      reconcile.fn,
+      'The payment reconciliation failed: it is retried; a payment whose webhook was lost waits for the next run',
+    );
     new CfnOutput(this, 'PaymentGatewaySecret', { value: secret.secretArn });
   }
 }
