@@ -2,7 +2,7 @@ import type { AppointmentBook } from './appointment-book';
 import type { Booking } from './appointments';
 import { hasRequirements, type Catalogue, type CatalogueEntry } from './catalogue';
 import type { Language } from './citizen';
-import { allAccepted, type DocumentStatus, type DocumentStore } from './documents';
+import { allAccepted, type CaseDocument, type DocumentStatus, type DocumentStore } from './documents';
 import { ValidationError } from './errors';
 import {
   movePayment,
@@ -79,10 +79,12 @@ export async function requirementsOf(
   deps: VisitDeps,
   booking: Booking,
   language: Language,
+  /** The case's documents, when the caller has read them already. */
+  read?: readonly CaseDocument[],
 ): Promise<VisitRequirements> {
   const topic = deps.catalogue.get(booking.slot.topicId);
   const kinds = topic?.documents ?? [];
-  const documents = booking.ticket && kinds.length ? await deps.documents.list(booking.ticket) : [];
+  const documents = read ?? (booking.ticket && kinds.length ? await deps.documents.list(booking.ticket) : []);
   const payment = topic?.fee ? await deps.payments.get(paymentIdOf(booking.id)) : undefined;
   const feePaid = !topic?.fee || payment?.status === 'PAID';
   return {

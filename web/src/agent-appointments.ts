@@ -202,7 +202,9 @@ export function mountAppointments(deps: {
   /** A held booking's documents (each read by its link, accepted or rejected with a reason) and fee. */
   async function showRequirements(b: BookingView, box: HTMLElement) {
     const w = deps.words();
-    const answer = await api<Requirements>(`/appointments/${encodeURIComponent(b.id)}/requirements`);
+    const answer = await api<Requirements>(
+      `/appointments/${encodeURIComponent(b.id)}/requirements?lang=${deps.language()}`,
+    );
     if (answer.status !== 200) return failed(answer);
     const r = answer.body;
     const money = (amount: number, currency: string) =>
@@ -267,7 +269,7 @@ export function mountAppointments(deps: {
   ) {
     deps.alertBox(undefined);
     const answer = await api<Requirements & { status: string }>(
-      `/appointments/${encodeURIComponent(b.id)}/documents/${encodeURIComponent(d.kind)}/review`,
+      `/appointments/${encodeURIComponent(b.id)}/documents/${encodeURIComponent(d.kind)}/review?lang=${deps.language()}`,
       { method: 'POST', body: JSON.stringify({ decision, ...(reason ? { reason } : {}) }) },
     );
     if (answer.status !== 200) return failed(answer);

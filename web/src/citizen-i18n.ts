@@ -45,7 +45,7 @@ export const CITIZEN_TEXT = {
     noSlots: 'No quedan horas libres en las próximas dos semanas en esa oficina.',
     confirm: 'Reservar esta hora',
     booked: 'Cita reservada: {what}, {when} (código {code}). Le enviamos la confirmación.',
-    moved: 'Cita cambiada: {when}.',
+    moved: 'Cita cambiada: ahora es el {when}',
     needs: 'Qué necesita cada trámite',
     nothingNeeded: 'No hace falta ningún documento.',
     checked: 'Al reservar comprobamos con la entidad: {checks}.',
@@ -55,7 +55,7 @@ export const CITIZEN_TEXT = {
     free: '{n} libres',
     pending: 'Pendiente: documentos y pago',
     pendingHelp:
-      'Su hora está apartada hasta el {due}. Envíe los documentos y pague la tasa antes; entonces la confirmamos.',
+      'Su hora queda apartada hasta el {due}; antes, envíe los documentos y pague la tasa, y la confirmamos.',
     documents: 'Documentos',
     docStatus: {
       'awaiting-upload': 'Falta enviarlo',
@@ -167,7 +167,7 @@ export const CITIZEN_TEXT = {
     free: '{n} free',
     pending: 'Pending: documents and payment',
     pendingHelp:
-      'Your time is set aside until {due}. Send the documents and pay the fee before then; we then confirm it.',
+      'Your time is set aside until {due}; before then, send the documents and pay the fee, and we confirm it.',
     documents: 'Documents',
     docStatus: {
       'awaiting-upload': 'Not sent yet',

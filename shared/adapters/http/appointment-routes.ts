@@ -20,6 +20,9 @@ import { parseInput } from '../../domain/schema';
 import { actorOf, type ApiRequest, type Role, type Route } from './api';
 
 const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
+/** The language a staff page asks words in (`?lang=en`), Spanish otherwise. */
+const languageOf = (query: Readonly<Record<string, string>>): 'es' | 'en' =>
+  query.lang === 'en' ? 'en' : 'es';
 const key = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8 to 128 of A-Z a-z 0-9 _ -'));
 const bookBody = z.strictObject({
   /** The idempotency key: the contact or request id. The same key again is the same booking. */
@@ -107,10 +110,10 @@ export function appointmentRoutes(deps: {
     return deps.visit;
   };
   /** A booking's requirements as staff see them: each document sent with a short-lived link to read it. */
-  const requirements = async (b: Booking) => {
+  const requirements = async (b: Booking, language: 'es' | 'en') => {
     const v = visit();
-    const seen = await requirementsOf(v, b, 'es');
     const kept = b.ticket ? await v.documents.list(b.ticket) : [];
+    const seen = await requirementsOf(v, b, language, kept);
     return {
       ...seen,
       documents: await Promise.all(
@@ -375,7 +378,7 @@ export function appointmentRoutes(deps: {
       method: 'GET',
       path: '/appointments/{id}/requirements',
       roles: STAFF,
-      handle: async ({ params }) => requirements(await found(params.id!)),
+      handle: async ({ params, query }) => requirements(await found(params.id!), languageOf(query)),
     },
     {
       method: 'POST',
@@ -396,7 +399,7 @@ export function appointmentRoutes(deps: {
           },
         );
         // The last requirement met confirms the booking, and the citizen is told.
-        return requirements((await settleBooking(visit(), booking.id)) ?? booking);
+        return requirements((await settleBooking(visit(), booking.id)) ?? booking, languageOf(request.query));
       },
     },
     {

@@ -338,9 +338,12 @@ export function citizenRoutes(deps: {
       roles: PUBLIC,
       handle: async (request) => {
         const { s, found } = await ownBooking(request);
+        const lang = languageOf(request, s);
+        const seen = await requirementsOf(visit(), found, lang);
         // A fee whose checkout could not be opened when it was booked is opened now, if the gateway answers.
-        if (found.status === 'held') await feeOf(visit(), found);
-        return requirementsOf(visit(), found, languageOf(request, s));
+        if (found.status !== 'held' || seen.fee?.status !== 'CREATED') return seen;
+        await feeOf(visit(), found);
+        return requirementsOf(visit(), found, lang);
       },
     },
     {
